@@ -1,0 +1,1 @@
+"""Storage: the engine with its pragmas, the declarative base, sessions and migrations."""

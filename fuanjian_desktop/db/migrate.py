@@ -1,0 +1,105 @@
+"""Bring a database file to the current schema, safely.
+
+Before any upgrade the file is copied with SQLite's backup API (a plain file copy of a WAL
+database can miss committed pages). A database stamped with a revision this program does not
+know was written by a newer version and is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from fuanjian_desktop.errors import DatabaseTooNew
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    """Alembic configuration pointing at the packaged migration scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this program knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migration scripts packaged"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is stamped with, or ``None`` for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def check_not_newer(revision: str | None) -> None:
+    """Refuse a database stamped by a newer program version (unknown revision)."""
+    if revision is None:
+        return
+    known = {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+    if revision not in known:
+        raise DatabaseTooNew(
+            f"这个数据库由更新版本的福安监创建（数据库版本 {revision}），"
+            "当前程序无法安全打开它。请安装最新版本的福安监后再打开；数据库未做任何改动。"
+        )
+
+
+def backup_database(database: Path, backup_dir: Path, label: str) -> Path:
+    """Copy ``database`` into ``backup_dir`` with SQLite's online backup API; return the copy."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{database.stem}-{stamp}-{label}.db"
+    source = sqlite3.connect(database)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
+
+
+def upgrade_to_head(engine: Engine, database: Path, backup_dir: Path) -> Path | None:
+    """Migrate to the newest schema; back up first if the file already held data.
+
+    Returns the backup made, or ``None`` when none was needed (new or current database).
+    """
+    revision = current_revision(engine)
+    check_not_newer(revision)
+    if revision == head_revision():
+        return None
+    backup = backup_database(database, backup_dir, revision) if revision else None
+    _run_upgrade(engine)
+    return backup
+
+
+def _run_upgrade(engine: Engine) -> None:
+    """Run the scripts with foreign keys off (batch mode recreates tables), then verify them."""
+    config = alembic_config()
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left dangling references: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

@@ -1,0 +1,1 @@
+"""Pure rules with no I/O: identifier checks, roles, registry validation."""

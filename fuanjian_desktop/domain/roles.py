@@ -1,0 +1,77 @@
+"""Roles and what each may do. Permissions are checked in core services, not only in the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from fuanjian_desktop.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    """The roles a user may hold (several at once)."""
+
+    INSPECTOR = "inspector"
+    CLERK = "clerk"
+    LEGAL_REVIEWER = "legal_reviewer"
+    SQUAD_LEADER = "squad_leader"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """The role's Chinese name as users know it."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.INSPECTOR: "执法人员",
+    Role.CLERK: "内勤",
+    Role.LEGAL_REVIEWER: "法制审核员",
+    Role.SQUAD_LEADER: "中队负责人",
+    Role.ADMIN: "管理员",
+}
+
+
+class Permission(StrEnum):
+    """Actions guarded in the services."""
+
+    VIEW_REGISTRY = "view_registry"
+    EDIT_REGISTRY = "edit_registry"
+    IMPORT_REGISTRY = "import_registry"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+
+
+PERMISSION_LABELS = {
+    Permission.VIEW_REGISTRY: "查看企业台账",
+    Permission.EDIT_REGISTRY: "新增或修改企业",
+    Permission.IMPORT_REGISTRY: "从Excel导入企业",
+    Permission.MANAGE_USERS: "管理用户",
+    Permission.VIEW_AUDIT: "查看操作日志",
+}
+
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.VIEW_REGISTRY: frozenset(Role),
+    Permission.EDIT_REGISTRY: frozenset(
+        {Role.INSPECTOR, Role.CLERK, Role.SQUAD_LEADER, Role.ADMIN}
+    ),
+    Permission.IMPORT_REGISTRY: frozenset({Role.CLERK, Role.SQUAD_LEADER, Role.ADMIN}),
+    Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Permission.VIEW_AUDIT: frozenset({Role.LEGAL_REVIEWER, Role.SQUAD_LEADER, Role.ADMIN}),
+}
+
+
+def allows(roles: Iterable[str], permission: Permission) -> bool:
+    """Whether any of ``roles`` grants ``permission``."""
+    return any(role in GRANTS[permission] for role in roles)
+
+
+def require(roles: Iterable[str], permission: Permission) -> None:
+    """Raise :class:`PermissionDenied` with a Chinese message unless a role grants it."""
+    if allows(roles, permission):
+        return
+    needed = "、".join(role.label for role in Role if role in GRANTS[permission])
+    raise PermissionDenied(
+        f"您没有“{PERMISSION_LABELS[permission]}”的权限（需要以下角色之一：{needed}）。"
+        "如需办理，请联系本中队管理员。"
+    )

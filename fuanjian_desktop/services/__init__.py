@@ -1,0 +1,1 @@
+"""Use cases. Every write in the app goes through one of these services."""

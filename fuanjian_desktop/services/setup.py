@@ -1,0 +1,109 @@
+"""First start: demo mode (演示模式) or going live (正式启用), and this laptop's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fuanjian_desktop import reference
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.roles import Role
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.models import LocalSetting, Squad
+from fuanjian_desktop.services.actor import SYSTEM
+from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
+from fuanjian_desktop.services.users import NewUser, add_user
+
+MODE_KEY = "mode"
+HOME_SQUAD_KEY = "home_squad_id"
+
+
+class AppMode(StrEnum):
+    """How this installation was started."""
+
+    DEMO = "demo"
+    PRODUCTION = "production"
+
+
+@dataclass(frozen=True)
+class Installation:
+    """This laptop's mode and the squad it belongs to (``None`` before the first start)."""
+
+    mode: AppMode | None
+    home_squad_id: str | None
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether everything shown is demo data (the UI then shows the 演示数据 banner)."""
+        return self.mode is AppMode.DEMO
+
+
+def installation(database: Database) -> Installation:
+    """Read the mode and home squad of this installation."""
+    with database.read() as session:
+        mode = _setting(session, MODE_KEY)
+        return Installation(AppMode(mode) if mode else None, _setting(session, HOME_SQUAD_KEY))
+
+
+def list_squads(database: Database) -> list[Squad]:
+    """Every org unit, bureau first (for choosing a squad)."""
+    with database.read() as session:
+        return list(session.scalars(select(Squad).order_by(Squad.is_bureau.desc(), Squad.name)))
+
+
+def ensure_org_units(scope: ActionScope) -> dict[str, Squad]:
+    """Create the bureau and its squads from ``resources/org`` if missing; short name → squad."""
+    existing = {squad.short_name: squad for squad in scope.session.scalars(select(Squad))}
+    bureau_spec, *squad_specs = reference.org_units()
+    if bureau_spec.short_name not in existing:
+        existing[bureau_spec.short_name] = _add_unit(scope, bureau_spec, None)
+    bureau_id = existing[bureau_spec.short_name].id
+    for spec in squad_specs:
+        if spec.short_name not in existing:
+            existing[spec.short_name] = _add_unit(scope, spec, bureau_id)
+    return existing
+
+
+def _add_unit(scope: ActionScope, spec: reference.SquadSpec, parent_id: str | None) -> Squad:
+    squad = Squad(
+        name=spec.name,
+        short_name=spec.short_name,
+        is_bureau=parent_id is None,
+        street=spec.street or None,
+        parent_id=parent_id,
+    )
+    scope.session.add(squad)
+    scope.record(squad, f"建立机构“{spec.name}”", before=None)
+    return squad
+
+
+def go_live(database: Database, squad_short_name: str, admin: NewUser) -> None:
+    """正式启用: create the org units, the first administrator and this laptop's squad."""
+    with user_action(database, SYSTEM, "正式启用") as scope:
+        _refuse_second_start(scope.session)
+        units = ensure_org_units(scope)
+        squad = units.get(squad_short_name)
+        if squad is None:
+            raise UserError(f"找不到中队“{squad_short_name}”，请从列表中选择。")
+        roles = tuple(dict.fromkeys((Role.ADMIN, *admin.roles)))
+        add_user(scope, NewUser(**{**vars(admin), "squad_id": squad.id, "roles": roles}))
+        save_installation(scope.session, AppMode.PRODUCTION, squad.id)
+
+
+def save_installation(session: Session, mode: AppMode, home_squad_id: str) -> None:
+    """Store the mode and home squad (inside the caller's transaction)."""
+    session.merge(LocalSetting(key=MODE_KEY, value=str(mode)))
+    session.merge(LocalSetting(key=HOME_SQUAD_KEY, value=home_squad_id))
+
+
+def _refuse_second_start(session: Session) -> None:
+    if _setting(session, MODE_KEY):
+        raise UserError("本机已经完成首次启用，不能重复设置。")
+
+
+def _setting(session: Session, key: str) -> str | None:
+    row = session.get(LocalSetting, key)
+    return row.value if row else None

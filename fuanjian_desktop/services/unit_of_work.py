@@ -1,0 +1,111 @@
+"""One transaction per user action: the change, its audit event and its outbox row together.
+
+A service opens :func:`user_action`, makes its change through the session, and calls
+:meth:`ActionScope.record` for each record it created or changed. Everything commits at the
+end of the ``with`` block, or nothing does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from fuanjian_desktop.db.base import utc_now
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.models import AuditEvent, OutboxEntry
+from fuanjian_desktop.services.actor import Actor
+
+
+class AuditedRecord(Protocol):
+    """A synced record that can describe itself to the audit trail."""
+
+    id: str
+    version: int
+    updated_at: dt.datetime
+    __tablename__: str
+
+    def audit_snapshot(self) -> dict[str, Any]: ...
+
+
+def json_safe(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """Snapshot values converted to JSON types (dates as ISO text, decimals as strings)."""
+    return {key: _json_value(value) for key, value in snapshot.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    return value
+
+
+@dataclass
+class ActionScope:
+    """The open transaction of one user action."""
+
+    session: Session
+    actor: Actor
+    action: str
+
+    def record(
+        self, record: AuditedRecord, summary: str, before: dict[str, Any] | None
+    ) -> AuditEvent:
+        """Bump ``record``'s version and append its audit event and outbox row.
+
+        ``before`` is the record's ``audit_snapshot()`` taken before the change (``None`` for a
+        new record).
+        """
+        record.version = (record.version or 0) + 1
+        record.updated_at = utc_now()
+        self.session.flush()
+        event = self.log(summary, record.__tablename__, record.id, before, record.audit_snapshot())
+        self.session.add(
+            OutboxEntry(
+                entity_type=record.__tablename__,
+                entity_id=record.id,
+                entity_version=record.version,
+                operation="insert" if before is None else "update",
+                audit_event_id=event.id,
+            )
+        )
+        self.session.flush()
+        return event
+
+    def log(
+        self,
+        summary: str,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        """Append an audit event that changes no synced record (e.g. a sign-in)."""
+        event = AuditEvent(
+            actor_id=self.actor.user_id,
+            actor_name=self.actor.full_name,
+            action=self.action,
+            summary=summary[:300],
+            entity_type=entity_type,
+            entity_id=entity_id,
+            before=json_safe(before) if before is not None else None,
+            after=json_safe(after) if after is not None else None,
+        )
+        self.session.add(event)
+        self.session.flush()
+        return event
+
+
+@contextmanager
+def user_action(database: Database, actor: Actor, action: str) -> Iterator[ActionScope]:
+    """Open the single transaction of one user action (``action`` is a short Chinese verb)."""
+    with database.write() as session:
+        yield ActionScope(session, actor, action)

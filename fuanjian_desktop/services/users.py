@@ -1,0 +1,89 @@
+"""User accounts: creating them with roles, and unlocking them (管理员 only)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.roles import Permission, Role
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.models import Squad, User, UserRole
+from fuanjian_desktop.security.passwords import check_new_password, hash_password
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9_.]{2,29}$")
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """What an administrator enters to create an account."""
+
+    username: str
+    full_name: str
+    squad_id: str
+    roles: tuple[Role, ...]
+    password: str
+    cert_no: str = ""
+
+
+def create_user(database: Database, actor: Actor, new_user: NewUser) -> str:
+    """Create an account (管理员 only); return its id."""
+    actor.require(Permission.MANAGE_USERS)
+    with user_action(database, actor, "新增用户") as scope:
+        return add_user(scope, new_user)
+
+
+def add_user(scope: ActionScope, new_user: NewUser) -> str:
+    """Validate and add an account inside an open action (also used by first-start set-up)."""
+    username = new_user.username.strip().lower()
+    _check_new_user(username, new_user)
+    session = scope.session
+    if session.scalar(select(User.id).where(func.lower(User.username) == username)):
+        raise UserError(f"用户名“{username}”已被使用，请换一个。")
+    if session.get(Squad, new_user.squad_id) is None:
+        raise UserError("所选中队不存在，请重新选择。")
+    user = User(
+        username=username,
+        full_name=new_user.full_name.strip(),
+        cert_no=new_user.cert_no.strip() or None,
+        squad_id=new_user.squad_id,
+        password_hash=hash_password(new_user.password),
+        role_rows=[UserRole(role=str(role)) for role in _unique(new_user.roles)],
+    )
+    session.add(user)
+    scope.record(user, f"新增用户“{user.full_name}”（{username}）", before=None)
+    return user.id
+
+
+def _check_new_user(username: str, new_user: NewUser) -> None:
+    if not _USERNAME.match(username):
+        raise UserError(
+            "用户名须为3至30位小写字母、数字、下划线或点，并以字母开头（如 zhangwei）。"
+        )
+    if not new_user.full_name.strip():
+        raise UserError("请填写姓名。")
+    if not new_user.roles:
+        raise UserError("请至少选择一个角色。")
+    if Role.INSPECTOR in new_user.roles and not new_user.cert_no.strip():
+        raise UserError("执法人员须填写执法证号。")
+    check_new_password(new_user.password)
+
+
+def _unique(roles: Iterable[Role]) -> list[Role]:
+    return list(dict.fromkeys(roles))
+
+
+def unlock_user(database: Database, actor: Actor, user_id: str) -> None:
+    """Lift a lock-out before its 15 minutes are up (管理员 only)."""
+    actor.require(Permission.MANAGE_USERS)
+    with user_action(database, actor, "解锁用户") as scope:
+        user = scope.session.get(User, user_id)
+        if user is None:
+            raise UserError("该用户不存在，请刷新后重试。")
+        user.failed_logins, user.locked_until = 0, None
+        scope.log(f"解锁用户“{user.full_name}”", "app_user", user.id)
