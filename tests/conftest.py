@@ -16,11 +16,11 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("QT_QPA_PLATFORMTHEME", None)
 
-from fuanjian_desktop.config import DataFolder  # noqa: E402
-from fuanjian_desktop.db.engine import Database  # noqa: E402
-from fuanjian_desktop.db.startup import open_database  # noqa: E402
-from fuanjian_desktop.services import auth, demo  # noqa: E402
-from fuanjian_desktop.services.actor import Actor  # noqa: E402
+from fuanjian_desktop.config import DataFolder
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.services import auth, demo
+from fuanjian_desktop.services.actor import Actor
 
 
 @pytest.fixture
