@@ -328,7 +328,7 @@ def subset_options() -> subset.Options:
     options.drop_tables = [*options.drop_tables, *EXTRA_DROP_TABLES]
     options.name_IDs = ["*"]  # keep copyright, licence and description records
     options.name_languages = ["*"]  # keep the Chinese names (except when renaming)
-    options.name_legacy = False  # Mac-platform duplicates are not read by anyone
+    options.name_legacy = False  # Windows records suffice for Qt, fontconfig, reportlab
     options.legacy_cmap = False
     options.notdef_outline = True  # a missing glyph must show a box, not nothing
     options.glyph_names = False  # post format 3: glyph names cost ~0.3-0.5 MB
