@@ -184,7 +184,7 @@ def _clean_uscc(checker: _Checker) -> tuple[str | None, str | None]:
         return raw, reason
     checker.error(
         "uscc",
-        f"{result.reason}如核对营业执照确认无误，请在“校验位不符说明”中写明理由后保存。",
+        f"{result.reason}如核对营业执照确认无误，请在“校验位不符说明”中写明理由。",
         overridable=True,
     )
     return raw, None

@@ -46,7 +46,7 @@ class DemoAccount:
     @property
     def role_labels(self) -> str:
         """Roles as Chinese text, e.g. 执法人员、内勤."""
-        return "、".join(role.label for role in self.roles)
+        return "、".join(role.label for role in Role if role in self.roles)
 
 
 DEMO_ACCOUNTS = (

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.lockout import is_locked
 from fuanjian_desktop.domain.roles import Permission, Role
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Squad, User, UserRole
@@ -87,3 +90,39 @@ def unlock_user(database: Database, actor: Actor, user_id: str) -> None:
             raise UserError("该用户不存在，请刷新后重试。")
         user.failed_logins, user.locked_until = 0, None
         scope.log(f"解锁用户“{user.full_name}”", "app_user", user.id)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """One account as the user-management page lists it."""
+
+    id: str
+    username: str
+    full_name: str
+    cert_no: str
+    squad_name: str
+    roles: str
+    locked: bool
+    active: bool
+
+
+def list_users(database: Database, actor: Actor, now: dt.datetime | None = None) -> list[UserRow]:
+    """Every account, by squad and name (管理员 only)."""
+    actor.require(Permission.MANAGE_USERS)
+    moment = now or utc_now()
+    with database.read() as session:
+        users = session.scalars(select(User).join(User.squad).order_by(Squad.name, User.full_name))
+        return [_user_row(user, moment) for user in users]
+
+
+def _user_row(user: User, now: dt.datetime) -> UserRow:
+    return UserRow(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        cert_no=user.cert_no or "",
+        squad_name=user.squad.name,
+        roles="、".join(role.label for role in Role if role in user.roles),
+        locked=is_locked(user.locked_until, now),
+        active=user.active,
+    )

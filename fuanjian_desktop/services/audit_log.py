@@ -1,0 +1,66 @@
+"""Reading the audit trail (操作日志) for reviewers, leaders and administrators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.models import AuditEvent
+from fuanjian_desktop.services.actor import Actor
+
+DEFAULT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit event as the log page shows it."""
+
+    occurred_at: dt.datetime
+    actor_name: str
+    action: str
+    summary: str
+    changes: tuple[tuple[str, Any, Any], ...]
+
+
+def recent_events(
+    database: Database, actor: Actor, text: str = "", limit: int = DEFAULT_LIMIT
+) -> list[AuditEntry]:
+    """The newest events first, optionally only those whose actor, action or summary match."""
+    actor.require(Permission.VIEW_AUDIT)
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    for word in text.split():
+        pattern = f"%{word}%"
+        query = query.where(
+            or_(
+                AuditEvent.summary.like(pattern),
+                AuditEvent.actor_name.like(pattern),
+                AuditEvent.action.like(pattern),
+            )
+        )
+    with database.read() as session:
+        events = session.scalars(query.limit(limit)).all()
+        return [_entry(event) for event in events]
+
+
+def _entry(event: AuditEvent) -> AuditEntry:
+    return AuditEntry(
+        event.occurred_at,
+        event.actor_name,
+        event.action,
+        event.summary,
+        changed_fields(event.before, event.after),
+    )
+
+
+def changed_fields(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> tuple[tuple[str, Any, Any], ...]:
+    """(field, old, new) for every field whose value differs between the two snapshots."""
+    old, new = before or {}, after or {}
+    keys = list(dict.fromkeys([*old, *new]))
+    return tuple((key, old.get(key), new.get(key)) for key in keys if old.get(key) != new.get(key))

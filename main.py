@@ -1,0 +1,83 @@
+"""福安监 FuAnJian Desktop — entry point.
+
+``python main.py [--data-dir DIR]`` starts the desktop app. Headless subcommands:
+
+- ``demo``: create the demo database (idempotent) and print the demo accounts;
+- ``screenshot``: save a PNG of the main window or one page, rendered offscreen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fuanjian_desktop.config import resolve_data_folder
+from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.services import demo
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line options; ``--data-dir`` is accepted before or after the subcommand."""
+    data_dir = argparse.ArgumentParser(add_help=False)
+    data_dir.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        help="数据文件夹（默认：环境变量 FUANJIAN_DATA_DIR，或系统的用户数据目录）",
+    )
+    parser = argparse.ArgumentParser(
+        prog="main.py", description="福安监 安全生产执法桌面系统", parents=[data_dir]
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("demo", parents=[data_dir], help="生成演示数据并列出演示账号")
+    shot = commands.add_parser("screenshot", parents=[data_dir], help="离屏截取主窗口为PNG")
+    shot.add_argument("--out", required=True, type=Path, help="PNG 文件路径")
+    shot.add_argument(
+        "--page", help="页面：registry（企业台账）、audit（操作日志）、users（用户管理）"
+    )
+    shot.add_argument(
+        "--user", default="zhangwei", help="以哪个演示账号登录（默认执法人员 zhangwei）"
+    )
+    return parser
+
+
+def run_demo(data_dir: str | None) -> int:
+    """Create the demo database and print the accounts."""
+    folder = resolve_data_folder(data_dir)
+    database = open_database(folder)
+    try:
+        created = demo.create_demo(database)
+    finally:
+        database.close()
+    print(f"演示数据{'已生成' if created else '已存在，未重复生成'}：{folder.database}")
+    print(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
+    for account in demo.DEMO_ACCOUNTS:
+        name, squad = account.full_name, account.squad
+        print(f"  {account.username:<10} {name:<4} {squad:<4} {account.role_labels}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to the GUI or a headless command; user errors print in Chinese, exit 1."""
+    args = build_parser().parse_args(argv)
+    data_dir = getattr(args, "data_dir", None)
+    try:
+        if args.command == "demo":
+            return run_demo(data_dir)
+        if args.command == "screenshot":
+            from ui.screenshot import take_screenshot
+
+            take_screenshot(data_dir, args.out, args.page, args.user)
+            print(f"截图已保存：{args.out}")
+            return 0
+        from ui.app import run_gui
+
+        return run_gui(data_dir)
+    except UserError as error:
+        print(f"错误：{error.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The headless commands reviewers and tools call, run exactly as documented."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "main.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_demo_then_screenshot(tmp_path: Path):
+    """`demo` then `screenshot` exit 0 and leave a full-size, non-blank PNG of the main window."""
+    data = tmp_path / "D"
+    first = run("demo", "--data-dir", str(data))
+    assert first.returncode == 0, first.stderr
+    assert "zhangwei" in first.stdout and "demo1234" in first.stdout
+    again = run("demo", "--data-dir", str(data))
+    assert again.returncode == 0 and "已存在" in again.stdout
+    shot = run("screenshot", "--data-dir", str(data), "--out", str(data / "main.png"))
+    assert shot.returncode == 0, shot.stderr
+    image = QImage(str(data / "main.png"))
+    assert (image.width(), image.height()) == (1366, 768)
+    colours = {image.pixel(x, y) for x in range(0, 1366, 37) for y in range(0, 768, 23)}
+    assert len(colours) > 5
+
+
+def test_screenshot_of_a_named_page_needs_permission(tmp_path: Path):
+    """A page the user may not open is refused in Chinese; the admin can shoot it."""
+    data = tmp_path / "D"
+    assert run("demo", "--data-dir", str(data)).returncode == 0
+    refused = run(
+        "screenshot", "--data-dir", str(data), "--out", str(tmp_path / "u.png"), "--page", "users"
+    )
+    assert refused.returncode == 1 and "无权访问" in refused.stderr
+    admin = run(
+        "screenshot",
+        "--data-dir",
+        str(data),
+        "--out",
+        str(tmp_path / "u.png"),
+        "--page",
+        "users",
+        "--user",
+        "zhaolei",
+    )
+    assert admin.returncode == 0, admin.stderr
+    assert (tmp_path / "u.png").stat().st_size > 10_000
+
+
+def test_screenshot_without_demo_data_explains_what_to_do(tmp_path: Path):
+    """On an empty folder the command tells the user to run `demo` first."""
+    result = run(
+        "screenshot", "--data-dir", str(tmp_path / "empty"), "--out", str(tmp_path / "x.png")
+    )
+    assert result.returncode == 1
+    assert "python main.py demo" in result.stderr

@@ -1,0 +1,48 @@
+"""The main window: pages by role, the demo banner, the status bar."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.main_window import SYNC_STATE, MainWindow
+
+
+def make_window(qtbot, make_context, actor, wait_idle) -> MainWindow:
+    window = MainWindow(make_context(actor))
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle()
+    return window
+
+
+def nav_titles(window: MainWindow) -> list[str]:
+    return [
+        window.navigation.item(row).text().split()[0] for row in range(window.navigation.count())
+    ]
+
+
+def test_inspector_sees_only_pages_they_may_use(qtbot, make_context, inspector, wait_idle):
+    """An inspector gets the registry but not the audit log or user management."""
+    window = make_window(qtbot, make_context, inspector, wait_idle)
+    assert nav_titles(window) == ["企业台账"]
+    with pytest.raises(KeyError):
+        window.show_page("users")
+
+
+def test_admin_sees_audit_and_users(qtbot, make_context, sign_in, wait_idle):
+    """The administrator also gets 操作日志 and 用户管理, reachable by name."""
+    window = make_window(qtbot, make_context, sign_in("zhaolei"), wait_idle)
+    assert nav_titles(window) == ["企业台账", "操作日志", "用户管理"]
+    window.show_page("audit")
+    wait_idle()
+    assert window.stack.currentWidget() is window.pages["audit"]
+    assert window.pages["audit"].model.rowCount() > 0
+
+
+def test_status_bar_and_demo_banner(qtbot, make_context, inspector, wait_idle):
+    """User, squad and sync state are in the status bar; demo data carries the banner."""
+    window = make_window(qtbot, make_context, inspector, wait_idle)
+    assert "张伟" in window.user_label.text() and "执法人员" in window.user_label.text()
+    assert "园岭测试中队" in window.squad_label.text()
+    assert window.sync_label.text() == SYNC_STATE == "同步：未配置同步"
+    assert "演示数据" in window.banner.text() and window.banner.isVisible()

@@ -1,0 +1,127 @@
+"""The main window: navigation to the pages this user may use, and the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop import APP_NAME
+from fuanjian_desktop.domain.roles import Permission, Role
+from ui.context import AppContext
+from ui.pages.audit_page import AuditPage
+from ui.pages.registry_page import RegistryPage
+from ui.pages.users_page import UsersPage
+from ui.widgets.demo_banner import demo_banner
+
+SYNC_STATE = "同步：未配置同步"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page in the navigation: its key (for ``--page``), permission and how to build it."""
+
+    key: str
+    title: str
+    permission: Permission
+    build: Callable[[AppContext], QWidget]
+
+
+PAGES = (
+    PageSpec("registry", "企业台账", Permission.VIEW_REGISTRY, RegistryPage),
+    PageSpec("audit", "操作日志", Permission.VIEW_AUDIT, AuditPage),
+    PageSpec("users", "用户管理", Permission.MANAGE_USERS, UsersPage),
+)
+
+
+class MainWindow(QMainWindow):
+    """Navigation on the left (Ctrl+1…), the chosen page on the right."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle(f"{APP_NAME} — {context.squad_name}")
+        self.resize(1366, 768)
+        self.pages: dict[str, QWidget] = {}
+        self._keys: list[str] = []
+        self._setup_ui()
+        self._setup_status_bar()
+
+    def _setup_ui(self) -> None:
+        self.navigation = QListWidget()
+        self.navigation.setFixedWidth(170)
+        self.navigation.setObjectName("navigation")
+        self.stack = QStackedWidget()
+        for spec in PAGES:
+            if self.context.actor.can(spec.permission):
+                self._add_page(spec)
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addLayout(self._sidebar())
+        body.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        if self.context.installation.is_demo:
+            self.banner = demo_banner()
+            layout.addWidget(self.banner)
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+    def _sidebar(self) -> QVBoxLayout:
+        brand = QLabel(f"<span style='font-size:16pt;font-weight:bold'>{APP_NAME}</span>")
+        brand.setObjectName("brand")
+        squad = QLabel(self.context.squad_name)
+        squad.setObjectName("brandSquad")
+        squad.setWordWrap(True)
+        for label in (brand, squad):
+            label.setFixedWidth(self.navigation.width())
+        column = QVBoxLayout()
+        column.setSpacing(0)
+        column.addWidget(brand)
+        column.addWidget(squad)
+        column.addWidget(self.navigation, 1)
+        return column
+
+    def _add_page(self, spec: PageSpec) -> None:
+        position = len(self._keys)
+        page = spec.build(self.context)
+        self.pages[spec.key] = page
+        self._keys.append(spec.key)
+        self.navigation.addItem(f"{spec.title}    Ctrl+{position + 1}")
+        self.stack.addWidget(page)
+        shortcut = QShortcut(QKeySequence(f"Ctrl+{position + 1}"), self)
+        shortcut.activated.connect(lambda: self.navigation.setCurrentRow(position))
+
+    def _setup_status_bar(self) -> None:
+        actor = self.context.actor
+        roles = "、".join(role.label for role in Role if role in actor.roles)
+        self.user_label = QLabel(f"用户：{actor.full_name}（{roles}）")
+        self.squad_label = QLabel(f"中队：{self.context.squad_name}")
+        self.sync_label = QLabel(SYNC_STATE)
+        bar = self.statusBar()
+        for label in (self.user_label, self.squad_label):
+            bar.addWidget(label)
+        bar.addPermanentWidget(self.sync_label)
+
+    def show_page(self, key: str) -> None:
+        """Switch to the page named ``key`` (``registry``, ``audit``, ``users``)."""
+        if key not in self._keys:
+            available = "、".join(self._keys)
+            raise KeyError(f"页面“{key}”不存在或当前用户无权访问；可用页面：{available}")
+        self.navigation.setCurrentRow(self._keys.index(key))

@@ -1,0 +1,143 @@
+"""操作日志: who did what and when, with the values before and after each change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop.domain.registry_rules import FIELD_LABELS
+from fuanjian_desktop.services import audit_log
+from ui.context import AppContext
+from ui.errors import show_failure
+
+HEADERS = ("时间", "操作人", "操作", "内容")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class AuditTableModel(QAbstractTableModel):
+    """The loaded audit entries, newest first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[audit_log.AuditEntry] = []
+
+    def set_entries(self, entries: list[audit_log.AuditEntry]) -> None:
+        """Show a new list."""
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        entry = self.entries[index.row()]
+        local_time = entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return (local_time, entry.actor_name, entry.action, entry.summary)[index.column()]
+
+
+def describe_changes(entry: audit_log.AuditEntry) -> str:
+    """Readable 字段：原值 → 新值 lines for the detail pane."""
+    if not entry.changes:
+        return "（此操作未改动记录字段）"
+    lines = []
+    for field, old, new in entry.changes:
+        label = FIELD_LABELS.get(field, field)
+        lines.append(f"{label}：{_shown(old)} → {_shown(new)}")
+    return "\n".join(lines)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+class AuditPage(QWidget):
+    """Filterable list of audit events with a detail pane."""
+
+    title = "操作日志"
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self._context = context
+        self.model = AuditTableModel()
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self.reload)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("按操作人、操作或内容筛选")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(lambda _text: self._timer.start())
+        self.count_label = QLabel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((160, 90, 110)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([500, 160])
+        top = QHBoxLayout()
+        top.addWidget(QLabel("筛选："))
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self.reload()
+
+    def showEvent(self, event: Any) -> None:
+        """Reload whenever the page is shown, so new events appear."""
+        super().showEvent(event)
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the newest events matching the filter in the background."""
+        context, text = self._context, self.filter.text()
+        context.workers.run(
+            lambda: audit_log.recent_events(context.database, context.actor, text),
+            self._show_entries,
+            lambda error: show_failure(self, error, "无法读取操作日志"),
+        )
+
+    def _show_entries(self, entries: list[audit_log.AuditEntry]) -> None:
+        self.model.set_entries(entries)
+        self.count_label.setText(f"最近 {len(entries)} 条")
+        self.detail.clear()
+
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.detail.setPlainText(describe_changes(self.model.entries[current.row()]))

@@ -1,0 +1,234 @@
+"""企业台账: search the registry as you type, add and edit enterprises, import from Excel."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
+from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.services import registry, registry_import
+from ui.context import AppContext
+from ui.dialogs.enterprise_dialog import EnterpriseDialog
+from ui.dialogs.import_report_dialog import ImportReportDialog
+from ui.errors import show_failure
+from ui.models.enterprise_table import EnterpriseTableModel
+
+SEARCH_DELAY_MS = 150
+COLUMN_WIDTHS = (260, 170, 170, 150, 300, 80, 110, 70)
+
+
+class RegistryPage(QWidget):
+    """The enterprise list with its search box and actions."""
+
+    title = "企业台账"
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self._context = context
+        self._search_serial = 0
+        self._search_started = 0.0
+        self.model = EnterpriseTableModel(
+            lambda ids: registry.enterprise_rows(context.database, ids)
+        )
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.search_now)
+        self._setup_ui()
+        self.search_now()
+
+    def _setup_ui(self) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            "搜索名称、信用代码、地址、负责人、电话……（多个词用空格分隔）"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self.search.returnPressed.connect(self.focus_table)
+        self.count_label = QLabel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._edit_index)
+        self.table.activated.connect(self._edit_index)
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("搜索："))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+        layout.addLayout(self._actions())
+        layout.addWidget(self.table, 1)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
+
+    def _actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        actor = self._context.actor
+        self.add_button = self._button(row, "新增企业(&N)", self.add_enterprise)
+        self.edit_button = self._button(row, "修改(&E)", self.edit_selected)
+        for button in (self.add_button, self.edit_button):
+            button.setEnabled(actor.can(Permission.EDIT_REGISTRY))
+        if actor.can(Permission.IMPORT_REGISTRY):
+            self._button(row, "从Excel导入(&I)…", self.import_workbook)
+            self._button(row, "下载导入模板…", self.save_template)
+        row.addStretch()
+        return row
+
+    def _button(self, row: QHBoxLayout, text: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+        return button
+
+    # --- searching -----------------------------------------------------------------------
+
+    def search_now(self) -> None:
+        """Run the search for the box's text in the background; stale answers are dropped."""
+        self._timer.stop()
+        self._search_serial += 1
+        serial, text = self._search_serial, self.search.text()
+        self._search_started = time.perf_counter()
+        self.count_label.setText("正在搜索…")
+        self._context.workers.run(
+            lambda: registry.search_enterprise_ids(self._context.database, text),
+            lambda ids: self._show_results(serial, ids),
+            lambda error: show_failure(self, error, "搜索失败"),
+        )
+
+    def _show_results(self, serial: int, ids: list[str]) -> None:
+        if serial != self._search_serial:
+            return
+        self.model.set_ids(ids)
+        elapsed_ms = (time.perf_counter() - self._search_started) * 1000
+        self.count_label.setText(f"共 {len(ids):,} 家（{elapsed_ms:.0f} 毫秒）")
+        if ids:
+            self.table.selectRow(0)
+
+    def focus_table(self) -> None:
+        """Enter in the search box moves to the results, ready for arrow keys and Enter."""
+        self.search_now()
+        self.table.setFocus()
+
+    # --- editing -------------------------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        """Id of the selected enterprise, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.enterprise_id(rows[0].row()) if rows else None
+
+    def add_enterprise(self) -> None:
+        """Open the empty form; a saved enterprise appears and is selected in the list."""
+        context = self._context
+        created: list[str] = []
+
+        def save(draft: EnterpriseDraft) -> None:
+            created.append(registry.create_enterprise(context.database, context.actor, draft))
+
+        dialog = EnterpriseDialog(self, "新增企业", save)
+        dialog.accepted.connect(lambda: self._after_save(created[-1]))
+        dialog.open()
+        self.dialog = dialog
+
+    def edit_selected(self) -> None:
+        """Open the selected enterprise in the form."""
+        enterprise_id = self.selected_id()
+        if enterprise_id is not None and self._context.actor.can(Permission.EDIT_REGISTRY):
+            self._open_editor(enterprise_id)
+
+    def _edit_index(self, index: QModelIndex) -> None:
+        if self._context.actor.can(Permission.EDIT_REGISTRY):
+            self._open_editor(self.model.enterprise_id(index.row()))
+
+    def _open_editor(self, enterprise_id: str) -> None:
+        context = self._context
+        dialog = EnterpriseDialog(
+            self,
+            "修改企业信息",
+            lambda draft: registry.update_enterprise(
+                context.database, context.actor, enterprise_id, draft
+            ),
+        )
+        dialog.load(registry.load_draft(context.database, enterprise_id))
+        dialog.accepted.connect(lambda: self._after_save(enterprise_id))
+        dialog.open()
+        self.dialog = dialog
+
+    def _after_save(self, enterprise_id: str) -> None:
+        self.model.refresh()
+        self.search_now()
+        self._select_when_shown(enterprise_id)
+
+    def _select_when_shown(self, enterprise_id: str) -> None:
+        def select() -> None:
+            if self._context.workers.busy():
+                QTimer.singleShot(20, select)
+                return
+            row = self.model.row_of(enterprise_id)
+            if row >= 0:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+
+        select()
+
+    # --- Excel ---------------------------------------------------------------------------
+
+    def import_workbook(self) -> None:
+        """Ask for a workbook, import it in the background, show the per-row report."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择要导入的Excel文件", "", "Excel 文件 (*.xlsx)"
+        )
+        if path:
+            self.run_import(Path(path))
+
+    def run_import(self, path: Path) -> None:
+        """Import ``path`` in the background and show the report (also used by tests)."""
+        context = self._context
+        self.count_label.setText("正在导入…")
+        context.workers.run(
+            lambda: registry_import.import_enterprises(context.database, context.actor, path),
+            self._show_import_report,
+            lambda error: show_failure(self, error, "导入失败"),
+        )
+
+    def _show_import_report(self, report: registry_import.ImportReport) -> None:
+        self.search_now()
+        dialog = ImportReportDialog(self, report)
+        dialog.open()
+        self.dialog = dialog
+
+    def save_template(self) -> None:
+        """Save the import template where the clerk chooses."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "保存导入模板", "企业台账导入模板.xlsx", "Excel 文件 (*.xlsx)"
+        )
+        if path:
+            try:
+                registry_import.write_import_template(Path(path))
+            except OSError as error:
+                message = f"无法保存到“{path}”：{error.strerror}。请换一个位置。"
+                show_failure(self, UserError(message), "模板未保存")

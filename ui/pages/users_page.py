@@ -1,0 +1,84 @@
+"""用户管理: the squad's accounts, adding one, and lifting a lock-out (管理员 only)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop.services import setup, users
+from ui.context import AppContext
+from ui.dialogs.user_dialog import UserDialog
+from ui.errors import show_failure
+
+HEADERS = ("姓名", "用户名", "执法证号", "所属中队", "角色", "状态")
+
+
+class UsersPage(QWidget):
+    """A short list (tens of accounts), so a plain table widget is enough."""
+
+    title = "用户管理"
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self._context = context
+        self._rows: list[users.UserRow] = []
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((90, 110, 130, 240, 200)):
+            self.table.setColumnWidth(column, width)
+        add = QPushButton("新增用户(&N)")
+        add.clicked.connect(self.add_user)
+        unlock = QPushButton("解锁账号")
+        unlock.clicked.connect(self.unlock_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(add)
+        actions.addWidget(unlock)
+        actions.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the accounts again and fill the table."""
+        self._rows = users.list_users(self._context.database, self._context.actor)
+        self.table.setRowCount(len(self._rows))
+        for position, row in enumerate(self._rows):
+            state = "已锁定" if row.locked else ("正常" if row.active else "已停用")
+            values = (row.full_name, row.username, row.cert_no, row.squad_name, row.roles, state)
+            for column, text in enumerate(values):
+                self.table.setItem(position, column, QTableWidgetItem(text))
+
+    def add_user(self) -> None:
+        """Open the 新增用户 dialog."""
+        context = self._context
+        squads = [(squad.id, squad.name) for squad in setup.list_squads(context.database)]
+        dialog = UserDialog(
+            self, squads, lambda new: users.create_user(context.database, context.actor, new)
+        )
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        self.dialog = dialog
+
+    def unlock_selected(self) -> None:
+        """Lift the lock of the selected account."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        try:
+            users.unlock_user(
+                self._context.database, self._context.actor, self._rows[rows[0].row()].id
+            )
+        except Exception as error:
+            show_failure(self, error, "未能解锁")
+        self.reload()
