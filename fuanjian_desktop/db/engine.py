@@ -65,12 +65,13 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for queries; it never writes and always ends with a rollback."""
+        """A session for queries; closing it ends the read transaction.
+
+        Loaded objects stay readable after the block (closing detaches without expiring them),
+        so a service may return rows it read.
+        """
         with self._readers() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:

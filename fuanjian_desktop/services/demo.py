@@ -1,7 +1,7 @@
 """演示模式: the demo database a newcomer or a trainer starts with.
 
-The demo laptop belongs to the 园岭 squad. Accounts of every role exist in 园岭 and 南园 (and a
-legal reviewer at the bureau); all share one password, printed by ``main.py demo`` and shown on
+The demo laptop belongs to the 园岭 squad. Every role has accounts in both 园岭 and 南园 (and a
+legal reviewer sits at the bureau); all share one password, printed by ``main.py demo`` and shown on
 the sign-in screen while the app is in demo mode.
 """
 
@@ -60,6 +60,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("zhoujie", "周杰", "南园", (Role.INSPECTOR,), "44030419012"),
     DemoAccount("wuxia", "吴霞", "南园", (Role.CLERK,)),
     DemoAccount("sunhao", "孙浩", "南园", (Role.SQUAD_LEADER,), "44030419014"),
+    DemoAccount("majing", "马晶", "南园", (Role.LEGAL_REVIEWER,)),
+    DemoAccount("hejun", "何军", "南园", (Role.ADMIN,)),
     DemoAccount("xulin", "徐琳", "区局", (Role.LEGAL_REVIEWER,)),
 )
 

@@ -25,11 +25,11 @@ def attempt(qtbot, dialog: LoginDialog, username: str, password: str) -> None:
 
 
 def test_wrong_password_shows_chinese_message_and_stays_open(qtbot, demo_database):
-    """A wrong password is explained with the attempts left; the password box is cleared."""
+    """A wrong password is explained with the lock rule; the password box is cleared."""
     dialog = make_dialog(qtbot, demo_database)
     attempt(qtbot, dialog, "zhangwei", "wrong-pass1")
     assert "用户名或密码不正确" in dialog.error.text()
-    assert "再输错4次" in dialog.error.text()
+    assert "连续输错5次" in dialog.error.text()
     assert dialog.isVisible() and dialog.actor is None
     assert dialog.password.text() == ""
 
