@@ -202,15 +202,20 @@ class EnterpriseDialog(QDialog):
                 continue
             label.setText("\n".join(filter(None, [label.text(), issue.message])))
             label.show()
+            # word-wrapped labels in a form get one line unless told their height for the width
+            width = label.parentWidget().width()
+            label.setMinimumHeight(label.heightForWidth(width))
             if issue.overridable:
                 self._set_override_visible(True)
         self.general_error.setText(f"有{len(issues)}处需要修改，见红字提示。")
         first = self.edits.get(issues[0].field) if issues else None
         if first is not None:
             first.setFocus()
+        self.adjustSize()
 
     def _clear_errors(self) -> None:
         for label in self.errors.values():
             label.clear()
+            label.setMinimumHeight(0)
             label.hide()
         self.general_error.clear()
