@@ -12,24 +12,13 @@ import pytest
 from fuanjian_desktop import reference
 from fuanjian_desktop.domain.registry_rules import (
     CleanEnterprise,
-    EnterpriseDraft,
     FieldIssue,
     validate_enterprise,
 )
+from tests.samples import HARDWARE_SHOP
 
 TODAY = dt.date(2026, 6, 1)
-GOOD = EnterpriseDraft(
-    name="深圳市福田区园岭晨光五金店",
-    uscc="91350200776049653A",
-    address="深圳市福田区园岭街道红荔路12号",
-    street="园岭街道",
-    community="百花社区",
-    grid="园岭05网格",
-    contact_name="李四",
-    contact_phone="13800138000",
-    floor_area="85.5",
-    categories=("three_small.shop",),
-)
+GOOD = HARDWARE_SHOP
 BAD_CHECK_CHAR = "91350203M0001QAY9B"
 OPERATOR_ID = "440524188001010014"
 

@@ -18,18 +18,9 @@ from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry, Squad, 
 from fuanjian_desktop.services import demo, registry, setup
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.users import NewUser
+from tests.samples import HARDWARE_SHOP
 
-HARDWARE = EnterpriseDraft(
-    name="深圳市福田区园岭晨光五金店",
-    uscc="91350200776049653A",
-    address="深圳市福田区园岭街道红荔路12号",
-    street="园岭街道",
-    community="百花社区",
-    contact_name="李四",
-    contact_phone="13800138000",
-    floor_area="85.5",
-    categories=("three_small.shop",),
-)
+HARDWARE = HARDWARE_SHOP
 NOODLES = EnterpriseDraft(
     name="深圳市福田区园岭晨光面馆",
     uscc="91350503MA31DKY80A",

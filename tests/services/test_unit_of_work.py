@@ -10,23 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
 from fuanjian_desktop.errors import PermissionDenied
 from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry
 from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.unit_of_work import user_action
+from tests.samples import HARDWARE_SHOP
 
-DRAFT = EnterpriseDraft(
-    name="深圳市福田区园岭晨光五金店",
-    uscc="91350200776049653A",
-    address="深圳市福田区园岭街道红荔路12号",
-    street="园岭街道",
-    contact_name="李四",
-    contact_phone="13800138000",
-    floor_area="85.5",
-    categories=("three_small.shop",),
-)
+DRAFT = HARDWARE_SHOP
 
 
 def counts(database: Database) -> tuple[int, ...]:

@@ -30,6 +30,7 @@ from fuanjian_desktop import reference
 from fuanjian_desktop.domain.registry_rules import FIELD_LABELS, EnterpriseDraft, FieldIssue
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.registry import EnterpriseInvalid
+from ui.widgets.form_parts import error_label, save_cancel_buttons
 
 SaveDraft = Callable[[EnterpriseDraft], None]
 _TEXT_FIELDS = (
@@ -44,7 +45,6 @@ _TEXT_FIELDS = (
     ("contact_phone", "手机或 0755-xxxxxxxx"),
     ("floor_area", "平方米，如 85.5"),
 )
-ERROR_STYLE = "color: #b3261e;"
 
 
 class EnterpriseDialog(QDialog):
@@ -81,16 +81,8 @@ class EnterpriseDialog(QDialog):
         self._set_override_visible(False, form)
         self._form = form
 
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
+        self.general_error = error_label()
+        buttons = save_cancel_buttons(self.try_save, self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
 
         columns = QHBoxLayout()
@@ -102,10 +94,7 @@ class EnterpriseDialog(QDialog):
         layout.addWidget(buttons)
 
     def _add_row(self, form: QFormLayout, name: str, field: QWidget) -> None:
-        error = QLabel()
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
+        error = error_label(hidden=True)
         self.errors[name] = error
         holder = QWidget()
         column = QVBoxLayout(holder)
@@ -134,10 +123,7 @@ class EnterpriseDialog(QDialog):
             check = QCheckBox(category.label)
             self.category_boxes[category.code] = check
             grid.addWidget(check, position, 0)
-        error = QLabel()
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
+        error = error_label(hidden=True)
         self.errors["categories"] = error
         grid.addWidget(error, len(self.category_boxes), 0)
         grid.setRowStretch(len(self.category_boxes) + 1, 1)

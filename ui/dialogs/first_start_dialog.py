@@ -17,8 +17,9 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services import demo, setup
-from ui.dialogs.user_dialog import ERROR_STYLE, UserForm
+from ui.dialogs.user_dialog import UserForm
 from ui.errors import failure_text
+from ui.widgets.form_parts import error_label
 
 
 class FirstStartDialog(QDialog):
@@ -34,7 +35,7 @@ class FirstStartDialog(QDialog):
         self.admin_form = UserForm(squads, fixed_roles=(Role.ADMIN,))
         self.go_live_button = QPushButton("正式启用")
         self.go_live_button.clicked.connect(self.go_live)
-        self.error = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
+        self.error = error_label()
         live = QGroupBox("正式启用：创建本中队的第一个管理员账号，并确定本机所属中队")
         live_layout = QVBoxLayout(live)
         live_layout.addWidget(self.admin_form)

@@ -23,8 +23,7 @@ from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.setup import Installation
 from ui.errors import failure_text
 from ui.widgets.demo_banner import demo_banner
-
-ERROR_STYLE = "color: #b3261e;"
+from ui.widgets.form_parts import error_label
 
 
 class LoginDialog(QDialog):
@@ -37,7 +36,7 @@ class LoginDialog(QDialog):
         self.actor: Actor | None = None
         self.username = QLineEdit()
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.error = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
+        self.error = error_label()
         self.sign_in_button = QPushButton("登录")
         self.sign_in_button.setDefault(True)
         self.sign_in_button.clicked.connect(self.try_sign_in)

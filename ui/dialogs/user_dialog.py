@@ -8,10 +8,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -20,8 +18,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.users import NewUser
-
-ERROR_STYLE = "color: #b3261e;"
+from ui.widgets.form_parts import error_label, save_cancel_buttons
 
 
 class UserForm(QWidget):
@@ -77,14 +74,8 @@ class UserDialog(QDialog):
         self.setWindowTitle("新增用户")
         self._save = save
         self.form = UserForm(squads)
-        self.error = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        buttons = save_cancel_buttons(self.try_save, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(self.error)

@@ -1,0 +1,30 @@
+"""Small pieces every form shares: the red error label and the 保存/取消 buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+ERROR_STYLE = "color: #b3261e;"
+_SAVE = QDialogButtonBox.StandardButton.Save
+_CANCEL = QDialogButtonBox.StandardButton.Cancel
+
+
+def error_label(hidden: bool = False) -> QLabel:
+    """A word-wrapped red label for a Chinese error message."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setHidden(hidden)
+    return label
+
+
+def save_cancel_buttons(save: Callable[[], None], cancel: Callable[[], None]) -> QDialogButtonBox:
+    """保存 and 取消 buttons wired to ``save`` and ``cancel``."""
+    buttons = QDialogButtonBox(_SAVE | _CANCEL)
+    buttons.button(_SAVE).setText("保存")
+    buttons.button(_CANCEL).setText("取消")
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(cancel)
+    return buttons
