@@ -13,10 +13,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from fuanjian_desktop.db.schema_version import stamped_revision
 from fuanjian_desktop.errors import DatabaseTooNew
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -34,12 +34,6 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "no migration scripts packaged"
     return head
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is stamped with, or ``None`` for an empty database."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 def check_not_newer(revision: str | None) -> None:
@@ -78,7 +72,7 @@ def upgrade_to_head(engine: Engine, database: Path, backup_dir: Path) -> Path | 
 
     Returns the backup made, or ``None`` when none was needed (new or current database).
     """
-    revision = current_revision(engine)
+    revision = stamped_revision(engine)
     check_not_newer(revision)
     if revision == head_revision():
         return None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,9 +22,10 @@ from sqlalchemy.exc import IntegrityError
 
 import fuanjian_desktop.models
 from fuanjian_desktop.config import DataFolder
-from fuanjian_desktop.db import migrate
+from fuanjian_desktop.db import migrate, startup
 from fuanjian_desktop.db.base import Base
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.db.schema_version import SCHEMA_HEAD
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.errors import DatabaseTooNew
 from fuanjian_desktop.models import Enterprise, LocalSetting
@@ -60,6 +63,12 @@ def scripts_with_next_revision(tmp_path: Path, then: str = "pass") -> Path:
     script = NEXT_REVISION.format(down=PACKAGED_HEAD, table=PROBE_TABLE, then=then)
     (target / "versions" / "9001_test_probe.py").write_text(script, encoding="utf-8")
     return target
+
+
+def become_newer_program(monkeypatch: pytest.MonkeyPatch, scripts: Path) -> None:
+    """Act as the next program version: its scripts, and its SCHEMA_HEAD naming revision 9001."""
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(startup, "SCHEMA_HEAD", "9001")
 
 
 def database_at_packaged_head(folder: DataFolder) -> None:
@@ -121,7 +130,7 @@ def test_upgrade_backs_up_the_old_database_first(
 ) -> None:
     """Upgrading an older database first writes a sound backup of it as it was before."""
     database_at_packaged_head(data_folder)
-    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts_with_next_revision(tmp_path))
+    become_newer_program(monkeypatch, scripts_with_next_revision(tmp_path))
 
     database = open_database(data_folder)
     database.close()
@@ -146,7 +155,7 @@ def test_failed_upgrade_leaves_the_database_as_it_was(
     """A migration that fails half-way is rolled back whole; the data and the backup remain."""
     database_at_packaged_head(data_folder)
     failing = scripts_with_next_revision(tmp_path, then='raise RuntimeError("half-way")')
-    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", failing)
+    become_newer_program(monkeypatch, failing)
 
     with pytest.raises(RuntimeError, match="half-way"):
         open_database(data_folder)
@@ -231,3 +240,26 @@ def _file(database: Database) -> str:
     path = database.engine.url.database
     assert path is not None
     return path
+
+
+def test_schema_head_constant_matches_the_newest_migration() -> None:
+    """The fast start-up check compares against SCHEMA_HEAD, so it must name the newest script."""
+    assert migrate.head_revision() == SCHEMA_HEAD
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    """Start-up skips Alembic (half a second) when the database is already at the head."""
+    folder = tmp_path / "data"
+    code = (
+        "import sys\n"
+        "from fuanjian_desktop.config import resolve_data_folder\n"
+        "from fuanjian_desktop.db.startup import open_database\n"
+        f"open_database(resolve_data_folder({str(folder)!r})).close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    second = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert first.stdout.strip() == "True"
+    assert second.stdout.strip() == "False"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import registry, registry_import
+from fuanjian_desktop.services import registry
 from ui.context import AppContext
 from ui.dialogs.enterprise_dialog import EnterpriseDialog
-from ui.dialogs.import_report_dialog import ImportReportDialog
 from ui.errors import show_failure
 from ui.models.enterprise_table import EnterpriseTableModel
+
+if TYPE_CHECKING:
+    from fuanjian_desktop.services.registry_import import ImportReport
 
 SEARCH_DELAY_MS = 150
 COLUMN_WIDTHS = (260, 170, 170, 150, 300, 80, 110, 70)
@@ -207,6 +209,8 @@ class RegistryPage(QWidget):
 
     def run_import(self, path: Path) -> None:
         """Import ``path`` in the background and show the report (also used by tests)."""
+        from fuanjian_desktop.services import registry_import  # openpyxl: ~170 ms, on demand
+
         context = self._context
         self.count_label.setText("正在导入…")
         context.workers.run(
@@ -215,7 +219,9 @@ class RegistryPage(QWidget):
             lambda error: show_failure(self, error, "导入失败"),
         )
 
-    def _show_import_report(self, report: registry_import.ImportReport) -> None:
+    def _show_import_report(self, report: ImportReport) -> None:
+        from ui.dialogs.import_report_dialog import ImportReportDialog
+
         self.search_now()
         dialog = ImportReportDialog(self, report)
         dialog.open()
@@ -227,6 +233,8 @@ class RegistryPage(QWidget):
             self, "保存导入模板", "企业台账导入模板.xlsx", "Excel 文件 (*.xlsx)"
         )
         if path:
+            from fuanjian_desktop.services import registry_import  # openpyxl, on demand
+
             try:
                 registry_import.write_import_template(Path(path))
             except OSError as error:
