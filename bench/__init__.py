@@ -1,0 +1,1 @@
+"""Scale benchmarks: they measure and report; the test suite asserts behaviour (see README.md)."""
