@@ -23,6 +23,9 @@ _PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    # Searches scan a covering index of the registry; keep it in memory (32 MiB cache, mmap).
+    "PRAGMA cache_size=-32768",
+    "PRAGMA mmap_size=268435456",
 )
 
 
