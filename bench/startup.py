@@ -1,4 +1,4 @@
-"""Time to the main window, against a bare PySide6 window started the same way.
+"""Time to the first window and to the main window, against a bare PySide6 window.
 
 ``python bench/startup.py [--runs 5] [--enterprises N]`` (N=0, the default, is the demo data)
 
@@ -58,6 +58,7 @@ class ChildRun:
 
     wall_ms: float
     report: dict[str, Any]
+    window_ms: float | None = None
 
 
 def child_env() -> dict[str, str]:
@@ -75,7 +76,10 @@ def run_child(mode: str, data_dir: Path, *python_options: str) -> ChildRun:
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=child_env()
     ) as child:
         assert child.stdout is not None
+        window_ms = None
         for line in child.stdout:
+            if line.startswith("WINDOW"):
+                window_ms = (time.perf_counter() - started) * 1000
             if line.startswith("READY "):
                 wall_ms = (time.perf_counter() - started) * 1000
                 report = json.loads(line.removeprefix("READY "))
@@ -84,16 +88,17 @@ def run_child(mode: str, data_dir: Path, *python_options: str) -> ChildRun:
             raise RuntimeError(f"{mode} child exited without READY (code {child.wait()})")
     if report["status"] != 0:
         raise RuntimeError(f"{mode} child timed out or failed: {report}")
-    return ChildRun(wall_ms, report)
+    return ChildRun(wall_ms, report, window_ms)
 
 
 def alternate(data_dir: Path, runs: int) -> dict[str, list[ChildRun]]:
     """``runs`` bare and app starts, alternating which goes first, after one warm-up of each."""
-    for mode in ("bare", "app"):
+    modes = ("bare", "window", "app")
+    for mode in modes:
         run_child(mode, data_dir)
-    results: dict[str, list[ChildRun]] = {"bare": [], "app": []}
+    results: dict[str, list[ChildRun]] = {mode: [] for mode in modes}
     for number in range(runs):
-        for mode in ("bare", "app") if number % 2 == 0 else ("app", "bare"):
+        for mode in modes if number % 2 == 0 else modes[::-1]:
             results[mode].append(run_child(mode, data_dir))
     return results
 
@@ -106,14 +111,24 @@ def median(values: list[float]) -> str:
 def report_runs(results: dict[str, list[ChildRun]]) -> None:
     """Print wall times, the ratio, the app's phases and its instrumented costs."""
     bare = [run.wall_ms for run in results["bare"]]
+    window = [run.window_ms or 0.0 for run in results["window"]]
+    data_open = [run.wall_ms for run in results["window"]]
     app = [run.wall_ms for run in results["app"]]
-    ratio = statistics.median(app) / statistics.median(bare)
-    verdict = "meets" if ratio <= GOAL_RATIO else "misses"
     print_table(
         ["start", "median ms", "min ms", "max ms", "runs (ms)"],
-        [_wall_row("bare PySide6 window", bare), _wall_row("福安监 main window", app)],
+        [
+            _wall_row("bare PySide6 window", bare),
+            _wall_row("福安监 sign-in window shown (real start)", window),
+            _wall_row("福安监 sign-in window enabled (data open)", data_open),
+            _wall_row("福安监 main window, signed in by script", app),
+        ],
     )
-    print(f"\nratio app/bare = {ratio:.2f}× ({verdict} the ≤ {GOAL_RATIO}× goal)\n")
+    print()
+    for label, times in (("first window", window), ("main window", app)):
+        ratio = statistics.median(times) / statistics.median(bare)
+        verdict = "meets" if ratio <= GOAL_RATIO else "misses"
+        print(f"ratio {label}/bare = {ratio:.2f}× ({verdict} the ≤ {GOAL_RATIO}× goal)")
+    print()
     print_table(["app child phase (ms since its first line)", "ends at", "takes"], _phases(results))
     print()
     print_table(["instrumented cost inside the app run", "median ms"], _costs(results))

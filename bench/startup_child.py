@@ -98,6 +98,7 @@ def run_app(data_dir: str) -> int:
     from fuanjian_desktop.db.startup import open_database
     from fuanjian_desktop.services import auth, demo, registry
     from ui import app as ui_app
+    from ui import shell
     from ui.workers import Workers
 
     mark("imports")
@@ -109,7 +110,7 @@ def run_app(data_dir: str) -> int:
     workers = Workers()
     actor = auth.sign_in(database, "zhangwei", demo.DEMO_PASSWORD)
     mark("sign_in")
-    window = ui_app.build_main_window(database, actor, workers)
+    window = shell.build_main_window(database, actor, workers)
     mark("window_built")
     page: Any = window.pages["registry"]
     model = page.model
@@ -126,6 +127,40 @@ def run_app(data_dir: str) -> int:
     costs["hits"] = model.rowCount()
     workers.shutdown()
     database.close()
+    return status
+
+
+def run_window(data_dir: str) -> int:
+    """The real start (``run_gui``): the sign-in window first, the data opened behind it.
+
+    Prints ``WINDOW`` when the sign-in window has painted (the time a user waits to see the app)
+    and ends once the window has enabled itself because the data is open.
+    """
+    from ui.app import make_application
+    from ui.startup import Startup
+    from ui.workers import Workers
+
+    mark("imports")
+    app = make_application()
+    mark("make_application")
+    workers = Workers()
+    startup = Startup(data_dir, workers)
+
+    def ready(_painted: float) -> bool:
+        if "first_window" not in marks:
+            mark("first_window")
+            print("WINDOW", flush=True)
+        if startup.login.sign_in_button.isEnabled():
+            mark("data_open")
+            return True
+        return False
+
+    _watcher = paint_watcher(app, startup.login, ready)
+    startup.start()
+    mark("shown")
+    status = app.exec()
+    workers.shutdown()
+    startup.close()
     return status
 
 
@@ -148,7 +183,9 @@ def heavy_modules_loaded() -> list[str]:
 def main() -> None:
     """Run the chosen mode, print the READY line, exit at once (teardown is not measured)."""
     mode = sys.argv[1]
-    status = run_bare() if mode == "bare" else run_app(sys.argv[2])
+    runners = {"bare": lambda: run_bare(), "app": lambda: run_app(sys.argv[2])}
+    runners["window"] = lambda: run_window(sys.argv[2])
+    status = runners[mode]()
     mark("ready")
     loaded = heavy_modules_loaded()
     report = {"status": status, "marks": marks, "costs": costs, "loaded": loaded}

@@ -16,7 +16,8 @@ from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services import auth, demo
 from fuanjian_desktop.services.setup import installation
-from ui.app import build_main_window, make_application
+from ui.app import make_application
+from ui.shell import build_main_window
 from ui.workers import Workers
 
 SETTLE_TIMEOUT_S = 10.0

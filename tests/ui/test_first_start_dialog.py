@@ -10,24 +10,24 @@ from tests.ui.conftest import type_text
 from ui.dialogs.first_start_dialog import FirstStartDialog
 
 
-def make_dialog(qtbot, database) -> FirstStartDialog:
-    dialog = FirstStartDialog(database)
+def make_dialog(qtbot, database, workers) -> FirstStartDialog:
+    dialog = FirstStartDialog(database, workers)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
 
 
-def test_demo_button_fills_demo_data(qtbot, database):
+def test_demo_button_fills_demo_data(qtbot, database, workers):
     """Choosing 演示模式 creates the demo and marks the installation as demo."""
-    dialog = make_dialog(qtbot, database)
+    dialog = make_dialog(qtbot, database, workers)
     with qtbot.waitSignal(dialog.accepted, timeout=30_000):
         qtbot.mouseClick(dialog.demo_button, Qt.MouseButton.LeftButton)
     assert installation(database).mode is AppMode.DEMO
 
 
-def test_go_live_creates_first_administrator(qtbot, database):
+def test_go_live_creates_first_administrator(qtbot, database, workers):
     """正式启用 with a valid form creates the admin in the chosen squad, who can then sign in."""
-    dialog = make_dialog(qtbot, database)
+    dialog = make_dialog(qtbot, database, workers)
     form = dialog.admin_form
     type_text(qtbot, form.username, "admin")
     type_text(qtbot, form.full_name, "林管理")

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
 
-from fuanjian_desktop.services import demo
-from fuanjian_desktop.services.setup import installation
+from fuanjian_desktop.services import auth, demo
 from tests.ui.conftest import type_text
-from ui.dialogs.login_dialog import LoginDialog
+from ui.dialogs.login_dialog import DemoAccountRow, LoginDialog
+
+DEMO_ROWS = [
+    DemoAccountRow(a.username, a.full_name, a.squad, a.role_labels) for a in demo.DEMO_ACCOUNTS
+]
 
 
-def make_dialog(qtbot, database) -> LoginDialog:
-    dialog = LoginDialog(database, installation(database))
+def make_dialog(qtbot, database, workers, demo_rows=DEMO_ROWS) -> LoginDialog:
+    dialog = LoginDialog(workers)
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.set_ready(
+        lambda username, password: auth.sign_in(database, username, password),
+        demo_rows,
+        demo.DEMO_PASSWORD,
+    )
     return dialog
 
 
@@ -22,11 +31,21 @@ def attempt(qtbot, dialog: LoginDialog, username: str, password: str) -> None:
     type_text(qtbot, dialog.username, username)
     type_text(qtbot, dialog.password, password)
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.sign_in_button.isEnabled() or dialog.actor is not None)
 
 
-def test_wrong_password_shows_chinese_message_and_stays_open(qtbot, demo_database):
+def test_disabled_until_the_data_is_open(qtbot, workers):
+    """Before set_ready the fields are disabled and the window says the data is opening."""
+    dialog = LoginDialog(workers)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.sign_in_button.isEnabled() and not dialog.username.isEnabled()
+    assert dialog.status.text() == "正在打开数据…"
+
+
+def test_wrong_password_shows_chinese_message_and_stays_open(qtbot, demo_database, workers):
     """A wrong password is explained with the lock rule; the password box is cleared."""
-    dialog = make_dialog(qtbot, demo_database)
+    dialog = make_dialog(qtbot, demo_database, workers)
     attempt(qtbot, dialog, "zhangwei", "wrong-pass1")
     assert "用户名或密码不正确" in dialog.error.text()
     assert "连续输错5次" in dialog.error.text()
@@ -34,9 +53,9 @@ def test_wrong_password_shows_chinese_message_and_stays_open(qtbot, demo_databas
     assert dialog.password.text() == ""
 
 
-def test_five_failures_lock_the_account_in_the_dialog(qtbot, demo_database):
+def test_five_failures_lock_the_account_in_the_dialog(qtbot, demo_database, workers):
     """After five wrong passwords even the right one is refused with the lock message."""
-    dialog = make_dialog(qtbot, demo_database)
+    dialog = make_dialog(qtbot, demo_database, workers)
     for _ in range(5):
         attempt(qtbot, dialog, "lina", "wrong-pass1")
     assert "锁定" in dialog.error.text()
@@ -45,23 +64,32 @@ def test_five_failures_lock_the_account_in_the_dialog(qtbot, demo_database):
     assert dialog.actor is None
 
 
-def test_right_password_signs_in(qtbot, demo_database):
-    """Enter in the password box signs in and closes the dialog with the actor set."""
-    dialog = make_dialog(qtbot, demo_database)
+def test_right_password_signs_in(qtbot, demo_database, workers):
+    """Enter in the password box signs in, emits signed_in with the actor and closes."""
+    dialog = make_dialog(qtbot, demo_database, workers)
     type_text(qtbot, dialog.username, "zhangwei")
     type_text(qtbot, dialog.password, demo.DEMO_PASSWORD)
-    with qtbot.waitSignal(dialog.accepted):
+    with qtbot.waitSignal(dialog.signed_in) as signal:
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert dialog.actor is not None and dialog.actor.full_name == "张伟"
+    assert signal.args[0].full_name == "张伟"
+    assert not dialog.isVisible()
 
 
-def test_demo_mode_lists_demo_accounts(qtbot, demo_database):
-    """In demo mode the banner and the demo accounts are shown; clicking one fills the form."""
-    dialog = make_dialog(qtbot, demo_database)
-    banners = [
-        label for label in dialog.findChildren(type(dialog.error)) if "演示数据" in label.text()
-    ]
-    assert banners
-    assert any(
-        demo.DEMO_PASSWORD in label.text() for label in dialog.findChildren(type(dialog.error))
+def test_demo_mode_lists_demo_accounts(qtbot, demo_database, workers):
+    """In demo mode the banner and the accounts are shown; clicking one fills the form."""
+    dialog = make_dialog(qtbot, demo_database, workers)
+    assert "演示数据" in dialog.banner.text() and dialog.banner.isVisible()
+    accounts = dialog.findChild(QTableWidget)
+    rect = accounts.visualItemRect(accounts.item(2, 0))
+    qtbot.mouseClick(accounts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert dialog.username.text() == DEMO_ROWS[2].username
+    assert dialog.password.text() == demo.DEMO_PASSWORD
+
+
+def test_production_mode_shows_no_demo_accounts(qtbot, demo_database, workers):
+    """Outside demo mode there is neither a banner nor an account list."""
+    dialog = make_dialog(qtbot, demo_database, workers, demo_rows=[])
+    assert not hasattr(dialog, "banner")
+    assert "demo1234" not in " ".join(
+        label.text() for label in dialog.findChildren(type(dialog.error))
     )
