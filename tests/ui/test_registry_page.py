@@ -102,6 +102,8 @@ def test_two_character_name_search_finds_the_row(qtbot, make_context, inspector,
     with qtbot.waitSignal(dialog.accepted):
         click_save(qtbot, dialog)
     wait_idle()
+    saved = registry.load_draft(page._context.database, page.selected_id())
+    assert saved.name == "深圳市福田区园岭测试五金店"  # the new enterprise is selected
     type_text(qtbot, page.search, "李四")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
     name = page.model.index(0, 0).data()

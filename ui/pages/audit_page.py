@@ -117,10 +117,9 @@ class AuditPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        self.reload()
 
     def showEvent(self, event: Any) -> None:
-        """Reload whenever the page is shown, so new events appear."""
+        """Load whenever the page is shown (not before), so new events appear."""
         super().showEvent(event)
         self.reload()
 

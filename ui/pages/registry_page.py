@@ -109,8 +109,11 @@ class RegistryPage(QWidget):
 
     # --- searching -----------------------------------------------------------------------
 
-    def search_now(self) -> None:
-        """Run the search for the box's text in the background; stale answers are dropped."""
+    def search_now(self, select_id: str | None = None) -> None:
+        """Run the search for the box's text in the background; stale answers are dropped.
+
+        ``select_id`` is selected in the new results if present (e.g. the enterprise just saved).
+        """
         self._timer.stop()
         self._search_serial += 1
         serial, text = self._search_serial, self.search.text()
@@ -118,18 +121,20 @@ class RegistryPage(QWidget):
         self.count_label.setText("正在搜索…")
         self._context.workers.run(
             lambda: registry.search_enterprise_ids(self._context.database, text),
-            lambda ids: self._show_results(serial, ids),
+            lambda ids: self._show_results(serial, ids, select_id),
             lambda error: show_failure(self, error, "搜索失败"),
         )
 
-    def _show_results(self, serial: int, ids: list[str]) -> None:
+    def _show_results(self, serial: int, ids: list[str], select_id: str | None) -> None:
         if serial != self._search_serial:
             return
         self.model.set_ids(ids)
         elapsed_ms = (time.perf_counter() - self._search_started) * 1000
         self.count_label.setText(f"共 {len(ids):,} 家（{elapsed_ms:.0f} 毫秒）")
-        if ids:
-            self.table.selectRow(0)
+        row = self.model.row_of(select_id) if select_id else 0
+        if ids and row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def focus_table(self) -> None:
         """Enter in the search box moves to the results, ready for arrow keys and Enter."""
@@ -182,20 +187,7 @@ class RegistryPage(QWidget):
 
     def _after_save(self, enterprise_id: str) -> None:
         self.model.refresh()
-        self.search_now()
-        self._select_when_shown(enterprise_id)
-
-    def _select_when_shown(self, enterprise_id: str) -> None:
-        def select() -> None:
-            if self._context.workers.busy():
-                QTimer.singleShot(20, select)
-                return
-            row = self.model.row_of(enterprise_id)
-            if row >= 0:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
-
-        select()
+        self.search_now(select_id=enterprise_id)
 
     # --- Excel ---------------------------------------------------------------------------
 
