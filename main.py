@@ -9,13 +9,34 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import sys
 from pathlib import Path
 
-from fuanjian_desktop.config import resolve_data_folder
-from fuanjian_desktop.db.startup import open_database
-from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import demo
+ROOT = Path(__file__).resolve().parent
+VENV_PYTHON = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+REQUIRED_MODULES = ("PySide6", "sqlalchemy", "alembic", "argon2", "platformdirs", "ulid")
+
+
+def use_project_environment() -> None:
+    """Re-run in the project's ``.venv`` when this Python lacks the dependencies.
+
+    So ``python main.py demo …`` works as documented once ``scripts/run`` or ``scripts/test`` has
+    made the environment; without one, say in Chinese how to make it.
+    """
+    missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    in_venv = Path(sys.prefix).resolve() == VENV_PYTHON.parent.parent.resolve()
+    if VENV_PYTHON.exists() and not in_venv:
+        os.execv(VENV_PYTHON, [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
+    print(
+        f"错误：当前 Python 缺少依赖（{'、'.join(missing)}）。"
+        "请先运行 scripts/run，它会创建 .venv 并安装依赖。",
+        file=sys.stderr,
+    )
+    sys.exit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_demo(data_dir: str | None) -> int:
     """Create the demo database and print the accounts."""
+    from fuanjian_desktop.config import resolve_data_folder
+    from fuanjian_desktop.db.startup import open_database
+    from fuanjian_desktop.services import demo
+
     folder = resolve_data_folder(data_dir)
     database = open_database(folder)
     try:
@@ -59,7 +84,13 @@ def run_demo(data_dir: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Dispatch to the GUI or a headless command; user errors print in Chinese, exit 1."""
+    """Dispatch to the GUI or a headless command; user errors print in Chinese, exit 1.
+
+    The core is imported only inside each command, so the GUI can show its first window before
+    SQLAlchemy and the models have loaded (see ``ui/startup.py``).
+    """
+    from fuanjian_desktop.errors import UserError
+
     args = build_parser().parse_args(argv)
     data_dir = getattr(args, "data_dir", None)
     try:
@@ -80,4 +111,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    use_project_environment()
     sys.exit(main())
