@@ -21,12 +21,11 @@ from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry
 from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.registry_import import (
-    TEMPLATE_FIELDS,
     ImportProblem,
     ImportReport,
     import_enterprises,
-    write_import_template,
 )
+from fuanjian_desktop.services.registry_template import TEMPLATE_FIELDS, write_import_template
 
 SignIn = Callable[[str], Actor]
 LABELS = [FIELD_LABELS[name] for name in TEMPLATE_FIELDS]

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.registry_import import ImportReport
+from ui.errors import show_failure
 
 
 class ImportReportDialog(QDialog):
@@ -59,4 +61,7 @@ class ImportReportDialog(QDialog):
             self, "保存问题清单", "导入问题清单.xlsx", "Excel 文件 (*.xlsx)"
         )
         if path:
-            self._report.write_report(Path(path))
+            try:
+                self._report.write_report(Path(path))
+            except UserError as error:
+                show_failure(self, error, "问题清单未保存")

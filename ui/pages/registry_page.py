@@ -225,10 +225,9 @@ class RegistryPage(QWidget):
             self, "保存导入模板", "企业台账导入模板.xlsx", "Excel 文件 (*.xlsx)"
         )
         if path:
-            from fuanjian_desktop.services import registry_import  # openpyxl, on demand
+            from fuanjian_desktop.services import registry_template  # openpyxl, on demand
 
             try:
-                registry_import.write_import_template(Path(path))
-            except OSError as error:
-                message = f"无法保存到“{path}”：{error.strerror}。请换一个位置。"
-                show_failure(self, UserError(message), "模板未保存")
+                registry_template.write_import_template(Path(path))
+            except UserError as error:
+                show_failure(self, error, "模板未保存")
