@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -89,7 +89,7 @@ def go_live(database: Database, squad_short_name: str, admin: NewUser) -> None:
         if squad is None:
             raise UserError(f"找不到中队“{squad_short_name}”，请从列表中选择。")
         roles = tuple(dict.fromkeys((Role.ADMIN, *admin.roles)))
-        add_user(scope, NewUser(**{**vars(admin), "squad_id": squad.id, "roles": roles}))
+        add_user(scope, replace(admin, squad_id=squad.id, roles=roles))
         save_installation(scope.session, AppMode.PRODUCTION, squad.id)
 
 
