@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop import APP_NAME
-from fuanjian_desktop.domain.roles import Permission, Role
+from fuanjian_desktop.domain.roles import Permission, role_labels
 from ui.context import AppContext
 from ui.pages.audit_page import AuditPage
 from ui.pages.registry_page import RegistryPage
@@ -110,8 +110,7 @@ class MainWindow(QMainWindow):
 
     def _setup_status_bar(self) -> None:
         actor = self.context.actor
-        roles = "、".join(role.label for role in Role if role in actor.roles)
-        self.user_label = QLabel(f"用户：{actor.full_name}（{roles}）")
+        self.user_label = QLabel(f"用户：{actor.full_name}（{role_labels(actor.roles)}）")
         self.squad_label = QLabel(f"中队：{self.context.squad_name}")
         self.sync_label = QLabel(SYNC_STATE)
         bar = self.statusBar()

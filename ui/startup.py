@@ -54,6 +54,7 @@ class Startup(QObject):
         self.opened: Opened | None = None
         self.login = LoginDialog(workers)
         self.main_window: Any = None
+        self.first_start_dialog: Any = None
 
     def start(self) -> None:
         """Show the sign-in window and start opening the data behind it."""

@@ -61,6 +61,12 @@ GRANTS: dict[Permission, frozenset[Role]] = {
 }
 
 
+def role_labels(roles: Iterable[str]) -> str:
+    """Role codes as Chinese names in the canonical order, e.g. 执法人员、中队负责人."""
+    held = set(roles)
+    return "、".join(role.label for role in Role if role in held)
+
+
 def allows(roles: Iterable[str], permission: Permission) -> bool:
     """Whether any of ``roles`` grants ``permission``."""
     return any(role in GRANTS[permission] for role in roles)
@@ -70,7 +76,7 @@ def require(roles: Iterable[str], permission: Permission) -> None:
     """Raise :class:`PermissionDenied` with a Chinese message unless a role grants it."""
     if allows(roles, permission):
         return
-    needed = "、".join(role.label for role in Role if role in GRANTS[permission])
+    needed = role_labels(GRANTS[permission])
     raise PermissionDenied(
         f"您没有“{PERMISSION_LABELS[permission]}”的权限（需要以下角色之一：{needed}）。"
         "如需办理，请联系本中队管理员。"

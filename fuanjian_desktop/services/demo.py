@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.roles import Role
+from fuanjian_desktop.domain.roles import Role, role_labels
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import User
 from fuanjian_desktop.services import registry
@@ -46,7 +46,7 @@ class DemoAccount:
     @property
     def role_labels(self) -> str:
         """Roles as Chinese text, e.g. 执法人员、内勤."""
-        return "、".join(role.label for role in Role if role in self.roles)
+        return role_labels(self.roles)
 
 
 DEMO_ACCOUNTS = (

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.lockout import is_locked
-from fuanjian_desktop.domain.roles import Permission, Role
+from fuanjian_desktop.domain.roles import Permission, Role, role_labels
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Squad, User, UserRole
 from fuanjian_desktop.security.passwords import check_new_password, hash_password
@@ -111,7 +112,13 @@ def list_users(database: Database, actor: Actor, now: dt.datetime | None = None)
     actor.require(Permission.MANAGE_USERS)
     moment = now or utc_now()
     with database.read() as session:
-        users = session.scalars(select(User).join(User.squad).order_by(Squad.name, User.full_name))
+        query = (
+            select(User)
+            .join(User.squad)
+            .options(contains_eager(User.squad))  # the join above also loads the squad
+            .order_by(Squad.name, User.full_name)
+        )
+        users = session.scalars(query)
         return [_user_row(user, moment) for user in users]
 
 
@@ -122,7 +129,7 @@ def _user_row(user: User, now: dt.datetime) -> UserRow:
         full_name=user.full_name,
         cert_no=user.cert_no or "",
         squad_name=user.squad.name,
-        roles="、".join(role.label for role in Role if role in user.roles),
+        roles=role_labels(user.roles),
         locked=is_locked(user.locked_until, now),
         active=user.active,
     )

@@ -41,7 +41,7 @@ def test_sign_in_window_then_main_window(qtbot, demo_database, data_folder, work
 def test_empty_folder_leads_to_first_start(qtbot, data_folder, workers):
     """On an empty data folder the 首次启动 dialog replaces the sign-in window."""
     startup = start(qtbot, data_folder, workers)
-    qtbot.waitUntil(lambda: hasattr(startup, "first_start_dialog"), timeout=20_000)
+    qtbot.waitUntil(lambda: startup.first_start_dialog is not None, timeout=20_000)
     qtbot.addWidget(startup.first_start_dialog)
     assert startup.first_start_dialog.isVisible() and not startup.login.isVisible()
     startup.first_start_dialog.reject()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +48,7 @@ class RegistryPage(QWidget):
         self._context = context
         self._search_serial = 0
         self._search_started = 0.0
+        self.dialog: QDialog | None = None  # the open dialog, kept alive while it is shown
         self.model = EnterpriseTableModel(
             lambda ids: registry.enterprise_rows(context.database, ids)
         )

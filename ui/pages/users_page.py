@@ -29,6 +29,7 @@ class UsersPage(QWidget):
         super().__init__()
         self._context = context
         self._rows: list[users.UserRow] = []
+        self.dialog: UserDialog | None = None  # the open dialog, kept alive while it is shown
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
