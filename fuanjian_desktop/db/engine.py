@@ -66,6 +66,12 @@ class Database:
         """Open (without migrating) the database file at ``path``."""
         return cls(make_engine(path))
 
+    @property
+    def folder(self) -> Path:
+        """The data folder holding this database file (and the evidence store beside it)."""
+        assert self.engine.url.database, "an in-memory database has no data folder"
+        return Path(self.engine.url.database).resolve().parent
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; closing it ends the read transaction.

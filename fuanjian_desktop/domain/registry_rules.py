@@ -72,11 +72,12 @@ class FieldIssue:
     field: str
     message: str
     overridable: bool = False
+    field_label: str = ""  # for fields outside the enterprise form
 
     @property
     def label(self) -> str:
         """The field's Chinese label."""
-        return FIELD_LABELS.get(self.field, self.field)
+        return self.field_label or FIELD_LABELS.get(self.field, self.field)
 
 
 @dataclass(frozen=True)

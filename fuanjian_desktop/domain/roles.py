@@ -40,6 +40,9 @@ class Permission(StrEnum):
     IMPORT_REGISTRY = "import_registry"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
+    VIEW_INSPECTIONS = "view_inspections"
+    INSPECT = "inspect"
+    MANAGE_HAZARDS = "manage_hazards"
 
 
 PERMISSION_LABELS = {
@@ -48,6 +51,9 @@ PERMISSION_LABELS = {
     Permission.IMPORT_REGISTRY: "从Excel导入企业",
     Permission.MANAGE_USERS: "管理用户",
     Permission.VIEW_AUDIT: "查看操作日志",
+    Permission.VIEW_INSPECTIONS: "查看现场检查和隐患",
+    Permission.INSPECT: "开展现场检查",
+    Permission.MANAGE_HAZARDS: "修改隐患、复查和移交立案",
 }
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -58,6 +64,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.IMPORT_REGISTRY: frozenset({Role.CLERK, Role.SQUAD_LEADER, Role.ADMIN}),
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.VIEW_AUDIT: frozenset({Role.LEGAL_REVIEWER, Role.SQUAD_LEADER, Role.ADMIN}),
+    Permission.VIEW_INSPECTIONS: frozenset(Role),
+    Permission.INSPECT: frozenset({Role.INSPECTOR}),
+    Permission.MANAGE_HAZARDS: frozenset({Role.INSPECTOR, Role.SQUAD_LEADER}),
 }
 
 

@@ -1,16 +1,33 @@
 """ORM entities by aggregate; importing this package registers every table on ``Base``."""
 
 from fuanjian_desktop.models.audit import AuditEvent, OutboxEntry
+from fuanjian_desktop.models.evidence import EvidenceFile, InspectionPhoto
+from fuanjian_desktop.models.inspection import (
+    ChecklistVersion,
+    Hazard,
+    Inspection,
+    InspectionAnswer,
+    InspectionInspector,
+    RecheckFinding,
+)
 from fuanjian_desktop.models.org import Squad, User, UserRole
 from fuanjian_desktop.models.registry import Enterprise, EnterpriseCategory
 from fuanjian_desktop.models.settings import LocalSetting
 
 __all__ = [
     "AuditEvent",
+    "ChecklistVersion",
     "Enterprise",
     "EnterpriseCategory",
+    "EvidenceFile",
+    "Hazard",
+    "Inspection",
+    "InspectionAnswer",
+    "InspectionInspector",
+    "InspectionPhoto",
     "LocalSetting",
     "OutboxEntry",
+    "RecheckFinding",
     "Squad",
     "User",
     "UserRole",

@@ -166,3 +166,42 @@ class EnterpriseFactory:
             kind, (300, 9000)
         )
         return f"{self._rng.uniform(low, high):.1f}"
+
+
+def synthetic_checklist(template_id: str, item_count: int, facts: tuple[str, ...] = ()) -> Any:
+    """A valid template document with ``item_count`` items in sections of ten.
+
+    For tests and benchmarks that need a template of a given size; every third item depends on
+    the first fact when ``facts`` are given, so applicability has something to hide.
+    """
+    items = [
+        {
+            "id": f"syn.{number}",
+            "check": f"第{number}项检查要求：疏散通道保持畅通",
+            "hint": "现场查看",
+            "basis": [{"instrument": "中华人民共和国消防法", "article": "第二十八条"}],
+            "confidence": "V",
+            "hazard_level": "major" if number % 10 == 0 else "general",
+            "violation_code": "XF-60-3",
+            "rectification": "立即清理",
+            "days": number % 15,
+            **({"when": {"facts": [facts[0]]}} if facts and number % 3 == 0 else {}),
+        }
+        for number in range(1, item_count + 1)
+    ]
+    return {
+        "schema_version": 1,
+        "id": template_id,
+        "version": "2026.1",
+        "title": f"测试检查表（{item_count}项）",
+        "venue_categories": ["three_small.shop"],
+        "facts": [{"id": fact, "question": f"是否{fact}？"} for fact in facts],
+        "sections": [
+            {
+                "id": f"S{start // 10 + 1}",
+                "title": f"第{start // 10 + 1}组",
+                "items": items[start : start + 10],
+            }
+            for start in range(0, item_count, 10)
+        ],
+    }

@@ -68,17 +68,30 @@ class ActionScope:
         record.updated_at = utc_now()
         self.session.flush()
         event = self.log(summary, record.__tablename__, record.id, before, record.audit_snapshot())
+        self._queue(record, "insert" if before is None else "update", event)
+        return event
+
+    def record_deletion(self, record: AuditedRecord, summary: str) -> AuditEvent:
+        """Delete ``record``; the audit trail keeps its last values, the outbox the deletion."""
+        before = record.audit_snapshot()
+        record.version = (record.version or 0) + 1
+        event = self.log(summary, record.__tablename__, record.id, before, None)
+        self._queue(record, "delete", event)
+        self.session.delete(record)
+        self.session.flush()
+        return event
+
+    def _queue(self, record: AuditedRecord, operation: str, event: AuditEvent) -> None:
         self.session.add(
             OutboxEntry(
                 entity_type=record.__tablename__,
                 entity_id=record.id,
                 entity_version=record.version,
-                operation="insert" if before is None else "update",
+                operation=operation,
                 audit_event_id=event.id,
             )
         )
         self.session.flush()
-        return event
 
     def log(
         self,

@@ -1,0 +1,1 @@
+"""Checklist templates: the versioned data that leads an inspector through a venue."""

@@ -1,0 +1,505 @@
+"""现场检查: start an inspection, save each answer as it is given, finish it, reopen it.
+
+Every answer is its own transaction (answer, hazard, audit event and outbox row together), so
+a laptop that dies mid-inspection loses nothing that was shown as saved, and a restart resumes
+exactly where the inspectors were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fuanjian_desktop.checklists.model import HazardLevel, Item, Template
+from fuanjian_desktop.db.base import utc_now
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.deadlines import compute_deadline
+from fuanjian_desktop.domain.inspection_rules import (
+    Answer,
+    HazardStatus,
+    InspectionSource,
+    InspectionStatus,
+    Inspector,
+    SitePerson,
+    check_inspectors,
+    check_site_person,
+    check_times,
+)
+from fuanjian_desktop.domain.registry_rules import FieldIssue
+from fuanjian_desktop.domain.roles import Permission, Role
+from fuanjian_desktop.errors import NotFound, UserError
+from fuanjian_desktop.models import (
+    ChecklistVersion,
+    Enterprise,
+    Hazard,
+    Inspection,
+    InspectionAnswer,
+    InspectionInspector,
+    User,
+    UserRole,
+)
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.checklist_versions import pin_current, pinned_template
+from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
+
+
+class InspectionInvalid(UserError):
+    """A start or finish request with field issues; the dialog shows each beside its field."""
+
+    def __init__(self, issues: Sequence[FieldIssue]) -> None:
+        lines = "\n".join(f"· {issue.label}：{issue.message}" for issue in issues)
+        super().__init__(f"检查信息有误，请修改后再继续：\n{lines}")
+        self.issues = list(issues)
+
+
+@dataclass(frozen=True)
+class InspectionStart:
+    """What the start dialog collects."""
+
+    enterprise_id: str
+    source: InspectionSource
+    template_id: str | None
+    inspector_ids: tuple[str, ...]
+    site_person: SitePerson
+    facts: Mapping[str, bool] = field(default_factory=dict)
+    place: str = ""
+    started_at: dt.datetime | None = None
+    follow_up_of_id: str | None = None
+
+
+@dataclass(frozen=True)
+class InspectionFinish:
+    """What the finish dialog collects (现场负责人 may refuse to sign: 安全生产法第六十八条)."""
+
+    ended_at: dt.datetime
+    summary: str
+    refused_to_sign: bool = False
+    refusal_note: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """A saved answer."""
+
+    result: Answer
+    note: str
+
+
+@dataclass(frozen=True)
+class HazardView:
+    """A hazard as the inspection view and the hazard editor show it."""
+
+    id: str
+    item_id: str
+    description: str
+    level: HazardLevel
+    rectification: str
+    basis_text: str
+    found_on: dt.date
+    days: int
+    due_date: dt.date
+    status: HazardStatus
+    deadline_note: str
+
+
+@dataclass(frozen=True)
+class InspectionView:
+    """Everything the inspection screen (and later the documents) need, loaded at once."""
+
+    id: str
+    enterprise_id: str
+    enterprise_name: str
+    address: str
+    source: InspectionSource
+    status: InspectionStatus
+    template: Template | None
+    items: tuple[Item, ...]
+    facts: Mapping[str, bool]
+    answers: Mapping[str, AnswerView]
+    hazards: Mapping[str, HazardView]
+    inspectors: tuple[Inspector, ...]
+    site_person: SitePerson
+    place: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    summary: str
+    refused_to_sign: bool
+    refusal_note: str
+    follow_up_of_id: str | None
+
+    @property
+    def answered(self) -> int:
+        """How many applicable items have an answer."""
+        return sum(1 for item in self.items if item.id in self.answers)
+
+    @property
+    def unanswered(self) -> tuple[Item, ...]:
+        """Applicable items still without an answer, in walking order."""
+        return tuple(item for item in self.items if item.id not in self.answers)
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """One line of the inspection list."""
+
+    id: str
+    venue: str
+    source: str
+    title: str
+    status: InspectionStatus
+    started_at: dt.datetime
+    inspectors: str
+    hazards: int
+
+
+def available_inspectors(database: Database, squad_id: str | None) -> list[Inspector]:
+    """Active inspectors of the squad (all squads when ``None``), by name."""
+    with database.read() as session:
+        query = (
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.INSPECTOR.value, User.active.is_(True))
+            .order_by(User.full_name)
+        )
+        if squad_id is not None:
+            query = query.where(User.squad_id == squad_id)
+        return [_inspector(user) for user in session.scalars(query)]
+
+
+def start_inspection(
+    database: Database,
+    actor: Actor,
+    start: InspectionStart,
+    checklist_folder: Path | None = None,
+) -> str:
+    """Open an inspection (status 检查中) and return its id."""
+    actor.require(Permission.INSPECT)
+    now = utc_now()
+    started_at = start.started_at or now
+    with user_action(database, actor, "开始现场检查") as scope:
+        session = scope.session
+        enterprise = _enterprise(session, start.enterprise_id)
+        inspectors = _chosen_inspectors(session, start.inspector_ids)
+        issues = check_inspectors(inspectors) + check_site_person(
+            start.site_person, _local_date(now)
+        )
+        issues += check_times(started_at, None, now)
+        if issues:
+            raise InspectionInvalid(issues)
+        template = _pinned_or_none(session, start, checklist_folder)
+        inspection = _new_inspection(actor, enterprise, start, template, started_at)
+        inspection.inspector_rows = [
+            InspectionInspector(
+                position=n, user_id=i.user_id, full_name=i.full_name, cert_no=i.cert_no
+            )
+            for n, i in enumerate(inspectors, start=1)
+        ]
+        session.add(inspection)
+        scope.record(inspection, f"开始检查“{enterprise.name}”（{start.source.label}）", None)
+        return inspection.id
+
+
+def answer_item(
+    database: Database,
+    actor: Actor,
+    inspection_id: str,
+    item: Item,
+    result: Answer,
+    note: str = "",
+) -> None:
+    """Save one answer now. 不符合 opens a hazard with the item's defaults; taking the answer
+    back while still on site removes that hazard again."""
+    actor.require(Permission.INSPECT)
+    with user_action(database, actor, "记录检查结果") as scope:
+        inspection = _open_for_answers(scope.session, inspection_id)
+        answer = scope.session.scalar(
+            select(InspectionAnswer).where(
+                InspectionAnswer.inspection_id == inspection_id,
+                InspectionAnswer.item_id == item.id,
+            )
+        )
+        before = None if answer is None else answer.audit_snapshot()
+        if answer is None:
+            answer = InspectionAnswer(inspection_id=inspection_id, item_id=item.id)
+            scope.session.add(answer)
+        answer.result = result.value
+        answer.note = note.strip() or None
+        answer.answered_at = utc_now()
+        answer.answered_by_id = actor.user_id or ""
+        if before is None or answer.audit_snapshot() != before:
+            scope.record(answer, f"检查项 {item.id} 记为{result.label}", before)
+        _sync_hazard(scope, inspection, item, result, note)
+
+
+def finish_inspection(
+    database: Database, actor: Actor, inspection_id: str, finish: InspectionFinish
+) -> None:
+    """Close the inspection once every applicable item has an answer."""
+    actor.require(Permission.INSPECT)
+    view = open_inspection(database, inspection_id)
+    issues = check_times(view.started_at, finish.ended_at, utc_now())
+    if view.unanswered:
+        first = view.unanswered[0]
+        issues.append(
+            FieldIssue(
+                "items",
+                f"还有 {len(view.unanswered)} 项未检查，第一项是“{first.check}”。",
+                field_label="检查项",
+            )
+        )
+    if finish.refused_to_sign and not finish.refusal_note.strip():
+        issues.append(
+            FieldIssue("refusal_note", "请写明负责人拒绝签名的情况。", field_label="拒绝签名说明")
+        )
+    if issues:
+        raise InspectionInvalid(issues)
+    with user_action(database, actor, "结束现场检查") as scope:
+        inspection = _open_for_answers(scope.session, inspection_id)
+        before = inspection.audit_snapshot()
+        inspection.status = InspectionStatus.COMPLETED.value
+        inspection.ended_at = finish.ended_at
+        inspection.summary = finish.summary.strip() or None
+        inspection.refused_to_sign = finish.refused_to_sign
+        inspection.refusal_note = finish.refusal_note.strip() or None
+        scope.record(inspection, f"结束检查“{view.enterprise_name}”", before)
+
+
+def open_inspection(database: Database, inspection_id: str) -> InspectionView:
+    """The whole inspection: template as it ran, answers, hazards, people."""
+    with database.read() as session:
+        inspection = session.get(Inspection, inspection_id)
+        if inspection is None:
+            raise NotFound("该检查记录不存在，请刷新列表。")
+        enterprise = _enterprise(session, inspection.enterprise_id)
+        template = None
+        if inspection.template_id and inspection.template_version:
+            template = pinned_template(session, inspection.template_id, inspection.template_version)
+        answers = session.scalars(
+            select(InspectionAnswer).where(InspectionAnswer.inspection_id == inspection_id)
+        )
+        hazards = session.scalars(select(Hazard).where(Hazard.inspection_id == inspection_id))
+        return _view(inspection, enterprise, template, answers, hazards)
+
+
+def inspection_rows(
+    database: Database, squad_id: str | None, status: InspectionStatus | None = None
+) -> list[InspectionRow]:
+    """Inspections of a squad (all when ``None``), newest first."""
+    hazard_counts = (
+        select(Hazard.inspection_id, func.count().label("n"))
+        .group_by(Hazard.inspection_id)
+        .subquery()
+    )
+    title = func.json_extract(ChecklistVersion.document, "$.title")
+    query = (
+        select(Inspection, Enterprise.name, title, hazard_counts.c.n)
+        .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
+        .outerjoin(hazard_counts, hazard_counts.c.inspection_id == Inspection.id)
+        .outerjoin(
+            ChecklistVersion,
+            (ChecklistVersion.template_id == Inspection.template_id)
+            & (ChecklistVersion.version == Inspection.template_version),
+        )
+        .order_by(Inspection.started_at.desc())
+    )
+    if squad_id is not None:
+        query = query.where(Inspection.squad_id == squad_id)
+    if status is not None:
+        query = query.where(Inspection.status == status.value)
+    with database.read() as session:
+        return [
+            _row(inspection, name, title or "复查", count or 0)
+            for inspection, name, title, count in session.execute(query)
+        ]
+
+
+def local_today() -> dt.date:
+    """Today on this laptop's clock (deadlines count in local calendar days)."""
+    return dt.datetime.now().astimezone().date()
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone().date()
+
+
+def _inspector(user: User) -> Inspector:
+    return Inspector(user.id, user.full_name, user.cert_no or "")
+
+
+def _chosen_inspectors(session: Session, user_ids: Sequence[str]) -> list[Inspector]:
+    chosen = []
+    for user_id in dict.fromkeys(user_ids):
+        user = session.get(User, user_id)
+        if user is None or not user.active or Role.INSPECTOR.value not in user.roles:
+            raise UserError("所选检查人员不存在、已停用或不是执法人员，请重新选择。")
+        chosen.append(_inspector(user))
+    return chosen
+
+
+def _enterprise(session: Session, enterprise_id: str) -> Enterprise:
+    enterprise = session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound("被检查单位不存在（可能已被删除），请重新选择。")
+    return enterprise
+
+
+def _pinned_or_none(
+    session: Session, start: InspectionStart, folder: Path | None
+) -> Template | None:
+    if start.source is InspectionSource.RECHECK:
+        return None
+    if not start.template_id:
+        raise InspectionInvalid([FieldIssue("template", "请选择检查表。", field_label="检查表")])
+    return pin_current(session, start.template_id, folder)
+
+
+def _new_inspection(
+    actor: Actor,
+    enterprise: Enterprise,
+    start: InspectionStart,
+    template: Template | None,
+    started_at: dt.datetime,
+) -> Inspection:
+    person = start.site_person
+    known_facts = {fact.id for fact in template.facts} if template else set()
+    return Inspection(
+        enterprise_id=enterprise.id,
+        squad_id=actor.squad_id or enterprise.squad_id,
+        source=start.source.value,
+        status=InspectionStatus.IN_PROGRESS.value,
+        template_id=template.id if template else None,
+        template_version=template.version if template else None,
+        follow_up_of_id=start.follow_up_of_id,
+        facts={key: bool(value) for key, value in start.facts.items() if key in known_facts},
+        venue_categories=list(enterprise.categories),
+        place=start.place.strip() or enterprise.address,
+        site_person_name=person.name.strip(),
+        site_person_position=person.position.strip() or None,
+        site_person_phone=person.phone.strip() or None,
+        site_person_id_no=person.id_no.strip().upper() or None,
+        started_at=started_at,
+        created_by_id=actor.user_id or "",
+    )
+
+
+def _open_for_answers(session: Session, inspection_id: str) -> Inspection:
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound("该检查记录不存在，请刷新列表。")
+    if inspection.status != InspectionStatus.IN_PROGRESS.value:
+        raise UserError("这次检查已经结束，检查结果不能再修改。如需补充，请另行开展复查。")
+    return inspection
+
+
+def _sync_hazard(
+    scope: ActionScope, inspection: Inspection, item: Item, result: Answer, note: str
+) -> None:
+    hazard = scope.session.scalar(
+        select(Hazard).where(Hazard.inspection_id == inspection.id, Hazard.item_id == item.id)
+    )
+    if result is Answer.NON_COMPLIANT and hazard is None:
+        hazard = new_hazard(inspection, item, note, _local_date(utc_now()))
+        scope.session.add(hazard)
+        scope.record(hazard, f"发现隐患：{hazard.description[:60]}", None)
+    elif result is not Answer.NON_COMPLIANT and hazard is not None:
+        scope.record_deletion(hazard, f"撤销隐患：{hazard.description[:60]}")
+
+
+def new_hazard(inspection: Inspection, item: Item, note: str, found_on: dt.date) -> Hazard:
+    """A hazard with the item's defaults: description, level, requirement and deadline."""
+    description = f"不符合：{item.check}"
+    if note.strip():
+        description += f"（{note.strip()}）"
+    return Hazard(
+        inspection_id=inspection.id,
+        item_id=item.id,
+        enterprise_id=inspection.enterprise_id,
+        squad_id=inspection.squad_id,
+        description=description,
+        level=item.hazard_level.value,
+        rectification=item.rectification,
+        basis_text=item.basis_text,
+        violation_code=item.violation_code,
+        found_on=found_on,
+        days=item.days,
+        due_date=compute_deadline(found_on, item.days).due,
+        status=HazardStatus.PENDING.value,
+    )
+
+
+def hazard_view(hazard: Hazard) -> HazardView:
+    """A stored hazard as plain values."""
+    deadline = compute_deadline(hazard.found_on, hazard.days)
+    return HazardView(
+        id=hazard.id,
+        item_id=hazard.item_id,
+        description=hazard.description,
+        level=HazardLevel(hazard.level),
+        rectification=hazard.rectification,
+        basis_text=hazard.basis_text,
+        found_on=hazard.found_on,
+        days=hazard.days,
+        due_date=hazard.due_date,
+        status=HazardStatus(hazard.status),
+        deadline_note=deadline.explanation,
+    )
+
+
+def _view(
+    inspection: Inspection,
+    enterprise: Enterprise,
+    template: Template | None,
+    answers: Iterable[InspectionAnswer],
+    hazards: Iterable[Hazard],
+) -> InspectionView:
+    facts = dict(inspection.facts or {})
+    items = (
+        template.applicable_items(facts, frozenset(inspection.venue_categories)) if template else ()
+    )
+    return InspectionView(
+        id=inspection.id,
+        enterprise_id=enterprise.id,
+        enterprise_name=enterprise.name,
+        address=enterprise.address,
+        source=InspectionSource(inspection.source),
+        status=InspectionStatus(inspection.status),
+        template=template,
+        items=items,
+        facts=facts,
+        answers={a.item_id: AnswerView(Answer(a.result), a.note or "") for a in answers},
+        hazards={h.item_id: hazard_view(h) for h in hazards},
+        inspectors=tuple(
+            Inspector(row.user_id, row.full_name, row.cert_no) for row in inspection.inspector_rows
+        ),
+        site_person=SitePerson(
+            inspection.site_person_name,
+            inspection.site_person_position or "",
+            inspection.site_person_phone or "",
+            inspection.site_person_id_no or "",
+        ),
+        place=inspection.place,
+        started_at=inspection.started_at,
+        ended_at=inspection.ended_at,
+        summary=inspection.summary or "",
+        refused_to_sign=inspection.refused_to_sign,
+        refusal_note=inspection.refusal_note or "",
+        follow_up_of_id=inspection.follow_up_of_id,
+    )
+
+
+def _row(inspection: Inspection, venue: str, title: str, hazards: int) -> InspectionRow:
+    return InspectionRow(
+        id=inspection.id,
+        venue=venue,
+        source=InspectionSource(inspection.source).label,
+        title=title,
+        status=InspectionStatus(inspection.status),
+        started_at=inspection.started_at,
+        inspectors="、".join(row.full_name for row in inspection.inspector_rows),
+        hazards=hazards,
+    )
