@@ -6,6 +6,7 @@ copied with SQLite's backup API for every test that wants it, so tests never sha
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -19,8 +20,10 @@ os.environ.pop("QT_QPA_PLATFORMTHEME", None)
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
-from fuanjian_desktop.services import auth, demo
+from fuanjian_desktop.domain.inspection_rules import InspectionSource, SitePerson
+from fuanjian_desktop.services import auth, demo, inspections, registry
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.synthetic import synthetic_checklist
 
 
 @pytest.fixture
@@ -72,3 +75,45 @@ def sign_in(demo_database: Database) -> Callable[[str], Actor]:
 def inspector(sign_in: Callable[[str], Actor]) -> Actor:
     """The demo inspector 张伟 of the 园岭 squad, signed in."""
     return sign_in("zhangwei")
+
+
+SMALL_TEMPLATE = "syn.small"
+SMALL_TEMPLATE_ITEMS = 12  # every third depends on the fact "uses_gas"
+
+
+@pytest.fixture
+def checklist_folder(tmp_path: Path) -> Path:
+    """A template folder holding ``syn.small``: 12 items, four of them only when uses_gas."""
+    folder = tmp_path / "checklists"
+    folder.mkdir()
+    document = synthetic_checklist(SMALL_TEMPLATE, SMALL_TEMPLATE_ITEMS, ("uses_gas",))
+    (folder / f"{SMALL_TEMPLATE}.json").write_text(
+        json.dumps(document, ensure_ascii=False), encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture
+def start_inspection(
+    demo_database: Database, inspector: Actor, checklist_folder: Path
+) -> Callable[..., str]:
+    """Starts a ``syn.small`` inspection by 张伟 and 李娜 at a demo venue; returns its id."""
+
+    def start(uses_gas: bool = True, enterprise_id: str | None = None) -> str:
+        chosen = [
+            person.user_id
+            for person in inspections.available_inspectors(demo_database, inspector.squad_id)
+            if person.full_name in {"张伟", "李娜"}
+        ]
+        venue = enterprise_id or registry.search_enterprise_ids(demo_database, "")[0]
+        request = inspections.InspectionStart(
+            enterprise_id=venue,
+            source=InspectionSource.ROUTINE,
+            template_id=SMALL_TEMPLATE,
+            inspector_ids=tuple(chosen),
+            site_person=SitePerson("李老板", "店主", "13800138000"),
+            facts={"uses_gas": uses_gas},
+        )
+        return inspections.start_inspection(demo_database, inspector, request, checklist_folder)
+
+    return start
