@@ -3,7 +3,8 @@
 ``python main.py [--data-dir DIR]`` starts the desktop app. Headless subcommands:
 
 - ``demo``: create the demo database (idempotent) and print the demo accounts;
-- ``screenshot``: save a PNG of the main window or one page, rendered offscreen.
+- ``screenshot``: save a PNG of the main window or one page, rendered offscreen;
+- ``checklists --list``: list the checklist templates (id, version, title, item count).
 """
 
 from __future__ import annotations
@@ -55,12 +56,30 @@ def build_parser() -> argparse.ArgumentParser:
     shot = commands.add_parser("screenshot", parents=[data_dir], help="离屏截取主窗口为PNG")
     shot.add_argument("--out", required=True, type=Path, help="PNG 文件路径")
     shot.add_argument(
-        "--page", help="页面：registry（企业台账）、audit（操作日志）、users（用户管理）"
+        "--page",
+        help="页面：workbench（工作台）、inspection（现场检查）、hazards（隐患台账）、"
+        "registry（企业台账）、audit（操作日志）、users（用户管理）",
     )
     shot.add_argument(
         "--user", default="zhangwei", help="以哪个演示账号登录（默认执法人员 zhangwei）"
     )
+    checklists = commands.add_parser("checklists", help="检查表模板")
+    checklists.add_argument(
+        "--list", action="store_true", required=True, help="列出模板：编号 版本 名称 检查项数"
+    )
     return parser
+
+
+def run_checklists() -> int:
+    """Print one line per usable template; report refused files on stderr (exit 1)."""
+    from fuanjian_desktop.checklists.loader import load_catalogue
+
+    catalogue = load_catalogue()
+    for template in catalogue.templates:
+        print(f"{template.id} {template.version} {template.title} {len(template.items)} 项")
+    for error in catalogue.errors:
+        print(f"错误：{error.message}", file=sys.stderr)
+    return 1 if catalogue.errors else 0
 
 
 def run_demo(data_dir: str | None) -> int:
@@ -96,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return run_demo(data_dir)
+        if args.command == "checklists":
+            return run_checklists()
         if args.command == "screenshot":
             from ui.screenshot import take_screenshot
 

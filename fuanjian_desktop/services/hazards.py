@@ -36,11 +36,11 @@ from fuanjian_desktop.services.inspections import (
     HazardView,
     InspectionInvalid,
     InspectionStart,
+    create_inspection,
     hazard_view,
     local_today,
-    start_inspection,
 )
-from fuanjian_desktop.services.unit_of_work import user_action
+from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 RECHECK_WINDOW_DAYS = 7
 MAX_DAYS = 365
@@ -193,15 +193,15 @@ def update_hazard(database: Database, actor: Actor, hazard_id: str, edit: Hazard
 
 
 def record_recheck(database: Database, actor: Actor, record: RecheckRecord) -> str:
-    """Create the 复查 inspection and settle each hazard re-checked; return its id."""
+    """Create the 复查 inspection and settle each hazard re-checked, in one transaction."""
     actor.require(Permission.MANAGE_HAZARDS)
     if not record.results:
         raise UserError("请至少对一项隐患给出复查结果（已整改或未整改）。")
-    original = _original(database, record.inspection_id)
-    recheck_id = start_inspection(
-        database,
-        actor,
-        InspectionStart(
+    with user_action(database, actor, "记录复查") as scope:
+        original = scope.session.get(Inspection, record.inspection_id)
+        if original is None:
+            raise NotFound("原检查记录不存在，请刷新列表。")
+        start = InspectionStart(
             enterprise_id=original.enterprise_id,
             source=InspectionSource.RECHECK,
             template_id=None,
@@ -209,10 +209,10 @@ def record_recheck(database: Database, actor: Actor, record: RecheckRecord) -> s
             site_person=record.site_person,
             started_at=record.started_at,
             follow_up_of_id=original.id,
-        ),
-    )
-    _settle(database, actor, recheck_id, record)
-    return recheck_id
+        )
+        recheck = create_inspection(scope, actor, start, None)
+        _settle(scope, recheck, record)
+        return recheck.id
 
 
 def transfer_hazard(database: Database, actor: Actor, hazard_id: str) -> None:
@@ -229,42 +229,34 @@ def transfer_hazard(database: Database, actor: Actor, hazard_id: str) -> None:
         scope.record(hazard, f"隐患移交立案：{hazard.description[:60]}", before)
 
 
-def _settle(database: Database, actor: Actor, recheck_id: str, record: RecheckRecord) -> None:
-    with user_action(database, actor, "记录复查结果") as scope:
-        recheck = scope.session.get(Inspection, recheck_id)
-        assert recheck is not None
-        closed_on = record.ended_at.astimezone().date()
-        for hazard_id, result in record.results.items():
-            hazard = _load(scope.session, hazard_id)
-            if hazard.inspection_id != record.inspection_id:
-                raise UserError("复查的隐患不属于所选检查，请重新打开复查窗口。")
-            if hazard.status not in (HazardStatus.PENDING.value, HazardStatus.NOT_RECTIFIED.value):
-                raise UserError("该隐患已经销号或移交立案，无需复查。")
-            finding = RecheckFinding(
-                inspection_id=recheck_id,
-                hazard_id=hazard_id,
-                result="rectified" if result is Answer.COMPLIANT else "not_rectified",
-                note=record.notes.get(hazard_id, "").strip() or None,
-            )
-            scope.session.add(finding)
-            scope.record(finding, f"复查：{hazard.description[:60]}", None)
-            before = hazard.audit_snapshot()
-            rectified = result is Answer.COMPLIANT
-            hazard.status = (
-                HazardStatus.RECTIFIED if rectified else HazardStatus.NOT_RECTIFIED
-            ).value
-            hazard.closed_on = closed_on if rectified else None
-            hazard.closed_by_id = recheck_id if rectified else None
-            scope.record(
-                hazard,
-                f"复查{'已整改' if rectified else '未整改'}：{hazard.description[:50]}",
-                before,
-            )
-        before = recheck.audit_snapshot()
-        recheck.status = InspectionStatus.COMPLETED.value
-        recheck.ended_at = record.ended_at
-        recheck.summary = record.opinion.strip() or None
-        scope.record(recheck, "复查结束", before)
+def _settle(scope: ActionScope, recheck: Inspection, record: RecheckRecord) -> None:
+    closed_on = record.ended_at.astimezone().date()
+    for hazard_id, result in record.results.items():
+        hazard = _load(scope.session, hazard_id)
+        if hazard.inspection_id != record.inspection_id:
+            raise UserError("复查的隐患不属于所选检查，请重新打开复查窗口。")
+        if hazard.status not in (HazardStatus.PENDING.value, HazardStatus.NOT_RECTIFIED.value):
+            raise UserError("该隐患已经销号或移交立案，无需复查。")
+        rectified = result is Answer.COMPLIANT
+        finding = RecheckFinding(
+            inspection_id=recheck.id,
+            hazard_id=hazard_id,
+            result=(HazardStatus.RECTIFIED if rectified else HazardStatus.NOT_RECTIFIED).value,
+            note=record.notes.get(hazard_id, "").strip() or None,
+        )
+        scope.session.add(finding)
+        scope.record(finding, f"复查：{hazard.description[:60]}", None)
+        before = hazard.audit_snapshot()
+        hazard.status = finding.result
+        hazard.closed_on = closed_on if rectified else None
+        hazard.closed_by_id = recheck.id if rectified else None
+        verdict = "已整改" if rectified else "未整改"
+        scope.record(hazard, f"复查{verdict}：{hazard.description[:50]}", before)
+    before = recheck.audit_snapshot()
+    recheck.status = InspectionStatus.COMPLETED.value
+    recheck.ended_at = record.ended_at
+    recheck.summary = record.opinion.strip() or None
+    scope.record(recheck, "复查结束", before)
 
 
 def _check_edit(edit: HazardEdit) -> list[FieldIssue]:
@@ -278,14 +270,6 @@ def _check_edit(edit: HazardEdit) -> list[FieldIssue]:
             FieldIssue("days", f"整改期限应为 0 到 {MAX_DAYS} 个工作日。", field_label="整改期限")
         )
     return issues
-
-
-def _original(database: Database, inspection_id: str) -> Inspection:
-    with database.read() as session:
-        inspection = session.get(Inspection, inspection_id)
-        if inspection is None:
-            raise NotFound("原检查记录不存在，请刷新列表。")
-        return inspection
 
 
 def _load(session: Session, hazard_id: str) -> Hazard:

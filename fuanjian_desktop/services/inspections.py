@@ -179,29 +179,32 @@ def start_inspection(
 ) -> str:
     """Open an inspection (status 检查中) and return its id."""
     actor.require(Permission.INSPECT)
+    with user_action(database, actor, "开始现场检查") as scope:
+        return create_inspection(scope, actor, start, checklist_folder).id
+
+
+def create_inspection(
+    scope: ActionScope, actor: Actor, start: InspectionStart, checklist_folder: Path | None
+) -> Inspection:
+    """Validate and insert an inspection inside an open action (a 复查 shares it)."""
+    session = scope.session
     now = utc_now()
     started_at = start.started_at or now
-    with user_action(database, actor, "开始现场检查") as scope:
-        session = scope.session
-        enterprise = _enterprise(session, start.enterprise_id)
-        inspectors = _chosen_inspectors(session, start.inspector_ids)
-        issues = check_inspectors(inspectors) + check_site_person(
-            start.site_person, _local_date(now)
-        )
-        issues += check_times(started_at, None, now)
-        if issues:
-            raise InspectionInvalid(issues)
-        template = _pinned_or_none(session, start, checklist_folder)
-        inspection = _new_inspection(actor, enterprise, start, template, started_at)
-        inspection.inspector_rows = [
-            InspectionInspector(
-                position=n, user_id=i.user_id, full_name=i.full_name, cert_no=i.cert_no
-            )
-            for n, i in enumerate(inspectors, start=1)
-        ]
-        session.add(inspection)
-        scope.record(inspection, f"开始检查“{enterprise.name}”（{start.source.label}）", None)
-        return inspection.id
+    enterprise = _enterprise(session, start.enterprise_id)
+    inspectors = _chosen_inspectors(session, start.inspector_ids)
+    issues = check_inspectors(inspectors) + check_site_person(start.site_person, _local_date(now))
+    issues += check_times(started_at, None, now)
+    if issues:
+        raise InspectionInvalid(issues)
+    template = _pinned_or_none(session, start, checklist_folder)
+    inspection = _new_inspection(actor, enterprise, start, template, started_at)
+    inspection.inspector_rows = [
+        InspectionInspector(position=n, user_id=i.user_id, full_name=i.full_name, cert_no=i.cert_no)
+        for n, i in enumerate(inspectors, start=1)
+    ]
+    session.add(inspection)
+    scope.record(inspection, f"开始检查“{enterprise.name}”（{start.source.label}）", None)
+    return inspection
 
 
 def answer_item(
@@ -223,16 +226,18 @@ def answer_item(
                 InspectionAnswer.item_id == item.id,
             )
         )
+        clean_note = note.strip() or None
+        if answer is not None and (answer.result, answer.note) == (result.value, clean_note):
+            return
         before = None if answer is None else answer.audit_snapshot()
         if answer is None:
             answer = InspectionAnswer(inspection_id=inspection_id, item_id=item.id)
             scope.session.add(answer)
         answer.result = result.value
-        answer.note = note.strip() or None
+        answer.note = clean_note
         answer.answered_at = utc_now()
         answer.answered_by_id = actor.user_id or ""
-        if before is None or answer.audit_snapshot() != before:
-            scope.record(answer, f"检查项 {item.id} 记为{result.label}", before)
+        scope.record(answer, f"检查项 {item.id} 记为{result.label}", before)
         _sync_hazard(scope, inspection, item, result, note)
 
 

@@ -1,0 +1,116 @@
+"""The top of the checklist view: where, why, with which checklist, by whom, and how far.
+
+Everything the inspectors may be asked on site (执法证号, 现场负责人) is visible without a
+click, and the progress line says how many items remain before the inspection can end.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop.domain.inspection_rules import InspectionStatus
+from fuanjian_desktop.services.inspections import InspectionView
+from ui.local_time import local_text
+from ui.widgets.tags import BLUE, GREEN, set_tag, tag_label
+
+
+class InspectionHeader(QWidget):
+    """Facts of one inspection and its progress; ``show_view`` refreshes after every save."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.venue = QLabel()
+        self.venue.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.venue.setWordWrap(True)
+        self.status_tag = tag_label()
+        self.facts: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(10)
+        self.progress_label = QLabel()
+        self._setup_ui()
+
+    def _setup_ui(self) -> None:
+        title = QHBoxLayout()
+        title.addWidget(self.venue, 1)
+        title.addWidget(self.status_tag)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        names = ("地址", "检查来源", "检查表", "执法人员", "现场负责人", "检查时间", "检查情况")
+        for row, name in enumerate(names):
+            caption = QLabel(f"{name}：")
+            caption.setStyleSheet("color: #5b6675;")
+            value = QLabel()
+            value.setWordWrap(True)
+            self.facts[name] = value
+            self._captions[name] = caption
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(value, row, 1)
+        grid.setColumnStretch(1, 1)
+        progress = QHBoxLayout()
+        progress.addWidget(self.progress, 1)
+        progress.addWidget(self.progress_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(title)
+        layout.addLayout(grid)
+        layout.addLayout(progress)
+
+    def show_view(self, view: InspectionView) -> None:
+        """Fill in ``view``."""
+        done = view.status is InspectionStatus.COMPLETED
+        self.venue.setText(view.enterprise_name)
+        set_tag(self.status_tag, view.status.label, GREEN if done else BLUE)
+        template = view.template
+        values = {
+            "地址": view.address,
+            "检查来源": view.source.label,
+            "检查表": f"{template.title}　版本 {template.version}" if template else "（复查，无检查表）",
+            "执法人员": "、".join(f"{i.full_name}（执法证号 {i.cert_no}）" for i in view.inspectors),
+            "现场负责人": _site_person(view),
+            "检查时间": _times(view),
+            "检查情况": _outcome(view),
+        }
+        for name, text in values.items():
+            self.facts[name].setText(text)
+        for label in (self._captions["检查情况"], self.facts["检查情况"]):
+            label.setVisible(done)
+        self._show_progress(view)
+
+    def _show_progress(self, view: InspectionView) -> None:
+        total = len(view.items)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(view.answered)
+        self.progress_label.setText(
+            f"已检查 {view.answered} / {total} 项，隐患 {len(view.hazards)} 处"
+        )
+
+
+def _site_person(view: InspectionView) -> str:
+    person = view.site_person
+    details = "，".join(filter(None, [person.position, person.phone]))
+    return f"{person.name}（{details}）" if details else person.name
+
+
+def _times(view: InspectionView) -> str:
+    text = f"{local_text(view.started_at)} 开始"
+    if view.ended_at:
+        text += f"，{local_text(view.ended_at)} 结束"
+    place = view.place if view.place != view.address else ""
+    return f"{text}　检查场所：{place}" if place else text
+
+
+def _outcome(view: InspectionView) -> str:
+    text = view.summary or "（未填写检查情况）"
+    if view.refused_to_sign:
+        text += f"\n负责人拒绝签名：{view.refusal_note}"
+    return text
