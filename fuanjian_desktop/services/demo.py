@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.roles import Role, role_labels
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import User
 from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import SYSTEM
+from fuanjian_desktop.services.demo_inspections import DemoPlan, create_demo_inspections
 from fuanjian_desktop.services.setup import (
     AppMode,
     ensure_org_units,
@@ -86,6 +88,7 @@ def create_demo(database: Database) -> bool:
             factory.streets = (street,)
             for draft in factory.drafts(count):
                 registry.add_enterprise(scope, registry.check_draft(draft), squad.id)
+        create_demo_inspections(scope, DemoPlan(utc_now(), DEMO_SEED))
         save_installation(scope.session, AppMode.DEMO, units[DEMO_HOME_SQUAD].id)
     return True
 

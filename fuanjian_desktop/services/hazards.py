@@ -198,35 +198,43 @@ def record_recheck(database: Database, actor: Actor, record: RecheckRecord) -> s
     if not record.results:
         raise UserError("请至少对一项隐患给出复查结果（已整改或未整改）。")
     with user_action(database, actor, "记录复查") as scope:
-        original = scope.session.get(Inspection, record.inspection_id)
-        if original is None:
-            raise NotFound("原检查记录不存在，请刷新列表。")
-        start = InspectionStart(
-            enterprise_id=original.enterprise_id,
-            source=InspectionSource.RECHECK,
-            template_id=None,
-            inspector_ids=record.inspector_ids,
-            site_person=record.site_person,
-            started_at=record.started_at,
-            follow_up_of_id=original.id,
-        )
-        recheck = create_inspection(scope, actor, start, None)
-        _settle(scope, recheck, record)
-        return recheck.id
+        return add_recheck(scope, actor, record).id
+
+
+def add_recheck(scope: ActionScope, actor: Actor, record: RecheckRecord) -> Inspection:
+    """The 复查 inspection with its findings, inside an open action (the demo shares it)."""
+    original = scope.session.get(Inspection, record.inspection_id)
+    if original is None:
+        raise NotFound("原检查记录不存在，请刷新列表。")
+    start = InspectionStart(
+        enterprise_id=original.enterprise_id,
+        source=InspectionSource.RECHECK,
+        template_id=None,
+        inspector_ids=record.inspector_ids,
+        site_person=record.site_person,
+        started_at=record.started_at,
+        follow_up_of_id=original.id,
+    )
+    recheck = create_inspection(scope, actor, start, None)
+    _settle(scope, recheck, record)
+    return recheck
 
 
 def transfer_hazard(database: Database, actor: Actor, hazard_id: str) -> None:
     """Mark an overdue or unrectified hazard as handed over for a case (移交立案)."""
     actor.require(Permission.MANAGE_HAZARDS)
     with user_action(database, actor, "隐患移交立案") as scope:
-        hazard = _load(scope.session, hazard_id)
-        status = HazardStatus(hazard.status)
-        if not can_transfer(status, hazard.due_date, local_today()):
-            raise UserError("只有逾期未整改的隐患才能移交立案；未到整改期限的请先复查。")
-        before = hazard.audit_snapshot()
-        hazard.status = HazardStatus.TRANSFERRED.value
-        hazard.closed_on = local_today()
-        scope.record(hazard, f"隐患移交立案：{hazard.description[:60]}", before)
+        mark_transferred(scope, _load(scope.session, hazard_id), local_today())
+
+
+def mark_transferred(scope: ActionScope, hazard: Hazard, today: dt.date) -> None:
+    """Hand a hazard over for a case inside an open action, if it is overdue."""
+    if not can_transfer(HazardStatus(hazard.status), hazard.due_date, today):
+        raise UserError("只有逾期未整改的隐患才能移交立案；未到整改期限的请先复查。")
+    before = hazard.audit_snapshot()
+    hazard.status = HazardStatus.TRANSFERRED.value
+    hazard.closed_on = today
+    scope.record(hazard, f"隐患移交立案：{hazard.description[:60]}", before)
 
 
 def _settle(scope: ActionScope, recheck: Inspection, record: RecheckRecord) -> None:

@@ -220,25 +220,37 @@ def answer_item(
     actor.require(Permission.INSPECT)
     with user_action(database, actor, "记录检查结果") as scope:
         inspection = _open_for_answers(scope.session, inspection_id)
-        answer = scope.session.scalar(
-            select(InspectionAnswer).where(
-                InspectionAnswer.inspection_id == inspection_id,
-                InspectionAnswer.item_id == item.id,
-            )
+        save_answer(scope, inspection, item, result, note, utc_now())
+
+
+def save_answer(
+    scope: ActionScope,
+    inspection: Inspection,
+    item: Item,
+    result: Answer,
+    note: str,
+    moment: dt.datetime,
+) -> None:
+    """Store an answer given at ``moment`` inside an open action, and keep its hazard in step."""
+    answer = scope.session.scalar(
+        select(InspectionAnswer).where(
+            InspectionAnswer.inspection_id == inspection.id,
+            InspectionAnswer.item_id == item.id,
         )
-        clean_note = note.strip() or None
-        if answer is not None and (answer.result, answer.note) == (result.value, clean_note):
-            return
-        before = None if answer is None else answer.audit_snapshot()
-        if answer is None:
-            answer = InspectionAnswer(inspection_id=inspection_id, item_id=item.id)
-            scope.session.add(answer)
-        answer.result = result.value
-        answer.note = clean_note
-        answer.answered_at = utc_now()
-        answer.answered_by_id = actor.user_id or ""
-        scope.record(answer, f"检查项 {item.id} 记为{result.label}", before)
-        _sync_hazard(scope, inspection, item, result, note)
+    )
+    clean_note = note.strip() or None
+    if answer is not None and (answer.result, answer.note) == (result.value, clean_note):
+        return
+    before = None if answer is None else answer.audit_snapshot()
+    if answer is None:
+        answer = InspectionAnswer(inspection_id=inspection.id, item_id=item.id)
+        scope.session.add(answer)
+    answer.result = result.value
+    answer.note = clean_note
+    answer.answered_at = moment
+    answer.answered_by_id = scope.actor.user_id or ""
+    scope.record(answer, f"检查项 {item.id} 记为{result.label}", before)
+    _sync_hazard(scope, inspection, item, result, note, _local_date(moment))
 
 
 def finish_inspection(
@@ -264,14 +276,20 @@ def finish_inspection(
     if issues:
         raise InspectionInvalid(issues)
     with user_action(database, actor, "结束现场检查") as scope:
-        inspection = _open_for_answers(scope.session, inspection_id)
-        before = inspection.audit_snapshot()
-        inspection.status = InspectionStatus.COMPLETED.value
-        inspection.ended_at = finish.ended_at
-        inspection.summary = finish.summary.strip() or None
-        inspection.refused_to_sign = finish.refused_to_sign
-        inspection.refusal_note = finish.refusal_note.strip() or None
-        scope.record(inspection, f"结束检查“{view.enterprise_name}”", before)
+        complete_inspection(scope, _open_for_answers(scope.session, inspection_id), finish)
+
+
+def complete_inspection(
+    scope: ActionScope, inspection: Inspection, finish: InspectionFinish
+) -> None:
+    """Mark an inspection completed inside an open action (checks done by the caller)."""
+    before = inspection.audit_snapshot()
+    inspection.status = InspectionStatus.COMPLETED.value
+    inspection.ended_at = finish.ended_at
+    inspection.summary = finish.summary.strip() or None
+    inspection.refused_to_sign = finish.refused_to_sign
+    inspection.refusal_note = finish.refusal_note.strip() or None
+    scope.record(inspection, "结束检查", before)
 
 
 def open_inspection(database: Database, inspection_id: str) -> InspectionView:
@@ -402,13 +420,18 @@ def _open_for_answers(session: Session, inspection_id: str) -> Inspection:
 
 
 def _sync_hazard(
-    scope: ActionScope, inspection: Inspection, item: Item, result: Answer, note: str
+    scope: ActionScope,
+    inspection: Inspection,
+    item: Item,
+    result: Answer,
+    note: str,
+    found_on: dt.date,
 ) -> None:
     hazard = scope.session.scalar(
         select(Hazard).where(Hazard.inspection_id == inspection.id, Hazard.item_id == item.id)
     )
     if result is Answer.NON_COMPLIANT and hazard is None:
-        hazard = new_hazard(inspection, item, note, _local_date(utc_now()))
+        hazard = new_hazard(inspection, item, note, found_on)
         scope.session.add(hazard)
         scope.record(hazard, f"发现隐患：{hazard.description[:60]}", None)
     elif result is not Answer.NON_COMPLIANT and hazard is not None:

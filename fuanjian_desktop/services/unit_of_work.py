@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import AuditEvent, OutboxEntry
 from fuanjian_desktop.services.actor import Actor
 
@@ -91,7 +92,6 @@ class ActionScope:
                 audit_event_id=event.id,
             )
         )
-        self.session.flush()
 
     def log(
         self,
@@ -103,6 +103,7 @@ class ActionScope:
     ) -> AuditEvent:
         """Append an audit event that changes no synced record (e.g. a sign-in)."""
         event = AuditEvent(
+            id=new_id(),  # set now, so the outbox row can name it without another flush
             actor_id=self.actor.user_id,
             actor_name=self.actor.full_name,
             action=self.action,
@@ -113,7 +114,6 @@ class ActionScope:
             after=json_safe(after) if after is not None else None,
         )
         self.session.add(event)
-        self.session.flush()
         return event
 
 
