@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
+
+from fuanjian_desktop.config import DataFolder
+from fuanjian_desktop.db.engine import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,10 +45,11 @@ def test_demo_then_screenshot(tmp_path: Path):
     assert len(colours) > 5
 
 
-def test_screenshot_of_a_named_page_needs_permission(tmp_path: Path):
+def test_screenshot_of_a_named_page_needs_permission(
+    demo_database: Database, data_folder: DataFolder, tmp_path: Path
+):
     """A page the user may not open is refused in Chinese; the admin can shoot it."""
-    data = tmp_path / "D"
-    assert run("demo", "--data-dir", str(data)).returncode == 0
+    data = data_folder.root
     refused = run(
         "screenshot", "--data-dir", str(data), "--out", str(tmp_path / "u.png"), "--page", "users"
     )
@@ -70,3 +76,27 @@ def test_screenshot_without_demo_data_explains_what_to_do(tmp_path: Path):
     )
     assert result.returncode == 1
     assert "python main.py demo" in result.stderr
+
+
+def test_checklists_list_prints_one_line_per_template():
+    """`checklists --list`: id, version, title and `N 项`, one template per line."""
+    result = run("checklists", "--list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) >= 5
+    for line in lines:
+        assert re.fullmatch(r"[a-z_.]+ \d{4}\.\d+ \S+ \d+ 项", line), line
+    assert any(line.startswith("three_small.shop 2026.1 三小场所·小档口") for line in lines)
+
+
+@pytest.mark.parametrize("page", ["inspection", "hazards", "workbench"])
+def test_screenshot_of_the_inspection_pages(
+    demo_database: Database, data_folder: DataFolder, tmp_path: Path, page: str
+):
+    """The new pages render for the demo inspector without errors."""
+    out = tmp_path / f"{page}.png"
+    result = run(
+        "screenshot", "--data-dir", str(data_folder.root), "--page", page, "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert QImage(str(out)).width() == 1366

@@ -123,7 +123,9 @@ def test_non_compliant_answer_opens_a_hazard_and_taking_it_back_removes_it(
     with demo_database.read() as session:
         operations = list(
             session.scalars(
-                select(OutboxEntry.operation).where(OutboxEntry.entity_type == "hazard")
+                select(OutboxEntry.operation)
+                .where(OutboxEntry.entity_id == hazard.id)
+                .order_by(OutboxEntry.seq)
             )
         )
     assert operations == ["insert", "delete"]
@@ -137,7 +139,10 @@ def test_each_answer_is_audited_once_and_repeating_it_changes_nothing(
 
     def answer_events() -> int:
         with demo_database.read() as session:
-            query = select(func.count()).where(AuditEvent.entity_type == "inspection_answer")
+            query = select(func.count()).where(
+                AuditEvent.entity_type == "inspection_answer",
+                AuditEvent.summary.contains(item.id),
+            )
             return session.scalar(query) or 0
 
     before = answer_events()
@@ -145,7 +150,8 @@ def test_each_answer_is_audited_once_and_repeating_it_changes_nothing(
     inspections.answer_item(demo_database, inspector, inspection_id, item, Answer.COMPLIANT)
     assert answer_events() == before + 1
     with demo_database.read() as session:
-        assert session.scalar(select(func.count()).select_from(InspectionAnswer)) == 1
+        query = select(func.count()).where(InspectionAnswer.inspection_id == inspection_id)
+        assert session.scalar(query) == 1
 
 
 def test_finish_requires_every_applicable_item(
