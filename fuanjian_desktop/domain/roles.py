@@ -43,6 +43,7 @@ class Permission(StrEnum):
     VIEW_INSPECTIONS = "view_inspections"
     INSPECT = "inspect"
     MANAGE_HAZARDS = "manage_hazards"
+    ATTACH_EVIDENCE = "attach_evidence"
 
 
 PERMISSION_LABELS = {
@@ -54,6 +55,7 @@ PERMISSION_LABELS = {
     Permission.VIEW_INSPECTIONS: "查看现场检查和隐患",
     Permission.INSPECT: "开展现场检查",
     Permission.MANAGE_HAZARDS: "修改隐患、复查和移交立案",
+    Permission.ATTACH_EVIDENCE: "添加现场照片",
 }
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -67,6 +69,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_INSPECTIONS: frozenset(Role),
     Permission.INSPECT: frozenset({Role.INSPECTOR}),
     Permission.MANAGE_HAZARDS: frozenset({Role.INSPECTOR, Role.SQUAD_LEADER}),
+    Permission.ATTACH_EVIDENCE: frozenset({Role.INSPECTOR, Role.SQUAD_LEADER}),
 }
 
 

@@ -83,7 +83,7 @@ def attach_photos(
     files: Sequence[Path],
 ) -> PhotoImport:
     """Store ``files`` and attach them to the inspection (``item_id`` "" for the whole)."""
-    actor.require(Permission.INSPECT)
+    actor.require(Permission.ATTACH_EVIDENCE)
     store = evidence_store(database)
     report = PhotoImport()
     stored: list[tuple[Path, PhotoFacts]] = []

@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.checklists.model import HazardLevel
+from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.deadlines import compute_deadline
 from fuanjian_desktop.domain.inspection_rules import (
@@ -24,6 +25,7 @@ from fuanjian_desktop.domain.inspection_rules import (
     InspectionStatus,
     SitePerson,
     can_transfer,
+    check_times,
     hazard_status_label,
     is_overdue,
 )
@@ -154,6 +156,19 @@ def workbench_hazards(
     return due_soon, overdue
 
 
+def hazard_row(database: Database, hazard_id: str, today: dt.date | None = None) -> HazardRow:
+    """One hazard as the register shows it (venue, squad, status as of ``today``)."""
+    today = today or local_today()
+    with database.read() as session:
+        found = session.execute(
+            _select(HazardQuery(HazardFilter.ALL), today).where(Hazard.id == hazard_id)
+        ).first()
+        if found is None:
+            raise NotFound("该隐患记录不存在，请刷新列表。")
+        hazard, venue, squad = found
+        return _row(hazard, venue, squad, today)
+
+
 def load_hazard(database: Database, hazard_id: str) -> HazardView:
     """One hazard for the editor."""
     with database.read() as session:
@@ -215,16 +230,21 @@ def add_recheck(scope: ActionScope, actor: Actor, record: RecheckRecord) -> Insp
         started_at=record.started_at,
         follow_up_of_id=original.id,
     )
+    ended_issues = check_times(record.started_at, record.ended_at, utc_now())
+    if ended_issues:
+        raise InspectionInvalid(ended_issues)
     recheck = create_inspection(scope, actor, start, None)
     _settle(scope, recheck, record)
     return recheck
 
 
-def transfer_hazard(database: Database, actor: Actor, hazard_id: str) -> None:
+def transfer_hazard(
+    database: Database, actor: Actor, hazard_id: str, today: dt.date | None = None
+) -> None:
     """Mark an overdue or unrectified hazard as handed over for a case (移交立案)."""
     actor.require(Permission.MANAGE_HAZARDS)
     with user_action(database, actor, "隐患移交立案") as scope:
-        mark_transferred(scope, _load(scope.session, hazard_id), local_today())
+        mark_transferred(scope, _load(scope.session, hazard_id), today or local_today())
 
 
 def mark_transferred(scope: ActionScope, hazard: Hazard, today: dt.date) -> None:

@@ -152,3 +152,34 @@ def test_a_recheck_needs_two_inspectors(
     with pytest.raises(InspectionInvalid, match="两名以上"):
         hazards.record_recheck(demo_database, inspector, alone)
     assert hazards.load_hazard(demo_database, ids[0]).status is HazardStatus.PENDING
+
+
+def test_hazard_row_and_a_recheck_ending_before_it_started(
+    demo_database: Database, inspector: Actor, start_inspection: Callable[..., str]
+) -> None:
+    inspection_id, ids = failed_items(demo_database, inspector, start_inspection, 1)
+    row = hazards.hazard_row(demo_database, ids[0], D(2030, 1, 1))
+    assert (row.id, row.squad, row.overdue, row.status_label) == (
+        ids[0],
+        "园岭",
+        True,
+        "逾期未整改",
+    )
+    team = tuple(
+        person.user_id
+        for person in inspections.available_inspectors(demo_database, inspector.squad_id)
+        if person.full_name in {"张伟", "李娜"}
+    )
+    now = dt.datetime.now(dt.UTC)
+    backwards = RecheckRecord(
+        inspection_id,
+        team,
+        SitePerson("李老板"),
+        now,
+        now - dt.timedelta(hours=1),
+        {ids[0]: Answer.COMPLIANT},
+        {},
+        "",
+    )
+    with pytest.raises(InspectionInvalid, match="结束时间早于开始时间"):
+        hazards.record_recheck(demo_database, inspector, backwards)
