@@ -20,10 +20,14 @@ def local_text(moment: dt.datetime | None) -> str:
 
 
 def to_qdatetime(moment: dt.datetime) -> QDateTime:
-    """An aware datetime for a QDateTimeEdit (which shows local time)."""
-    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+    """An aware datetime for a QDateTimeEdit (which shows local time).
+
+    Milliseconds are kept although only minutes are shown: an end time defaulting to "now"
+    must not fall before a start a fraction of a second earlier.
+    """
+    return QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000))
 
 
 def from_qdatetime(value: QDateTime) -> dt.datetime:
     """What a QDateTimeEdit holds, as an aware datetime the core can compare and store."""
-    return dt.datetime.fromtimestamp(value.toSecsSinceEpoch()).astimezone()
+    return dt.datetime.fromtimestamp(value.toMSecsSinceEpoch() / 1000).astimezone()

@@ -20,8 +20,11 @@ from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.domain.roles import Permission, role_labels
 from ui.context import AppContext
 from ui.pages.audit_page import AuditPage
+from ui.pages.hazard_page import HazardPage
+from ui.pages.inspection_page import InspectionPage
 from ui.pages.registry_page import RegistryPage
 from ui.pages.users_page import UsersPage
+from ui.pages.workbench_page import WorkbenchPage
 from ui.widgets.demo_banner import demo_banner
 
 SYNC_STATE = "同步：未配置同步"
@@ -38,6 +41,9 @@ class PageSpec:
 
 
 PAGES = (
+    PageSpec("workbench", "工作台", Permission.VIEW_INSPECTIONS, WorkbenchPage),
+    PageSpec("inspection", "现场检查", Permission.VIEW_INSPECTIONS, InspectionPage),
+    PageSpec("hazards", "隐患台账", Permission.VIEW_INSPECTIONS, HazardPage),
     PageSpec("registry", "企业台账", Permission.VIEW_REGISTRY, RegistryPage),
     PageSpec("audit", "操作日志", Permission.VIEW_AUDIT, AuditPage),
     PageSpec("users", "用户管理", Permission.MANAGE_USERS, UsersPage),
@@ -65,8 +71,9 @@ class MainWindow(QMainWindow):
         for spec in PAGES:
             if self.context.actor.can(spec.permission):
                 self._add_page(spec)
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._switch_to)
         self.navigation.setCurrentRow(0)
+        self._connect_workbench()
 
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -82,6 +89,29 @@ class MainWindow(QMainWindow):
             layout.addWidget(self.banner)
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
+
+    def _switch_to(self, row: int) -> None:
+        """Show the page and bring its lists up to date (another page may have changed them)."""
+        self.stack.setCurrentIndex(row)
+        refresh = getattr(self.stack.widget(row), "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _connect_workbench(self) -> None:
+        workbench = self.pages.get("workbench")
+        inspection = self.pages.get("inspection")
+        if not isinstance(workbench, WorkbenchPage) or not isinstance(inspection, InspectionPage):
+            return
+        workbench.open_inspection.connect(
+            lambda inspection_id: self._go_to_inspection(inspection.show_inspection, inspection_id)
+        )
+        workbench.new_inspection.connect(
+            lambda: self._go_to_inspection(lambda _: inspection.new_inspection(), "")
+        )
+
+    def _go_to_inspection(self, action: Callable[[str], None], inspection_id: str) -> None:
+        self.show_page("inspection")
+        action(inspection_id)
 
     def _sidebar(self) -> QVBoxLayout:
         brand = QLabel(f"<span style='font-size:16pt;font-weight:bold'>{APP_NAME}</span>")
@@ -119,7 +149,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.sync_label)
 
     def show_page(self, key: str) -> None:
-        """Switch to the page named ``key`` (``registry``, ``audit``, ``users``)."""
+        """Switch to the page named ``key`` (``workbench``, ``inspection``, ``hazards`` …)."""
         if key not in self._keys:
             available = "、".join(self._keys)
             raise KeyError(f"页面“{key}”不存在或当前用户无权访问；可用页面：{available}")

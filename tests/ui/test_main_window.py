@@ -22,9 +22,10 @@ def nav_titles(window: MainWindow) -> list[str]:
 
 
 def test_inspector_sees_only_pages_they_may_use(qtbot, make_context, inspector, wait_idle):
-    """An inspector gets the registry but not the audit log or user management."""
+    """An inspector gets the field-work pages and the registry, not the audit log or users."""
     window = make_window(qtbot, make_context, inspector, wait_idle)
-    assert nav_titles(window) == ["企业台账"]
+    assert nav_titles(window) == ["工作台", "现场检查", "隐患台账", "企业台账"]
+    assert window.stack.currentWidget() is window.pages["workbench"]
     with pytest.raises(KeyError):
         window.show_page("users")
 
@@ -32,7 +33,14 @@ def test_inspector_sees_only_pages_they_may_use(qtbot, make_context, inspector, 
 def test_admin_sees_audit_and_users(qtbot, make_context, sign_in, wait_idle):
     """The administrator also gets 操作日志 and 用户管理, reachable by name."""
     window = make_window(qtbot, make_context, sign_in("zhaolei"), wait_idle)
-    assert nav_titles(window) == ["企业台账", "操作日志", "用户管理"]
+    assert nav_titles(window) == [
+        "工作台",
+        "现场检查",
+        "隐患台账",
+        "企业台账",
+        "操作日志",
+        "用户管理",
+    ]
     window.show_page("audit")
     wait_idle()
     assert window.stack.currentWidget() is window.pages["audit"]
@@ -46,3 +54,15 @@ def test_status_bar_and_demo_banner(qtbot, make_context, inspector, wait_idle):
     assert "园岭测试中队" in window.squad_label.text()
     assert window.sync_label.text() == SYNC_STATE == "同步：未配置同步"
     assert "演示数据" in window.banner.text() and window.banner.isVisible()
+
+
+def test_workbench_resumes_an_unfinished_inspection(
+    qtbot, make_context, inspector, wait_idle, start_inspection
+):
+    """继续检查 on the 工作台 switches to 现场检查 with that inspection open."""
+    inspection_id = start_inspection()
+    window = make_window(qtbot, make_context, inspector, wait_idle)
+    window.pages["workbench"].open_inspection.emit(inspection_id)
+    wait_idle()
+    assert window.stack.currentWidget() is window.pages["inspection"]
+    assert window.pages["inspection"].checklist.inspection_id == inspection_id

@@ -63,7 +63,7 @@ class ChecklistItemsModel(QStandardItemModel):
         """The item shown on ``index``'s row, or ``None`` on a section row."""
         if not index.isValid():
             return None
-        value = index.siblingAtColumn(0).data(ITEM_ID_ROLE)
+        value = index.sibling(index.row(), 0).data(ITEM_ID_ROLE)
         return value if isinstance(value, str) else None
 
     def _item_row(self, number: int, item: Item) -> list[QStandardItem]:

@@ -84,7 +84,6 @@ class InspectionTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return COLUMNS[index.column()].text(row)
-        in_progress = row.status is InspectionStatus.IN_PROGRESS
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS_COLUMN:
-            return IN_PROGRESS_BRUSH if in_progress else None
+            return IN_PROGRESS_BRUSH if row.status is InspectionStatus.IN_PROGRESS else None
         return None

@@ -51,7 +51,8 @@ class FieldErrors:
             label.setText("\n".join(filter(None, [label.text(), issue.message])))
             label.show()
             # a word-wrapped label in a form gets one line unless told its height for the width
-            label.setMinimumHeight(label.heightForWidth(label.parentWidget().width()))
+            holder = label.parentWidget() or label
+            label.setMinimumHeight(label.heightForWidth(holder.width()))
         placed = len(issues) - len(elsewhere)
         summary = [f"有{placed}处需要修改，见红字提示。"] if placed else []
         self.general.setText("\n".join(summary + elsewhere))

@@ -53,6 +53,7 @@ class HazardForm(QWidget):
         self._context = context
         self._view: HazardView | None = None
         self._saved_edit: HazardEdit | None = None
+        self._editable = False
         self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
         self._setup_ui()
@@ -77,7 +78,6 @@ class HazardForm(QWidget):
 
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("隐患描述：", self.description)
         form.addRow("隐患等级：", self.level)
         form.addRow("整改要求：", self.rectification)
@@ -101,13 +101,13 @@ class HazardForm(QWidget):
     def _note_label(self) -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         label.setStyleSheet(NOTE_STYLE)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
     def load(self, view: HazardView) -> None:
         """Show ``view``; editable only while pending and for users who may manage hazards."""
-        self._timer.stop()
         self._view = None  # no saves while the fields are being filled
         self.description.setPlainText(view.description)
         self.level.setCurrentIndex(self.level.findData(view.level.value))
@@ -118,13 +118,14 @@ class HazardForm(QWidget):
         self.error.hide()
         self._view = view
         self._saved_edit = self.edit()
-        self._timer.stop()
+        self._timer.stop()  # filling the level and period started it
         editable = view.status is HazardStatus.PENDING and self._context.actor.can(
             Permission.MANAGE_HAZARDS
         )
         self._set_editable(editable)
 
     def _set_editable(self, editable: bool) -> None:
+        self._editable = editable
         for editor in (self.description, self.level, self.rectification, self.days):
             editor.setEnabled(editable)
 
@@ -141,7 +142,7 @@ class HazardForm(QWidget):
         """Save what changed since the last save; problems go to the red label, not a box."""
         self._timer.stop()
         edit = self.edit()
-        if self._view is None or not self.days.isEnabled() or edit == self._saved_edit:
+        if self._view is None or not self._editable or edit == self._saved_edit:
             return
         context = self._context
         try:

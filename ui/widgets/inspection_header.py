@@ -6,6 +6,7 @@ click, and the progress line says how many items remain before the inspection ca
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -41,7 +42,7 @@ class InspectionHeader(QWidget):
     def _setup_ui(self) -> None:
         title = QHBoxLayout()
         title.addWidget(self.venue, 1)
-        title.addWidget(self.status_tag)
+        title.addWidget(self.status_tag, 0, Qt.AlignmentFlag.AlignTop)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
@@ -70,12 +71,13 @@ class InspectionHeader(QWidget):
         done = view.status is InspectionStatus.COMPLETED
         self.venue.setText(view.enterprise_name)
         set_tag(self.status_tag, view.status.label, GREEN if done else BLUE)
-        template = view.template
         values = {
             "地址": view.address,
             "检查来源": view.source.label,
-            "检查表": f"{template.title}　版本 {template.version}" if template else "（复查，无检查表）",
-            "执法人员": "、".join(f"{i.full_name}（执法证号 {i.cert_no}）" for i in view.inspectors),
+            "检查表": _template(view),
+            "执法人员": "、".join(
+                f"{i.full_name}（执法证号 {i.cert_no}）" for i in view.inspectors
+            ),
             "现场负责人": _site_person(view),
             "检查时间": _times(view),
             "检查情况": _outcome(view),
@@ -88,11 +90,18 @@ class InspectionHeader(QWidget):
 
     def _show_progress(self, view: InspectionView) -> None:
         total = len(view.items)
+        for part in (self.progress, self.progress_label):
+            part.setVisible(total > 0)  # a 复查 has no checklist to count
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(view.answered)
         self.progress_label.setText(
             f"已检查 {view.answered} / {total} 项，隐患 {len(view.hazards)} 处"
         )
+
+
+def _template(view: InspectionView) -> str:
+    template = view.template
+    return f"{template.title}　版本 {template.version}" if template else "（复查，无检查表）"
 
 
 def _site_person(view: InspectionView) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from fuanjian_desktop.checklists.model import Item
+from fuanjian_desktop.checklists.model import HazardLevel, Item
 from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.services.inspections import AnswerView, HazardView
 from ui.widgets.tags import ORANGE, tag_label
@@ -93,8 +93,7 @@ class ItemDetail(QWidget):
         self.basis_tag.setVisible(not item.basis_confirmed)
         self.item_note.setText(item.note)
         self.item_note.setVisible(bool(item.note))
-        level = hazard.level if hazard else item.hazard_level
-        self.level.setText(f"隐患等级：{level.label}")
+        self.show_level(hazard.level if hazard else item.hazard_level)
         failed = saved is not None and saved.result is Answer.NON_COMPLIANT
         self.level.setVisible(failed)
         for answer, button in self.buttons.items():
@@ -102,6 +101,10 @@ class ItemDetail(QWidget):
             button.setEnabled(not read_only)
         self.note.setText(saved.note if saved else "")
         self.note.setReadOnly(read_only)
+
+    def show_level(self, level: HazardLevel) -> None:
+        """The level of the item's hazard (it may be edited in the hazard editor)."""
+        self.level.setText(f"隐患等级：{level.label}")
 
 
 def _wrapped(style: str = "") -> QLabel:

@@ -90,6 +90,7 @@ class PhotoStrip(QWidget):
         shown = [photo for photo in self._photos if photo.item_id == item_id]
         for photo in shown:
             self.thumbnails.addItem(_thumbnail(photo))
+        self.thumbnails.setVisible(bool(shown))
         self.caption.setText(f"照片（{len(shown)} 张，双击查看原图）" if shown else "照片：暂无")
 
     def choose_files(self) -> None:

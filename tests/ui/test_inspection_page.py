@@ -1,0 +1,165 @@
+"""The 现场检查 page: opens where the team left off; photos, new inspections, permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from fuanjian_desktop.domain.inspection_rules import Answer
+from fuanjian_desktop.services import evidence, hazards, inspections
+from fuanjian_desktop.services.actor import Actor
+from tests.photos import make_photo
+from tests.ui.conftest import MakeContext, type_text
+from tests.ui.test_start_inspection_dialog import check_inspector, choose_venue, click_start
+from ui.dialogs.start_inspection_dialog import StartInspectionDialog
+from ui.local_time import local_text
+from ui.pages.inspection_page import InspectionPage
+
+
+def open_page(
+    qtbot: QtBot, make_context: MakeContext, actor: Actor, wait, folder: Path
+) -> InspectionPage:
+    page = InspectionPage(make_context(actor), folder)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    wait()
+    return page
+
+
+def finish(database, actor: Actor, inspection_id: str) -> None:
+    for item in inspections.open_inspection(database, inspection_id).items:
+        inspections.answer_item(database, actor, inspection_id, item, Answer.COMPLIANT)
+    ended = dt.datetime.now().astimezone()
+    finished = inspections.InspectionFinish(ended, "检查完毕，未发现隐患。")
+    inspections.finish_inspection(database, actor, inspection_id, finished)
+
+
+def test_opens_on_the_newest_inspection_in_progress(
+    qtbot, make_context, inspector, demo_database, start_inspection, checklist_folder, wait_idle
+):
+    """A newer but finished inspection is passed over for the newest one still in progress."""
+    in_progress = start_inspection()
+    finish(demo_database, inspector, start_inspection())
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    assert page.selected_id() == in_progress
+    assert page.checklist.inspection_id == in_progress
+    assert page.stack.currentWidget() is page.checklist
+    assert page.model.index(0, 3).data() == "检查中"
+
+
+def test_status_filter_lists_completed_and_keeps_the_shown_inspection(
+    qtbot, make_context, inspector, demo_database, start_inspection, checklist_folder, wait_idle
+):
+    """已完成 lists finished inspections; the checklist keeps showing the one being worked on."""
+    in_progress = start_inspection()
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    page.status_filter.setCurrentIndex(1)
+    wait_idle()
+    statuses = {page.model.index(row, 3).data() for row in range(page.model.rowCount())}
+    assert statuses == {"已完成"}
+    assert page.checklist.inspection_id == in_progress
+
+
+def test_importing_two_identical_photos_attaches_one(
+    qtbot,
+    make_context,
+    inspector,
+    demo_database,
+    start_inspection,
+    checklist_folder,
+    wait_idle,
+    tmp_path,
+):
+    """The same photo twice in one import is stored once; the duplicate is reported."""
+    inspection_id = start_inspection()
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    first = make_photo(tmp_path / "IMG_0001.jpg", taken="2026:11:20 09:30:00")
+    copy = tmp_path / "IMG_0001 (1).jpg"
+    shutil.copy(first, copy)
+    strip = page.checklist.photos
+    strip.import_files([first, copy])
+    wait_idle()
+    assert "已添加 1 张照片，1 张此前已添加（未重复保存）" in strip.status.text()
+    assert strip.thumbnails.count() == 1
+    taken = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC)  # 09:30 in 深圳 (UTC+8)
+    assert f"拍摄时间：{local_text(taken)}" in strip.thumbnails.item(0).toolTip()
+    photos = evidence.photos_of(demo_database, inspection_id)
+    assert [photo.item_id for photo in photos] == [page.checklist.current_item().id]
+
+
+def test_refused_files_are_listed(
+    qtbot, make_context, inspector, start_inspection, checklist_folder, wait_idle, tmp_path
+):
+    """A file that is not a photo is named with the reason it was refused."""
+    start_inspection()
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    fake = tmp_path / "现场.jpg"
+    fake.write_text("不是照片", encoding="utf-8")
+    page.checklist.photos.import_files([fake])
+    wait_idle()
+    text = page.checklist.photos.status.text()
+    assert "1 个文件未能导入" in text and "现场.jpg（文件不是有效的图片，或已损坏）" in text
+
+
+def test_ctrl_n_opens_the_start_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle):
+    """Ctrl+N is 新建检查 for an inspector."""
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    with qtbot.waitActive(page):
+        page.activateWindow()
+    qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(page.dialog, StartInspectionDialog)
+    wait_idle()
+    page.dialog.reject()
+
+
+def test_started_inspection_is_shown_ready_for_keys(
+    qtbot, make_context, inspector, checklist_folder, wait_idle
+):
+    """After 开始检查 the new inspection is selected, shown, and the item list has the keyboard."""
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    page.new_inspection()
+    dialog = page.dialog
+    wait_idle()
+    choose_venue(qtbot, dialog, wait_idle)
+    check_inspector(qtbot, dialog, "李娜")
+    type_text(qtbot, dialog.person["site_person_name"], "王经理")
+    with qtbot.waitSignal(dialog.accepted):
+        click_start(qtbot, dialog)
+    wait_idle()
+    assert page.checklist.inspection_id == dialog.inspection_id
+    assert page.selected_id() == dialog.inspection_id
+    assert page.focusWidget() is page.checklist.tree  # has the keys once the window is active
+
+
+def test_reviewer_cannot_start_an_inspection(
+    qtbot, make_context, sign_in, checklist_folder, wait_idle
+):
+    """Only inspectors may start one: the button is disabled for a legal reviewer."""
+    page = open_page(qtbot, make_context, sign_in("chenjing"), wait_idle, checklist_folder)
+    assert not page.new_button.isEnabled()
+    page.new_inspection()
+    assert page.dialog is None
+
+
+def test_refresh_shows_a_hazard_edited_elsewhere(
+    qtbot, make_context, inspector, demo_database, start_inspection, checklist_folder, wait_idle
+):
+    """Back from the hazard register, the open item's hazard shows the new wording."""
+    inspection_id = start_inspection()
+    first = inspections.open_inspection(demo_database, inspection_id).items[0]
+    inspections.answer_item(demo_database, inspector, inspection_id, first, Answer.NON_COMPLIANT)
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    qtbot.keyClick(page.checklist.tree, Qt.Key.Key_Up)
+    assert page.checklist.current_item() == first
+    hazard = inspections.open_inspection(demo_database, inspection_id).hazards[first.id]
+    edit = hazards.HazardEdit("消防通道堆放纸箱", hazard.level, hazard.rectification, 3)
+    hazards.update_hazard(demo_database, inspector, hazard.id, edit)
+    page.refresh()
+    wait_idle()
+    assert page.checklist.current_item() == first
+    assert page.checklist.hazard_form.description.toPlainText() == "消防通道堆放纸箱"

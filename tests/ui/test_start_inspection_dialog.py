@@ -1,0 +1,136 @@
+"""开始现场检查: the core's refusals shown beside the fields, and a good start accepted."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from fuanjian_desktop.services import inspections
+from tests.conftest import SMALL_TEMPLATE
+from tests.ui.conftest import type_text
+from tests.ui.test_registry_page import GOOD_USCC, fill_required
+from ui.dialogs.enterprise_dialog import EnterpriseDialog
+from ui.dialogs.start_inspection_dialog import StartInspectionDialog
+
+
+def open_dialog(qtbot: QtBot, make_context, actor, checklist_folder, wait_idle):
+    dialog = StartInspectionDialog(make_context(actor), None, checklist_folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle()  # the templates, the inspectors and the first venues
+    return dialog
+
+
+def choose_venue(qtbot: QtBot, dialog: StartInspectionDialog, wait_idle) -> None:
+    """Search for a demo venue by name and take the first match with Enter."""
+    type_text(qtbot, dialog.venue.search, "燃气")
+    qtbot.keyClick(dialog.venue.search, Qt.Key.Key_Return)
+    wait_idle()
+    assert dialog.venue.selected_id()
+
+
+def check_inspector(qtbot: QtBot, dialog: StartInspectionDialog, name: str) -> None:
+    """Select the inspector's row and tick it with the space bar."""
+    people = dialog.inspectors
+    row = next(r for r in range(people.count()) if people.item(r).text().startswith(name))
+    people.setCurrentRow(row)
+    qtbot.keyClick(people, Qt.Key.Key_Space)
+    assert people.item(row).checkState() == Qt.CheckState.Checked
+
+
+def click_start(qtbot: QtBot, dialog: StartInspectionDialog) -> None:
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+
+
+def test_one_inspector_is_refused_beside_the_field(
+    qtbot, make_context, inspector, checklist_folder, wait_idle
+):
+    """Only the signed-in inspector ticked: the two-officer rule is explained, nothing starts."""
+    dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
+    database = dialog._context.database
+    before = len(inspections.inspection_rows(database, inspector.squad_id))
+    choose_venue(qtbot, dialog, wait_idle)
+    ticked = [dialog.inspectors.item(r) for r in range(dialog.inspectors.count())]
+    assert [i.text() for i in ticked if i.checkState() == Qt.CheckState.Checked] == [
+        "张伟（44030419001）"
+    ]
+    type_text(qtbot, dialog.person["site_person_name"], "李老板")
+    click_start(qtbot, dialog)
+    message = dialog.errors.labels["inspectors"]
+    assert "两名以上持证执法人员" in message.text()
+    assert message.isVisible()
+    assert dialog.isVisible() and dialog.inspection_id is None
+    assert len(inspections.inspection_rows(database, inspector.squad_id)) == before
+
+
+def test_two_inspectors_start_the_inspection(
+    qtbot, make_context, inspector, checklist_folder, wait_idle
+):
+    """Venue, template with its fact, two inspectors and a name: the inspection is open."""
+    dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
+    choose_venue(qtbot, dialog, wait_idle)
+    assert dialog.template.currentData() == SMALL_TEMPLATE
+    assert dialog.template.currentText() == "测试检查表（12项）（12项）"
+    assert dialog.place.text()  # the venue's address
+    gas = dialog.fact_boxes["uses_gas"]
+    qtbot.mouseClick(gas, Qt.MouseButton.LeftButton, pos=QPoint(8, gas.height() // 2))
+    check_inspector(qtbot, dialog, "李娜")
+    type_text(qtbot, dialog.person["site_person_name"], "李老板")
+    with qtbot.waitSignal(dialog.accepted):
+        click_start(qtbot, dialog)
+    view = inspections.open_inspection(dialog._context.database, dialog.inspection_id)
+    assert [person.full_name for person in view.inspectors] == ["张伟", "李娜"]
+    assert view.facts == {"uses_gas": True}
+    assert len(view.items) == 12
+    assert view.site_person.name == "李老板"
+
+
+def test_bad_phone_and_missing_name_are_shown_per_field(
+    qtbot, make_context, inspector, checklist_folder, wait_idle
+):
+    """A five-digit phone and no 现场负责人 name each get their own red message."""
+    dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
+    choose_venue(qtbot, dialog, wait_idle)
+    check_inspector(qtbot, dialog, "李娜")
+    qtbot.keyClicks(dialog.person["site_person_phone"], "12345")
+    click_start(qtbot, dialog)
+    assert "手机号应为以1开头的11位数字" in dialog.errors.labels["site_person_phone"].text()
+    assert "请填写现场负责人姓名" in dialog.errors.labels["site_person_name"].text()
+    assert dialog.errors.labels["inspectors"].isHidden()
+    assert "有2处需要修改" in dialog.errors.general.text()
+
+
+def test_no_venue_chosen_is_explained(qtbot, make_context, inspector, checklist_folder, wait_idle):
+    """Starting before a venue is chosen asks for one beside the venue search."""
+    dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
+    click_start(qtbot, dialog)
+    assert "请先搜索并选择被检查单位" in dialog.errors.labels["enterprise"].text()
+
+
+def test_broken_template_is_reported_and_not_offered(
+    qtbot, make_context, inspector, checklist_folder, wait_idle
+):
+    """A template file that fails validation is named in the warning, not in the combo box."""
+    (checklist_folder / "broken.json").write_text("{", encoding="utf-8")
+    dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
+    assert "broken.json" in dialog.template_warning.text()
+    assert dialog.template_warning.isVisible()
+    offered = [dialog.template.itemData(i) for i in range(dialog.template.count())]
+    assert offered == [SMALL_TEMPLATE]
+
+
+def test_new_venue_on_site_is_created_and_chosen(
+    qtbot, make_context, inspector, checklist_folder, wait_idle
+):
+    """现场新建场所 saves the venue to the registry and makes it the one inspected."""
+    dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
+    qtbot.mouseClick(dialog.new_venue_button, Qt.MouseButton.LeftButton)
+    form = dialog.dialog
+    assert isinstance(form, EnterpriseDialog)
+    fill_required(qtbot, form, GOOD_USCC)
+    with qtbot.waitSignal(form.accepted):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    wait_idle()
+    assert dialog.venue_label.text() == "已选：深圳市福田区园岭测试五金店"
+    assert dialog.place.text() == "深圳市福田区园岭街道红荔路1号"
+    assert dialog.template.currentData() == SMALL_TEMPLATE  # suggested for a 小档口

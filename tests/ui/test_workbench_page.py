@@ -1,0 +1,88 @@
+"""The 工作台: unfinished inspections, hazards due within 7 days, overdue hazards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from fuanjian_desktop.domain.roles import Permission
+from tests.ui.hazard_support import make_hazards, set_dates
+from ui.dialogs.hazard_dialog import HazardDialog
+from ui.models.hazard_table import OVERDUE_BACKGROUND
+from ui.pages.workbench_page import WorkbenchPage, date_text
+
+FAKE_TODAY = dt.date(2030, 1, 10)  # a Thursday, past every demo hazard's due date
+
+
+def open_page(qtbot, make_context, actor, wait):
+    page = WorkbenchPage(make_context(actor), today=lambda: FAKE_TODAY)
+    qtbot.addWidget(page)
+    page.show()
+    wait()
+    return page
+
+
+def ids(model) -> list[str]:
+    return [model.hazard(row).id for row in range(model.rowCount())]
+
+
+def test_lists_due_soon_and_overdue_hazards_with_counts(
+    qtbot, make_context, inspector, demo_database, start_inspection, wait_idle
+):
+    """A hazard due in 3 days is under 7日内到期, one 2 days late is red under 已逾期."""
+    _, (soon, late, later) = make_hazards(demo_database, inspector, start_inspection, 3)
+    set_dates(demo_database, soon, FAKE_TODAY + dt.timedelta(days=3))
+    set_dates(demo_database, late, FAKE_TODAY - dt.timedelta(days=2))
+    set_dates(demo_database, later, FAKE_TODAY + dt.timedelta(days=30))
+    page = open_page(qtbot, make_context, inspector, wait_idle)
+
+    assert ids(page.due_soon) == [soon]
+    assert late in ids(page.overdue) and later not in ids(page.overdue)
+    assert page.soon.title() == "7日内到期待复查（1）"
+    assert page.late.title() == f"已逾期（{page.overdue.rowCount()}）"
+    row = ids(page.overdue).index(late)
+    index = page.overdue.index(row, 0)
+    assert index.data(Qt.ItemDataRole.BackgroundRole) == OVERDUE_BACKGROUND
+    greeting = page.greeting.text()
+    assert date_text(FAKE_TODAY) == "2030年1月10日 星期四"
+    assert date_text(FAKE_TODAY) in greeting and inspector.full_name in greeting
+
+
+def test_continue_emits_the_unfinished_inspection(
+    qtbot, make_context, inspector, start_inspection, wait_idle
+):
+    """继续检查 on a selected unfinished inspection asks the window to open it."""
+    inspection_id = start_inspection()
+    page = open_page(qtbot, make_context, inspector, wait_idle)
+    row = page.inspections.row_of(inspection_id)
+    assert row >= 0 and page.unfinished.title().startswith("未完成的检查（")
+    page.unfinished.table.selectRow(row)
+    with qtbot.waitSignal(page.open_inspection, timeout=1_000) as signal:
+        qtbot.mouseClick(page.continue_button, Qt.MouseButton.LeftButton)
+    assert signal.args == [inspection_id]
+    with qtbot.waitSignal(page.new_inspection, timeout=1_000):
+        qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+
+
+def test_empty_sections_say_so_and_hazards_open_on_double_click(
+    qtbot, make_context, inspector, demo_database, start_inspection, wait_idle, sign_in
+):
+    """An empty section reads 暂无…; 新建检查 needs an inspector; a hazard opens on double-click."""
+    clerk = sign_in("wuxia")  # 南园 clerk: may not inspect
+    assert not clerk.can(Permission.INSPECT)
+    assert not open_page(qtbot, make_context, clerk, wait_idle).new_button.isEnabled()
+
+    _, (late,) = make_hazards(demo_database, inspector, start_inspection, 1)
+    set_dates(demo_database, late, FAKE_TODAY - dt.timedelta(days=1))
+    page = open_page(qtbot, make_context, inspector, wait_idle)
+    assert page.soon.title() == "7日内到期待复查（0）"
+    assert page.soon.empty.isVisible() and page.soon.empty.text() == "暂无7日内到期的隐患。"
+    index = page.overdue.index(ids(page.overdue).index(late), 1)
+    table = page.late.table
+    table.scrollTo(index)
+    position = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    assert len(page.findChildren(HazardDialog)) == 1
+    assert isinstance(page.dialog, HazardDialog) and page.dialog.hazard.id == late

@@ -1,0 +1,118 @@
+"""结束检查: end time, what was found (pre-written from the answers), and a refusal to sign.
+
+The core decides whether the inspection may end (every item answered, times plausible, a
+refusal explained); the dialog shows its issues beside the fields, or under the form for
+problems such as items still unanswered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop.domain.inspection_rules import Answer
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.services.inspections import (
+    InspectionFinish,
+    InspectionInvalid,
+    InspectionView,
+    finish_inspection,
+)
+from ui.context import AppContext
+from ui.local_time import QT_MINUTE_FORMAT, from_qdatetime, to_qdatetime
+from ui.widgets.field_errors import FieldErrors
+from ui.widgets.form_parts import save_cancel_buttons
+
+REFUSAL_TEXT = "被检查单位负责人拒绝签名（安全生产法第六十八条）"
+
+
+def default_summary(view: InspectionView) -> str:
+    """检查情况 as the inspectors usually write it, counted from the saved answers."""
+    counts = Counter(view.answers[item.id].result for item in view.items if item.id in view.answers)
+    text = (
+        f"本次检查共 {len(view.items)} 项，符合 {counts[Answer.COMPLIANT]} 项，"
+        f"不符合 {counts[Answer.NON_COMPLIANT]} 项，不涉及 {counts[Answer.NOT_APPLICABLE]} 项。"
+    )
+    found = len(view.hazards)
+    return text + (f"发现隐患 {found} 处，已责令限期整改。" if found else "未发现隐患。")
+
+
+class FinishInspectionDialog(QDialog):
+    """Ends the inspection through the core; accepted once it is saved as 已完成."""
+
+    def __init__(self, context: AppContext, view: InspectionView, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"结束检查 — {view.enterprise_name}")
+        self.setMinimumWidth(620)
+        self._context = context
+        self._view = view
+        self.errors = FieldErrors()
+        self.ended_at = QDateTimeEdit(to_qdatetime(dt.datetime.now().astimezone()))
+        self.ended_at.setDisplayFormat(QT_MINUTE_FORMAT)
+        self.ended_at.setCalendarPopup(True)
+        self.summary = QPlainTextEdit(default_summary(view))
+        self.summary.setFixedHeight(90)
+        self.refused = QCheckBox(REFUSAL_TEXT)
+        self.refused.toggled.connect(self._show_refusal_note)
+        self.refusal_note = QLineEdit()
+        self.refusal_note.setPlaceholderText(
+            "写明经过，如：负责人拒绝在检查记录上签名，两名执法人员在场见证"
+        )
+        self._setup_ui()
+
+    def _setup_ui(self) -> None:
+        form = QFormLayout()
+        self.errors.add_row(form, "结束时间：", "ended_at", self.ended_at)
+        self.errors.add_row(form, "检查情况：", "summary", self.summary)
+        form.addRow("", self.refused)
+        self._refusal_row = self.errors.add_row(
+            form, "拒绝签名说明：", "refusal_note", self.refusal_note
+        )
+        form.setRowVisible(self._refusal_row, False)
+        self._form = form
+        buttons = save_cancel_buttons(self.try_finish, self.reject)
+        self.finish_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.finish_button.setText("结束检查")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors.general)
+        layout.addWidget(buttons)
+
+    def _show_refusal_note(self, checked: bool) -> None:
+        self._form.setRowVisible(self._refusal_row, checked)
+        if checked:
+            self.refusal_note.setFocus()
+
+    def finish(self) -> InspectionFinish:
+        """The form's content."""
+        return InspectionFinish(
+            ended_at=from_qdatetime(self.ended_at.dateTime()),
+            summary=self.summary.toPlainText(),
+            refused_to_sign=self.refused.isChecked(),
+            refusal_note=self.refusal_note.text() if self.refused.isChecked() else "",
+        )
+
+    def try_finish(self) -> None:
+        """End the inspection; on a refusal by the core show why, beside the fields."""
+        context = self._context
+        try:
+            finish_inspection(context.database, context.actor, self._view.id, self.finish())
+        except InspectionInvalid as invalid:
+            self.errors.show(invalid.issues)
+            return
+        except UserError as error:
+            self.errors.show_message(error.message)
+            return
+        self.accept()

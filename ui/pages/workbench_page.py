@@ -1,0 +1,209 @@
+"""工作台: what needs doing today — unfinished inspections, hazards due for 复查, overdue ones.
+
+It is the first page an inspector sees after signing in, so everything on it is a list of
+things to act on, each opened with a double-click.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop.domain.inspection_rules import InspectionStatus
+from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.services.hazards import HazardRow, workbench_hazards
+from fuanjian_desktop.services.inspections import InspectionRow, inspection_rows, local_today
+from ui.context import AppContext
+from ui.dialogs.hazard_dialog import open_hazard_dialog
+from ui.errors import show_failure
+from ui.models.hazard_table import COLUMNS as HAZARD_COLUMNS
+from ui.models.hazard_table import HazardTableModel
+from ui.models.inspection_table import InspectionTableModel
+
+WEEKDAYS = "一二三四五六日"
+HAZARD_COLUMNS_SHOWN = ("场所", "隐患描述", "整改期限", "剩余天数")
+VENUE_WIDTH = 170
+OVERDUE_TITLE_STYLE = "QGroupBox { color: #b3261e; font-weight: bold; }"
+Work = tuple[list[InspectionRow], tuple[list[HazardRow], list[HazardRow]]]
+
+
+def date_text(day: dt.date) -> str:
+    """E.g. 2026年11月26日 星期四."""
+    return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
+
+
+class Section(QGroupBox):
+    """A titled list with its count in the title and a 暂无… line when it is empty."""
+
+    def __init__(
+        self,
+        title: str,
+        empty_text: str,
+        model: QAbstractTableModel,
+        buttons: Sequence[QPushButton] = (),
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self.table = _table(model)
+        self.empty = QLabel(empty_text)
+        self.empty.setStyleSheet("color: #666; padding: 12px;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        if buttons:
+            row = QHBoxLayout()
+            for button in buttons:
+                row.addWidget(button)
+            row.addStretch()
+            layout.addLayout(row)
+        self.update_count()
+
+    def update_count(self) -> None:
+        """Show the model's row count in the title; an empty list becomes its 暂无… line."""
+        count = self.table.model().rowCount()
+        self.setTitle(f"{self._title}（{count}）")
+        self.table.setVisible(count > 0)
+        self.empty.setVisible(count == 0)
+
+    def selected_row(self) -> int | None:
+        """The selected line, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(26)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class WorkbenchPage(QWidget):
+    """The 工作台; the main window connects ``open_inspection`` and ``new_inspection``."""
+
+    title = "工作台"
+    open_inspection = Signal(str)
+    new_inspection = Signal()
+
+    def __init__(self, context: AppContext, today: Callable[[], dt.date] = local_today) -> None:
+        super().__init__()
+        self._context = context
+        self._today = today
+        self._serial = 0
+        self.dialog: QDialog | None = None  # the open hazard dialog, kept alive while shown
+        self.inspections = InspectionTableModel()
+        self.due_soon = HazardTableModel()
+        self.overdue = HazardTableModel()
+        self._setup_ui()
+        self.refresh()
+
+    def _setup_ui(self) -> None:
+        self.greeting = QLabel()
+        self.greeting.setStyleSheet("font-size: 16px;")
+        self.new_button = QPushButton("新建检查(&N)…")
+        self.new_button.setEnabled(self._context.actor.can(Permission.INSPECT))
+        self.new_button.clicked.connect(self.new_inspection)
+        top = QHBoxLayout()
+        top.addWidget(self.greeting, 1)
+        top.addWidget(self.new_button)
+
+        self.continue_button = QPushButton("继续检查(&C)")
+        self.continue_button.clicked.connect(self.continue_selected)
+        self.unfinished = Section(
+            "未完成的检查", "暂无未完成的检查。", self.inspections, [self.continue_button]
+        )
+        venue_column = self.unfinished.table.horizontalHeader()
+        venue_column.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # "activated" is Enter and the platform's double-click; doubleClicked too would fire twice
+        self.unfinished.table.activated.connect(self._continue_index)
+        self.soon = self._hazard_section("7日内到期待复查", "暂无7日内到期的隐患。", self.due_soon)
+        self.late = self._hazard_section("已逾期", "暂无逾期隐患。", self.overdue)
+        self.late.setStyleSheet(OVERDUE_TITLE_STYLE)
+
+        hazards = QHBoxLayout()
+        hazards.addWidget(self.soon)
+        hazards.addWidget(self.late)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.unfinished, 2)
+        layout.addLayout(hazards, 3)
+
+    def _hazard_section(self, title: str, empty: str, model: HazardTableModel) -> Section:
+        section = Section(title, empty, model)
+        for column, spec in enumerate(HAZARD_COLUMNS):
+            section.table.setColumnHidden(column, spec.header not in HAZARD_COLUMNS_SHOWN)
+        headers = [spec.header for spec in HAZARD_COLUMNS]
+        header = section.table.horizontalHeader()
+        header.setSectionResizeMode(headers.index("隐患描述"), QHeaderView.ResizeMode.Stretch)
+        venue = headers.index("场所")  # long names are cut, the description gets the room
+        header.setSectionResizeMode(venue, QHeaderView.ResizeMode.Interactive)
+        section.table.setColumnWidth(venue, VENUE_WIDTH)
+        section.table.activated.connect(lambda index: self._open_hazard(model, index))
+        return section
+
+    # --- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload all three lists in the background (stale answers are dropped)."""
+        self._serial += 1
+        serial, today = self._serial, self._today()
+        actor = self._context.actor
+        self.greeting.setText(
+            f"您好，{actor.full_name}（{self._context.squad_name}）　今天是 {date_text(today)}"
+        )
+        database, squad_id = self._context.database, actor.squad_id
+        self._context.workers.run(
+            lambda: (
+                inspection_rows(database, squad_id, InspectionStatus.IN_PROGRESS),
+                workbench_hazards(database, squad_id, today),
+            ),
+            lambda work: self._show(serial, work),
+            lambda error: show_failure(self, error, "工作台加载失败"),
+        )
+
+    def _show(self, serial: int, work: Work) -> None:
+        if serial != self._serial:
+            return
+        unfinished, (due_soon, overdue) = work
+        self.inspections.set_rows(unfinished)
+        self.due_soon.set_rows(due_soon)
+        self.overdue.set_rows(overdue)
+        for section in (self.unfinished, self.soon, self.late):
+            section.update_count()
+        self.continue_button.setEnabled(bool(unfinished))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def continue_selected(self) -> None:
+        """Resume the selected unfinished inspection (the first one if none is selected)."""
+        if self.inspections.rowCount():
+            self._continue_row(self.unfinished.selected_row() or 0)
+
+    def _continue_index(self, index: QModelIndex) -> None:
+        self._continue_row(index.row())
+
+    def _continue_row(self, row: int) -> None:
+        self.open_inspection.emit(self.inspections.inspection_id(row))
+
+    def _open_hazard(self, model: HazardTableModel, index: QModelIndex) -> None:
+        hazard = model.hazard(index.row())
+        self.dialog = open_hazard_dialog(self, self._context, hazard.id, self._today, self.refresh)
