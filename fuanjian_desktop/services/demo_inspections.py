@@ -70,8 +70,10 @@ def create_demo_inspections(scope: ActionScope, plan: DemoPlan) -> int:
         days = sorted((rng.randrange(1, plan.days_back) for _ in range(count)), reverse=True)
         for number, (venue, template) in enumerate(venues[:count]):
             still_open = squad == "园岭" and number >= count - IN_PROGRESS
-            started = _moment(
-                plan.today - dt.timedelta(days=0 if still_open else days[number]), rng
+            started = (
+                plan.now - dt.timedelta(minutes=40 * (count - number))
+                if still_open
+                else _moment(plan.today - dt.timedelta(days=days[number]), rng)
             )
             team = TEAMS[squad][number % len(TEAMS[squad])]
             _inspect(scope, rng, venue, template, team, started, still_open)
@@ -197,9 +199,9 @@ def _summary(scope: ActionScope, inspection: Inspection, total: int) -> str:
 
 
 def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
-    """A working-hours moment on ``day`` in Shenzhen time, as UTC."""
+    """A working-hours moment on ``day`` in this laptop's time zone, as UTC."""
     local = dt.datetime.combine(day, dt.time(rng.randint(9, 15), rng.choice((0, 15, 30, 45))))
-    return local.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))).astimezone(dt.UTC)
+    return local.astimezone(dt.UTC)
 
 
 def _user(scope: ActionScope, username: str) -> User:
