@@ -153,7 +153,7 @@ def _follow_up(scope: ActionScope, rng: random.Random, today: dt.date) -> None:
         if number % 5 == 4:
             continue  # left overdue: the 工作台 must show these
         waiting = scope.session.scalars(
-            select(Hazard).where(Hazard.inspection_id == inspection.id)
+            select(Hazard).where(Hazard.inspection_id == inspection.id, Hazard.due_date < today)
         ).all()
         last_due = max(hazard.due_date for hazard in waiting)
         yesterday = today - dt.timedelta(days=1)
