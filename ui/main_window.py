@@ -106,8 +106,13 @@ class MainWindow(QMainWindow):
             lambda inspection_id: self._go_to_inspection(inspection.show_inspection, inspection_id)
         )
         workbench.new_inspection.connect(
-            lambda: self._go_to_inspection(lambda _: inspection.new_inspection(), "")
+            lambda: self._go_to_inspection(inspection.new_inspection, "")
         )
+        registry_page = self.pages.get("registry")
+        if isinstance(registry_page, RegistryPage):
+            registry_page.inspect_venue.connect(
+                lambda venue_id: self._go_to_inspection(inspection.new_inspection, venue_id)
+            )
 
     def _go_to_inspection(self, action: Callable[[str], None], inspection_id: str) -> None:
         self.show_page("inspection")

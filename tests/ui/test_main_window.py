@@ -66,3 +66,20 @@ def test_workbench_resumes_an_unfinished_inspection(
     wait_idle()
     assert window.stack.currentWidget() is window.pages["inspection"]
     assert window.pages["inspection"].checklist.inspection_id == inspection_id
+
+
+def test_inspect_this_venue_from_the_registry(qtbot, make_context, inspector, wait_idle):
+    """检查此场所 opens 新建检查 on the 现场检查 page with that venue already chosen."""
+    window = make_window(qtbot, make_context, inspector, wait_idle)
+    window.show_page("registry")
+    wait_idle()
+    registry_page = window.pages["registry"]
+    venue_id = registry_page.selected_id()
+    assert venue_id and registry_page.inspect_button.isEnabled()
+    registry_page.inspect_button.click()
+    wait_idle()
+    dialog = window.pages["inspection"].dialog
+    assert window.stack.currentWidget() is window.pages["inspection"]
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.venue.selected_id() == venue_id
+    dialog.reject()

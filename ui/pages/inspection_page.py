@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.inspection_rules import InspectionStatus
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import inspections
+from fuanjian_desktop.services import inspections, registry
 from fuanjian_desktop.services.inspections import InspectionRow
 from ui.context import AppContext
 from ui.dialogs.start_inspection_dialog import StartInspectionDialog
@@ -179,11 +179,16 @@ class InspectionPage(QWidget):
         if row >= 0 and self.selected_id() != inspection_id:
             self.table.selectRow(row)
 
-    def new_inspection(self) -> None:
-        """Open the start dialog; the new inspection is then shown, ready for keys 1/2/3."""
+    def new_inspection(self, venue_id: str = "") -> None:
+        """Open the start dialog (with ``venue_id`` chosen, when started from the registry);
+        the new inspection is then shown, ready for keys 1/2/3."""
         if not self._context.actor.can(Permission.INSPECT):
             return
         dialog = StartInspectionDialog(self._context, self, self._checklist_folder)
+        for venue in registry.enterprise_rows(
+            self._context.database, [venue_id] if venue_id else []
+        ):
+            dialog.venue.choose(venue.id, venue.name)
         dialog.accepted.connect(lambda: self._started(dialog.inspection_id))
         dialog.open()
         self.dialog = dialog

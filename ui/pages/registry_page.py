@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ class RegistryPage(QWidget):
     """The enterprise list with its search box and actions."""
 
     title = "企业台账"
+    inspect_venue = Signal(str)  # 检查此场所: the main window opens 新建检查 with this venue
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -77,8 +78,7 @@ class RegistryPage(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(self._edit_index)
-        self.table.activated.connect(self._edit_index)
+        self.table.activated.connect(self._edit_index)  # Enter, or double-click (one dialog)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -97,6 +97,8 @@ class RegistryPage(QWidget):
         self.edit_button = self._button(row, "修改(&E)", self.edit_selected)
         for button in (self.add_button, self.edit_button):
             button.setEnabled(actor.can(Permission.EDIT_REGISTRY))
+        self.inspect_button = self._button(row, "检查此场所(&C)…", self._inspect_selected)
+        self.inspect_button.setEnabled(actor.can(Permission.INSPECT))
         if actor.can(Permission.IMPORT_REGISTRY):
             self._button(row, "从Excel导入(&I)…", self.import_workbook)
             self._button(row, "下载导入模板…", self.save_template)
@@ -144,6 +146,11 @@ class RegistryPage(QWidget):
         self.table.setFocus()
 
     # --- editing -------------------------------------------------------------------------
+
+    def _inspect_selected(self) -> None:
+        enterprise_id = self.selected_id()
+        if enterprise_id:
+            self.inspect_venue.emit(enterprise_id)
 
     def selected_id(self) -> str | None:
         """Id of the selected enterprise, if any."""
