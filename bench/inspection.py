@@ -19,6 +19,7 @@ import sys
 import tempfile
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python bench/...py`
 
@@ -30,6 +31,9 @@ from fuanjian_desktop.domain.inspection_rules import Answer, InspectionSource, S
 from fuanjian_desktop.services import auth, demo, inspections, registry
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.synthetic import synthetic_checklist
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
 
 TEMPLATE_ID = "bench.sixty"
 ITEMS = 60
@@ -73,17 +77,21 @@ def time_answers(database: Database, actor: Actor, inspection_id: str) -> dict[s
     }
 
 
-def time_open(database: Database, inspection_id: str, repeat: int) -> dict[str, Summary]:
+def time_open(
+    database: Database, folder: Path, inspection_id: str, repeat: int
+) -> dict[str, Summary]:
     """The service cold and warm, then the Qt view."""
     cold, view = time_ms(lambda: inspections.open_inspection(database, inspection_id))
     warm, _ = repeat_ms(lambda: inspections.open_inspection(database, inspection_id), repeat)
     results = {"open_inspection（首次，含解析模板）": Summary.of([cold]), "open_inspection": warm}
-    results.update(time_view(database, inspection_id, repeat))
+    results.update(time_view(database, folder, inspection_id, repeat))
     assert len(view.items) == ITEMS
     return results
 
 
-def time_view(database: Database, inspection_id: str, repeat: int) -> dict[str, Summary]:
+def time_view(
+    database: Database, folder: Path, inspection_id: str, repeat: int
+) -> dict[str, Summary]:
     """Building and showing the checklist view for the inspection (offscreen)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -100,7 +108,8 @@ def time_view(database: Database, inspection_id: str, repeat: int) -> dict[str, 
     context = AppContext(database, actor, installation(database), workers, "园岭")
 
     def build_and_paint() -> None:
-        view = ChecklistView(context, inspection_id)
+        view = ChecklistView(context)
+        view.load(inspections.open_inspection(database, inspection_id))
         view.resize(1100, 700)
         view.show()
         QApplication.processEvents()
@@ -108,8 +117,34 @@ def time_view(database: Database, inspection_id: str, repeat: int) -> dict[str, 
         view.deleteLater()
 
     summary, _ = repeat_ms(build_and_paint, repeat)
+    keys = time_keys(context, start(database, actor, folder))
     workers.shutdown()
-    return {"ChecklistView 构建并绘制（含 open_inspection）": summary}
+    return {"ChecklistView 构建并绘制（含 open_inspection）": summary, "按键 1 到界面更新": keys}
+
+
+def time_keys(context: AppContext, inspection_id: str) -> Summary:
+    """A whole fresh inspection answered with key 1, each press until the view has repainted."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.widgets.checklist_view import ChecklistView
+
+    view = ChecklistView(context)
+    view.load(inspections.open_inspection(context.database, inspection_id))
+    view.resize(1100, 700)
+    view.show()
+    view.focus_items()
+    QApplication.processEvents()
+    samples = []
+    for _ in range(ITEMS):
+        elapsed, _ = time_ms(
+            lambda: (QTest.keyClick(view.tree, Qt.Key.Key_1), QApplication.processEvents())
+        )
+        samples.append(elapsed)
+    assert inspections.open_inspection(context.database, inspection_id).answered == ITEMS
+    view.close()
+    return Summary.of(samples)
 
 
 def main() -> int:
@@ -128,7 +163,7 @@ def main() -> int:
         actor = auth.sign_in(database, "zhangwei", demo.DEMO_PASSWORD)
         inspection_id = start(database, actor, folder)
         answers = time_answers(database, actor, inspection_id)
-        opening = time_open(database, inspection_id, args.repeat)
+        opening = time_open(database, folder, inspection_id, args.repeat)
         database.close()
     rows = [
         (label, f"{s.median_ms:.1f}", f"{s.p95_ms:.1f}")
