@@ -190,6 +190,9 @@ def create_inspection(
     session = scope.session
     now = utc_now()
     started_at = start.started_at or now
+    if not start.enterprise_id:
+        no_venue = FieldIssue("enterprise", "请先搜索并选择被检查单位。", field_label="被检查单位")
+        raise InspectionInvalid([no_venue])
     enterprise = _enterprise(session, start.enterprise_id)
     inspectors = _chosen_inspectors(session, start.inspector_ids)
     issues = check_inspectors(inspectors) + check_site_person(start.site_person, _local_date(now))

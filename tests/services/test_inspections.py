@@ -244,3 +244,12 @@ def test_inspection_rows_show_title_and_hazard_count(
             )
             == 2
         )
+
+
+def test_no_venue_is_a_field_issue(
+    demo_database: Database, inspector: Actor, checklist_folder: Path
+) -> None:
+    without = request(demo_database, inspector, {"张伟", "李娜"}, enterprise_id="")
+    with pytest.raises(InspectionInvalid) as caught:
+        inspections.start_inspection(demo_database, inspector, without, checklist_folder)
+    assert [issue.field for issue in caught.value.issues] == ["enterprise"]

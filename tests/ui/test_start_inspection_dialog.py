@@ -75,7 +75,10 @@ def test_two_inspectors_start_the_inspection(
     gas = dialog.fact_boxes["uses_gas"]
     qtbot.mouseClick(gas, Qt.MouseButton.LeftButton, pos=QPoint(8, gas.height() // 2))
     check_inspector(qtbot, dialog, "李娜")
-    type_text(qtbot, dialog.person["site_person_name"], "李老板")
+    name = dialog.person["site_person_name"]
+    assert name.text()  # suggested from the venue's registered contact
+    name.clear()
+    type_text(qtbot, name, "李老板")
     with qtbot.waitSignal(dialog.accepted):
         click_start(qtbot, dialog)
     view = inspections.open_inspection(dialog._context.database, dialog.inspection_id)
@@ -92,6 +95,8 @@ def test_bad_phone_and_missing_name_are_shown_per_field(
     dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
     choose_venue(qtbot, dialog, wait_idle)
     check_inspector(qtbot, dialog, "李娜")
+    dialog.person["site_person_name"].clear()
+    dialog.person["site_person_phone"].clear()
     qtbot.keyClicks(dialog.person["site_person_phone"], "12345")
     click_start(qtbot, dialog)
     assert "手机号应为以1开头的11位数字" in dialog.errors.labels["site_person_phone"].text()

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.checklists.loader import Catalogue, load_catalogue
 from fuanjian_desktop.checklists.model import Template
 from fuanjian_desktop.domain.inspection_rules import InspectionSource, Inspector, SitePerson
-from fuanjian_desktop.domain.registry_rules import EnterpriseDraft, FieldIssue
+from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services import inspections, registry
@@ -231,7 +231,20 @@ class StartInspectionDialog(QDialog):
         self._venue = draft
         self.venue_label.setText(f"已选：{draft.name}" if draft else "未选择")
         self.place.setText(draft.address if draft else "")
+        if draft is not None:
+            self._suggest_site_person(draft)
         self._fill_templates()
+
+    def _suggest_site_person(self, venue: EnterpriseDraft) -> None:
+        """The registered contact is usually the one on site; typed values are never replaced."""
+        suggestions = {
+            "site_person_name": venue.contact_name or venue.operator_name,
+            "site_person_phone": venue.contact_phone,
+        }
+        for field, value in suggestions.items():
+            edit = self.person[field]
+            if not edit.text().strip() or not edit.isModified():
+                edit.setText(value)
 
     def create_venue(self) -> None:
         """现场新建场所: the registry form; the saved venue is then the one chosen."""
@@ -270,9 +283,6 @@ class StartInspectionDialog(QDialog):
 
     def try_start(self) -> None:
         """Start the inspection through the core; on invalid input show each issue."""
-        if not self.venue.selected_id():
-            self.errors.show([_no_venue()])
-            return
         context = self._context
         try:
             self.inspection_id = inspections.start_inspection(
@@ -295,7 +305,3 @@ def _form() -> QFormLayout:
 
 def _template_text(template: Template) -> str:
     return f"{template.title}（{len(template.items)}项）"
-
-
-def _no_venue() -> FieldIssue:
-    return FieldIssue("enterprise", "请先搜索并选择被检查单位。", field_label="被检查单位")
