@@ -1,4 +1,5 @@
-"""Reference data the bureau defines (org units, categories, divisions), read from resources.
+"""Reference data the bureau or the law defines (org units, categories, divisions, on-site
+measures), read from resources.
 
 Loaded once per process: it is read-only data shipped with the app (HQ will push new versions
 later), so caching it changes no behaviour.
@@ -64,6 +65,26 @@ def streets() -> tuple[Street, ...]:
 def street_names() -> tuple[str, ...]:
     """Just the 街道 names."""
     return tuple(street.name for street in streets())
+
+
+@dataclass(frozen=True)
+class OnsiteMeasure:
+    """A 现场处理措施 the inspectors may take (安全生产法第六十五条), with its basis."""
+
+    code: str
+    label: str
+    basis: str
+    note: str
+
+
+@functools.cache
+def onsite_measures() -> tuple[OnsiteMeasure, ...]:
+    """The on-site measures, in the order the 现场处理措施决定书 lists them."""
+    data = load_json_resource("inspection", "onsite_measures.json")
+    return tuple(
+        OnsiteMeasure(item["code"], item["label"], item["basis"], item.get("note", ""))
+        for item in data["measures"]
+    )
 
 
 @functools.cache

@@ -65,6 +65,9 @@ class Inspection(SyncedRecord, Base):
     summary: Mapped[str | None] = mapped_column(Text)
     refused_to_sign: Mapped[bool] = mapped_column(Boolean, default=False)
     refusal_note: Mapped[str | None] = mapped_column(Text)
+    # 现场处理措施 codes (resources/inspection/onsite_measures.json) and their wording on the day
+    onsite_measures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    onsite_measures_note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
 
     inspector_rows: Mapped[list[InspectionInspector]] = relationship(

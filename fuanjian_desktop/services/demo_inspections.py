@@ -136,7 +136,9 @@ def _inspect(
         inspections.save_answer(as_lead, inspection, item, result, note, moment)
     if not still_open:
         ended = started + dt.timedelta(minutes=len(items) + 10)
-        finish = inspections.InspectionFinish(ended, _summary(scope, inspection, len(items)))
+        summary, found = _summary(scope, inspection, len(items))
+        measures = ("rectify_within_deadline",) if found else ()
+        finish = inspections.InspectionFinish(ended, summary, onsite_measures=measures)
         inspections.complete_inspection(as_lead, inspection, finish)
 
 
@@ -189,13 +191,14 @@ def _answer(rng: random.Random) -> Answer:
     return Answer.NOT_APPLICABLE if roll > 0.93 else Answer.COMPLIANT
 
 
-def _summary(scope: ActionScope, inspection: Inspection, total: int) -> str:
+def _summary(scope: ActionScope, inspection: Inspection, total: int) -> tuple[str, int]:
+    """检查情况 as written at the end, and how many hazards were found."""
     found = len(
         scope.session.scalars(select(Hazard.id).where(Hazard.inspection_id == inspection.id)).all()
     )
     if not found:
-        return f"本次检查共 {total} 项，未发现事故隐患。"
-    return f"本次检查共 {total} 项，发现事故隐患 {found} 处，已责令限期整改。"
+        return f"本次检查共 {total} 项，未发现事故隐患。", 0
+    return f"本次检查共 {total} 项，发现事故隐患 {found} 处，已责令限期整改。", found
 
 
 def _moment(day: dt.date, rng: random.Random) -> dt.datetime:

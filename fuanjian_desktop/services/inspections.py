@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fuanjian_desktop import reference
 from fuanjian_desktop.checklists.model import HazardLevel, Item, Template
 from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
@@ -80,6 +81,8 @@ class InspectionFinish:
     summary: str
     refused_to_sign: bool = False
     refusal_note: str = ""
+    onsite_measures: tuple[str, ...] = ()  # codes of reference.onsite_measures()
+    onsite_measures_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ class InspectionView:
     summary: str
     refused_to_sign: bool
     refusal_note: str
+    onsite_measures: tuple[str, ...]
+    onsite_measures_note: str
     follow_up_of_id: str | None
 
     @property
@@ -272,6 +277,11 @@ def finish_inspection(
                 field_label="检查项",
             )
         )
+    known = {measure.code for measure in reference.onsite_measures()}
+    if set(finish.onsite_measures) - known:
+        issues.append(
+            FieldIssue("onsite_measures", "现场处理措施不在目录中。", field_label="现场处理措施")
+        )
     if finish.refused_to_sign and not finish.refusal_note.strip():
         issues.append(
             FieldIssue("refusal_note", "请写明负责人拒绝签名的情况。", field_label="拒绝签名说明")
@@ -292,6 +302,8 @@ def complete_inspection(
     inspection.summary = finish.summary.strip() or None
     inspection.refused_to_sign = finish.refused_to_sign
     inspection.refusal_note = finish.refusal_note.strip() or None
+    inspection.onsite_measures = list(finish.onsite_measures)
+    inspection.onsite_measures_note = finish.onsite_measures_note.strip() or None
     scope.record(inspection, "结束检查", before)
 
 
@@ -519,6 +531,8 @@ def _view(
         summary=inspection.summary or "",
         refused_to_sign=inspection.refused_to_sign,
         refusal_note=inspection.refusal_note or "",
+        onsite_measures=tuple(inspection.onsite_measures or ()),
+        onsite_measures_note=inspection.onsite_measures_note or "",
         follow_up_of_id=inspection.follow_up_of_id,
     )
 

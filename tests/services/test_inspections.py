@@ -253,3 +253,20 @@ def test_no_venue_is_a_field_issue(
     with pytest.raises(InspectionInvalid) as caught:
         inspections.start_inspection(demo_database, inspector, without, checklist_folder)
     assert [issue.field for issue in caught.value.issues] == ["enterprise"]
+
+
+def test_onsite_measures_are_kept_and_unknown_ones_refused(
+    demo_database: Database, inspector: Actor, start_inspection: StartInspection
+) -> None:
+    inspection_id = start_inspection()
+    for item in inspections.open_inspection(demo_database, inspection_id).items:
+        inspections.answer_item(demo_database, inspector, inspection_id, item, Answer.COMPLIANT)
+    now = dt.datetime.now(dt.UTC)
+    unknown = InspectionFinish(now, "", onsite_measures=("shoot_first",))
+    with pytest.raises(InspectionInvalid, match="不在目录中"):
+        inspections.finish_inspection(demo_database, inspector, inspection_id, unknown)
+    measures = ("rectify_within_deadline", "stop_equipment")
+    finish = InspectionFinish(now, "", onsite_measures=measures, onsite_measures_note="配电箱")
+    inspections.finish_inspection(demo_database, inspector, inspection_id, finish)
+    view = inspections.open_inspection(demo_database, inspection_id)
+    assert (view.onsite_measures, view.onsite_measures_note) == (measures, "配电箱")

@@ -63,6 +63,8 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=True),
         sa.Column("refused_to_sign", sa.Boolean(), nullable=False),
         sa.Column("refusal_note", sa.Text(), nullable=True),
+        sa.Column("onsite_measures", sa.JSON(), nullable=False),
+        sa.Column("onsite_measures_note", sa.Text(), nullable=True),
         sa.Column("created_by_id", sa.String(length=26), nullable=False),
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
