@@ -7,24 +7,15 @@ primary-key lookup of a few milliseconds, so scrolling stays smooth without load
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from fuanjian_desktop.services.registry import EnterpriseRow
+from ui.models.column_table import Column, ColumnTableModel
 
 PAGE_SIZE = 200
-_Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its header and how to read its text from a row."""
-
-    header: str
-    text: Callable[[EnterpriseRow], str]
 
 
 def _flags(row: EnterpriseRow) -> str:
@@ -32,7 +23,7 @@ def _flags(row: EnterpriseRow) -> str:
     return " ".join(label for label, on in marks if on)
 
 
-COLUMNS = (
+COLUMNS: tuple[Column[EnterpriseRow], ...] = (
     Column("名称", lambda row: row.name),
     Column("统一社会信用代码", lambda row: row.uscc + (" ⚠" if row.uscc_overridden else "")),
     Column("类别", lambda row: row.categories),
@@ -47,11 +38,11 @@ BLACKLIST_BRUSH = QBrush(QColor("#b3261e"))
 KEY_BRUSH = QBrush(QColor("#8a5300"))
 
 
-class EnterpriseTableModel(QAbstractTableModel):
+class EnterpriseTableModel(ColumnTableModel):
     """Rows of the registry list; ``fetch_rows(ids)`` loads the data for a page of ids."""
 
     def __init__(self, fetch_rows: Callable[[Sequence[str]], list[EnterpriseRow]]) -> None:
-        super().__init__()
+        super().__init__(COLUMNS)
         self._fetch_rows = fetch_rows
         self._ids: list[str] = []
         self._pages: dict[int, list[EnterpriseRow]] = {}
@@ -82,30 +73,15 @@ class EnterpriseTableModel(QAbstractTableModel):
         except ValueError:
             return -1
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+    def row_count(self) -> int:
+        return len(self._ids)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+    def row_at(self, position: int) -> EnterpriseRow | None:
+        return self._row(position)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].header
-        return str(section + 1)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._row(index.row())
-        if row is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return COLUMNS[index.column()].text(row)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == len(COLUMNS) - 1:
+    def style(self, row: EnterpriseRow, column: int, role: int) -> Any:
+        """The 标记 column coloured: 黑名单 red, 重点 amber."""
+        if role == Qt.ItemDataRole.ForegroundRole and column == len(COLUMNS) - 1:
             return BLACKLIST_BRUSH if row.blacklisted else KEY_BRUSH
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,43 +21,14 @@ from fuanjian_desktop.domain.registry_rules import FIELD_LABELS
 from fuanjian_desktop.services import audit_log
 from ui.context import AppContext
 from ui.errors import show_failure
+from ui.models.column_table import Column, RowListModel
 
-HEADERS = ("时间", "操作人", "操作", "内容")
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class AuditTableModel(QAbstractTableModel):
-    """The loaded audit entries, newest first."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: list[audit_log.AuditEntry] = []
-
-    def set_entries(self, entries: list[audit_log.AuditEntry]) -> None:
-        """Show a new list."""
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        entry = self.entries[index.row()]
-        local_time = entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        return (local_time, entry.actor_name, entry.action, entry.summary)[index.column()]
+COLUMNS: tuple[Column[audit_log.AuditEntry], ...] = (
+    Column("时间", lambda entry: entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
+    Column("操作人", lambda entry: entry.actor_name),
+    Column("操作", lambda entry: entry.action),
+    Column("内容", lambda entry: entry.summary),
+)
 
 
 def describe_changes(entry: audit_log.AuditEntry) -> str:
@@ -89,7 +60,7 @@ class AuditPage(QWidget):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self._context = context
-        self.model = AuditTableModel()
+        self.model = RowListModel(COLUMNS)
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.reload)
         self.filter = QLineEdit()
@@ -133,10 +104,10 @@ class AuditPage(QWidget):
         )
 
     def _show_entries(self, entries: list[audit_log.AuditEntry]) -> None:
-        self.model.set_entries(entries)
+        self.model.set_rows(entries)
         self.count_label.setText(f"最近 {len(entries)} 条")
         self.detail.clear()
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.detail.setPlainText(describe_changes(self.model.entries[current.row()]))
+            self.detail.setPlainText(describe_changes(self.model.row_at(current.row())))
