@@ -8,7 +8,7 @@ registers contain such codes — and only with a written reason.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -19,6 +19,7 @@ from fuanjian_desktop.domain.codes import (
     normalize_code,
     uscc_well_formed,
 )
+from fuanjian_desktop.errors import UserError
 
 MAX_FLOOR_AREA = Decimal("1000000")
 MIN_OVERRIDE_REASON = 4
@@ -78,6 +79,15 @@ class FieldIssue:
     def label(self) -> str:
         """The field's Chinese label."""
         return self.field_label or FIELD_LABELS.get(self.field, self.field)
+
+
+class InvalidFields(UserError):
+    """Input with field issues; a dialog shows each beside its field, the message lists all."""
+
+    def __init__(self, heading: str, issues: Sequence[FieldIssue]) -> None:
+        lines = "\n".join(f"· {issue.label}：{issue.message}" for issue in issues)
+        super().__init__(f"{heading}\n{lines}")
+        self.issues = list(issues)
 
 
 @dataclass(frozen=True)

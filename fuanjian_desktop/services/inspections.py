@@ -31,7 +31,7 @@ from fuanjian_desktop.domain.inspection_rules import (
     check_site_person,
     check_times,
 )
-from fuanjian_desktop.domain.registry_rules import FieldIssue
+from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission, Role
 from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.models import (
@@ -49,13 +49,11 @@ from fuanjian_desktop.services.checklist_versions import pin_current, pinned_tem
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 
-class InspectionInvalid(UserError):
+class InspectionInvalid(InvalidFields):
     """A start or finish request with field issues; the dialog shows each beside its field."""
 
     def __init__(self, issues: Sequence[FieldIssue]) -> None:
-        lines = "\n".join(f"· {issue.label}：{issue.message}" for issue in issues)
-        super().__init__(f"检查信息有误，请修改后再继续：\n{lines}")
-        self.issues = list(issues)
+        super().__init__("检查信息有误，请修改后再继续：", issues)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from fuanjian_desktop.domain.registry_rules import (
     CleanEnterprise,
     EnterpriseDraft,
     FieldIssue,
+    InvalidFields,
     validate_enterprise,
 )
 from fuanjian_desktop.domain.roles import Permission
@@ -36,13 +37,11 @@ SEARCH_FIELDS = (
 )
 
 
-class EnterpriseInvalid(UserError):
+class EnterpriseInvalid(InvalidFields):
     """An enterprise entry with field issues; the dialog shows each beside its field."""
 
     def __init__(self, issues: Sequence[FieldIssue]) -> None:
-        lines = "\n".join(f"· {issue.label}：{issue.message}" for issue in issues)
-        super().__init__(f"企业信息有误，请修改后再保存：\n{lines}")
-        self.issues = list(issues)
+        super().__init__("企业信息有误，请修改后再保存：", issues)
 
 
 @dataclass(frozen=True)
