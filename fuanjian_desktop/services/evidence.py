@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.errors import NotFound
 from fuanjian_desktop.evidence.store import (
     PHOTO_EXTENSIONS,
     EvidenceStore,
@@ -25,6 +24,7 @@ from fuanjian_desktop.evidence.store import (
 )
 from fuanjian_desktop.models import EvidenceFile, Inspection, InspectionPhoto
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 EVIDENCE_FOLDER = "evidence"
@@ -93,8 +93,7 @@ def attach_photos(
         except PhotoRejected as rejected:
             report.refused.append((path.name, rejected.reason))
     with user_action(database, actor, "添加照片") as scope:
-        if scope.session.get(Inspection, inspection_id) is None:
-            raise NotFound("该检查记录不存在，请刷新列表。")
+        fetch(scope.session, Inspection, inspection_id)
         for path, facts in stored:
             evidence = _evidence(scope, facts, path.name)
             if _linked(scope.session, inspection_id, item_id, evidence.id):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
 from fuanjian_desktop.checklists.model import HazardLevel
 from fuanjian_desktop.db.base import utc_now
@@ -42,6 +41,7 @@ from fuanjian_desktop.services.inspections import (
     hazard_view,
     local_today,
 )
+from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 RECHECK_WINDOW_DAYS = 7
@@ -172,7 +172,7 @@ def hazard_row(database: Database, hazard_id: str, today: dt.date | None = None)
 def load_hazard(database: Database, hazard_id: str) -> HazardView:
     """One hazard for the editor."""
     with database.read() as session:
-        return hazard_view(_load(session, hazard_id))
+        return hazard_view(fetch(session, Hazard, hazard_id))
 
 
 def hazards_to_recheck(database: Database, inspection_id: str) -> list[HazardView]:
@@ -194,7 +194,7 @@ def update_hazard(database: Database, actor: Actor, hazard_id: str, edit: Hazard
     if issues:
         raise InspectionInvalid(issues)
     with user_action(database, actor, "修改隐患") as scope:
-        hazard = _load(scope.session, hazard_id)
+        hazard = fetch(scope.session, Hazard, hazard_id)
         if hazard.status != HazardStatus.PENDING.value:
             raise UserError("该隐患已复查或移交立案，不能再修改。")
         before = hazard.audit_snapshot()
@@ -218,9 +218,7 @@ def record_recheck(database: Database, actor: Actor, record: RecheckRecord) -> s
 
 def add_recheck(scope: ActionScope, actor: Actor, record: RecheckRecord) -> Inspection:
     """The 复查 inspection with its findings, inside an open action (the demo shares it)."""
-    original = scope.session.get(Inspection, record.inspection_id)
-    if original is None:
-        raise NotFound("原检查记录不存在，请刷新列表。")
+    original = fetch(scope.session, Inspection, record.inspection_id)
     start = InspectionStart(
         enterprise_id=original.enterprise_id,
         source=InspectionSource.RECHECK,
@@ -244,7 +242,7 @@ def transfer_hazard(
     """Mark an overdue or unrectified hazard as handed over for a case (移交立案)."""
     actor.require(Permission.MANAGE_HAZARDS)
     with user_action(database, actor, "隐患移交立案") as scope:
-        mark_transferred(scope, _load(scope.session, hazard_id), today or local_today())
+        mark_transferred(scope, fetch(scope.session, Hazard, hazard_id), today or local_today())
 
 
 def mark_transferred(scope: ActionScope, hazard: Hazard, today: dt.date) -> None:
@@ -260,7 +258,7 @@ def mark_transferred(scope: ActionScope, hazard: Hazard, today: dt.date) -> None
 def _settle(scope: ActionScope, recheck: Inspection, record: RecheckRecord) -> None:
     closed_on = record.ended_at.astimezone().date()
     for hazard_id, result in record.results.items():
-        hazard = _load(scope.session, hazard_id)
+        hazard = fetch(scope.session, Hazard, hazard_id)
         if hazard.inspection_id != record.inspection_id:
             raise UserError("复查的隐患不属于所选检查，请重新打开复查窗口。")
         if hazard.status not in (HazardStatus.PENDING.value, HazardStatus.NOT_RECTIFIED.value):
@@ -298,13 +296,6 @@ def _check_edit(edit: HazardEdit) -> list[FieldIssue]:
             FieldIssue("days", f"整改期限应为 0 到 {MAX_DAYS} 个工作日。", field_label="整改期限")
         )
     return issues
-
-
-def _load(session: Session, hazard_id: str) -> Hazard:
-    hazard = session.get(Hazard, hazard_id)
-    if hazard is None:
-        raise NotFound("该隐患记录不存在，请刷新列表。")
-    return hazard
 
 
 def _select(query: HazardQuery, today: dt.date) -> Select[Hazard, str, str]:

@@ -33,7 +33,7 @@ from fuanjian_desktop.domain.inspection_rules import (
 )
 from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission, Role
-from fuanjian_desktop.errors import NotFound, UserError
+from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import (
     ChecklistVersion,
     Enterprise,
@@ -46,6 +46,7 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.checklist_versions import pin_current, pinned_template
+from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 
@@ -196,7 +197,7 @@ def create_inspection(
     if not start.enterprise_id:
         no_venue = FieldIssue("enterprise", "请先搜索并选择被检查单位。", field_label="被检查单位")
         raise InspectionInvalid([no_venue])
-    enterprise = _enterprise(session, start.enterprise_id)
+    enterprise = fetch(session, Enterprise, start.enterprise_id)
     inspectors = _chosen_inspectors(session, start.inspector_ids)
     issues = check_inspectors(inspectors) + check_site_person(start.site_person, _local_date(now))
     issues += check_times(started_at, None, now)
@@ -308,10 +309,8 @@ def complete_inspection(
 def open_inspection(database: Database, inspection_id: str) -> InspectionView:
     """The whole inspection: template as it ran, answers, hazards, people."""
     with database.read() as session:
-        inspection = session.get(Inspection, inspection_id)
-        if inspection is None:
-            raise NotFound("该检查记录不存在，请刷新列表。")
-        enterprise = _enterprise(session, inspection.enterprise_id)
+        inspection = fetch(session, Inspection, inspection_id)
+        enterprise = fetch(session, Enterprise, inspection.enterprise_id)
         template = None
         if inspection.template_id and inspection.template_version:
             template = pinned_template(session, inspection.template_id, inspection.template_version)
@@ -377,13 +376,6 @@ def _chosen_inspectors(session: Session, user_ids: Sequence[str]) -> list[Inspec
     return chosen
 
 
-def _enterprise(session: Session, enterprise_id: str) -> Enterprise:
-    enterprise = session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        raise NotFound("被检查单位不存在（可能已被删除），请重新选择。")
-    return enterprise
-
-
 def _pinned_or_none(
     session: Session, start: InspectionStart, folder: Path | None
 ) -> Template | None:
@@ -424,9 +416,7 @@ def _new_inspection(
 
 
 def _open_for_answers(session: Session, inspection_id: str) -> Inspection:
-    inspection = session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("该检查记录不存在，请刷新列表。")
+    inspection = fetch(session, Inspection, inspection_id)
     if inspection.status != InspectionStatus.IN_PROGRESS.value:
         raise UserError("这次检查已经结束，检查结果不能再修改。如需补充，请另行开展复查。")
     return inspection

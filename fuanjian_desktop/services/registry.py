@@ -18,9 +18,10 @@ from fuanjian_desktop.domain.registry_rules import (
     validate_enterprise,
 )
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.errors import NotFound, UserError
+from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Enterprise, EnterpriseCategory
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 SEARCH_FIELDS = (
@@ -99,7 +100,7 @@ def update_enterprise(
     actor.require(Permission.EDIT_REGISTRY)
     clean = check_draft(draft)
     with user_action(database, actor, "修改企业") as scope:
-        enterprise = _load(scope.session, enterprise_id)
+        enterprise = fetch(scope.session, Enterprise, enterprise_id)
         before = enterprise.audit_snapshot()
         _refuse_duplicate_uscc(scope.session, clean.uscc, enterprise_id)
         apply_clean(enterprise, clean)
@@ -110,7 +111,7 @@ def update_enterprise(
 def load_draft(database: Database, enterprise_id: str) -> EnterpriseDraft:
     """The stored enterprise as an editable draft (text fields), for the edit dialog."""
     with database.read() as session:
-        enterprise = _load(session, enterprise_id)
+        enterprise = fetch(session, Enterprise, enterprise_id)
         return EnterpriseDraft(
             name=enterprise.name,
             uscc=enterprise.uscc or "",
@@ -199,13 +200,6 @@ def _row(enterprise: Enterprise) -> EnterpriseRow:
         blacklisted=enterprise.blacklisted,
         uscc_overridden=bool(enterprise.uscc_override_reason),
     )
-
-
-def _load(session: Session, enterprise_id: str) -> Enterprise:
-    enterprise = session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        raise NotFound("该企业已不存在（可能已被删除），请刷新列表。")
-    return enterprise
 
 
 def _refuse_duplicate_uscc(session: Session, uscc: str | None, own_id: str | None) -> None:
