@@ -77,6 +77,15 @@ def inspector(sign_in: Callable[[str], Actor]) -> Actor:
     return sign_in("zhangwei")
 
 
+def team_ids(database: Database, actor: Actor, names: set[str]) -> tuple[str, ...]:
+    """User ids of the named inspectors of ``actor``'s squad, in name order."""
+    return tuple(
+        person.user_id
+        for person in inspections.available_inspectors(database, actor.squad_id)
+        if person.full_name in names
+    )
+
+
 SMALL_TEMPLATE = "syn.small"
 SMALL_TEMPLATE_ITEMS = 12  # every third depends on the fact "uses_gas"
 
@@ -100,11 +109,7 @@ def start_inspection(
     """Starts a ``syn.small`` inspection by 张伟 and 李娜 at a demo venue; returns its id."""
 
     def start(uses_gas: bool = True, enterprise_id: str | None = None) -> str:
-        chosen = [
-            person.user_id
-            for person in inspections.available_inspectors(demo_database, inspector.squad_id)
-            if person.full_name in {"张伟", "李娜"}
-        ]
+        chosen = team_ids(demo_database, inspector, {"张伟", "李娜"})
         venue = enterprise_id or registry.search_enterprise_ids(demo_database, "")[0]
         request = inspections.InspectionStart(
             enterprise_id=venue,

@@ -17,6 +17,7 @@ from fuanjian_desktop.services import hazards, inspections
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.hazards import HazardEdit, HazardFilter, HazardQuery, RecheckRecord
 from fuanjian_desktop.services.inspections import InspectionInvalid
+from tests.conftest import team_ids
 
 D = dt.date
 
@@ -92,11 +93,7 @@ def test_recheck_settles_each_hazard_and_is_an_inspection_of_its_own(
     demo_database: Database, inspector: Actor, start_inspection: Callable[..., str]
 ) -> None:
     inspection_id, ids = failed_items(demo_database, inspector, start_inspection, 3)
-    team = tuple(
-        person.user_id
-        for person in inspections.available_inspectors(demo_database, inspector.squad_id)
-        if person.full_name in {"张伟", "王芳"}
-    )
+    team = team_ids(demo_database, inspector, {"张伟", "王芳"})
     now = dt.datetime.now(dt.UTC)
     record = RecheckRecord(
         inspection_id=inspection_id,
@@ -165,11 +162,7 @@ def test_hazard_row_and_a_recheck_ending_before_it_started(
         True,
         "逾期未整改",
     )
-    team = tuple(
-        person.user_id
-        for person in inspections.available_inspectors(demo_database, inspector.squad_id)
-        if person.full_name in {"张伟", "李娜"}
-    )
+    team = team_ids(demo_database, inspector, {"张伟", "李娜"})
     now = dt.datetime.now(dt.UTC)
     backwards = RecheckRecord(
         inspection_id,

@@ -28,7 +28,7 @@ from fuanjian_desktop.services.inspections import (
     InspectionStart,
 )
 from fuanjian_desktop.services.synthetic import synthetic_checklist
-from tests.conftest import SMALL_TEMPLATE
+from tests.conftest import SMALL_TEMPLATE, team_ids
 
 StartInspection = Callable[..., str]
 
@@ -36,11 +36,7 @@ StartInspection = Callable[..., str]
 def request(
     database: Database, actor: Actor, names: set[str], **changes: object
 ) -> InspectionStart:
-    chosen = tuple(
-        person.user_id
-        for person in inspections.available_inspectors(database, actor.squad_id)
-        if person.full_name in names
-    )
+    chosen = team_ids(database, actor, names)
     values: dict[str, object] = {
         "enterprise_id": registry.search_enterprise_ids(database, "")[0],
         "source": InspectionSource.PLANNED,
