@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle(f"{APP_NAME} — {context.squad_name}")
         self.resize(1366, 768)
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, QWidget] = {}  # the pages built so far, by key
         self._keys: list[str] = []
         self._setup_ui()
         self._setup_status_bar()
@@ -73,7 +73,6 @@ class MainWindow(QMainWindow):
                 self._add_page(spec)
         self.navigation.currentRowChanged.connect(self._switch_to)
         self.navigation.setCurrentRow(0)
-        self._connect_workbench()
 
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -91,32 +90,46 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _switch_to(self, row: int) -> None:
-        """Show the page and bring its lists up to date (another page may have changed them)."""
-        self.stack.setCurrentIndex(row)
-        refresh = getattr(self.stack.widget(row), "refresh", None)
-        if callable(refresh):
+        """Show the page, built on first use; a page shown again brings its lists up to date
+        (another page may have changed them)."""
+        key = self._keys[row]
+        fresh = key not in self.pages
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        refresh = getattr(page, "refresh", None)
+        if not fresh and callable(refresh):
             refresh()
 
-    def _connect_workbench(self) -> None:
-        workbench = self.pages.get("workbench")
-        inspection = self.pages.get("inspection")
-        if not isinstance(workbench, WorkbenchPage) or not isinstance(inspection, InspectionPage):
-            return
-        workbench.open_inspection.connect(
-            lambda inspection_id: self._go_to_inspection(inspection.show_inspection, inspection_id)
-        )
-        workbench.new_inspection.connect(
-            lambda: self._go_to_inspection(inspection.new_inspection, "")
-        )
-        registry_page = self.pages.get("registry")
-        if isinstance(registry_page, RegistryPage):
-            registry_page.inspect_venue.connect(
-                lambda venue_id: self._go_to_inspection(inspection.new_inspection, venue_id)
+    def page(self, key: str) -> QWidget:
+        """The page named ``key``, built the first time it is needed (start-up builds one)."""
+        if key not in self.pages:
+            spec = next(spec for spec in PAGES if spec.key == key)
+            placeholder = self.stack.widget(self._keys.index(key))
+            built = spec.build(self.context)
+            self.stack.insertWidget(self._keys.index(key), built)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[key] = built
+            self._wire(built)
+        return self.pages[key]
+
+    def _wire(self, page: QWidget) -> None:
+        """Cross-page actions: 继续检查 / 新建检查 on the 工作台, 检查此场所 in the registry."""
+        if isinstance(page, WorkbenchPage):
+            page.open_inspection.connect(
+                lambda inspection_id: self._on_inspection_page().show_inspection(inspection_id)
+            )
+            page.new_inspection.connect(lambda: self._on_inspection_page().new_inspection())
+        elif isinstance(page, RegistryPage):
+            page.inspect_venue.connect(
+                lambda venue_id: self._on_inspection_page().new_inspection(venue_id)
             )
 
-    def _go_to_inspection(self, action: Callable[[str], None], inspection_id: str) -> None:
+    def _on_inspection_page(self) -> InspectionPage:
         self.show_page("inspection")
-        action(inspection_id)
+        page = self.pages["inspection"]
+        assert isinstance(page, InspectionPage)
+        return page
 
     def _sidebar(self) -> QVBoxLayout:
         brand = QLabel(f"<span style='font-size:16pt;font-weight:bold'>{APP_NAME}</span>")
@@ -135,11 +148,9 @@ class MainWindow(QMainWindow):
 
     def _add_page(self, spec: PageSpec) -> None:
         position = len(self._keys)
-        page = spec.build(self.context)
-        self.pages[spec.key] = page
         self._keys.append(spec.key)
         self.navigation.addItem(f"{spec.title}    Ctrl+{position + 1}")
-        self.stack.addWidget(page)
+        self.stack.addWidget(QWidget())  # until the page is first shown
         shortcut = QShortcut(QKeySequence(f"Ctrl+{position + 1}"), self)
         shortcut.activated.connect(lambda: self.navigation.setCurrentRow(position))
 

@@ -15,8 +15,10 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
 
 PHOTO_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png"})
 THUMBNAIL_SIZE = (320, 320)
@@ -82,6 +84,8 @@ class EvidenceStore:
 
 
 def _inspect(data: bytes, extension: str) -> PhotoFacts:
+    from PIL import Image, UnidentifiedImageError  # only when photos are imported (start-up)
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
@@ -103,6 +107,8 @@ def _inspect(data: bytes, extension: str) -> PhotoFacts:
 
 def _capture_time(exif: Image.Exif) -> dt.datetime | None:
     """DateTimeOriginal (with OffsetTimeOriginal when the camera wrote one), else DateTime."""
+    from PIL import ExifTags
+
     details = exif.get_ifd(EXIF_IFD)
     text = details.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
     if not isinstance(text, str):
@@ -127,6 +133,8 @@ def _zone(offset: str) -> dt.timezone:
 
 
 def _camera(exif: Image.Exif) -> str | None:
+    from PIL import ExifTags
+
     parts = [exif.get(ExifTags.Base.Make), exif.get(ExifTags.Base.Model)]
     text = " ".join(str(part).strip("\x00 ") for part in parts if part)
     return text[:100] or None
@@ -147,6 +155,8 @@ def _write_durably(target: Path, data: bytes) -> None:
 
 
 def _write_thumbnail(original: Path, thumbnail: Path) -> None:
+    from PIL import Image, ImageOps
+
     thumbnail.parent.mkdir(parents=True, exist_ok=True)
     temporary = thumbnail.with_suffix(".part")
     with Image.open(original) as image:
