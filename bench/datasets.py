@@ -1,8 +1,10 @@
-"""Cached benchmark datasets under ``bench/out/`` (git-ignored), keyed by size and seed.
+"""Cached benchmark datasets under ``bench/out/`` (git-ignored), keyed by size, seed and schema.
 
 Generating 100,000 enterprises takes a minute or more, so each benchmark asks for a dataset
-instead of making one: the first call builds it, later calls reuse it. A dataset is built in a
-``.building`` folder and renamed when complete, so an interrupted build is never reused.
+instead of making one: the first call builds it, later calls reuse it. The schema revision is
+part of the key, so a dataset from before a schema change (and its older demo data) is rebuilt.
+A dataset is built in a ``.building`` folder and renamed when complete, so an interrupted build
+is never reused.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 
 from bench.generate import DEFAULT_SEED, generate
 from fuanjian_desktop.config import DATABASE_FILE
+from fuanjian_desktop.db.schema_version import SCHEMA_HEAD
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 DATASETS_DIR = OUT_DIR / "datasets"
@@ -23,7 +26,7 @@ DATASETS_DIR = OUT_DIR / "datasets"
 
 def ensure_dataset(count: int, seed: int = DEFAULT_SEED, cache_root: Path = DATASETS_DIR) -> Path:
     """The data folder holding the demo plus ``count`` synthetic enterprises (built if missing)."""
-    target = cache_root / f"enterprises-{count}-seed-{seed}"
+    target = cache_root / f"enterprises-{count}-seed-{seed}-schema-{SCHEMA_HEAD}"
     if (target / DATABASE_FILE).is_file():
         return target
     building = target.with_name(target.name + ".building")

@@ -41,12 +41,12 @@ APP_PHASES = (
     ("sign_in", "auth.sign_in (argon2 verify + audit write)"),
     ("window_built", "build_main_window (starts the search)"),
     ("shown", "window.show() (polish, layout)"),
-    ("results_shown", "first search reported back"),
-    ("ready", "results painted"),
+    ("results_shown", "工作台 lists reported back"),
+    ("ready", "工作台 painted with its lists"),
 )
 COSTS = (
     ("argon2_verify", "argon2 verify inside sign_in"),
-    ("first_search", "first registry query (worker thread)"),
+    ("workbench_query", "工作台 hazard queries (worker thread)"),
     ("register_fonts", "register_fonts (3 CJK fonts)"),
 )
 IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
@@ -159,7 +159,7 @@ def _costs(results: dict[str, list[ChildRun]]) -> list[list[object]]:
     rows: list[list[object]] = [
         [label, median([run.report["costs"].get(key, 0.0) for run in app])] for key, label in COSTS
     ]
-    rows.append(["enterprises listed", f"{app[0].report['costs']['hits']:,}"])
+    rows.append(["overdue hazards listed", f"{app[0].report['costs']['hits']:,}"])
     rows.append(["heavy libraries imported by then", ", ".join(app[0].report["loaded"]) or "none"])
     return rows
 
