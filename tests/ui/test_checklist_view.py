@@ -131,6 +131,7 @@ def test_finish_dialog_ends_the_inspection(qtbot, make_context, inspector, start
     assert isinstance(dialog, FinishInspectionDialog)
     expected = "本次检查共 12 项，符合 12 项，不符合 0 项，不涉及 0 项。未发现隐患。"
     assert dialog.summary.toPlainText() == expected
+    assert dialog.checked_measures() == ()  # no hazard, no measure ticked in advance
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
     assert saved(view).summary == expected
@@ -138,6 +139,27 @@ def test_finish_dialog_ends_the_inspection(qtbot, make_context, inspector, start
     assert view.current_item() == saved(view).items[-1]  # reloaded where the team stopped
     assert view.header.status_tag.text() == "已完成"
     assert not view.finish_button.isEnabled()
+
+
+def test_finish_records_the_onsite_measures(qtbot, make_context, inspector, start_inspection):
+    """With hazards 责令限期改正 is ticked already; the measures ticked and their note are
+    stored, and the completed inspection shows them."""
+    view = build_view(qtbot, make_context, inspector, start_inspection())
+    for position in range(12):
+        qtbot.keyClick(view.tree, KEYS[PATTERN[position % len(PATTERN)]])
+    qtbot.mouseClick(view.finish_button, Qt.MouseButton.LeftButton)
+    dialog = view.dialog
+    assert dialog.checked_measures() == ("rectify_within_deadline",)
+    dialog.measures["stop_equipment"].click()
+    type_text(qtbot, dialog.measures_note, "二楼配电箱")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
+    stored = saved(view)
+    assert stored.onsite_measures == ("rectify_within_deadline", "stop_equipment")
+    assert stored.onsite_measures_note == "二楼配电箱"
+    shown = view.header.facts["现场处理措施"]
+    assert shown.isVisibleTo(view)
+    assert shown.text() == "责令限期改正；责令停止使用相关设施、设备　说明：二楼配电箱"
 
 
 def test_finish_refused_while_items_are_unanswered(
@@ -169,7 +191,7 @@ def test_completed_inspection_is_read_only(qtbot, make_context, inspector, start
     outcome = view.header.facts["检查情况"].text()
     assert "检查完毕。" in outcome and "负责人拒绝签名：负责人拒绝签名，两人见证" in outcome
     assert not any(button.isEnabled() for button in view.detail.buttons.values())
-    assert not view.photos.add_button.isEnabled()
+    assert view.photos.add_button.isEnabled()  # photos may still be added afterwards
     assert view.detail.note.isReadOnly()
     qtbot.keyClick(view.tree, Qt.Key.Key_2)
     assert saved(view).hazards == {}

@@ -14,6 +14,7 @@ from fuanjian_desktop.services import evidence, hazards, inspections
 from fuanjian_desktop.services.actor import Actor
 from tests.photos import make_photo
 from tests.ui.conftest import MakeContext, type_text
+from tests.ui.test_checklist_view import build_view
 from tests.ui.test_start_inspection_dialog import check_inspector, choose_venue, click_start
 from ui.dialogs.start_inspection_dialog import StartInspectionDialog
 from ui.local_time import local_text
@@ -104,6 +105,57 @@ def test_refused_files_are_listed(
     wait_idle()
     text = page.checklist.photos.status.text()
     assert "1 个文件未能导入" in text and "现场.jpg（文件不是有效的图片，或已损坏）" in text
+
+
+def test_whole_inspection_photos_attach_to_no_item(
+    qtbot,
+    make_context,
+    inspector,
+    demo_database,
+    start_inspection,
+    checklist_folder,
+    wait_idle,
+    tmp_path,
+):
+    """现场照片（整次检查） attaches with item_id "" and shows in its own strip, not the item's."""
+    inspection_id = start_inspection()
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    strip = page.checklist.inspection_photos
+    assert strip.caption.text() == "现场照片（整次检查）：暂无"
+    strip.import_files([make_photo(tmp_path / "门头.jpg")])
+    wait_idle()
+    assert [photo.item_id for photo in evidence.photos_of(demo_database, inspection_id)] == [""]
+    assert strip.caption.text() == "现场照片（整次检查）：1 张"
+    assert strip.thumbnails.count() == 1
+    assert page.checklist.photos.thumbnails.count() == 0
+
+
+def test_photos_can_be_added_to_a_completed_inspection(
+    qtbot, make_context, inspector, demo_database, start_inspection, wait_idle, tmp_path
+):
+    """Back at the office, photos go to an item and to the whole of a completed inspection;
+    its answers stay read-only."""
+    inspection_id = start_inspection()
+    finish(demo_database, inspector, inspection_id)
+    view = build_view(qtbot, make_context, inspector, inspection_id)
+    item = view.current_item()
+    view.photos.import_files([make_photo(tmp_path / "灭火器.jpg", (200, 30, 30))])
+    wait_idle()
+    view.inspection_photos.import_files([make_photo(tmp_path / "门头.jpg", (30, 30, 200))])
+    wait_idle()
+    photos = evidence.photos_of(demo_database, inspection_id)
+    assert sorted(photo.item_id for photo in photos) == sorted(["", item.id])
+    assert view.photos.thumbnails.count() == view.inspection_photos.thumbnails.count() == 1
+    assert not any(button.isEnabled() for button in view.detail.buttons.values())
+    assert view.detail.note.isReadOnly()
+
+
+def test_reviewer_cannot_add_photos(qtbot, make_context, sign_in, start_inspection):
+    """Adding photos needs the 添加现场照片 permission, which a legal reviewer lacks."""
+    view = build_view(qtbot, make_context, sign_in("chenjing"), start_inspection())
+    strips = (view.photos, view.inspection_photos)
+    buttons = [button for strip in strips for button in (strip.add_button, strip.folder_button)]
+    assert not any(button.isEnabled() for button in buttons)
 
 
 def test_ctrl_n_opens_the_start_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle):

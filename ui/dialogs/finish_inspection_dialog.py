@@ -1,4 +1,5 @@
-"""结束检查: end time, what was found (pre-written from the answers), and a refusal to sign.
+"""结束检查: end time, what was found (pre-written from the answers), the 现场处理措施 taken,
+and a refusal to sign.
 
 The core decides whether the inspection may end (every item answered, times plausible, a
 refusal explained); the dialog shows its issues beside the fields, or under the form for
@@ -16,12 +17,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from fuanjian_desktop import reference
 from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.inspections import (
@@ -36,6 +42,10 @@ from ui.widgets.field_errors import FieldErrors
 from ui.widgets.form_parts import save_cancel_buttons
 
 REFUSAL_TEXT = "被检查单位负责人拒绝签名（安全生产法第六十八条）"
+MEASURES_TITLE = "现场处理措施（安全生产法第六十五条）"
+MEASURE_COLUMNS = 2  # two columns keep the dialog short enough for a 768 px high screen
+# what the pre-written summary says was done about hazards ("已责令限期整改")
+DEFAULT_MEASURE = "rectify_within_deadline"
 
 
 def default_summary(view: InspectionView) -> str:
@@ -64,6 +74,9 @@ class FinishInspectionDialog(QDialog):
         self.ended_at.setCalendarPopup(True)
         self.summary = QPlainTextEdit(default_summary(view))
         self.summary.setFixedHeight(90)
+        self.measures = _measure_boxes(checked=(DEFAULT_MEASURE,) if view.hazards else ())
+        self.measures_note = QLineEdit()
+        self.measures_note.setPlaceholderText("如：责令停止使用二楼仓库的移动式电暖器")
         self.refused = QCheckBox(REFUSAL_TEXT)
         self.refused.toggled.connect(self._show_refusal_note)
         self.refusal_note = QLineEdit()
@@ -76,6 +89,7 @@ class FinishInspectionDialog(QDialog):
         form = QFormLayout()
         self.errors.add_row(form, "结束时间：", "ended_at", self.ended_at)
         self.errors.add_row(form, "检查情况：", "summary", self.summary)
+        form.addRow(self._measures_box())
         form.addRow("", self.refused)
         self._refusal_row = self.errors.add_row(
             form, "拒绝签名说明：", "refusal_note", self.refusal_note
@@ -90,6 +104,24 @@ class FinishInspectionDialog(QDialog):
         layout.addWidget(self.errors.general)
         layout.addWidget(buttons)
 
+    def _measures_box(self) -> QGroupBox:
+        """The measures in a grid, the note under them, and the core's issue about them."""
+        box = QGroupBox(MEASURES_TITLE)
+        grid = QGridLayout(box)
+        for position, check in enumerate(self.measures.values()):
+            grid.addWidget(check, *divmod(position, MEASURE_COLUMNS))
+        note = QHBoxLayout()
+        note.addWidget(QLabel("措施说明："))
+        note.addWidget(self.measures_note, 1)
+        rows = grid.rowCount()
+        grid.addLayout(note, rows, 0, 1, MEASURE_COLUMNS)
+        grid.addWidget(self.errors.label_for("onsite_measures"), rows + 1, 0, 1, MEASURE_COLUMNS)
+        return box
+
+    def checked_measures(self) -> tuple[str, ...]:
+        """Codes of the measures ticked, in the order the 决定书 lists them."""
+        return tuple(code for code, check in self.measures.items() if check.isChecked())
+
     def _show_refusal_note(self, checked: bool) -> None:
         self._form.setRowVisible(self._refusal_row, checked)
         if checked:
@@ -102,6 +134,8 @@ class FinishInspectionDialog(QDialog):
             summary=self.summary.toPlainText(),
             refused_to_sign=self.refused.isChecked(),
             refusal_note=self.refusal_note.text() if self.refused.isChecked() else "",
+            onsite_measures=self.checked_measures(),
+            onsite_measures_note=self.measures_note.text(),
         )
 
     def try_finish(self) -> None:
@@ -116,3 +150,21 @@ class FinishInspectionDialog(QDialog):
             self.errors.show_message(error.message)
             return
         self.accept()
+
+
+def _measure_boxes(checked: tuple[str, ...]) -> dict[str, QCheckBox]:
+    """One checkbox per measure, keyed by code; the tooltip gives its legal basis and caveat."""
+    boxes = {}
+    for measure in reference.onsite_measures():
+        check = QCheckBox(measure.label)
+        check.setToolTip(_measure_tip(measure))
+        check.setChecked(measure.code in checked)
+        boxes[measure.code] = check
+    return boxes
+
+
+def _measure_tip(measure: reference.OnsiteMeasure) -> str:
+    """The legal basis, and the caveat when there is one (e.g. 查封、扣押 may exceed what a
+    街道 squad is entrusted with)."""
+    note = f"\n注意：{measure.note}" if measure.note else ""
+    return f"依据：{measure.basis}{note}"

@@ -5,6 +5,9 @@ the next unanswered item; Enter goes to the note field, and Enter there saves th
 comes back. Every answer is saved synchronously on the GUI thread (``answer_item`` takes a few
 milliseconds), so what the list shows is what the database holds, in the order it was given.
 A 不符合 answer opens the hazard editor for the hazard the core created with it.
+
+A completed inspection is shown read-only, except that photos may still be added (to an item
+or to the inspection as a whole): the camera card is often copied at the office afterwards.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from ui.models.checklist_items import ChecklistItemsModel
 from ui.widgets.hazard_form import HazardForm
 from ui.widgets.inspection_header import InspectionHeader
 from ui.widgets.item_detail import ItemDetail
-from ui.widgets.photo_strip import PhotoStrip
+from ui.widgets.photo_strip import WHOLE_INSPECTION, PhotoStrip
 
 KEY_ANSWERS = {
     Qt.Key.Key_1: Answer.COMPLIANT,
@@ -93,7 +96,8 @@ class ChecklistView(QWidget):
         self.detail = ItemDetail()
         self.detail.answered.connect(self.answer)
         self.detail.note_entered.connect(self.save_note)
-        self.photos = PhotoStrip(context)
+        self.photos = PhotoStrip(context, "本项照片")
+        self.inspection_photos = PhotoStrip(context, "现场照片（整次检查）", compact=True)
         self.hazard_form = HazardForm(context)
         self.hazard_form.saved.connect(self._hazard_saved)
         self.hazard_box = QGroupBox("隐患（按“不符合”自动登记，可修改，离开字段即保存）")
@@ -132,6 +136,7 @@ class ChecklistView(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.inspection_photos)
         layout.addWidget(self.status_label)
         layout.addWidget(splitter, 1)
         layout.addStretch()  # takes the room when a 复查 hides the splitter
@@ -159,7 +164,8 @@ class ChecklistView(QWidget):
 
     @property
     def read_only(self) -> bool:
-        """A completed inspection can no longer be answered (the core refuses it too)."""
+        """A completed inspection can no longer be answered (the core refuses it too); photos
+        can still be added to it."""
         return self._view is None or self._view.status is InspectionStatus.COMPLETED
 
     def load(self, view: InspectionView) -> None:
@@ -173,7 +179,9 @@ class ChecklistView(QWidget):
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         self.header.show_view(view)
         self.finish_button.setEnabled(not self.read_only)
-        self.photos.load(view.id, self.read_only)
+        for strip in (self.photos, self.inspection_photos):
+            strip.load(view.id)
+        self.inspection_photos.show_item(WHOLE_INSPECTION)
         self.splitter.setVisible(bool(view.items))
         if not view.items:
             self._say(NO_CHECKLIST)

@@ -16,10 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fuanjian_desktop import reference
 from fuanjian_desktop.domain.inspection_rules import InspectionStatus
 from fuanjian_desktop.services.inspections import InspectionView
 from ui.local_time import local_text
 from ui.widgets.tags import BLUE, GREEN, set_tag, tag_label
+
+WHEN_COMPLETED = ("检查情况", "现场处理措施")  # written by 结束检查, so empty until then
+FACTS = ("地址", "检查来源", "检查表", "执法人员", "现场负责人", "检查时间", *WHEN_COMPLETED)
+# "；" rather than "、": labels such as 责令停止使用相关设施、设备 contain "、" themselves
+MEASURE_SEPARATOR = "；"
 
 
 class InspectionHeader(QWidget):
@@ -46,8 +52,7 @@ class InspectionHeader(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
-        names = ("地址", "检查来源", "检查表", "执法人员", "现场负责人", "检查时间", "检查情况")
-        for row, name in enumerate(names):
+        for row, name in enumerate(FACTS):
             caption = QLabel(f"{name}：")
             caption.setStyleSheet("color: #5b6675;")
             value = QLabel()
@@ -81,11 +86,14 @@ class InspectionHeader(QWidget):
             "现场负责人": _site_person(view),
             "检查时间": _times(view),
             "检查情况": _outcome(view),
+            "现场处理措施": _measures(view),
         }
         for name, text in values.items():
             self.facts[name].setText(text)
-        for label in (self._captions["检查情况"], self.facts["检查情况"]):
-            label.setVisible(done)
+        for name in WHEN_COMPLETED:
+            shown = done and not (name == "现场处理措施" and view.template is None)
+            self._captions[name].setVisible(shown)  # a 复查 takes no on-site measures
+            self.facts[name].setVisible(shown)
         self._show_progress(view)
 
     def _show_progress(self, view: InspectionView) -> None:
@@ -123,3 +131,12 @@ def _outcome(view: InspectionView) -> str:
     if view.refused_to_sign:
         text += f"\n负责人拒绝签名：{view.refusal_note}"
     return text
+
+
+def _measures(view: InspectionView) -> str:
+    """The measures taken and their note; a code the reference no longer lists shows as itself,
+    so nothing recorded is hidden."""
+    labels = {measure.code: measure.label for measure in reference.onsite_measures()}
+    taken = MEASURE_SEPARATOR.join(labels.get(code, code) for code in view.onsite_measures)
+    text = taken or "未采取"
+    return f"{text}　说明：{view.onsite_measures_note}" if view.onsite_measures_note else text

@@ -1,8 +1,11 @@
-"""The current item's photos as thumbnails, and adding more from files or a camera card.
+"""Photos of a checklist item, or of the inspection as a whole, as thumbnails; adding more
+from files or a camera card.
 
-Importing hashes, copies and thumbnails every file, which takes seconds for a card full of
-photos, so it runs on the workers; the strip refreshes when the import reports back, and says
-what was attached, what was already there and which files were refused and why.
+Whoever may attach evidence may add photos, also to a completed inspection: inspectors often
+copy the camera card at the office, after the inspection has ended. Importing hashes, copies
+and thumbnails every file, which takes seconds for a card full of photos, so it runs on the
+workers; the strip refreshes when the import reports back, and says what was attached, what
+was already there and which files were refused and why.
 """
 
 from __future__ import annotations
@@ -14,16 +17,20 @@ from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
+from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.services import evidence
 from fuanjian_desktop.services.evidence import PhotoImport, PhotoView
 from ui.context import AppContext
@@ -31,57 +38,62 @@ from ui.errors import show_failure
 from ui.local_time import local_text
 
 THUMBNAIL_SIZE = QSize(96, 72)
+THUMBNAIL_MARGIN = 28  # an icon view keeps a text line under its icons
+COMPACT_THUMBNAIL_SIZE = QSize(48, 36)
+COMPACT_MARGIN = 6
+WHOLE_INSPECTION = ""  # the item id evidence.attach_photos takes for the inspection as a whole
 ORIGINAL_PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 PHOTO_FILTER = "照片 (*.jpg *.jpeg *.png *.JPG *.JPEG *.PNG)"
 
 
 class PhotoStrip(QWidget):
-    """Photos of one item of one inspection; ``load`` then ``show_item`` as the item changes."""
+    """Photos of one item (or ``WHOLE_INSPECTION``); ``load`` then ``show_item`` as it changes.
 
-    def __init__(self, context: AppContext) -> None:
+    ``compact`` puts small thumbnails on the caption's line, for a strip that shares the screen
+    with the checklist rather than sitting under one item.
+    """
+
+    def __init__(self, context: AppContext, caption: str, compact: bool = False) -> None:
         super().__init__()
         self._context = context
+        self._caption = caption
         self._inspection_id = ""
-        self._item_id = ""
+        self._item_id = WHOLE_INSPECTION
         self._photos: list[PhotoView] = []
         self.caption = QLabel()
-        self.thumbnails = QListWidget()
-        self.thumbnails.setViewMode(QListView.ViewMode.IconMode)
-        self.thumbnails.setFlow(QListView.Flow.LeftToRight)
-        self.thumbnails.setWrapping(False)
-        self.thumbnails.setMovement(QListView.Movement.Static)
-        self.thumbnails.setIconSize(THUMBNAIL_SIZE)
-        self.thumbnails.setFixedHeight(THUMBNAIL_SIZE.height() + 28)
-        self.thumbnails.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.thumbnails.itemDoubleClicked.connect(_open_original)
+        self.thumbnails = _compact_list() if compact else _thumbnail_list()
         self.add_button = QPushButton("添加照片…")
         self.add_button.clicked.connect(self.choose_files)
         self.folder_button = QPushButton("从文件夹导入…")
         self.folder_button.clicked.connect(self.choose_folder)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self._setup_ui()
+        self.status.hide()
+        self._setup_ui(compact)
 
-    def _setup_ui(self) -> None:
+    def _setup_ui(self, compact: bool) -> None:
         top = QHBoxLayout()
-        top.addWidget(self.caption, 1)
+        top.addWidget(self.caption)
+        if compact:
+            top.addWidget(self.thumbnails, 1)
+        top.addStretch()  # keeps the buttons right while there are no thumbnails
         for button in (self.add_button, self.folder_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setEnabled(self._context.actor.can(Permission.ATTACH_EVIDENCE))
             top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.thumbnails)
+        if not compact:
+            layout.addWidget(self.thumbnails)
         layout.addWidget(self.status)
 
-    def load(self, inspection_id: str, read_only: bool) -> None:
-        """Read the photos of an inspection (a completed one takes no more)."""
+    def load(self, inspection_id: str) -> None:
+        """Read the photos of an inspection, whatever its status."""
         if inspection_id != self._inspection_id:
-            self.status.clear()
+            self._say("")
         self._inspection_id = inspection_id
         self._photos = evidence.photos_of(self._context.database, inspection_id)
-        for button in (self.add_button, self.folder_button):
-            button.setEnabled(not read_only)
 
     def show_item(self, item_id: str) -> None:
         """Show the thumbnails of ``item_id``'s photos."""
@@ -91,10 +103,11 @@ class PhotoStrip(QWidget):
         for photo in shown:
             self.thumbnails.addItem(_thumbnail(photo))
         self.thumbnails.setVisible(bool(shown))
-        self.caption.setText(f"照片（{len(shown)} 张，双击查看原图）" if shown else "照片：暂无")
+        count = f"{len(shown)} 张" if shown else "暂无"
+        self.caption.setText(f"{self._caption}：{count}")
 
     def choose_files(self) -> None:
-        """Pick photos (several at once) and import them for the current item."""
+        """Pick photos (several at once) and import them for the item shown."""
         paths, _ = QFileDialog.getOpenFileNames(self, "选择照片", "", PHOTO_FILTER)
         if paths:
             self.import_files([Path(path) for path in paths])
@@ -106,16 +119,16 @@ class PhotoStrip(QWidget):
             self.import_folder(Path(folder))
 
     def import_files(self, files: Sequence[Path]) -> None:
-        """Attach ``files`` to the current item in the background."""
+        """Attach ``files`` to the item shown, in the background."""
         self._run(lambda: list(files))
 
     def import_folder(self, folder: Path) -> None:
-        """Attach every photo under ``folder`` to the current item in the background."""
+        """Attach every photo under ``folder`` to the item shown, in the background."""
         self._run(lambda: evidence.photos_in_folder(folder))
 
     def _run(self, find_files: Callable[[], list[Path]]) -> None:
         context, inspection_id, item_id = self._context, self._inspection_id, self._item_id
-        self.status.setText("正在导入照片…")
+        self._say("正在导入照片…")
         context.workers.run(
             lambda: evidence.attach_photos(
                 context.database, context.actor, inspection_id, item_id, find_files()
@@ -126,20 +139,61 @@ class PhotoStrip(QWidget):
 
     def _imported(self, inspection_id: str, report: PhotoImport) -> None:
         refused = [f"{name}（{reason}）" for name, reason in report.refused]
-        self.status.setText("\n".join([report.summary, *refused]))
+        self._say("\n".join([report.summary, *refused]))
         if inspection_id == self._inspection_id:
             self._photos = evidence.photos_of(self._context.database, inspection_id)
             self.show_item(self._item_id)
 
+    def _say(self, message: str) -> None:
+        """The import's progress or report under the photos; hidden, taking no room, if none."""
+        self.status.setText(message)
+        self.status.setVisible(bool(message))
+
     def _failed(self, error: Exception) -> None:
-        self.status.clear()
+        self._say("")
         show_failure(self, error, "照片未导入")
+
+
+def _thumbnail_list() -> QListWidget:
+    """A row of icons under the caption."""
+    thumbnails = _photo_list(THUMBNAIL_SIZE)
+    thumbnails.setViewMode(QListView.ViewMode.IconMode)
+    thumbnails.setFixedHeight(THUMBNAIL_SIZE.height() + THUMBNAIL_MARGIN)
+    return thumbnails
+
+
+def _compact_list() -> QListWidget:
+    """Small icons inline on the caption's line: a list view in list mode keeps no text line
+    under them, and without frame or background they read as part of the line. Room is kept
+    for the sideways scroll bar so that it never covers the icons."""
+    thumbnails = _photo_list(COMPACT_THUMBNAIL_SIZE)
+    thumbnails.setViewMode(QListView.ViewMode.ListMode)
+    thumbnails.setFrameShape(QFrame.Shape.NoFrame)
+    thumbnails.viewport().setAutoFillBackground(False)
+    thumbnails.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll_bar = thumbnails.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    thumbnails.setFixedHeight(COMPACT_THUMBNAIL_SIZE.height() + COMPACT_MARGIN + scroll_bar)
+    return thumbnails
+
+
+def _photo_list(size: QSize) -> QListWidget:
+    """One row of photos scrolling sideways; it never takes the keyboard from the item list,
+    nor, being of fixed height, any spare height from the layout around the strip."""
+    thumbnails = QListWidget()
+    thumbnails.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    thumbnails.setFlow(QListView.Flow.LeftToRight)
+    thumbnails.setWrapping(False)
+    thumbnails.setMovement(QListView.Movement.Static)
+    thumbnails.setIconSize(size)
+    thumbnails.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    thumbnails.itemDoubleClicked.connect(_open_original)
+    return thumbnails
 
 
 def _thumbnail(photo: PhotoView) -> QListWidgetItem:
     entry = QListWidgetItem(QIcon(QPixmap(str(photo.thumbnail))), "")
     taken = local_text(photo.captured_at) or "未知"
-    entry.setToolTip(f"拍摄时间：{taken}\n文件：{photo.original_name}")
+    entry.setToolTip(f"拍摄时间：{taken}\n文件：{photo.original_name}\n双击查看原图")
     entry.setData(ORIGINAL_PATH_ROLE, str(photo.original))
     return entry
 
