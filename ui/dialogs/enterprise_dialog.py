@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,7 +29,7 @@ from fuanjian_desktop import reference
 from fuanjian_desktop.domain.registry_rules import FIELD_LABELS, EnterpriseDraft, FieldIssue
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.registry import EnterpriseInvalid
-from ui.widgets.form_parts import error_label, save_cancel_buttons
+from ui.widgets.form_parts import error_label, lay_out_form_dialog
 
 SaveDraft = Callable[[EnterpriseDraft], None]
 _TEXT_FIELDS = (
@@ -82,16 +81,12 @@ class EnterpriseDialog(QDialog):
         self._form = form
 
         self.general_error = error_label()
-        buttons = save_cancel_buttons(self.try_save, self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-
         columns = QHBoxLayout()
         columns.addLayout(form, 3)
         columns.addWidget(self._categories_box(), 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(columns)
-        layout.addWidget(self.general_error)
-        layout.addWidget(buttons)
+        self.save_button = lay_out_form_dialog(
+            self, columns, self.general_error, self.try_save, "保存"
+        )
 
     def _add_row(self, form: QFormLayout, name: str, field: QWidget) -> None:
         error = error_label(hidden=True)

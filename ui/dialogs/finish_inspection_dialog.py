@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,7 +37,7 @@ from fuanjian_desktop.services.inspections import (
 from ui.context import AppContext
 from ui.local_time import QT_MINUTE_FORMAT, from_qdatetime, to_qdatetime
 from ui.widgets.field_errors import FieldErrors
-from ui.widgets.form_parts import save_cancel_buttons
+from ui.widgets.form_parts import lay_out_form_dialog
 
 REFUSAL_TEXT = "被检查单位负责人拒绝签名（安全生产法第六十八条）"
 MEASURES_TITLE = "现场处理措施（安全生产法第六十五条）"
@@ -96,13 +94,9 @@ class FinishInspectionDialog(QDialog):
         )
         form.setRowVisible(self._refusal_row, False)
         self._form = form
-        buttons = save_cancel_buttons(self.try_finish, self.reject)
-        self.finish_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.finish_button.setText("结束检查")
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.errors.general)
-        layout.addWidget(buttons)
+        self.finish_button = lay_out_form_dialog(
+            self, form, self.errors.general, self.try_finish, "结束检查"
+        )
 
     def _measures_box(self) -> QGroupBox:
         """The measures in a grid, the note under them, and the core's issue about them."""

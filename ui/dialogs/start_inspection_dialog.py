@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -42,7 +41,7 @@ from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.errors import show_failure
 from ui.local_time import QT_MINUTE_FORMAT, from_qdatetime, to_qdatetime
 from ui.widgets.field_errors import FieldErrors
-from ui.widgets.form_parts import save_cancel_buttons
+from ui.widgets.form_parts import lay_out_form_dialog
 from ui.widgets.tags import ORANGE
 from ui.widgets.venue_picker import VenuePicker
 
@@ -81,13 +80,9 @@ class StartInspectionDialog(QDialog):
         columns = QHBoxLayout()
         columns.addLayout(self._venue_form(), 1)
         columns.addLayout(self._people_form(), 1)
-        buttons = save_cancel_buttons(self.try_start, self.reject)
-        self.start_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.start_button.setText("开始检查")
-        layout = QVBoxLayout(self)
-        layout.addLayout(columns)
-        layout.addWidget(self.errors.general)
-        layout.addWidget(buttons)
+        self.start_button = lay_out_form_dialog(
+            self, columns, self.errors.general, self.try_start, "开始检查"
+        )
 
     def _venue_form(self) -> QFormLayout:
         form = _form()

@@ -1,10 +1,10 @@
-"""Small pieces every form shares: the red error label and the 保存/取消 buttons."""
+"""Small pieces every form shares: the red error label, the 保存/取消 buttons, the layout."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QPushButton, QVBoxLayout
 
 ERROR_STYLE = "color: #b3261e;"
 _SAVE = QDialogButtonBox.StandardButton.Save
@@ -28,3 +28,18 @@ def save_cancel_buttons(save: Callable[[], None], cancel: Callable[[], None]) ->
     buttons.accepted.connect(save)
     buttons.rejected.connect(cancel)
     return buttons
+
+
+def lay_out_form_dialog(
+    dialog: QDialog, body: QLayout, message: QLabel, save: Callable[[], None], save_text: str
+) -> QPushButton:
+    """The form, a message line for problems not tied to a field, then the buttons; returns the
+    save button (renamed ``save_text``, e.g. 开始检查)."""
+    buttons = save_cancel_buttons(save, dialog.reject)
+    save_button = buttons.button(_SAVE)
+    save_button.setText(save_text)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(body)
+    layout.addWidget(message)
+    layout.addWidget(buttons)
+    return save_button
