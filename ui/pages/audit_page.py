@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.domain.registry_rules import FIELD_LABELS
+from fuanjian_desktop.domain.audit_labels import field_label, value_label
 from fuanjian_desktop.services import audit_log
 from ui.context import AppContext
 from ui.errors import show_failure
@@ -37,8 +37,8 @@ def describe_changes(entry: audit_log.AuditEntry) -> str:
         return "（此操作未改动记录字段）"
     lines = []
     for field, old, new in entry.changes:
-        label = FIELD_LABELS.get(field, field)
-        lines.append(f"{label}：{_shown(old)} → {_shown(new)}")
+        shown_old, shown_new = (_shown(value_label(field, value)) for value in (old, new))
+        lines.append(f"{field_label(field)}：{shown_old} → {shown_new}")
     return "\n".join(lines)
 
 
