@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.inspection_rules import Answer, SitePerson, check_times
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.evidence.store import PHOTO_EXTENSIONS
 from fuanjian_desktop.services.evidence import attach_photos
 from fuanjian_desktop.services.hazards import RecheckRecord, hazards_to_recheck, record_recheck
 from fuanjian_desktop.services.inspections import (
@@ -50,6 +49,7 @@ from ui.errors import show_failure
 from ui.local_time import QT_MINUTE_FORMAT, from_qdatetime, local_text
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.form_parts import save_cancel_buttons
+from ui.widgets.photo_strip import PHOTO_FILTER
 
 DEFAULT_VISIT_SECONDS = 30 * 60
 CHOICES = (
@@ -57,7 +57,6 @@ CHOICES = (
     ("已整改", Answer.COMPLIANT.value),
     ("未整改", Answer.NON_COMPLIANT.value),
 )
-PHOTO_FILTER = "照片 (" + " ".join(f"*{ext}" for ext in sorted(PHOTO_EXTENSIONS)) + ")"
 HAZARD_LIST_HEIGHT = 200
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.evidence.store import PHOTO_EXTENSIONS
 from fuanjian_desktop.services import evidence
 from fuanjian_desktop.services.evidence import PhotoImport, PhotoView
 from ui.context import AppContext
@@ -43,7 +44,8 @@ COMPACT_THUMBNAIL_SIZE = QSize(48, 36)
 COMPACT_MARGIN = 6
 WHOLE_INSPECTION = ""  # the item id evidence.attach_photos takes for the inspection as a whole
 ORIGINAL_PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-PHOTO_FILTER = "照片 (*.jpg *.jpeg *.png *.JPG *.JPEG *.PNG)"
+# file-dialog filter; both cases, since Linux matches patterns case-sensitively
+PHOTO_FILTER = "照片 (" + " ".join(f"*{e} *{e.upper()}" for e in sorted(PHOTO_EXTENSIONS)) + ")"
 
 
 class PhotoStrip(QWidget):
