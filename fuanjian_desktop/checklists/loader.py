@@ -24,6 +24,7 @@ from fuanjian_desktop.checklists.model import (
     Item,
     Template,
 )
+from fuanjian_desktop.domain.deadlines import MAX_RECTIFICATION_DAYS
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import resource_path
 
@@ -32,7 +33,6 @@ CONFIDENCE_LABELS = frozenset({"V", "V-excerpt", "U", "I"})
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.]+$")
 VERSION_PATTERN = re.compile(r"^\d{4}\.\d+$")
 VIOLATION_PATTERN = re.compile(r"^(AQ|XF|GDXF|SZ|WHTL)-\d{1,3}(-\d{1,2})?$")
-MAX_DAYS = 365
 ITEM_KEYS = frozenset(
     {
         "id",
@@ -309,8 +309,12 @@ def _check_item_fields(
     if code is not None and (not isinstance(code, str) or not VIOLATION_PATTERN.match(code)):
         problems.add(where, f"violation_code“{code}”格式应形如 AQ-99-8")
     days = raw.get("days")
-    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_DAYS:
-        problems.add(where, f"days 应为 0 到 {MAX_DAYS} 的整数（整改工作日数）")
+    if (
+        not isinstance(days, int)
+        or isinstance(days, bool)
+        or not 0 <= days <= MAX_RECTIFICATION_DAYS
+    ):
+        problems.add(where, f"days 应为 0 到 {MAX_RECTIFICATION_DAYS} 的整数（整改工作日数）")
 
 
 def _basis(raw: Any, where: str, problems: _Problems) -> tuple[Basis, ...]:

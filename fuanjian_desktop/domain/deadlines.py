@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fuanjian_desktop.resources import load_json_resource
 
 SATURDAY = 5
+MAX_RECTIFICATION_DAYS = 365  # longest rectification period, in working days
 
 
 @dataclass(frozen=True)

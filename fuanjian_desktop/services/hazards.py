@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from fuanjian_desktop.checklists.model import HazardLevel
 from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.deadlines import compute_deadline
+from fuanjian_desktop.domain.deadlines import MAX_RECTIFICATION_DAYS, compute_deadline
 from fuanjian_desktop.domain.inspection_rules import (
     Answer,
     HazardStatus,
@@ -45,7 +45,6 @@ from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 RECHECK_WINDOW_DAYS = 7
-MAX_DAYS = 365
 
 
 class HazardFilter(StrEnum):
@@ -291,9 +290,13 @@ def _check_edit(edit: HazardEdit) -> list[FieldIssue]:
         issues.append(FieldIssue("description", "请填写隐患描述。", field_label="隐患描述"))
     if not edit.rectification.strip():
         issues.append(FieldIssue("rectification", "请填写整改要求。", field_label="整改要求"))
-    if not 0 <= edit.days <= MAX_DAYS:
+    if not 0 <= edit.days <= MAX_RECTIFICATION_DAYS:
         issues.append(
-            FieldIssue("days", f"整改期限应为 0 到 {MAX_DAYS} 个工作日。", field_label="整改期限")
+            FieldIssue(
+                "days",
+                f"整改期限应为 0 到 {MAX_RECTIFICATION_DAYS} 个工作日。",
+                field_label="整改期限",
+            )
         )
     return issues
 

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop.checklists.model import HazardLevel
-from fuanjian_desktop.domain.deadlines import compute_deadline
+from fuanjian_desktop.domain.deadlines import MAX_RECTIFICATION_DAYS, compute_deadline
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.services.hazards import MAX_DAYS, HazardEdit, update_hazard
+from fuanjian_desktop.services.hazards import HazardEdit, update_hazard
 from fuanjian_desktop.services.inspections import HazardView, InspectionInvalid
 from ui.context import AppContext
 from ui.errors import failure_text
@@ -67,7 +67,7 @@ class HazardForm(QWidget):
         self.level.currentIndexChanged.connect(lambda _index: self._timer.start())
         self.rectification = self._text_edit("整改要求")
         self.days = QSpinBox()
-        self.days.setRange(0, MAX_DAYS)
+        self.days.setRange(0, MAX_RECTIFICATION_DAYS)
         self.days.setSuffix(" 个工作日")
         self.days.setSpecialValueText("立即整改")
         self.days.valueChanged.connect(self._days_changed)
