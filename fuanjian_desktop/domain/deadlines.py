@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fuanjian_desktop.resources import load_json_resource
@@ -43,16 +44,28 @@ class Deadline:
     uncovered_years: tuple[int, ...]
 
     @property
-    def explanation(self) -> str:
-        """E.g. "2026-09-24 起 10 个工作日（跳过 7 天节假日和周末）→ 2026-10-14"."""
-        text = (
+    def trail(self) -> str:
+        """The arithmetic alone, e.g. "2026-09-24 起 10 个工作日（跳过 11 天…）→ 2026-10-15"."""
+        return (
             f"{self.start.isoformat()} 起 {self.working_days} 个工作日"
             f"（跳过 {self.days_off_skipped} 天节假日和周末）→ {self.due.isoformat()}"
         )
-        if self.uncovered_years:
-            years = "、".join(str(year) for year in self.uncovered_years)
-            text += f"；{years}年放假安排尚未录入，已按周一至周五推算，请人工核对"
-        return text
+
+    @property
+    def explanation(self) -> str:
+        """The trail plus the caveat for years the calendar does not cover yet."""
+        return self.trail + uncovered_years_note(self.uncovered_years)
+
+
+def uncovered_years_note(years: Iterable[int]) -> str:
+    """The caveat a date carries when it was counted through years missing from the calendar.
+
+    Empty when every year is covered, so it can be appended to any explanation.
+    """
+    listed = "、".join(str(year) for year in sorted(years))
+    if not listed:
+        return ""
+    return f"；{listed}年放假安排尚未录入，已按周一至周五推算，请人工核对"
 
 
 @functools.cache
@@ -98,6 +111,17 @@ def compute_deadline(
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The due date ``days`` working days after ``start`` (the start day is not counted)."""
     return compute_deadline(start, days).due
+
+
+def roll_to_working_day(day: dt.date) -> dt.date:
+    """``day`` if it is a working day, else the first working day after it.
+
+    A period counted in natural days or months whose last day is a holiday or rest day ends on
+    the next working day (民事诉讼法第八十五条); a weekend day worked (调休上班) needs no roll.
+    """
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def is_working_day(day: dt.date) -> bool:
