@@ -44,6 +44,11 @@ class Permission(StrEnum):
     INSPECT = "inspect"
     MANAGE_HAZARDS = "manage_hazards"
     ATTACH_EVIDENCE = "attach_evidence"
+    VIEW_CASES = "view_cases"
+    HANDLE_CASES = "handle_cases"
+    APPROVE_CASES = "approve_cases"
+    REVIEW_CASES = "review_cases"
+    KEEP_CASE_RECORDS = "keep_case_records"
 
 
 PERMISSION_LABELS = {
@@ -56,6 +61,11 @@ PERMISSION_LABELS = {
     Permission.INSPECT: "开展现场检查",
     Permission.MANAGE_HAZARDS: "修改隐患、复查和移交立案",
     Permission.ATTACH_EVIDENCE: "添加现场照片",
+    Permission.VIEW_CASES: "查看案件",
+    Permission.HANDLE_CASES: "承办案件",
+    Permission.APPROVE_CASES: "审批案件",
+    Permission.REVIEW_CASES: "法制审核",
+    Permission.KEEP_CASE_RECORDS: "登记缴款、公示和归档",
 }
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -70,6 +80,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.INSPECT: frozenset({Role.INSPECTOR}),
     Permission.MANAGE_HAZARDS: frozenset({Role.INSPECTOR, Role.SQUAD_LEADER}),
     Permission.ATTACH_EVIDENCE: frozenset({Role.INSPECTOR, Role.SQUAD_LEADER}),
+    Permission.VIEW_CASES: frozenset(Role),
+    Permission.HANDLE_CASES: frozenset({Role.INSPECTOR}),
+    Permission.APPROVE_CASES: frozenset({Role.SQUAD_LEADER}),
+    Permission.REVIEW_CASES: frozenset({Role.LEGAL_REVIEWER}),
+    Permission.KEEP_CASE_RECORDS: frozenset({Role.CLERK, Role.INSPECTOR, Role.SQUAD_LEADER}),
 }
 
 

@@ -1,6 +1,16 @@
 """ORM entities by aggregate; importing this package registers every table on ``Base``."""
 
 from fuanjian_desktop.models.audit import AuditEvent, OutboxEntry
+from fuanjian_desktop.models.case import (
+    Case,
+    CaseDeadlineRow,
+    CaseDocument,
+    CaseEvent,
+    CaseHandler,
+    CaseLink,
+    CaseRemedy,
+    CaseViolation,
+)
 from fuanjian_desktop.models.evidence import EvidenceFile, InspectionPhoto
 from fuanjian_desktop.models.inspection import (
     ChecklistVersion,
@@ -10,12 +20,21 @@ from fuanjian_desktop.models.inspection import (
     InspectionInspector,
     RecheckFinding,
 )
+from fuanjian_desktop.models.numbering import IssuedNumber, NumberBlock
 from fuanjian_desktop.models.org import Squad, User, UserRole
 from fuanjian_desktop.models.registry import Enterprise, EnterpriseCategory
 from fuanjian_desktop.models.settings import LocalSetting
 
 __all__ = [
     "AuditEvent",
+    "Case",
+    "CaseDeadlineRow",
+    "CaseDocument",
+    "CaseEvent",
+    "CaseHandler",
+    "CaseLink",
+    "CaseRemedy",
+    "CaseViolation",
     "ChecklistVersion",
     "Enterprise",
     "EnterpriseCategory",
@@ -25,7 +44,9 @@ __all__ = [
     "InspectionAnswer",
     "InspectionInspector",
     "InspectionPhoto",
+    "IssuedNumber",
     "LocalSetting",
+    "NumberBlock",
     "OutboxEntry",
     "RecheckFinding",
     "Squad",

@@ -1,0 +1,189 @@
+"""Enforcement cases (案件): the party, handlers, violations, procedure events and documents.
+
+The stage and the milestone dates of a case come from its events; the computed deadlines are
+stored (``case_deadline``) and recomputed whenever a fact they depend on changes, and the
+earliest open one is copied to ``next_due_on`` so the case list filters on one indexed column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fuanjian_desktop.db.base import Base, SyncedRecord
+
+
+class Case(SyncedRecord, Base):
+    """One case: 一案一卷."""
+
+    __tablename__ = "enforcement_case"
+    __table_args__ = (
+        Index("ix_enforcement_case_squad_stage", "squad_id", "stage", "opened_on"),
+        Index("ix_enforcement_case_squad_due", "squad_id", "next_due_on"),
+    )
+
+    case_no: Mapped[str] = mapped_column(String(60), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[int] = mapped_column(Integer)
+    squad_id: Mapped[str] = mapped_column(ForeignKey("squad.id"))
+    procedure: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(20))
+    source_note: Mapped[str | None] = mapped_column(Text)
+    party_kind: Mapped[str] = mapped_column(String(10))
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    party_name: Mapped[str] = mapped_column(String(200))
+    party_id_type: Mapped[str] = mapped_column(String(12))
+    party_id_no: Mapped[str | None] = mapped_column(String(18))
+    party_representative: Mapped[str | None] = mapped_column(String(50))
+    party_phone: Mapped[str | None] = mapped_column(String(30))
+    party_address: Mapped[str | None] = mapped_column(String(300))
+    cause: Mapped[str] = mapped_column(String(300))
+    facts: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    filed_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    total_fine: Mapped[int] = mapped_column(Integer, default=0)
+    paid_amount: Mapped[int] = mapped_column(Integer, default=0)
+    other_penalties: Mapped[list[str]] = mapped_column(JSON, default=list)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    reviewer_id: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
+    next_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    next_due_label: Mapped[str | None] = mapped_column(String(60))
+    created_by_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+
+    handler_rows: Mapped[list[CaseHandler]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CaseHandler.position"
+    )
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        """Column values plus the handlers, who live in their own table."""
+        handlers = [f"{row.full_name}（{row.cert_no}）" for row in self.handler_rows]
+        return {**super().audit_snapshot(), "handlers": handlers}
+
+
+class CaseHandler(Base):
+    """A handler (承办人) of a case, with the name and 执法证号 as on the case file."""
+
+    __tablename__ = "case_handler"
+
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("enforcement_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(50))
+    cert_no: Mapped[str | None] = mapped_column(String(30))
+
+
+class CaseViolation(SyncedRecord, Base):
+    """A violation charged in a case, with the 裁量 applied to it."""
+
+    __tablename__ = "case_violation"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    violated_article: Mapped[str] = mapped_column(String(300))
+    penalty_article: Mapped[str] = mapped_column(String(300))
+    target: Mapped[str] = mapped_column(String(10), default="unit")
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    tier: Mapped[str] = mapped_column(String(20))
+    circumstances: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fine: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseEvent(SyncedRecord, Base):
+    """One step taken in a case: the timeline. ``milestones`` maps event keys to dates."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_action_on", "action", "occurred_on"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    stage_before: Mapped[str] = mapped_column(String(30))
+    stage_after: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
+    actor_name: Mapped[str] = mapped_column(String(50))
+    note: Mapped[str | None] = mapped_column(Text)
+    milestones: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CaseDocument(SyncedRecord, Base):
+    """A document record of a case: kind, 文号 and its status (草稿/已签发/已送达/已作废)."""
+
+    __tablename__ = "case_document"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
+    type_key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(10))
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    served_on: Mapped[dt.date | None] = mapped_column(Date)
+    served_method: Mapped[str | None] = mapped_column(String(20))
+    recipient: Mapped[str | None] = mapped_column(String(50))
+    event_id: Mapped[str | None] = mapped_column(ForeignKey("case_event.id"))
+
+
+class CaseLink(SyncedRecord, Base):
+    """Evidence of a case: a linked inspection, hazard or photo."""
+
+    __tablename__ = "case_link"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "target_id"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[str] = mapped_column(String(26), index=True)
+
+
+class CaseDeadlineRow(Base):
+    """A statutory deadline of a case as last computed (derived, so not synced)."""
+
+    __tablename__ = "case_deadline"
+
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("enforcement_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    rule_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(60))
+    start: Mapped[dt.date] = mapped_column(Date)
+    due: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(12))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300))
+    explanation: Mapped[str] = mapped_column(Text)
+
+
+class CaseRemedy(SyncedRecord, Base):
+    """An administrative reconsideration (行政复议) or lawsuit (行政诉讼) against the decision."""
+
+    __tablename__ = "case_remedy"
+    __table_args__ = (UniqueConstraint("case_id", "kind"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    result: Mapped[str] = mapped_column(String(20))
+    filed_on: Mapped[dt.date] = mapped_column(Date)
+    concluded_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,403 @@
+"""Taking a step of the procedure: who may, whether the guard allows it, and what it records.
+
+Every step is one transaction: the case's new stage, the event on its timeline (who, when,
+the legal date), the documents it issues with their 文号, and the recomputed deadlines.
+The guard runs on the case as it would be after the step; any defect that blocks the step
+refuses it with the defects listed in Chinese, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.case_guard import CaseFacts, Defect, facts_after, refusals
+from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.numbering import Convention
+from fuanjian_desktop.domain.procedure import (
+    SERVED_METHODS,
+    Action,
+    Performer,
+    Procedure,
+    Stage,
+    find_action,
+    refusal_for_stage,
+    target_stage,
+)
+from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, CaseRemedy
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.case_facts import case_documents, facts_of
+from fuanjian_desktop.services.cases import refresh_case
+from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.numbering import numbering_settings, reuse_serial, take_number
+from fuanjian_desktop.services.procedure_settings import current_settings
+from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
+
+REMEDY_RESULTS = {
+    "reconsideration": ("在审", "维持", "撤销", "变更", "确认违法", "撤回"),
+    "litigation": ("在审", "胜诉", "败诉", "撤诉"),
+}
+REMEDY_LABELS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
+PERFORMER_PERMISSIONS = {
+    Performer.HANDLER: Permission.HANDLE_CASES,
+    Performer.LEADER: Permission.APPROVE_CASES,
+    Performer.REVIEWER: Permission.REVIEW_CASES,
+    Performer.CLERK: Permission.KEEP_CASE_RECORDS,
+}
+
+
+class ProcedureRefused(UserError):
+    """The guard refused a step; ``defects`` are listed in the message too."""
+
+    def __init__(self, action: Action, defects: list[Defect]) -> None:
+        lines = "\n".join(f"· {defect.text}" for defect in defects)
+        super().__init__(f"不能“{action.label}”，请先解决以下问题：\n{lines}")
+        self.defects = defects
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What the user supplies for a step; ``on`` is the legal date (defaults to today)."""
+
+    on: dt.date | None = None
+    note: str = ""
+    served_method: str = ""
+    recipient: str = ""
+    amount: int | None = None
+    days: int | None = None
+    until: dt.date | None = None
+    hearing_date: dt.date | None = None
+    receiver: str = ""
+    remedy_kind: str = ""
+    remedy_result: str = ""
+
+
+def perform(
+    database: Database,
+    actor: Actor,
+    case_id: str,
+    action_code: str,
+    step: StepInput,
+    today: dt.date | None = None,
+) -> None:
+    """Take ``action_code`` on the case, or raise a Chinese error saying why not."""
+    action = find_action(action_code)
+    with user_action(database, actor, action.label) as scope:
+        take_step(scope, fetch(scope.session, Case, case_id), action, step, today)
+
+
+def take_step(
+    scope: ActionScope,
+    case: Case,
+    action: Action,
+    step: StepInput,
+    today: dt.date | None = None,
+) -> CaseEvent:
+    """The step inside an open action (the demo builds its cases through this too)."""
+    today = today or local_today()
+    on = step.on or today
+    facts = facts_of(scope.session, case, current_settings(scope.session), today)
+    check_performer(scope.actor, case, action)
+    _check_input(action, step, on, today)
+    extension = (step.days or 0) if action.code == "approve_extension" else 0
+    after = facts_after(facts, action, on, scope.actor.user_id, extension)
+    blocking = refusals(facts, after, action)
+    if blocking:
+        raise ProcedureRefused(action, blocking)
+    return _apply(scope, case, action, step, on, facts, today)
+
+
+def performer_refusal(actor: Actor, case: Case, action: Action) -> str | None:
+    """Why ``actor`` may not take ``action`` on ``case`` (Chinese), or ``None``."""
+    stage_problem = refusal_for_stage(action, Procedure(case.procedure), Stage(case.stage))
+    if stage_problem:
+        return stage_problem
+    if not actor.can(PERFORMER_PERMISSIONS[action.performer]):
+        return f"“{action.label}”须由{action.performer.label}办理。"
+    handler_ids = {row.user_id for row in case.handler_rows}
+    is_handler = actor.user_id in handler_ids
+    if action.performer is Performer.HANDLER and not is_handler:
+        return f"“{action.label}”须由本案承办人办理。"
+    if action.performer is Performer.REVIEWER and is_handler:
+        return "承办人不能审核自己承办的案件（行政处罚法第五十八条），请由其他法制审核员审核。"
+    return None
+
+
+def check_performer(actor: Actor, case: Case, action: Action) -> None:
+    """Raise the refusal of :func:`performer_refusal`, if any."""
+    problem = performer_refusal(actor, case, action)
+    if problem:
+        raise UserError(problem)
+
+
+def _check_input(action: Action, step: StepInput, on: dt.date, today: dt.date) -> None:
+    if on > today:
+        raise UserError(f"“{action.label}”的日期不能晚于今天（{today:%Y-%m-%d}），请核对。")
+    fields = set(action.fields)
+    if "served_method" in fields and step.served_method not in SERVED_METHODS:
+        raise UserError(f"请选择送达方式（{'、'.join(SERVED_METHODS)}）。")
+    if "amount" in fields and (step.amount is None or step.amount <= 0):
+        raise UserError("请填写大于零的金额（元）。")
+    if "days" in fields and (step.days is None or step.days <= 0):
+        raise UserError("请填写延长的天数（大于零的整数）。")
+    if "until" in fields and (step.until is None or step.until <= on):
+        raise UserError("请填写晚于今天的截止日期。")
+    if "hearing_date" in fields and (step.hearing_date is None or step.hearing_date <= on):
+        raise UserError("请填写听证日期（应在通知送达之后）。")
+    if "receiver" in fields and not step.receiver.strip():
+        raise UserError("请填写受移送的机关名称。")
+    if "remedy_kind" in fields:
+        results = REMEDY_RESULTS.get(step.remedy_kind)
+        if results is None or step.remedy_result not in results:
+            raise UserError("请选择救济途径（行政复议或行政诉讼）及其结果。")
+    needs_note = action.code in ("refuse_filing", "revoke_filing", "return_for_investigation")
+    if needs_note and not step.note.strip():
+        raise UserError(f"“{action.label}”须写明理由。")
+
+
+def _apply(
+    scope: ActionScope,
+    case: Case,
+    action: Action,
+    step: StepInput,
+    on: dt.date,
+    facts: CaseFacts,
+    today: dt.date,
+) -> CaseEvent:
+    before = case.audit_snapshot()
+    stage_before = Stage(case.stage)
+    case.stage = str(target_stage(action, stage_before, facts.collective_required))
+    milestones = {name: on for name in action.milestones}
+    EFFECTS.get(action.code, _no_effect)(scope, case, step, on, milestones, facts)
+    _dates_and_outcome(case, action, on)
+    event = CaseEvent(
+        case_id=case.id,
+        action=action.code,
+        stage_before=str(stage_before),
+        stage_after=case.stage,
+        occurred_on=on,
+        actor_id=scope.actor.user_id,
+        actor_name=scope.actor.full_name,
+        note=step.note.strip() or None,
+        milestones={key: value.isoformat() for key, value in milestones.items()},
+        data=_event_data(action, step),
+    )
+    scope.session.add(event)
+    scope.record(event, f"{case.case_no} {action.label}", before=None)
+    documents = list(action.documents)
+    if action.code == "serve_notice" and facts.hearing_required:
+        documents.append("hearing_rights_notice")
+    for type_key in documents:
+        _issue_document(scope, case, type_key, step, event)
+    refresh_case(scope.session, case, today)
+    scope.record(case, f"{case.case_no} {action.label}", before)
+    return event
+
+
+def _event_data(action: Action, step: StepInput) -> dict[str, object]:
+    data: dict[str, object] = {"resets": list(action.resets)} if action.resets else {}
+    values = {
+        "served_method": step.served_method,
+        "recipient": step.recipient,
+        "amount": step.amount,
+        "days": step.days,
+        "until": step.until.isoformat() if step.until else None,
+        "hearing_date": step.hearing_date.isoformat() if step.hearing_date else None,
+        "receiver": step.receiver,
+        "remedy_kind": step.remedy_kind,
+        "remedy_result": step.remedy_result,
+    }
+    data.update({key: value for key, value in values.items() if key in action.fields})
+    return data
+
+
+def _dates_and_outcome(case: Case, action: Action, on: dt.date) -> None:
+    if action.outcome is not None:
+        case.outcome = str(action.outcome)
+    if "filed" in action.milestones:
+        case.filed_on = on
+    if "decided" in action.milestones or action.code == "decide_no_penalty":
+        case.decided_on = on
+    if action.code in ("approve_closing", "refuse_filing", "revoke_filing", "transfer_case"):
+        case.closed_on = on
+
+
+Effect = Callable[[ActionScope, Case, StepInput, dt.date, dict[str, dt.date], CaseFacts], None]
+
+
+def _no_effect(*_: object) -> None:
+    """Most steps only move the stage and date their milestones."""
+
+
+def _serve_notice(
+    scope: ActionScope,
+    case: Case,
+    step: StepInput,
+    on: dt.date,
+    milestones: dict[str, dt.date],
+    facts: CaseFacts,
+) -> None:
+    if facts.hearing_required:
+        milestones["hearing_notice_served"] = on
+
+
+def _pass_review(
+    scope: ActionScope,
+    case: Case,
+    step: StepInput,
+    on: dt.date,
+    milestones: dict[str, dt.date],
+    facts: CaseFacts,
+) -> None:
+    case.reviewer_id = scope.actor.user_id
+
+
+def _extend(
+    scope: ActionScope,
+    case: Case,
+    step: StepInput,
+    on: dt.date,
+    milestones: dict[str, dt.date],
+    facts: CaseFacts,
+) -> None:
+    case.extension_days += step.days or 0
+
+
+def _schedule_hearing(
+    scope: ActionScope,
+    case: Case,
+    step: StepInput,
+    on: dt.date,
+    milestones: dict[str, dt.date],
+    facts: CaseFacts,
+) -> None:
+    assert step.hearing_date is not None
+    milestones["hearing_scheduled"] = step.hearing_date
+
+
+def _payment(
+    scope: ActionScope,
+    case: Case,
+    step: StepInput,
+    on: dt.date,
+    milestones: dict[str, dt.date],
+    facts: CaseFacts,
+) -> None:
+    outstanding = case.total_fine - case.paid_amount
+    amount = step.amount or 0
+    if amount > outstanding:
+        raise UserError(f"缴款金额{amount}元超过未缴金额{outstanding}元，请核对缴款凭证。")
+    case.paid_amount += amount
+    if case.paid_amount >= case.total_fine:
+        milestones["paid"] = on
+
+
+def _surcharge(
+    scope: ActionScope,
+    case: Case,
+    step: StepInput,
+    on: dt.date,
+    milestones: dict[str, dt.date],
+    facts: CaseFacts,
+) -> None:
+    if (step.amount or 0) > case.total_fine:
+        raise UserError(
+            f"加处罚款不得超出罚款数额{case.total_fine}元（行政处罚法第七十二条第一款）。"
+        )
+
+
+def _remedy(
+    scope: ActionScope,
+    case: Case,
+    step: StepInput,
+    on: dt.date,
+    milestones: dict[str, dt.date],
+    facts: CaseFacts,
+) -> None:
+    session = scope.session
+    row = session.scalar(
+        select(CaseRemedy).where(CaseRemedy.case_id == case.id, CaseRemedy.kind == step.remedy_kind)
+    )
+    before = row.audit_snapshot() if row else None
+    if row is None:
+        row = CaseRemedy(case_id=case.id, kind=step.remedy_kind, filed_on=on)
+        session.add(row)
+    row.result = step.remedy_result
+    row.concluded_on = None if step.remedy_result == "在审" else on
+    row.note = step.note.strip() or None
+    label = REMEDY_LABELS[step.remedy_kind]
+    scope.record(row, f"{case.case_no} {label}：{step.remedy_result}", before)
+
+
+EFFECTS: dict[str, Effect] = {
+    "serve_notice": _serve_notice,
+    "pass_review": _pass_review,
+    "approve_extension": _extend,
+    "schedule_hearing": _schedule_hearing,
+    "record_payment": _payment,
+    "impose_surcharge": _surcharge,
+    "record_remedy": _remedy,
+}
+# steps that hand the document over as they issue it
+SERVING_ACTIONS = frozenset(
+    {
+        "serve_notice",
+        "schedule_hearing",
+        "decide_onsite",
+        "serve_payment_reminder",
+        "serve_enforcement_reminder",
+    }
+)
+
+
+def _issue_document(
+    scope: ActionScope, case: Case, type_key: str, step: StepInput, event: CaseEvent
+) -> None:
+    kind = document_type(type_key)
+    on = event.occurred_on
+    served = kind.served and event.action in SERVING_ACTIONS
+    document = CaseDocument(
+        case_id=case.id,
+        type_key=type_key,
+        title=kind.title,
+        number=_document_number(scope, case, type_key, on),
+        status="served" if served else "issued",
+        issued_on=on,
+        served_on=on if served else None,
+        served_method=(step.served_method or "直接送达") if served else None,
+        recipient=(step.recipient.strip() or None) if served else None,
+        event_id=event.id,
+    )
+    scope.session.add(document)
+    scope.record(document, f"{case.case_no} 签发《{kind.title}》", before=None)
+    if type_key == "service_receipt":
+        _mark_decision_served(scope, case, on, step)
+
+
+def _document_number(scope: ActionScope, case: Case, type_key: str, on: dt.date) -> str | None:
+    kind = document_type(type_key)
+    if not kind.numbered or kind.code is None:
+        return None
+    if type_key in ("filing_approval", "onsite_penalty_decision"):
+        return case.case_no  # the case was numbered by this very document
+    entity = ("case_document", case.id)
+    if numbering_settings(scope.session).convention is Convention.PER_CASE:
+        return reuse_serial(scope, kind.code, case.year, case.serial, case.squad_id, entity).text
+    return take_number(scope, kind.code, on.year, case.squad_id, entity).text
+
+
+def _mark_decision_served(scope: ActionScope, case: Case, on: dt.date, step: StepInput) -> None:
+    for document in case_documents(scope.session, case.id):
+        if document.type_key == "penalty_decision" and document.status == "issued":
+            before = document.audit_snapshot()
+            document.status, document.served_on = "served", on
+            document.served_method = step.served_method
+            document.recipient = step.recipient.strip() or None
+            scope.record(document, f"{case.case_no} 送达《{document.title}》", before)

@@ -1,0 +1,125 @@
+"""From stored case rows to the plain facts the guard and the deadline engine judge.
+
+Milestone dates come from the case's events in order (an event dates its milestones; a return
+to 调查取证 clears the later ones), so the timeline is the single source of truth. Deadlines are
+recomputed from those facts and stored, with the earliest open one copied onto the case for
+the case list's "due soon / overdue" filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from fuanjian_desktop.domain.case_deadlines import CaseDeadline, DeadlineKind, DeadlineState
+from fuanjian_desktop.domain.case_guard import (
+    CaseFacts,
+    DocumentFact,
+    HandlerFact,
+    ViolationFact,
+    with_deadlines,
+)
+from fuanjian_desktop.domain.discretion import Tier
+from fuanjian_desktop.domain.procedure import Procedure, Stage
+from fuanjian_desktop.domain.procedure_settings import ProcedureSettings
+from fuanjian_desktop.models import (
+    Case,
+    CaseDeadlineRow,
+    CaseDocument,
+    CaseEvent,
+    CaseViolation,
+)
+
+
+def case_events(session: Session, case_id: str) -> list[CaseEvent]:
+    """The case's events in the order they happened (legal date, then recording order)."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id)
+    return list(session.scalars(query.order_by(CaseEvent.occurred_on, CaseEvent.id)))
+
+
+def milestones_of(events: Sequence[CaseEvent]) -> dict[str, dt.date]:
+    """Each milestone's date after replaying the events (resets undo earlier dates)."""
+    dates: dict[str, dt.date] = {}
+    for event in events:
+        for key in event.data.get("resets", ()):
+            dates.pop(key, None)
+        dates.update({key: dt.date.fromisoformat(on) for key, on in event.milestones.items()})
+    return dates
+
+
+def case_violations(session: Session, case_id: str) -> list[CaseViolation]:
+    """The violations charged, in their order on the case."""
+    query = select(CaseViolation).where(CaseViolation.case_id == case_id)
+    return list(session.scalars(query.order_by(CaseViolation.position)))
+
+
+def case_documents(session: Session, case_id: str) -> list[CaseDocument]:
+    """The case's document records in the order they were made."""
+    query = select(CaseDocument).where(CaseDocument.case_id == case_id)
+    return list(session.scalars(query.order_by(CaseDocument.created_at, CaseDocument.id)))
+
+
+def facts_of(
+    session: Session, case: Case, settings: ProcedureSettings, today: dt.date
+) -> CaseFacts:
+    """The guard's view of ``case`` on ``today``, deadlines included."""
+    violations = case_violations(session, case.id)
+    facts = CaseFacts(
+        procedure=Procedure(case.procedure),
+        stage=Stage(case.stage),
+        party_kind=case.party_kind,
+        party_id_no=case.party_id_no,
+        party_id_type=case.party_id_type,
+        opened_on=case.opened_on,
+        handlers=tuple(HandlerFact(h.user_id, h.full_name, h.cert_no) for h in case.handler_rows),
+        violations=tuple(
+            ViolationFact(v.code, v.fine, Tier(v.tier), v.target, v.overdue) for v in violations
+        ),
+        milestones=milestones_of(case_events(session, case.id)),
+        today=today,
+        settings=settings,
+        other_penalties=tuple(case.other_penalties),
+        documents=tuple(
+            DocumentFact(d.type_key, d.number, d.status) for d in case_documents(session, case.id)
+        ),
+        reviewer_id=case.reviewer_id,
+        extension_days=case.extension_days,
+        paid=case.paid_amount,
+    )
+    return with_deadlines(facts)
+
+
+def store_deadlines(session: Session, case: Case, deadlines: Sequence[CaseDeadline]) -> None:
+    """Replace the case's stored deadlines and its next due date (none once the case ended)."""
+    session.execute(delete(CaseDeadlineRow).where(CaseDeadlineRow.case_id == case.id))
+    ended = Stage(case.stage).is_final
+    session.add_all(_deadline_row(case.id, deadline, ended) for deadline in deadlines)
+    open_acts = [
+        d
+        for d in deadlines
+        if not ended and d.rule.kind is DeadlineKind.ACT and d.state is DeadlineState.OPEN
+    ]
+    nearest = min(open_acts, key=lambda d: d.due, default=None)
+    case.next_due_on = nearest.due if nearest else None
+    case.next_due_label = nearest.rule.label if nearest else None
+
+
+def _deadline_row(case_id: str, deadline: CaseDeadline, ended: bool) -> CaseDeadlineRow:
+    state = deadline.state
+    if ended and state is DeadlineState.OPEN:
+        state = DeadlineState.CANCELLED  # the case ended: nothing is still due
+    return CaseDeadlineRow(
+        case_id=case_id,
+        rule_id=deadline.rule.id,
+        kind=str(deadline.rule.kind),
+        label=deadline.rule.label,
+        start=deadline.start,
+        due=deadline.due,
+        state=str(state),
+        closed_on=deadline.closed_on,
+        source=deadline.rule.source,
+        explanation=deadline.explanation,
+    )
