@@ -66,6 +66,10 @@ CASE_SOURCE_LABELS = {
     CaseSource.REFERRAL: "移送",
     CaseSource.OTHER: "其他",
 }
+# Violations and their 裁量 are settled before 调查终结; after it the legal review has seen them.
+VIOLATION_STAGES = (Stage.FILING_APPROVAL, Stage.INVESTIGATION, Stage.ONSITE)
+# 首违不罚 is excluded for 危险化学品生产、经营、储存单位 (粤应急规〔2023〕1号); 使用 is not listed.
+HAZCHEM_CATEGORIES = frozenset({"hazchem.business", "hazchem.storage"})
 
 
 class CaseInvalid(InvalidFields):
@@ -119,6 +123,16 @@ class NewCase:
     photo_ids: tuple[str, ...] = ()
     opened_on: dt.date | None = None
     squad_id: str | None = None  # the actor's squad when None
+
+
+@dataclass(frozen=True)
+class ChargedViolations:
+    """What the 裁量 form needs: the violations charged as stored, and the party facts
+    the calculator weighs (``party_kind`` "unit" or "person")."""
+
+    party_kind: str
+    hazchem_business: bool
+    choices: tuple[ViolationChoice, ...]
 
 
 @dataclass
@@ -213,7 +227,7 @@ def set_violations(
     actor.require(Permission.HANDLE_CASES)
     with user_action(database, actor, "认定违法行为") as scope:
         case = fetch(scope.session, Case, case_id)
-        if Stage(case.stage) not in (Stage.FILING_APPROVAL, Stage.INVESTIGATION, Stage.ONSITE):
+        if Stage(case.stage) not in VIOLATION_STAGES:
             raise UserError("违法行为和裁量只能在调查终结前修改；如需修改，请先退回补充调查。")
         before = case.audit_snapshot()
         for row in _case_violation_rows(scope.session, case.id):
@@ -221,6 +235,31 @@ def set_violations(
         _add_violations(scope, case, choices)
         refresh_case(scope.session, case, local_today())
         scope.record(case, f"{case.case_no} 认定违法行为 {len(choices)} 项", before)
+
+
+def charged_violations(database: Database, case_id: str) -> ChargedViolations:
+    """The case's violations with their 裁量 as stored, for the officer to revise."""
+    with database.read() as session:
+        case = fetch(session, Case, case_id)
+        enterprise = session.get(Enterprise, case.enterprise_id) if case.enterprise_id else None
+        categories = set(enterprise.categories) if enterprise else set()
+        return ChargedViolations(
+            party_kind="person" if case.party_kind == "person" else "unit",
+            hazchem_business=bool(categories & HAZCHEM_CATEGORIES),
+            choices=tuple(_choice(row) for row in _case_violation_rows(session, case.id)),
+        )
+
+
+def _choice(row: CaseViolation) -> ViolationChoice:
+    return ViolationChoice(
+        code=row.code,
+        tier=Tier(row.tier),
+        fine=row.fine,
+        reason=row.reason,
+        circumstances=tuple(Circumstance(c) for c in row.circumstances),
+        target=row.target,
+        overdue=row.overdue,
+    )
 
 
 def refresh_case(session: Session, case: Case, today: dt.date) -> None:

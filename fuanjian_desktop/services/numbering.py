@@ -42,6 +42,14 @@ class NumberingSettings:
 
 
 @dataclass(frozen=True)
+class NumberingState:
+    """What the 文号号段 dialog shows: the settings and this laptop's blocks, newest year first."""
+
+    settings: NumberingSettings
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
 class Taken:
     """A number just taken: its text and serial (the case keeps the serial of its 案号)."""
 
@@ -50,7 +58,10 @@ class Taken:
 
 
 def device_id(session: Session) -> str:
-    """This laptop's identity in number blocks; made on first use and never changed."""
+    """This laptop's identity in number blocks; made on first use and never changed.
+
+    Call it inside a write transaction: an identity made in a read session would be lost.
+    """
     row = session.get(LocalSetting, DEVICE_KEY)
     if row is None:
         row = LocalSetting(key=DEVICE_KEY, value=new_id())
@@ -81,6 +92,21 @@ def save_numbering_settings(database: Database, actor: Actor, settings: Numberin
         scope.log(f"文号设置：代字“{settings.prefix}”，{settings.convention.label}")
 
 
+def numbering_state(database: Database) -> NumberingState:
+    """The settings and this laptop's blocks of every year, for the administrator to check."""
+    with database.read() as session:
+        return NumberingState(numbering_settings(session), _my_blocks(session))
+
+
+def add_block(database: Database, actor: Actor, year: int, first: int, last: int) -> Block:
+    """Enter a block the bureau allocated to this laptop (administrators), for the actor's squad."""
+    actor.require(Permission.MANAGE_USERS)
+    if actor.squad_id is None:
+        raise UserError("当前账号不属于任何中队，不能录入文号号段。")
+    with user_action(database, actor, "录入文号号段") as scope:
+        return grant_block(scope, year, first, last, actor.squad_id)
+
+
 def grant_block(scope: ActionScope, year: int, first: int, last: int, squad_id: str) -> Block:
     """Record a block granted to this laptop (entered from the bureau's allocation)."""
     prefix = numbering_settings(scope.session).prefix
@@ -103,9 +129,24 @@ def known_blocks(session: Session, prefix: str, year: int, mine: bool = False) -
     """The blocks of one prefix and year this database knows (only this laptop's if ``mine``)."""
     query = select(NumberBlock).where(NumberBlock.prefix == prefix, NumberBlock.year == year)
     if mine:
-        query = query.where(NumberBlock.device_id == device_id(session))
-    rows = session.scalars(query.order_by(NumberBlock.first))
-    return [Block(row.prefix, row.year, row.first, row.last) for row in rows]
+        own = session.get(LocalSetting, DEVICE_KEY)  # no identity yet: no block is this laptop's
+        if own is None:
+            return []
+        query = query.where(NumberBlock.device_id == own.value)
+    return [_block(row) for row in session.scalars(query.order_by(NumberBlock.first))]
+
+
+def _my_blocks(session: Session) -> list[Block]:
+    device = session.get(LocalSetting, DEVICE_KEY)  # none yet: this laptop was never granted one
+    if device is None:
+        return []
+    query = select(NumberBlock).where(NumberBlock.device_id == device.value)
+    rows = session.scalars(query.order_by(NumberBlock.year.desc(), NumberBlock.first))
+    return [_block(row) for row in rows]
+
+
+def _block(row: NumberBlock) -> Block:
+    return Block(row.prefix, row.year, row.first, row.last)
 
 
 def take_number(
