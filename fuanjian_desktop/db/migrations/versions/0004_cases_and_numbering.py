@@ -131,10 +131,25 @@ def upgrade() -> None:
             batch_op.f("ix_enforcement_case_enterprise_id"), ["enterprise_id"], unique=False
         )
         batch_op.create_index(
+            "ix_enforcement_case_squad_list",
+            ["squad_id", "opened_on", "id", "stage", "next_due_on"],
+            unique=False,
+        )
+        batch_op.create_index(
             "ix_enforcement_case_squad_due", ["squad_id", "next_due_on"], unique=False
         )
         batch_op.create_index(
-            "ix_enforcement_case_squad_stage", ["squad_id", "stage", "opened_on"], unique=False
+            "ix_enforcement_case_list",
+            ["opened_on", "id", "squad_id", "stage", "next_due_on"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_enforcement_case_stage_due",
+            ["stage", "next_due_on", "opened_on", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_enforcement_case_due", ["next_due_on", "stage", "opened_on", "id"], unique=False
         )
 
     op.create_table(
@@ -206,6 +221,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("case_id", "position", name=op.f("pk_case_handler")),
     )
     with op.batch_alter_table("case_handler", schema=None) as batch_op:
+        batch_op.create_index("ix_case_handler_case_user", ["case_id", "user_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_case_handler_user_id"), ["user_id"], unique=False)
 
     op.create_table(
@@ -328,6 +344,7 @@ def downgrade() -> None:
     op.drop_table("case_link")
     with op.batch_alter_table("case_handler", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_handler_user_id"))
+        batch_op.drop_index("ix_case_handler_case_user")
 
     op.drop_table("case_handler")
     with op.batch_alter_table("case_event", schema=None) as batch_op:
@@ -337,8 +354,11 @@ def downgrade() -> None:
     op.drop_table("case_event")
     op.drop_table("case_deadline")
     with op.batch_alter_table("enforcement_case", schema=None) as batch_op:
-        batch_op.drop_index("ix_enforcement_case_squad_stage")
+        batch_op.drop_index("ix_enforcement_case_due")
+        batch_op.drop_index("ix_enforcement_case_stage_due")
+        batch_op.drop_index("ix_enforcement_case_list")
         batch_op.drop_index("ix_enforcement_case_squad_due")
+        batch_op.drop_index("ix_enforcement_case_squad_list")
         batch_op.drop_index(batch_op.f("ix_enforcement_case_enterprise_id"))
 
     op.drop_table("enforcement_case")
