@@ -4,7 +4,8 @@
 
 - ``demo``: create the demo database (idempotent) and print the demo accounts;
 - ``screenshot``: save a PNG of the main window or one page, rendered offscreen;
-- ``checklists --list``: list the checklist templates (id, version, title, item count).
+- ``checklists --list``: list the checklist templates (id, version, title, item count);
+- ``stats --year Y [--squad S]``: print the year's enforcement figures, one ``名称: 数值`` a line.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fuanjian_desktop.errors import UserError
 
 ROOT = Path(__file__).resolve().parent
 VENV_PYTHON = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -58,8 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument(
         "--page",
         help="页面：workbench（工作台）、inspection（现场检查）、hazards（隐患台账）、"
-        "registry（企业台账）、audit（操作日志）、users（用户管理）",
+        "cases（案件管理）、approvals（待我审批）、registry（企业台账）、audit（操作日志）、"
+        "users（用户管理）、case（一个案件，与 --case-id 一起使用）",
     )
+    shot.add_argument("--case-id", help="--page case 时显示的案件（案件 id）")
     shot.add_argument(
         "--user", default="zhangwei", help="以哪个演示账号登录（默认执法人员 zhangwei）"
     )
@@ -67,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     checklists.add_argument(
         "--list", action="store_true", required=True, help="列出模板：编号 版本 名称 检查项数"
     )
+    stats = commands.add_parser("stats", parents=[data_dir], help="年度执法统计")
+    stats.add_argument("--year", required=True, type=int, help="统计年度，如 2026")
+    stats.add_argument("--squad", help="中队简称或全称，如 园岭（默认：全部中队）")
     return parser
 
 
@@ -92,14 +102,47 @@ def run_demo(data_dir: str | None) -> int:
     database = open_database(folder)
     try:
         created = demo.create_demo(database)
+        cases = demo.demo_case_count(database)
     finally:
         database.close()
     print(f"演示数据{'已生成' if created else '已存在，未重复生成'}：{folder.database}")
+    print(f"演示案件 {cases} 宗，各办案阶段均有（立案审批至归档、不予立案、撤销立案、移送）。")
     print(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
     for account in demo.DEMO_ACCOUNTS:
         name, squad = account.full_name, account.squad
         print(f"  {account.username:<10} {name:<4} {squad:<4} {account.role_labels}")
     return 0
+
+
+def run_stats(data_dir: str | None, year: int, squad_name: str | None) -> int:
+    """Print the year's figures (definitions: ``services/statistics.py``) as ``名称: 数值``.
+
+    An unknown squad is a mistake in the command line, so it exits 2 as argparse does for a bad
+    argument; other user errors exit 1 from :func:`main`.
+    """
+    from fuanjian_desktop.config import resolve_data_folder
+    from fuanjian_desktop.db.startup import open_database
+    from fuanjian_desktop.errors import UserError
+    from fuanjian_desktop.services.setup import find_squad
+    from fuanjian_desktop.services.statistics import enforcement_statistics
+
+    database = open_database(resolve_data_folder(data_dir))
+    try:
+        try:
+            squad_id = find_squad(database, squad_name).id if squad_name else None
+        except UserError as error:
+            report(error)
+            return 2
+        for name, value in enforcement_statistics(database, year, squad_id):
+            print(f"{name}: {value}")
+    finally:
+        database.close()
+    return 0
+
+
+def report(error: UserError) -> None:
+    """A user error as the command line shows it: Chinese, on stderr."""
+    print(f"错误：{error.message}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,17 +160,19 @@ def main(argv: list[str] | None = None) -> int:
             return run_demo(data_dir)
         if args.command == "checklists":
             return run_checklists()
+        if args.command == "stats":
+            return run_stats(data_dir, args.year, args.squad)
         if args.command == "screenshot":
             from ui.screenshot import take_screenshot
 
-            take_screenshot(data_dir, args.out, args.page, args.user)
+            take_screenshot(data_dir, args.out, args.page, args.user, args.case_id)
             print(f"截图已保存：{args.out}")
             return 0
         from ui.app import run_gui
 
         return run_gui(data_dir)
     except UserError as error:
-        print(f"错误：{error.message}", file=sys.stderr)
+        report(error)
         return 1
 
 

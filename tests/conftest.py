@@ -90,16 +90,20 @@ SMALL_TEMPLATE = "syn.small"
 SMALL_TEMPLATE_ITEMS = 12  # every third depends on the fact "uses_gas"
 
 
-@pytest.fixture
-def checklist_folder(tmp_path: Path) -> Path:
-    """A template folder holding ``syn.small``: 12 items, four of them only when uses_gas."""
-    folder = tmp_path / "checklists"
-    folder.mkdir()
+def write_small_template(folder: Path) -> Path:
+    """Make ``folder`` a template folder holding ``syn.small``; return it."""
+    folder.mkdir(exist_ok=True)
     document = synthetic_checklist(SMALL_TEMPLATE, SMALL_TEMPLATE_ITEMS, ("uses_gas",))
     (folder / f"{SMALL_TEMPLATE}.json").write_text(
         json.dumps(document, ensure_ascii=False), encoding="utf-8"
     )
     return folder
+
+
+@pytest.fixture
+def checklist_folder(tmp_path: Path) -> Path:
+    """A template folder holding ``syn.small``: 12 items, four of them only when uses_gas."""
+    return write_small_template(tmp_path / "checklists")
 
 
 @pytest.fixture

@@ -100,3 +100,22 @@ def test_screenshot_of_the_inspection_pages(
     )
     assert result.returncode == 0, result.stderr
     assert QImage(str(out)).width() == 1366
+
+
+def test_stats_prints_one_figure_per_line(demo_database: Database, data_folder: DataFolder):
+    """`stats --year Y --squad 园岭`: `名称: 数值` lines, integers, from 立案 to 整改隐患."""
+    result = run("stats", "--data-dir", str(data_folder.root), "--year", "2026", "--squad", "园岭")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for line in lines:
+        assert re.fullmatch(r"[\u4e00-\u9fff]+: \d+", line), line
+    assert lines[0].startswith("立案: ") and lines[-1].startswith("整改隐患: ")
+    assert "罚没金额: " in result.stdout and "行政诉讼胜诉: " in result.stdout
+
+
+def test_stats_refuses_an_unknown_squad(demo_database: Database, data_folder: DataFolder):
+    """An unknown squad is a command-line mistake: a Chinese message and exit code 2."""
+    result = run("stats", "--data-dir", str(data_folder.root), "--year", "2026", "--squad", "北京")
+    assert result.returncode == 2
+    assert "没有名为“北京”的中队" in result.stderr and "园岭" in result.stderr
+    assert result.stdout == ""

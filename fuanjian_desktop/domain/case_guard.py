@@ -276,7 +276,7 @@ def _violations(facts: CaseFacts) -> Iterator[Defect]:
                 "不在施行期内。请改用违法行为发生时有效的条款。",
                 ReviewItem.LAW,
             )
-        if entry.authority != OWN_AUTHORITY:
+        if entry.authority != OWN_AUTHORITY and not facts.dated("transferred"):
             yield Defect(
                 "not_our_authority",
                 f"“{entry.title}”由{entry.authority}查处，不属本机关职权。请办理移送。",

@@ -189,35 +189,40 @@ def create_case(scope: ActionScope, draft: NewCase) -> Case:
 def prefill_from_hazard(database: Database, hazard_id: str) -> HazardPrefill:
     """A case draft from an unrectified hazard: party, violation and evidence filled in."""
     with database.read() as session:
-        hazard = fetch(session, Hazard, hazard_id)
-        if hazard.status == HazardStatus.RECTIFIED.value:
-            raise UserError("该隐患已整改销号，不能据此立案。")
-        enterprise = fetch(session, Enterprise, hazard.enterprise_id)
-        entry = catalogue_by_code().get(hazard.violation_code or "")
-        photos = list(
-            session.scalars(
-                select(InspectionPhoto.id).where(
-                    InspectionPhoto.inspection_id == hazard.inspection_id,
-                    InspectionPhoto.item_id.in_((hazard.item_id, "")),
-                )
+        return hazard_prefill(session, hazard_id)
+
+
+def hazard_prefill(session: Session, hazard_id: str) -> HazardPrefill:
+    """:func:`prefill_from_hazard` inside an open session (the demo opens its cases in one)."""
+    hazard = fetch(session, Hazard, hazard_id)
+    if hazard.status == HazardStatus.RECTIFIED.value:
+        raise UserError("该隐患已整改销号，不能据此立案。")
+    enterprise = fetch(session, Enterprise, hazard.enterprise_id)
+    entry = catalogue_by_code().get(hazard.violation_code or "")
+    photos = list(
+        session.scalars(
+            select(InspectionPhoto.id).where(
+                InspectionPhoto.inspection_id == hazard.inspection_id,
+                InspectionPhoto.item_id.in_((hazard.item_id, "")),
             )
         )
-        violations = (ViolationChoice(entry.code),) if entry else ()
-        draft = NewCase(
-            procedure=Procedure.GENERAL,
-            source="inspection",
-            party=Party("enterprise", enterprise.id),
-            cause=entry.title if entry else hazard.description[:100],
-            handler_ids=(),
-            violations=violations,
-            facts=_hazard_facts(hazard),
-            hazard_ids=(hazard.id,),
-            inspection_ids=(hazard.inspection_id,),
-            photo_ids=tuple(photos),
-        )
-        evidence = [f"现场检查（{hazard.found_on:%Y-%m-%d}）", f"隐患：{hazard.description}"]
-        evidence += [f"现场照片 {len(photos)} 张"] if photos else []
-        return HazardPrefill(draft, enterprise.name, evidence)
+    )
+    violations = (ViolationChoice(entry.code),) if entry else ()
+    draft = NewCase(
+        procedure=Procedure.GENERAL,
+        source="inspection",
+        party=Party("enterprise", enterprise.id),
+        cause=entry.title if entry else hazard.description[:100],
+        handler_ids=(),
+        violations=violations,
+        facts=_hazard_facts(hazard),
+        hazard_ids=(hazard.id,),
+        inspection_ids=(hazard.inspection_id,),
+        photo_ids=tuple(photos),
+    )
+    evidence = [f"现场检查（{hazard.found_on:%Y-%m-%d}）", f"隐患：{hazard.description}"]
+    evidence += [f"现场照片 {len(photos)} 张"] if photos else []
+    return HazardPrefill(draft, enterprise.name, evidence)
 
 
 def set_violations(

@@ -7,17 +7,19 @@ the sign-in screen while the app is in demo mode.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.roles import Role, role_labels
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.models import User
+from fuanjian_desktop.models import Case, User
 from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import SYSTEM
+from fuanjian_desktop.services.demo_cases import create_demo_cases
 from fuanjian_desktop.services.demo_inspections import DemoPlan, create_demo_inspections
 from fuanjian_desktop.services.setup import (
     AppMode,
@@ -68,10 +70,11 @@ DEMO_ACCOUNTS = (
 )
 
 
-def create_demo(database: Database) -> bool:
+def create_demo(database: Database, now: dt.datetime | None = None) -> bool:
     """Fill an empty database with the demo data; ``False`` if it already holds the demo.
 
     Idempotent: running it again changes nothing. A database set up for real use is refused.
+    The data is dated back from ``now`` (default: this moment); tests pass a fixed moment.
     """
     current = installation(database)
     if current.mode is AppMode.DEMO:
@@ -88,9 +91,17 @@ def create_demo(database: Database) -> bool:
             factory.streets = (street,)
             for draft in factory.drafts(count):
                 registry.add_enterprise(scope, registry.check_draft(draft), squad.id)
-        create_demo_inspections(scope, DemoPlan(utc_now(), DEMO_SEED))
+        plan = DemoPlan(now or utc_now(), DEMO_SEED)
+        create_demo_inspections(scope, plan)
+        create_demo_cases(scope, plan, units[DEMO_HOME_SQUAD].id)
         save_installation(scope.session, AppMode.DEMO, units[DEMO_HOME_SQUAD].id)
     return True
+
+
+def demo_case_count(database: Database) -> int:
+    """How many cases the database holds (``main.py demo`` reports it)."""
+    with database.read() as session:
+        return session.scalar(select(func.count()).select_from(Case)) or 0
 
 
 def _new_user(account: DemoAccount, squad_id: str) -> NewUser:

@@ -2,7 +2,8 @@
 
 Built through the same service functions the screens use (inside the demo's one transaction),
 with timestamps in the past, so the demo shows what real use produces: finished inspections,
-a few still open, hazards rectified at a 复查, due this week, overdue, and handed to a case.
+a few still open, hazards rectified at a 复查, due this week, overdue, and found unrectified
+(the demo cases are opened from these).
 Deterministic for a seed and a date.
 """
 
@@ -42,6 +43,7 @@ INSPECTIONS_PER_SQUAD = {"园岭": 38, "南园": 8}
 IN_PROGRESS = 4  # the newest inspections of the 园岭 squad are still open
 FAILURE_RATE = 0.07
 FACT_RATE = 0.35
+UNRECTIFIED_RATE = 0.35  # of the hazards re-checked; the demo cases are opened from these
 NOTES = ("现场查看", "已拍照取证", "负责人称近期整改", "")
 
 
@@ -143,7 +145,11 @@ def _inspect(
 
 
 def _follow_up(scope: ActionScope, rng: random.Random, today: dt.date) -> None:
-    """复查 about two thirds of the inspections whose hazards fell due; transfer a few."""
+    """复查 about two thirds of the inspections whose hazards fell due.
+
+    Hazards found unrectified stay so: the demo cases (``demo_cases.py``) open cases from them,
+    which hands them over (移交立案) on the day each case is opened.
+    """
     due = scope.session.scalars(
         select(Inspection)
         .join(Hazard, Hazard.inspection_id == Inspection.id)
@@ -155,7 +161,13 @@ def _follow_up(scope: ActionScope, rng: random.Random, today: dt.date) -> None:
         if number % 5 == 4:
             continue  # left overdue: the 工作台 must show these
         waiting = scope.session.scalars(
-            select(Hazard).where(Hazard.inspection_id == inspection.id, Hazard.due_date < today)
+            select(Hazard)
+            .where(
+                Hazard.inspection_id == inspection.id,
+                Hazard.status == HazardStatus.PENDING.value,  # one may have gone to a case
+                Hazard.due_date < today,
+            )
+            .order_by(Hazard.item_id)  # the results are drawn in this order
         ).all()
         last_due = max(hazard.due_date for hazard in waiting)
         yesterday = today - dt.timedelta(days=1)
@@ -163,7 +175,7 @@ def _follow_up(scope: ActionScope, rng: random.Random, today: dt.date) -> None:
         team = [row.user_id for row in inspection.inspector_rows]
         lead = _actor_by_id(scope, team[0])
         results = {
-            hazard.id: Answer.NON_COMPLIANT if rng.random() < 0.2 else Answer.COMPLIANT
+            hazard.id: Answer.NON_COMPLIANT if rng.random() < UNRECTIFIED_RATE else Answer.COMPLIANT
             for hazard in waiting
         }
         record = hazards.RecheckRecord(
@@ -177,11 +189,6 @@ def _follow_up(scope: ActionScope, rng: random.Random, today: dt.date) -> None:
             opinion="经复查，已按要求整改的隐患予以销号；未整改的依法处理。",
         )
         hazards.add_recheck(ActionScope(scope.session, lead, scope.action), lead, record)
-        for hazard in waiting:
-            if results[hazard.id] is Answer.NON_COMPLIANT and number % 2 == 0:
-                hazards.mark_transferred(
-                    ActionScope(scope.session, lead, scope.action), hazard, today
-                )
 
 
 def _answer(rng: random.Random) -> Answer:

@@ -54,6 +54,17 @@ def list_squads(database: Database) -> list[Squad]:
         return list(session.scalars(select(Squad).order_by(Squad.is_bureau.desc(), Squad.name)))
 
 
+def find_squad(database: Database, name: str) -> Squad:
+    """The org unit called ``name``, by short name (园岭) or full name, for commands and filters."""
+    wanted = name.strip()
+    squads = list_squads(database)
+    for squad in squads:
+        if wanted in (squad.short_name, squad.name):
+            return squad
+    known = "、".join(squad.short_name for squad in squads)
+    raise UserError(f"没有名为“{wanted}”的中队。请填写中队简称或全称，如：{known}。")
+
+
 def ensure_org_units(scope: ActionScope) -> dict[str, Squad]:
     """Create the bureau and its squads from ``resources/org`` if missing; short name → squad."""
     existing = {squad.short_name: squad for squad in scope.session.scalars(select(Squad))}

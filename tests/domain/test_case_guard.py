@@ -199,6 +199,13 @@ def test_violation_of_another_authority_must_be_transferred() -> None:
     assert refused_by(facts(violations=fire), "transfer_case", D(2026, 10, 20)) == []
 
 
+def test_a_transferred_case_is_no_longer_asked_to_transfer() -> None:
+    """Once 移送 is done, the 消防 violation is not a defect of this bureau's case any more."""
+    fire = (ViolationFact("XF-60-3", 10000, Tier.ORDINARY),)
+    transferred = {"filed": D(2026, 10, 9), "transferred": D(2026, 10, 20)}
+    assert codes(facts(violations=fire, stage=Stage.TRANSFERRED, milestones=transferred)) == []
+
+
 def test_ninety_day_limit_passed_without_extension() -> None:
     """Filed 2026-06-01: 90 days end 2026-08-30 (a Sunday) and roll to Monday 08-31."""
     late = facts(opened_on=D(2026, 6, 1), milestones={"filed": D(2026, 6, 1)}, today=D(2026, 9, 1))

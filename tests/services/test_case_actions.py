@@ -90,6 +90,8 @@ def test_a_case_runs_from_filing_to_archive(
     step(db, leader, case_id, "approve_decision", on=D(2026, 11, 20))
     step(db, zhang, case_id, "serve_decision", on=D(2026, 11, 23), served_method="直接送达")
     step(db, clerk, case_id, "publish_decision", on=D(2026, 11, 24))
+    with pytest.raises(UserError, match="无需重复"):
+        step(db, clerk, case_id, "publish_decision")
     step(db, clerk, case_id, "record_payment", on=D(2026, 11, 25), amount=20000)
     step(db, clerk, case_id, "submit_closing", on=D(2026, 11, 25))
     step(db, leader, case_id, "approve_closing", on=D(2026, 11, 26))

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.discretion import Circumstance, Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, CaseLink, Hazard
@@ -90,3 +91,20 @@ def test_a_rectified_hazard_cannot_start_a_case(demo_database: Database) -> None
     assert rectified is not None
     with pytest.raises(UserError, match="已整改"):
         cases.prefill_from_hazard(demo_database, rectified)
+
+
+def test_charged_violations_come_back_as_saved(demo_database: Database, sign_in: SignIn) -> None:
+    """The 裁量 form reads back each violation's tier, circumstances, fine, reason and stage."""
+    zhang, li = sign_in("zhangwei"), sign_in("lina")
+    ensure_number_block(demo_database, zhang, TODAY.year)
+    draft = cases.prefill_from_hazard(
+        demo_database, aq_hazard_id(demo_database, zhang.squad_id, TODAY)
+    ).draft
+    draft = cases.with_handlers(draft, [zhang.user_id or "", li.user_id or ""])
+    case_id = cases.open_case(demo_database, zhang, replace(draft, opened_on=TODAY))
+    choice = cases.ViolationChoice(
+        "AQ-97-3", Tier.LENIENT, 16_700, "从轻", (Circumstance.CONFESSED,), overdue=True
+    )
+    cases.set_violations(demo_database, zhang, case_id, [choice])
+    charged = cases.charged_violations(demo_database, case_id)
+    assert charged.choices == (choice,) and charged.party_kind == "unit"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,15 @@ from sqlalchemy import select
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
-from fuanjian_desktop.models import IssuedNumber
-from fuanjian_desktop.services.actor import SYSTEM
+from fuanjian_desktop.errors import PermissionDenied, UserError
+from fuanjian_desktop.models import IssuedNumber, LocalSetting, NumberBlock
+from fuanjian_desktop.services.actor import SYSTEM, Actor
 from fuanjian_desktop.services.numbering import (
+    DEVICE_KEY,
+    add_block,
     device_id,
     grant_block,
+    numbering_state,
     take_number,
     void_number,
 )
@@ -121,4 +126,41 @@ def test_device_identity_is_made_once(tmp_path: Path) -> None:
         first = device_id(session)
     with database.read() as session:
         assert device_id(session) == first
+    database.close()
+
+
+def test_administrator_adds_blocks_listed_newest_year_first(
+    demo_database: Database, sign_in: Callable[[str], Actor]
+) -> None:
+    """添加号段 records the block for the admin's squad; the state lists this laptop's blocks."""
+    admin = sign_in("zhaolei")
+    add_block(demo_database, admin, 2031, 1, 300)
+    add_block(demo_database, admin, 2032, 501, 900)
+    state = numbering_state(demo_database)
+    labels = [block.label for block in state.blocks]
+    assert labels.index("深福 2032年 第501–900号") < labels.index("深福 2031年 第1–300号")
+    assert state.settings.prefix == "深福"
+    with demo_database.read() as session:
+        row = session.scalar(select(NumberBlock).where(NumberBlock.year == 2032))
+        assert row is not None and row.squad_id == admin.squad_id
+    with pytest.raises(UserError, match="重叠"):
+        add_block(demo_database, admin, 2031, 300, 400)
+
+
+def test_only_administrators_add_blocks(
+    demo_database: Database, sign_in: Callable[[str], Actor]
+) -> None:
+    """An inspector may not enter a block (管理用户 is required)."""
+    with pytest.raises(PermissionDenied):
+        add_block(demo_database, sign_in("zhangwei"), 2031, 1, 300)
+
+
+def test_a_laptop_without_blocks_has_none_listed(tmp_path: Path) -> None:
+    """A fresh installation lists no blocks and does not make its identity just to read."""
+    folder = DataFolder(tmp_path / "a")
+    folder.root.mkdir()
+    database = open_database(folder)
+    assert numbering_state(database).blocks == []
+    with database.read() as session:
+        assert session.get(LocalSetting, DEVICE_KEY) is None
     database.close()

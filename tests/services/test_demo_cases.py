@@ -1,0 +1,227 @@
+"""The demo cases: every stage, lawful procedure, real numbers and deadlines, non-empty statistics.
+
+The demo is built once for this module at a fixed moment, so the assertions do not depend on
+the day the tests run (the shared demo database, built at the real now, exercises the rest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from fuanjian_desktop.config import DataFolder
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.domain.case_deadlines import hearing_notice_gap_ok
+from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.procedure import Procedure, Stage
+from fuanjian_desktop.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseRemedy,
+    Hazard,
+    IssuedNumber,
+    User,
+)
+from fuanjian_desktop.services import demo
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.case_facts import milestones_of
+from fuanjian_desktop.services.case_queries import (
+    OVERDUE,
+    CaseFilter,
+    approval_ids,
+    case_view,
+    search_case_ids,
+)
+from fuanjian_desktop.services.statistics import enforcement_statistics
+
+NOW = dt.datetime(2026, 11, 26, 4, 0, tzinfo=dt.UTC)
+TODAY = NOW.astimezone().date()
+EVERY_STAGE = {
+    Stage.FILING_APPROVAL,
+    Stage.INVESTIGATION,
+    Stage.LEGAL_REVIEW,
+    Stage.COLLECTIVE,
+    Stage.STATEMENT,
+    Stage.HEARING,
+    Stage.DECISION_APPROVAL,
+    Stage.SERVICE,
+    Stage.EXECUTION,
+    Stage.CLOSING_APPROVAL,
+    Stage.CLOSED,
+    Stage.ARCHIVED,
+    Stage.NOT_FILED,
+    Stage.REVOKED,
+    Stage.TRANSFERRED,
+}
+# the only defect the demo shows, on purpose: a case past its 办案期限
+INTENDED_DEFECTS = {"case_limit_passed"}
+
+
+@pytest.fixture(scope="module")
+def fixed_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The demo as built on 2026-11-26."""
+    database = open_database(DataFolder(tmp_path_factory.mktemp("fixed-demo")))
+    demo.create_demo(database, now=NOW)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="module")
+def leader(fixed_demo: Database) -> Actor:
+    """The 园岭 squad leader 刘洋, who sees every case of the squad."""
+    return actor(fixed_demo, "liuyang")
+
+
+def actor(database: Database, username: str) -> Actor:
+    """A demo account as an actor (no password check needed here)."""
+    with database.read() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        assert user is not None
+        return Actor.of(user)
+
+
+def all_cases(database: Database) -> list[Case]:
+    """Every demo case, oldest first."""
+    with database.read() as session:
+        return list(session.scalars(select(Case).order_by(Case.opened_on, Case.case_no)))
+
+
+def events(database: Database, case_id: str) -> list[CaseEvent]:
+    """The case's timeline."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.occurred_on)
+    with database.read() as session:
+        return list(session.scalars(query))
+
+
+def test_the_demo_has_a_case_in_every_stage(fixed_demo: Database) -> None:
+    """At least 15 cases, every stage from 立案审批 to 已归档 and each way a case can end."""
+    found = all_cases(fixed_demo)
+    assert len(found) >= 15
+    assert {Stage(case.stage) for case in found} >= EVERY_STAGE
+    onsite = [case for case in found if case.procedure == Procedure.SIMPLE.value]
+    assert onsite and all(0 < case.total_fine <= 3000 for case in onsite)
+    squads = {case.squad_id for case in found}
+    assert len(squads) == 2
+    assert demo.demo_case_count(fixed_demo) == len(found)
+
+
+def test_most_cases_start_from_an_unrectified_hazard_handed_over(fixed_demo: Database) -> None:
+    """Over half the cases come from field work; each of their hazards is now 移交立案."""
+    found = all_cases(fixed_demo)
+    from_field = [case for case in found if case.source == "inspection"]
+    assert len(from_field) * 2 > len(found)
+    with fixed_demo.read() as session:
+        statuses = set(session.scalars(select(Hazard.status).where(Hazard.closed_on.is_not(None))))
+    assert "transferred" in statuses
+
+
+def test_the_guard_finds_only_the_defects_shown_on_purpose(
+    fixed_demo: Database, leader: Actor
+) -> None:
+    """Every case but the one past its 办案期限 has an empty guard, the complete case included."""
+    defects = {
+        case.case_no: {d.code for d in case_view(fixed_demo, leader, case.id, TODAY).defects}
+        for case in all_cases(fixed_demo)
+    }
+    shown = {code for codes in defects.values() for code in codes}
+    assert shown == INTENDED_DEFECTS
+    assert sum(1 for codes in defects.values() if codes) == len(INTENDED_DEFECTS)
+
+
+def test_closed_penalty_cases_have_every_document_numbered_and_served(
+    fixed_demo: Database,
+) -> None:
+    """Closed cases: each 文号 given, each document to serve served; the complete one published."""
+    closed = [
+        case
+        for case in all_cases(fixed_demo)
+        if case.stage == Stage.CLOSED.value and case.procedure == Procedure.GENERAL.value
+    ]
+    assert closed
+    with fixed_demo.read() as session:
+        for case in closed:
+            documents = session.scalars(select(CaseDocument).where(CaseDocument.case_id == case.id))
+            for document in documents:
+                kind = document_type(document.type_key)
+                assert document.number or not kind.numbered, document.title
+                assert document.status == ("served" if kind.served else "issued"), document.title
+    complete = [c for c in closed if c.paid_amount == c.total_fine and c.source == "inspection"]
+    assert complete, "a case from field work taken all the way and paid"
+    assert "published" in milestones_of(events(fixed_demo, complete[0].id))
+
+
+def test_numbers_rise_with_the_dates(fixed_demo: Database) -> None:
+    """Within a document kind and year, a later document never has a smaller serial."""
+    with fixed_demo.read() as session:
+        rows = session.execute(
+            select(IssuedNumber.code, IssuedNumber.year, IssuedNumber.serial)
+            .select_from(CaseDocument)
+            .join(IssuedNumber, IssuedNumber.text == CaseDocument.number)
+            .order_by(CaseDocument.issued_on, IssuedNumber.serial)
+        ).all()
+    serials: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for code, year, serial in rows:
+        serials[code, year].append(serial)
+    assert serials[("应急立", TODAY.year)]
+    for found in serials.values():
+        assert found == sorted(set(found))
+
+
+def test_the_overdue_case_shows_in_the_overdue_filter(fixed_demo: Database) -> None:
+    """Filed over ninety days ago and still under investigation: the list shows it overdue."""
+    overdue = search_case_ids(fixed_demo, CaseFilter(due=OVERDUE), TODAY)
+    assert len(overdue) == 1
+    with fixed_demo.read() as session:
+        case = session.get(Case, overdue[0])
+        assert case is not None and case.filed_on is not None
+        assert case.stage == Stage.INVESTIGATION.value
+        assert (TODAY - case.filed_on).days > 90
+        assert case.next_due_label == "办案期限"
+
+
+def test_waiting_steps_and_open_windows(fixed_demo: Database, leader: Actor) -> None:
+    """陈静 has the 法制审核 case; the 陈述申辩期 is open; the hearing is 7 working days out."""
+    by_stage = {Stage(case.stage): case for case in all_cases(fixed_demo)}
+    reviewer = actor(fixed_demo, "chenjing")
+    assert by_stage[Stage.LEGAL_REVIEW].id in approval_ids(fixed_demo, reviewer, TODAY)
+    assert by_stage[Stage.FILING_APPROVAL].id in approval_ids(fixed_demo, leader, TODAY)
+    statement = case_view(fixed_demo, leader, by_stage[Stage.STATEMENT].id, TODAY)
+    window = next(d for d in statement.deadlines if d.label == "陈述申辩期")
+    assert window.state == "期间未届满"
+    hearing = milestones_of(events(fixed_demo, by_stage[Stage.HEARING].id))
+    assert hearing["hearing_scheduled"] > TODAY
+    assert hearing_notice_gap_ok(hearing["hearing_notice_sent"], hearing["hearing_scheduled"])
+
+
+def test_a_hearing_was_held_and_remedies_are_recorded(fixed_demo: Database) -> None:
+    """A case went through a hearing; 复议 维持 and 在审 and a won lawsuit are on record."""
+    with fixed_demo.read() as session:
+        held = session.scalars(select(CaseEvent).where(CaseEvent.action == "hold_hearing")).all()
+        remedies = {(r.kind, r.result) for r in session.scalars(select(CaseRemedy))}
+    assert held
+    assert {
+        ("reconsideration", "维持"),
+        ("reconsideration", "在审"),
+        ("litigation", "胜诉"),
+    } <= remedies
+
+
+def test_this_years_statistics_are_not_empty(fixed_demo: Database) -> None:
+    """`stats --year <this year>` shows the demo's work in the figures the bureau reports."""
+    figures = dict(enforcement_statistics(fixed_demo, TODAY.year))
+    for name in ("立案", "作出处罚决定", "罚没金额", "听证", "陈述申辩", "检查企业", "发现隐患"):
+        assert figures[name] > 0, name
+
+
+def test_the_demo_dates_stay_within_last_year_and_this_year(fixed_demo: Database) -> None:
+    """No step is dated after the demo's today, and no case before last year (its number blocks)."""
+    with fixed_demo.read() as session:
+        dates = list(session.scalars(select(CaseEvent.occurred_on)))
+    assert max(dates) <= TODAY
+    assert min(case.opened_on for case in all_cases(fixed_demo)).year >= TODAY.year - 1
