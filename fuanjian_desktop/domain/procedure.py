@@ -9,6 +9,7 @@ The diagram is in ``docs/case-procedure.md``; the preconditions are the procedur
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -160,6 +161,11 @@ class Action:
     outcome: Outcome | None = None
     is_approval: bool = False
     resets: tuple[str, ...] = ()
+    once: bool = False  # a record made once per case (e.g. 公示), offered until it is made
+
+    def done_in(self, milestones: Mapping[str, object]) -> bool:
+        """Whether this once-only step has already been taken (its milestones are dated)."""
+        return self.once and all(name in milestones for name in self.milestones)
 
 
 FIELD_LABELS = {
@@ -253,7 +259,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "waive_statement", "当事人放弃陈述申辩", GENERAL, (Stage.STATEMENT,), None,
-        Performer.HANDLER, f"{LAW}第四十四条", ("statement_waived",), (), ("note",),
+        Performer.HANDLER, f"{LAW}第四十四条", ("statement_waived",), (), ("note",), once=True,
     ),
     Action(
         "request_hearing", "当事人申请听证", GENERAL, (Stage.STATEMENT,), Stage.HEARING,
@@ -303,7 +309,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "publish_decision", "公示处罚决定", BOTH, AFTER_DECISION, None, Performer.CLERK,
         "《中华人民共和国安全生产法》第七十八条；国办发〔2018〕118号", ("published",), (),
-        ("note",),
+        ("note",), once=True,
     ),
     Action(
         "record_payment", "登记缴纳罚款", BOTH, (Stage.EXECUTION,), None, Performer.CLERK,
@@ -322,7 +328,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "impose_surcharge", "决定加处罚款", BOTH, (Stage.EXECUTION,), None, Performer.LEADER,
         f"{LAW}第七十二条第一款第（一）项", ("surcharge_imposed",), ("surcharge_decision",),
-        ("amount",), is_approval=True,
+        ("amount",), is_approval=True, once=True,
     ),
     Action(
         "serve_enforcement_reminder", "送达强制执行事先催告书", BOTH, (Stage.EXECUTION,), None,
@@ -332,7 +338,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "apply_court", "申请法院强制执行", BOTH, (Stage.EXECUTION,), None, Performer.LEADER,
         f"{FORCE_LAW}第五十三条、第五十四条", ("court_applied",),
-        ("court_enforcement_application",), ("note",), is_approval=True,
+        ("court_enforcement_application",), ("note",), is_approval=True, once=True,
     ),
     Action(
         "submit_closing", "提请结案", BOTH, (Stage.EXECUTION,), Stage.CLOSING_APPROVAL,

@@ -105,6 +105,8 @@ def take_step(
     on = step.on or today
     facts = facts_of(scope.session, case, current_settings(scope.session), today)
     check_performer(scope.actor, case, action)
+    if action.done_in(facts.milestones):
+        raise UserError(f"本案已经办理过“{action.label}”，无需重复办理。")
     _check_input(action, step, on, today)
     extension = (step.days or 0) if action.code == "approve_extension" else 0
     after = facts_after(facts, action, on, scope.actor.user_id, extension)
