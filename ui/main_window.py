@@ -18,8 +18,12 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.domain.roles import Permission, role_labels
+from fuanjian_desktop.services.actor import Actor
 from ui.context import AppContext
+from ui.pages.approvals_page import ApprovalsPage
 from ui.pages.audit_page import AuditPage
+from ui.pages.case_page import CasePage
+from ui.pages.cases_page import CasesPage
 from ui.pages.hazard_page import HazardPage
 from ui.pages.inspection_page import InspectionPage
 from ui.pages.registry_page import RegistryPage
@@ -32,21 +36,36 @@ SYNC_STATE = "同步：未配置同步"
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page in the navigation: its key (for ``--page``), permission and how to build it."""
+    """A page: its key (for ``--page``), who may use it and how to build it.
+
+    ``any_of`` narrows the page to users holding one of those permissions too (待我审批 is for
+    approvers and reviewers); a ``hidden`` page is in no navigation row but opened from a list.
+    """
 
     key: str
     title: str
     permission: Permission
     build: Callable[[AppContext], QWidget]
+    any_of: tuple[Permission, ...] = ()
+    hidden: bool = False
+
+    def allows(self, actor: Actor) -> bool:
+        """Whether ``actor`` may use the page."""
+        extra = not self.any_of or any(actor.can(permission) for permission in self.any_of)
+        return actor.can(self.permission) and extra
 
 
+APPROVERS = (Permission.APPROVE_CASES, Permission.REVIEW_CASES)
 PAGES = (
     PageSpec("workbench", "工作台", Permission.VIEW_INSPECTIONS, WorkbenchPage),
     PageSpec("inspection", "现场检查", Permission.VIEW_INSPECTIONS, InspectionPage),
     PageSpec("hazards", "隐患台账", Permission.VIEW_INSPECTIONS, HazardPage),
+    PageSpec("cases", "案件管理", Permission.VIEW_CASES, CasesPage),
+    PageSpec("approvals", "待我审批", Permission.VIEW_CASES, ApprovalsPage, APPROVERS),
     PageSpec("registry", "企业台账", Permission.VIEW_REGISTRY, RegistryPage),
     PageSpec("audit", "操作日志", Permission.VIEW_AUDIT, AuditPage),
     PageSpec("users", "用户管理", Permission.MANAGE_USERS, UsersPage),
+    PageSpec("case", "案件", Permission.VIEW_CASES, CasePage, hidden=True),
 )
 
 
@@ -68,10 +87,12 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(170)
         self.navigation.setObjectName("navigation")
         self.stack = QStackedWidget()
-        for spec in PAGES:
-            if self.context.actor.can(spec.permission):
-                self._add_page(spec)
+        allowed = [spec for spec in PAGES if spec.allows(self.context.actor)]
+        for spec in sorted(allowed, key=lambda spec: spec.hidden):  # hidden pages after the rows
+            self._add_page(spec)
         self.navigation.currentRowChanged.connect(self._switch_to)
+        # the row of a list stays current while a case opened from it is shown: a click leads back
+        self.navigation.clicked.connect(lambda index: self._switch_to(index.row()))
         self.navigation.setCurrentRow(0)
 
         body = QHBoxLayout()
@@ -95,6 +116,8 @@ class MainWindow(QMainWindow):
         key = self._keys[row]
         fresh = key not in self.pages
         page = self.page(key)
+        if self.stack.currentWidget() is page:
+            return
         self.stack.setCurrentWidget(page)
         refresh = getattr(page, "refresh", None)
         if not fresh and callable(refresh):
@@ -114,7 +137,8 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def _wire(self, page: QWidget) -> None:
-        """Cross-page actions: 继续检查 / 新建检查 on the 工作台, 检查此场所 in the registry."""
+        """Cross-page actions: 继续检查 / 新建检查 on the 工作台, 检查此场所 in the registry,
+        a case opened from a list, and the lists brought up to date after a step on a case."""
         if isinstance(page, WorkbenchPage):
             page.open_inspection.connect(
                 lambda inspection_id: self._on_inspection_page().show_inspection(inspection_id)
@@ -124,12 +148,31 @@ class MainWindow(QMainWindow):
             page.inspect_venue.connect(
                 lambda venue_id: self._on_inspection_page().new_inspection(venue_id)
             )
+        elif isinstance(page, CasesPage):
+            page.new_case.connect(lambda: self._on_case_page().new_case())
+        elif isinstance(page, CasePage):
+            page.changed.connect(self._cases_changed)
+        if isinstance(page, WorkbenchPage | CasesPage | ApprovalsPage):
+            page.open_case.connect(lambda case_id: self._on_case_page().show_case(case_id))
 
     def _on_inspection_page(self) -> InspectionPage:
         self.show_page("inspection")
         page = self.pages["inspection"]
         assert isinstance(page, InspectionPage)
         return page
+
+    def _on_case_page(self) -> CasePage:
+        self.show_page("case")
+        page = self.pages["case"]
+        assert isinstance(page, CasePage)
+        return page
+
+    def _cases_changed(self) -> None:
+        """A step on a case moves it between lists: refresh those already built."""
+        for key in ("cases", "approvals"):
+            page = self.pages.get(key)
+            if isinstance(page, CasesPage | ApprovalsPage):
+                page.refresh()
 
     def _sidebar(self) -> QVBoxLayout:
         brand = QLabel(f"<span style='font-size:16pt;font-weight:bold'>{APP_NAME}</span>")
@@ -149,10 +192,17 @@ class MainWindow(QMainWindow):
     def _add_page(self, spec: PageSpec) -> None:
         position = len(self._keys)
         self._keys.append(spec.key)
-        self.navigation.addItem(f"{spec.title}    Ctrl+{position + 1}")
         self.stack.addWidget(QWidget())  # until the page is first shown
+        if spec.hidden:
+            return
+        self.navigation.addItem(f"{spec.title}    Ctrl+{position + 1}")
         shortcut = QShortcut(QKeySequence(f"Ctrl+{position + 1}"), self)
-        shortcut.activated.connect(lambda: self.navigation.setCurrentRow(position))
+        shortcut.activated.connect(lambda: self._choose_row(position))
+
+    def _choose_row(self, row: int) -> None:
+        """Ctrl+N: that row's page, even when the row is current under a case opened from it."""
+        self.navigation.setCurrentRow(row)
+        self._switch_to(row)
 
     def _setup_status_bar(self) -> None:
         actor = self.context.actor
@@ -169,4 +219,8 @@ class MainWindow(QMainWindow):
         if key not in self._keys:
             available = "、".join(self._keys)
             raise KeyError(f"页面“{key}”不存在或当前用户无权访问；可用页面：{available}")
-        self.navigation.setCurrentRow(self._keys.index(key))
+        position = self._keys.index(key)
+        if position < self.navigation.count():
+            self._choose_row(position)
+        else:  # a hidden page; its caller says what to show on it
+            self.stack.setCurrentWidget(self.page(key))

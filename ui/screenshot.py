@@ -17,6 +17,7 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services import auth, demo
 from fuanjian_desktop.services.setup import installation
 from ui.app import make_application
+from ui.pages.case_page import CasePage
 from ui.shell import build_main_window
 from ui.workers import Workers
 
@@ -24,8 +25,11 @@ SETTLE_TIMEOUT_S = 10.0
 SCREEN_SIZE = (1366, 768)
 
 
-def take_screenshot(data_dir: str | None, out: Path, page: str | None, username: str) -> None:
-    """Render the main window (or ``page``) as ``username`` would see it and save ``out``."""
+def take_screenshot(
+    data_dir: str | None, out: Path, page: str | None, username: str, case_id: str | None = None
+) -> None:
+    """Render the main window (or ``page``; for ``case``, the case ``case_id``) as ``username``
+    would see it and save ``out``."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     make_application()
     database = open_database(resolve_data_folder(data_dir))
@@ -39,11 +43,18 @@ def take_screenshot(data_dir: str | None, out: Path, page: str | None, username:
         window = build_main_window(database, actor, workers)
         window.resize(*SCREEN_SIZE)
         window.show()
+        # activation focuses the navigation, which then selects its first row: let that
+        # happen before a page without a row (the case page) is shown
+        QApplication.processEvents()
         if page:
             try:
                 window.show_page(page)
             except KeyError as error:
                 raise UserError(str(error.args[0])) from error
+        if page == "case" and case_id:
+            case_page = window.page("case")
+            assert isinstance(case_page, CasePage)
+            case_page.show_case(case_id)
         settle(workers)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(out), "PNG"):

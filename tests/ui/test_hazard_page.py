@@ -11,11 +11,15 @@ from fuanjian_desktop.domain.inspection_rules import HazardStatus
 from fuanjian_desktop.services import hazards, registry
 from fuanjian_desktop.services.hazards import HazardFilter
 from fuanjian_desktop.services.inspections import local_today
+from tests.cases import ensure_number_block
 from tests.ui.conftest import type_text
 from tests.ui.hazard_support import make_hazards, set_dates
+from tests.ui.test_start_inspection_dialog import check_inspector
 from ui.dialogs.hazard_dialog import HazardDialog
+from ui.dialogs.open_case_dialog import OpenCaseDialog
 from ui.models.hazard_table import OVERDUE_BACKGROUND
-from ui.pages.hazard_page import ALL_SQUADS, HazardPage
+from ui.pages.hazard_page import HazardPage
+from ui.widgets.squad_box import ALL_SQUADS
 
 FAKE_TODAY = dt.date(2030, 1, 10)
 
@@ -132,3 +136,34 @@ def test_squad_choice_depends_on_where_the_user_works(qtbot, make_context, sign_
     bureau_page = open_page(qtbot, make_context, sign_in("xulin"), wait_idle)
     assert bureau_page.squad.currentText() == ALL_SQUADS
     assert bureau_page.squad.count() > 2 and bureau_page.query().squad_id is None
+
+
+def test_open_case_from_an_unrectified_hazard(
+    qtbot, make_context, sign_in, inspector, demo_database, start_inspection, wait_idle
+):
+    """立案… is offered to officers for an overdue line only; the case opened is announced."""
+    ensure_number_block(demo_database, inspector, local_today().year)
+    _, (late, soon) = make_hazards(demo_database, inspector, start_inspection, 2)
+    set_dates(demo_database, late, local_today() - dt.timedelta(days=2))
+    set_dates(demo_database, soon, local_today() + dt.timedelta(days=2))
+    reviewer_page = open_page(qtbot, make_context, sign_in("chenjing"), wait_idle)
+    reviewer_page.table.selectRow(reviewer_page.model.row_of(late))
+    assert not reviewer_page.case_button.isEnabled()  # 法制审核员 do not handle cases
+    page = open_page(qtbot, make_context, inspector, wait_idle)
+    page.table.selectRow(page.model.row_of(soon))
+    assert not page.case_button.isEnabled()
+    page.table.selectRow(page.model.row_of(late))
+    assert page.case_button.isEnabled()
+
+    qtbot.mouseClick(page.case_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, OpenCaseDialog)
+    wait_idle()
+    assert dialog.evidence.isVisible() and "隐患：" in dialog.evidence.text()
+    check_inspector(qtbot, dialog.handlers, "李娜")
+    with qtbot.waitSignal(page.case_opened) as opened:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_idle()
+    assert opened.args == [dialog.case_id]
+    assert hazards.load_hazard(demo_database, late).status is HazardStatus.TRANSFERRED
+    assert late not in shown_ids(page)

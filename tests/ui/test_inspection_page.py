@@ -178,7 +178,7 @@ def test_started_inspection_is_shown_ready_for_keys(
     dialog = page.dialog
     wait_idle()
     choose_venue(qtbot, dialog, wait_idle)
-    check_inspector(qtbot, dialog, "李娜")
+    check_inspector(qtbot, dialog.inspectors, "李娜")
     type_text(qtbot, dialog.person["site_person_name"], "王经理")
     with qtbot.waitSignal(dialog.accepted):
         click_start(qtbot, dialog)

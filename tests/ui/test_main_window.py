@@ -1,9 +1,15 @@
-"""The main window: pages by role, the demo banner, the status bar."""
+"""The main window: pages by role, the demo banner, the status bar, cross-page actions."""
 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
+from fuanjian_desktop.domain.procedure import Stage
+from fuanjian_desktop.services import case_actions
+from fuanjian_desktop.services.case_actions import StepInput
+from fuanjian_desktop.services.inspections import local_today
+from tests.ui.case_support import case_team, make_case
 from ui.main_window import SYNC_STATE, MainWindow
 
 
@@ -21,10 +27,16 @@ def nav_titles(window: MainWindow) -> list[str]:
     ]
 
 
+def click_row(qtbot, window: MainWindow, row: int) -> None:
+    navigation = window.navigation
+    position = navigation.visualItemRect(navigation.item(row)).center()
+    qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=position)
+
+
 def test_inspector_sees_only_pages_they_may_use(qtbot, make_context, inspector, wait_idle):
-    """An inspector gets the field-work pages and the registry, not the audit log or users."""
+    """An inspector gets field work, cases and the registry, not the audit log or users."""
     window = make_window(qtbot, make_context, inspector, wait_idle)
-    assert nav_titles(window) == ["工作台", "现场检查", "隐患台账", "企业台账"]
+    assert nav_titles(window) == ["工作台", "现场检查", "隐患台账", "案件管理", "企业台账"]
     assert window.stack.currentWidget() is window.pages["workbench"]
     with pytest.raises(KeyError):
         window.show_page("users")
@@ -37,6 +49,7 @@ def test_admin_sees_audit_and_users(qtbot, make_context, sign_in, wait_idle):
         "工作台",
         "现场检查",
         "隐患台账",
+        "案件管理",
         "企业台账",
         "操作日志",
         "用户管理",
@@ -83,3 +96,74 @@ def test_inspect_this_venue_from_the_registry(qtbot, make_context, inspector, wa
     assert dialog is not None and dialog.isVisible()
     assert dialog.venue.selected_id() == venue_id
     dialog.reject()
+
+
+@pytest.mark.parametrize("username", ["liuyang", "chenjing"])
+def test_approvers_and_reviewers_get_the_inbox(qtbot, make_context, sign_in, wait_idle, username):
+    """待我审批 follows 案件管理 for the leader and the reviewer; the case page has no row."""
+    window = make_window(qtbot, make_context, sign_in(username), wait_idle)
+    titles = nav_titles(window)
+    assert titles.index("待我审批") == titles.index("案件管理") + 1
+    assert "案件" not in titles
+    window.show_page("case")
+    assert window.stack.currentWidget() is window.pages["case"]
+
+
+def test_a_case_opened_from_a_list_shows_on_the_case_page(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """打开案件 shows the case page under the list's row; clicking that row leads back."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, opened_on=local_today())
+    window = make_window(qtbot, make_context, team.handler, wait_idle)
+    window.show_page("cases")
+    wait_idle()
+    window.pages["cases"].open_case.emit(case_id)
+    wait_idle()
+    assert window.stack.currentWidget() is window.pages["case"]
+    assert window.pages["case"].case_id == case_id
+    cases_row = nav_titles(window).index("案件管理")
+    assert window.navigation.currentRow() == cases_row
+
+    click_row(qtbot, window, cases_row)
+    assert window.stack.currentWidget() is window.pages["cases"]
+    window.pages["workbench"].open_case.emit(case_id)
+    assert window.stack.currentWidget() is window.pages["case"]
+    window.navigation.setFocus()  # focus on the list must not move to another page
+    assert window.stack.currentWidget() is window.pages["case"]
+
+
+def test_a_step_on_the_case_page_refreshes_the_lists(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """After 批准立案 on the case page the leader's inbox and case list are up to date."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, opened_on=local_today())
+    window = make_window(qtbot, make_context, team.leader, wait_idle)
+    for key in ("cases", "approvals"):
+        window.show_page(key)
+        wait_idle()
+    approvals, cases = window.pages["approvals"], window.pages["cases"]
+    assert approvals.model.row_of(case_id) >= 0
+    approvals.open_case.emit(case_id)
+    wait_idle()
+    step = StepInput(on=local_today())
+    case_actions.perform(demo_database, team.leader, case_id, "approve_filing", step)
+    window.pages["case"].changed.emit()
+    wait_idle()
+    assert approvals.model.row_of(case_id) == -1
+    row = cases.model.row_of(case_id)
+    assert cases.model.row_at(row).stage == Stage.INVESTIGATION.label
+
+
+def test_new_case_on_the_case_list_opens_the_filing_form(qtbot, make_context, inspector, wait_idle):
+    """新建案件 switches to the case page with its 立案 form open."""
+    window = make_window(qtbot, make_context, inspector, wait_idle)
+    window.show_page("cases")
+    wait_idle()
+    window.pages["cases"].new_button.click()
+    wait_idle()
+    case_page = window.pages["case"]
+    assert window.stack.currentWidget() is case_page
+    assert case_page.dialog is not None and case_page.dialog.isVisible()
+    case_page.dialog.reject()

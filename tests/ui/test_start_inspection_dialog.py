@@ -11,6 +11,7 @@ from tests.ui.conftest import type_text
 from tests.ui.test_registry_page import GOOD_USCC, fill_required
 from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.dialogs.start_inspection_dialog import StartInspectionDialog
+from ui.widgets.inspector_list import InspectorList
 
 
 def open_dialog(qtbot: QtBot, make_context, actor, checklist_folder, wait_idle):
@@ -29,9 +30,8 @@ def choose_venue(qtbot: QtBot, dialog: StartInspectionDialog, wait_idle) -> None
     assert dialog.venue.selected_id()
 
 
-def check_inspector(qtbot: QtBot, dialog: StartInspectionDialog, name: str) -> None:
+def check_inspector(qtbot: QtBot, people: InspectorList, name: str) -> None:
     """Select the inspector's row and tick it with the space bar."""
-    people = dialog.inspectors
     row = next(r for r in range(people.count()) if people.item(r).text().startswith(name))
     people.setCurrentRow(row)
     qtbot.keyClick(people, Qt.Key.Key_Space)
@@ -74,7 +74,7 @@ def test_two_inspectors_start_the_inspection(
     assert dialog.place.text()  # the venue's address
     gas = dialog.fact_boxes["uses_gas"]
     qtbot.mouseClick(gas, Qt.MouseButton.LeftButton, pos=QPoint(8, gas.height() // 2))
-    check_inspector(qtbot, dialog, "李娜")
+    check_inspector(qtbot, dialog.inspectors, "李娜")
     name = dialog.person["site_person_name"]
     assert name.text()  # suggested from the venue's registered contact
     name.clear()
@@ -94,7 +94,7 @@ def test_bad_phone_and_missing_name_are_shown_per_field(
     """A five-digit phone and no 现场负责人 name each get their own red message."""
     dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
     choose_venue(qtbot, dialog, wait_idle)
-    check_inspector(qtbot, dialog, "李娜")
+    check_inspector(qtbot, dialog.inspectors, "李娜")
     dialog.person["site_person_name"].clear()
     dialog.person["site_person_phone"].clear()
     qtbot.keyClicks(dialog.person["site_person_phone"], "12345")

@@ -1,4 +1,4 @@
-"""The 工作台: unfinished inspections, hazards due within 7 days, overdue hazards."""
+"""The 工作台: unfinished inspections, case deadlines, hazards due within 7 days, overdue ones."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from fuanjian_desktop.domain.roles import Permission
+from tests.ui.case_support import TO_INVESTIGATION, case_team, make_case, set_next_due
 from tests.ui.hazard_support import make_hazards, set_dates
 from ui.dialogs.hazard_dialog import HazardDialog
+from ui.models.case_table import DUE_SOON_BACKGROUND
 from ui.models.hazard_table import OVERDUE_BACKGROUND
 from ui.pages.workbench_page import WorkbenchPage, date_text
 
@@ -86,3 +88,37 @@ def test_empty_sections_say_so_and_hazards_open_on_double_click(
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
     assert len(page.findChildren(HazardDialog)) == 1
     assert isinstance(page.dialog, HazardDialog) and page.dialog.hazard.id == late
+
+
+def test_case_deadlines_list_late_and_due_soon_cases_and_open_on_double_click(
+    qtbot, make_context, inspector, demo_database, sign_in, wait_idle
+):
+    """A case 1 day late and one due in 2 days are listed, late first; one due later is not."""
+    team = case_team(sign_in)
+    late, soon, later = (make_case(demo_database, team, TO_INVESTIGATION) for _ in range(3))
+    set_next_due(demo_database, late, FAKE_TODAY - dt.timedelta(days=1))
+    set_next_due(demo_database, soon, FAKE_TODAY + dt.timedelta(days=2))
+    set_next_due(demo_database, later, FAKE_TODAY + dt.timedelta(days=30))
+    page = open_page(qtbot, make_context, inspector, wait_idle)
+    model = page.case_deadlines
+    shown = [model.id_at(row) for row in range(model.rowCount())]
+    assert later not in shown and shown.index(late) < shown.index(soon)
+    assert page.cases.title() == f"案件期限提醒（{model.rowCount()}）"
+    assert [column.header for column in model.columns] == [
+        "案号",
+        "当事人",
+        "期限",
+        "到期日",
+        "法律依据",
+    ]
+    soon_row = model.row_of(soon)
+    assert model.index(soon_row, 2).data() == "办案期限"
+    assert model.index(soon_row, 4).data() == "《中华人民共和国行政处罚法》第六十条"
+    assert model.index(soon_row, 0).data(Qt.ItemDataRole.BackgroundRole) == DUE_SOON_BACKGROUND
+
+    table = page.cases.table
+    position = table.visualRect(model.index(soon_row, 1)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    with qtbot.waitSignal(page.open_case, timeout=1_000) as signal:
+        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    assert signal.args == [soon]

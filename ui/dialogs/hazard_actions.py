@@ -35,6 +35,13 @@ def may_transfer(actor: Actor, hazard: HazardRow) -> bool:
     return actor.can(Permission.MANAGE_HAZARDS) and hazard.overdue
 
 
+def may_open_case(actor: Actor, hazard: HazardRow) -> bool:
+    """An officer may open a case (立案) from a hazard that was not rectified: overdue,
+    found 未整改 at a 复查, or already handed over (移交立案)."""
+    unrectified = hazard.overdue or hazard.status is HazardStatus.TRANSFERRED
+    return actor.can(Permission.HANDLE_CASES) and unrectified
+
+
 def open_recheck(
     parent: QWidget, context: AppContext, hazard: HazardRow, on_saved: Callable[[], None]
 ) -> RecheckDialog:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -41,11 +38,11 @@ from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.errors import show_failure
 from ui.local_time import QT_MINUTE_FORMAT, from_qdatetime, to_qdatetime
 from ui.widgets.field_errors import FieldErrors
-from ui.widgets.form_parts import lay_out_form_dialog
+from ui.widgets.form_parts import aligned_form, lay_out_form_dialog
+from ui.widgets.inspector_list import InspectorList
 from ui.widgets.tags import ORANGE
 from ui.widgets.venue_picker import VenuePicker
 
-USER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SITE_PERSON_FIELDS = (
     ("site_person_name", "现场负责人：", "姓名（必填）"),
     ("site_person_position", "职务：", "如：店主、安全管理员"),
@@ -85,7 +82,7 @@ class StartInspectionDialog(QDialog):
         )
 
     def _venue_form(self) -> QFormLayout:
-        form = _form()
+        form = aligned_form()
         self.venue = VenuePicker(self._context)
         self.venue.chosen.connect(self._venue_chosen)
         self.new_venue_button = QPushButton("现场新建场所…")
@@ -123,8 +120,8 @@ class StartInspectionDialog(QDialog):
         return form
 
     def _people_form(self) -> QFormLayout:
-        form = _form()
-        self.inspectors = QListWidget()
+        form = aligned_form()
+        self.inspectors = InspectorList()
         self.inspectors.setFixedHeight(110)
         self.errors.add_row(form, "执法人员：", "inspectors", self.inspectors)
         self.person: dict[str, QLineEdit] = {}
@@ -159,13 +156,7 @@ class StartInspectionDialog(QDialog):
     def _show_choices(self, choices: Choices) -> None:
         catalogue, people = choices
         self._catalogue = catalogue
-        actor = self._context.actor
-        for person in people:
-            entry = QListWidgetItem(f"{person.full_name}（{person.cert_no or '无执法证号'}）")
-            entry.setData(USER_ID_ROLE, person.user_id)
-            checked = person.user_id == actor.user_id
-            entry.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            self.inspectors.addItem(entry)
+        self.inspectors.set_people(people, self._context.actor.user_id)
         errors = catalogue.errors
         self.template_warning.setText(
             "以下检查表模板有误，暂不可用（请联系管理员）：\n"
@@ -259,17 +250,12 @@ class StartInspectionDialog(QDialog):
 
     def request(self) -> InspectionStart:
         """The form's content as a start request."""
-        checked = [
-            self.inspectors.item(row)
-            for row in range(self.inspectors.count())
-            if self.inspectors.item(row).checkState() == Qt.CheckState.Checked
-        ]
         person = {name.removeprefix("site_person_"): e.text() for name, e in self.person.items()}
         return InspectionStart(
             enterprise_id=self.venue.selected_id() or "",
             source=InspectionSource(self.source.currentData()),
             template_id=self.template.currentData(),
-            inspector_ids=tuple(entry.data(USER_ID_ROLE) for entry in checked),
+            inspector_ids=self.inspectors.checked_ids(),
             site_person=SitePerson(**person),
             facts={fact_id: box.isChecked() for fact_id, box in self.fact_boxes.items()},
             place=self.place.text(),
@@ -290,12 +276,6 @@ class StartInspectionDialog(QDialog):
             self.errors.show_message(error.message)
             return
         self.accept()
-
-
-def _form() -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-    return form
 
 
 def _template_text(template: Template) -> str:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QModelIndex, QTimer
+from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -26,20 +25,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.services.hazards import HazardFilter, HazardQuery, HazardRow, hazard_rows
 from fuanjian_desktop.services.inspections import local_today
-from fuanjian_desktop.services.setup import list_squads
 from ui.context import AppContext
-from ui.dialogs.hazard_actions import confirm_transfer, may_recheck, may_transfer, open_recheck
+from ui.dialogs.hazard_actions import (
+    confirm_transfer,
+    may_open_case,
+    may_recheck,
+    may_transfer,
+    open_recheck,
+)
 from ui.dialogs.hazard_dialog import open_hazard_dialog
+from ui.dialogs.open_case_dialog import OpenCaseDialog
 from ui.errors import show_failure
 from ui.models.hazard_table import COLUMNS, HazardTableModel
+from ui.widgets.form_parts import date_edit
+from ui.widgets.squad_box import squad_box
 
 SEARCH_DELAY_MS = 150
 COLUMN_WIDTHS = {"场所": 230, "等级": 110, "发现日期": 100, "整改期限": 100, "剩余天数": 90}
 DESCRIPTION_COLUMN = 1
-ALL_SQUADS = "全部中队"
 
 
 class DueDateBound(QWidget):
@@ -47,9 +52,7 @@ class DueDateBound(QWidget):
 
     def __init__(self, on_change: Callable[[], None]) -> None:
         super().__init__()
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date = date_edit(local_today())
         self.date.setEnabled(False)
         self.unbounded = QCheckBox("不限")
         self.unbounded.setChecked(True)
@@ -73,9 +76,11 @@ class DueDateBound(QWidget):
 
 
 class HazardPage(QWidget):
-    """The hazard register with its filters and actions."""
+    """The hazard register with its filters and actions; ``case_opened`` carries the id of a
+    case opened (立案) from a hazard, for the main window to show."""
 
     title = "隐患台账"
+    case_opened = Signal(str)
 
     def __init__(self, context: AppContext, today: Callable[[], dt.date] = local_today) -> None:
         super().__init__()
@@ -100,7 +105,7 @@ class HazardPage(QWidget):
         for choice in HazardFilter:
             self.status.addItem(choice.label, choice.value)
         self.status.currentIndexChanged.connect(lambda _index: self.refresh())
-        self.squad = self._squad_box()
+        self.squad = squad_box(self._context)
         self.squad.currentIndexChanged.connect(lambda _index: self.refresh())
         self.venue = QLineEdit()
         self.venue.setPlaceholderText("场所名称、地址……")
@@ -120,31 +125,15 @@ class HazardPage(QWidget):
             row.addWidget(field, 1 if field is self.venue else 0)
         return row
 
-    def _squad_box(self) -> QComboBox:
-        """Bureau users and admins choose any squad; a squad's own users see only theirs."""
-        actor = self._context.actor
-        squads = list_squads(self._context.database)
-        own = next((squad for squad in squads if squad.id == actor.squad_id), None)
-        sees_all = own is None or own.is_bureau or Role.ADMIN.value in actor.roles
-        box = QComboBox()
-        if sees_all:
-            box.addItem(ALL_SQUADS, None)
-            for squad in squads:
-                box.addItem(squad.short_name, squad.id)
-        else:
-            box.addItem(own.short_name, own.id)
-        if own is not None and not own.is_bureau:
-            box.setCurrentIndex(box.findData(own.id))
-        box.setEnabled(box.count() > 1)
-        return box
-
     def _actions(self) -> QHBoxLayout:
         self.open_button = self._button("打开(&O)…", self.open_selected)
         self.recheck_button = self._button("复查(&R)…", self.recheck_selected)
         self.transfer_button = self._button("移交立案", self.transfer_selected)
+        self.case_button = self._button("立案…", self.open_case_for_selected)
         self.count_label = QLabel()
         row = QHBoxLayout()
-        for button in (self.open_button, self.recheck_button, self.transfer_button):
+        buttons = (self.open_button, self.recheck_button, self.transfer_button, self.case_button)
+        for button in buttons:
             row.addWidget(button)
         row.addStretch()
         row.addWidget(self.count_label)
@@ -221,6 +210,7 @@ class HazardPage(QWidget):
         self.open_button.setEnabled(hazard is not None)
         self.recheck_button.setEnabled(hazard is not None and may_recheck(actor, hazard))
         self.transfer_button.setEnabled(hazard is not None and may_transfer(actor, hazard))
+        self.case_button.setEnabled(hazard is not None and may_open_case(actor, hazard))
 
     def _open_index(self, index: QModelIndex) -> None:
         self._open(self.model.hazard(index.row()))
@@ -247,3 +237,19 @@ class HazardPage(QWidget):
             return
         if confirm_transfer(self, self._context, hazard, self._today()):
             self.refresh()
+
+    def open_case_for_selected(self) -> None:
+        """立案 from the selected unrectified hazard; the new case is then shown."""
+        hazard = self.selected()
+        if hazard is None or not may_open_case(self._context.actor, hazard):
+            return
+        dialog = OpenCaseDialog.from_hazard(self._context, hazard.id, self, self._today)
+        dialog.accepted.connect(lambda: self._case_opened(dialog.case_id))
+        dialog.open()
+        self.dialog = dialog
+
+    def _case_opened(self, case_id: str | None) -> None:
+        """The hazard is 移交立案 now; the list says so, and the case is shown."""
+        self.refresh()
+        if case_id is not None:
+            self.case_opened.emit(case_id)

@@ -155,7 +155,7 @@ class RegistryPage(QWidget):
     def selected_id(self) -> str | None:
         """Id of the selected enterprise, if any."""
         rows = self.table.selectionModel().selectedRows()
-        return self.model.enterprise_id(rows[0].row()) if rows else None
+        return self.model.id_at(rows[0].row()) if rows else None
 
     def add_enterprise(self) -> None:
         """Open the empty form; a saved enterprise appears and is selected in the list."""
@@ -178,7 +178,7 @@ class RegistryPage(QWidget):
 
     def _edit_index(self, index: QModelIndex) -> None:
         if self._context.actor.can(Permission.EDIT_REGISTRY):
-            self._open_editor(self.model.enterprise_id(index.row()))
+            self._open_editor(self.model.id_at(index.row()))
 
     def _open_editor(self, enterprise_id: str) -> None:
         context = self._context

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QPushButton,
     QTableWidget,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.services import setup, users
 from ui.context import AppContext
+from ui.dialogs.number_block_dialog import NumberBlockDialog
 from ui.dialogs.user_dialog import UserDialog
 from ui.errors import show_failure
 
@@ -29,7 +31,7 @@ class UsersPage(QWidget):
         super().__init__()
         self._context = context
         self._rows: list[users.UserRow] = []
-        self.dialog: UserDialog | None = None  # the open dialog, kept alive while it is shown
+        self.dialog: QDialog | None = None  # the open dialog, kept alive while it is shown
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -41,10 +43,13 @@ class UsersPage(QWidget):
         add.clicked.connect(self.add_user)
         unlock = QPushButton("解锁账号")
         unlock.clicked.connect(self.unlock_selected)
+        self.numbering_button = QPushButton("文号号段…")
+        self.numbering_button.clicked.connect(self.edit_numbering)
         actions = QHBoxLayout()
         actions.addWidget(add)
         actions.addWidget(unlock)
         actions.addStretch()
+        actions.addWidget(self.numbering_button)
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
@@ -70,6 +75,11 @@ class UsersPage(QWidget):
         dialog.accepted.connect(self.reload)
         dialog.open()
         self.dialog = dialog
+
+    def edit_numbering(self) -> None:
+        """Open 文号号段: this laptop's number blocks and the numbering settings."""
+        self.dialog = NumberBlockDialog(self._context, self)
+        self.dialog.open()
 
     def unlock_selected(self) -> None:
         """Lift the lock of the selected account."""

@@ -1,4 +1,4 @@
-"""工作台: what needs doing today — unfinished inspections, hazards due for 复查, overdue ones.
+"""工作台: what needs doing today — unfinished inspections, case deadlines, hazards due or late.
 
 It is the first page an inspector sees after signing in, so everything on it is a list of
 things to act on, each opened with a double-click.
@@ -23,13 +23,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import InspectionStatus
 from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.services.case_queries import (
+    DUE_SOON,
+    OVERDUE,
+    CaseFilter,
+    CaseRow,
+    case_rows,
+    search_case_ids,
+)
 from fuanjian_desktop.services.hazards import HazardRow, workbench_hazards
 from fuanjian_desktop.services.inspections import InspectionRow, inspection_rows, local_today
 from ui.context import AppContext
 from ui.dialogs.hazard_dialog import open_hazard_dialog
 from ui.errors import show_failure
+from ui.models.case_table import REMINDER_COLUMNS, CaseTableModel
 from ui.models.hazard_table import COLUMNS as HAZARD_COLUMNS
 from ui.models.hazard_table import HazardTableModel
 from ui.models.inspection_table import InspectionTableModel
@@ -39,6 +49,19 @@ HAZARD_COLUMNS_SHOWN = ("场所", "隐患描述", "整改期限", "剩余天数"
 VENUE_WIDTH = 170
 OVERDUE_TITLE_STYLE = "QGroupBox { color: #b3261e; font-weight: bold; }"
 Work = tuple[list[InspectionRow], tuple[list[HazardRow], list[HazardRow]]]
+PARTY_COLUMN = 1
+
+
+def case_reminders(database: Database, squad_id: str | None, today: dt.date) -> list[CaseRow]:
+    """The squad's cases whose next deadline has passed or falls within three days, soonest
+    first: a missed 办案期限 is what a squad answers for."""
+    ids = [
+        case_id
+        for due in (OVERDUE, DUE_SOON)
+        for case_id in search_case_ids(database, CaseFilter(squad_id, due=due), today)
+    ]
+    rows = case_rows(database, ids, today)
+    return sorted(rows, key=lambda row: row.next_due_on or today)
 
 
 def date_text(day: dt.date) -> str:
@@ -98,11 +121,12 @@ def _table(model: QAbstractTableModel) -> QTableView:
 
 
 class WorkbenchPage(QWidget):
-    """The 工作台; the main window connects ``open_inspection`` and ``new_inspection``."""
+    """The 工作台; the main window connects its ``open_…`` and ``new_inspection`` signals."""
 
     title = "工作台"
     open_inspection = Signal(str)
     new_inspection = Signal()
+    open_case = Signal(str)
 
     def __init__(self, context: AppContext, today: Callable[[], dt.date] = local_today) -> None:
         super().__init__()
@@ -113,6 +137,9 @@ class WorkbenchPage(QWidget):
         self.inspections = InspectionTableModel()
         self.due_soon = HazardTableModel()
         self.overdue = HazardTableModel()
+        self.case_deadlines = CaseTableModel(
+            lambda ids: case_rows(context.database, ids, today()), REMINDER_COLUMNS
+        )
         self._setup_ui()
         self.refresh()
 
@@ -135,17 +162,30 @@ class WorkbenchPage(QWidget):
         venue_column.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # "activated" is Enter and the platform's double-click; doubleClicked too would fire twice
         self.unfinished.table.activated.connect(self._continue_index)
+        self.cases = self._case_section()
         self.soon = self._hazard_section("7日内到期待复查", "暂无7日内到期的隐患。", self.due_soon)
         self.late = self._hazard_section("已逾期", "暂无逾期隐患。", self.overdue)
         self.late.setStyleSheet(OVERDUE_TITLE_STYLE)
 
+        work = QHBoxLayout()
+        work.addWidget(self.unfinished, 3)
+        work.addWidget(self.cases, 2)
         hazards = QHBoxLayout()
         hazards.addWidget(self.soon)
         hazards.addWidget(self.late)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.unfinished, 2)
+        layout.addLayout(work, 2)
         layout.addLayout(hazards, 3)
+
+    def _case_section(self) -> Section:
+        section = Section("案件期限提醒", "暂无逾期或3日内到期的案件。", self.case_deadlines)
+        header = section.table.horizontalHeader()
+        header.setSectionResizeMode(PARTY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        section.table.activated.connect(
+            lambda index: self.open_case.emit(self.case_deadlines.id_at(index.row()))
+        )
+        return section
 
     def _hazard_section(self, title: str, empty: str, model: HazardTableModel) -> Section:
         section = Section(title, empty, model)
@@ -163,7 +203,7 @@ class WorkbenchPage(QWidget):
     # --- loading -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload all three lists in the background (stale answers are dropped)."""
+        """Reload all four lists in the background (stale answers are dropped)."""
         self._serial += 1
         serial, today = self._serial, self._today()
         actor = self._context.actor
@@ -179,6 +219,11 @@ class WorkbenchPage(QWidget):
             lambda work: self._show(serial, work),
             lambda error: show_failure(self, error, "工作台加载失败"),
         )
+        self._context.workers.run(  # in parallel with the lists above
+            lambda: case_reminders(database, squad_id, today),
+            lambda rows: self._show_cases(serial, rows),
+            lambda error: show_failure(self, error, "案件期限提醒加载失败"),
+        )
 
     def _show(self, serial: int, work: Work) -> None:
         if serial != self._serial:
@@ -190,6 +235,12 @@ class WorkbenchPage(QWidget):
         for section in (self.unfinished, self.soon, self.late):
             section.update_count()
         self.continue_button.setEnabled(bool(unfinished))
+
+    def _show_cases(self, serial: int, rows: list[CaseRow]) -> None:
+        if serial != self._serial:
+            return
+        self.case_deadlines.set_ids([row.id for row in rows], rows)
+        self.cases.update_count()
 
     # --- actions -------------------------------------------------------------------------
 

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QPushButton, QVBoxLayout
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+)
 
 ERROR_STYLE = "color: #b3261e;"
 _SAVE = QDialogButtonBox.StandardButton.Save
@@ -18,6 +29,21 @@ def error_label(hidden: bool = False) -> QLabel:
     label.setWordWrap(True)
     label.setHidden(hidden)
     return label
+
+
+def aligned_form() -> QFormLayout:
+    """A form whose labels line up on the right, next to their fields."""
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    return form
+
+
+def date_edit(day: dt.date) -> QDateEdit:
+    """A date field with a calendar, showing ``day`` as 2026-11-26."""
+    edit = QDateEdit(QDate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
 
 
 def save_cancel_buttons(save: Callable[[], None], cancel: Callable[[], None]) -> QDialogButtonBox:

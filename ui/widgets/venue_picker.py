@@ -19,6 +19,7 @@ from ui.errors import show_failure
 SEARCH_DELAY_MS = 150
 SHOWN_MATCHES = 50
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -56,6 +57,11 @@ class VenuePicker(QWidget):
         """The chosen venue, if any."""
         current = self.results.currentItem()
         return current.data(ID_ROLE) if current else None
+
+    def selected_name(self) -> str:
+        """The chosen venue's name ("" for none), e.g. for an 已选 line under the list."""
+        current = self.results.currentItem()
+        return current.data(NAME_ROLE) if current else ""
 
     def search_now(self, select_id: str | None = None, take_first: bool = False) -> None:
         """Search for the box's text in the background, then select ``select_id`` if listed
@@ -98,6 +104,7 @@ class VenuePicker(QWidget):
         for row in rows:
             entry = QListWidgetItem(f"{row.name}　{row.address}")
             entry.setData(ID_ROLE, row.id)
+            entry.setData(NAME_ROLE, row.name)
             entry.setToolTip(f"{row.name}\n{row.address}\n{row.categories}")
             self.results.addItem(entry)
             if row.id == keep:

@@ -1,0 +1,156 @@
+"""The 案件管理 page: filters with their counts, deadline colours, opening and starting cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from fuanjian_desktop.domain.procedure import Stage
+from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.services.case_queries import DUE_SOON, OVERDUE
+from tests.conftest import team_ids
+from tests.ui.case_support import (
+    TO_INVESTIGATION,
+    TO_LEGAL_REVIEW,
+    case_team,
+    make_case,
+    set_next_due,
+)
+from ui.models.case_table import DUE_SOON_BACKGROUND
+from ui.models.hazard_table import OVERDUE_BACKGROUND
+from ui.pages.cases_page import CasesPage
+from ui.widgets.squad_box import ALL_SQUADS
+
+FAKE_TODAY = dt.date(2030, 3, 1)
+
+
+def open_page(qtbot, make_context, actor, wait) -> CasesPage:
+    page = CasesPage(make_context(actor), today=lambda: FAKE_TODAY)
+    qtbot.addWidget(page)
+    page.show()
+    wait()
+    return page
+
+
+def shown_ids(page: CasesPage) -> set[str]:
+    return {page.model.id_at(row) for row in range(page.model.rowCount())}
+
+
+def choose(box: QComboBox, data: object, wait) -> None:
+    box.setCurrentIndex(box.findData(data))
+    wait()
+
+
+def item_text(box: QComboBox, data: object) -> str:
+    return box.itemText(box.findData(data))
+
+
+def count_of(box: QComboBox, data: object) -> int:
+    """The n of a choice reading e.g. 调查取证（n）."""
+    return int(item_text(box, data).split("（")[1].rstrip("）"))
+
+
+def click_row(qtbot, page: CasesPage, case_id: str, double: bool = False) -> None:
+    index = page.model.index(page.model.row_of(case_id), 1)
+    position = page.table.visualRect(index).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    if double:
+        qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+
+
+def test_stage_and_handler_filters_carry_counts_with_the_other_filters_applied(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """Each count beside a stage or handler is what choosing it shows, the other filter applied."""
+    team = case_team(sign_in)
+    (wangfang,) = team_ids(demo_database, team.handler, {"王芳"})
+    filing = make_case(demo_database, team)
+    investigating = make_case(demo_database, team, TO_INVESTIGATION)
+    reviewed = make_case(demo_database, replace(team, partner_id=wangfang), TO_LEGAL_REVIEW)
+    page = open_page(qtbot, make_context, team.handler, wait_idle)
+    assert {filing, investigating, reviewed} <= shown_ids(page)
+    assert page.count_label.text() == f"共 {page.model.rowCount()} 件"
+
+    choose(page.stage, Stage.INVESTIGATION.value, wait_idle)
+    assert investigating in shown_ids(page) and not {filing, reviewed} & shown_ids(page)
+    assert count_of(page.stage, Stage.INVESTIGATION.value) == page.model.rowCount()
+    wangfang_investigating = count_of(page.handler, wangfang)
+    choose(page.handler, wangfang, wait_idle)
+    assert page.model.rowCount() == wangfang_investigating
+    assert page.handler.currentText() == f"王芳（{wangfang_investigating}）"
+
+    choose(page.stage, Stage.LEGAL_REVIEW.value, wait_idle)
+    assert reviewed in shown_ids(page) and investigating not in shown_ids(page)
+    assert count_of(page.stage, Stage.LEGAL_REVIEW.value) == page.model.rowCount()
+    assert count_of(page.handler, wangfang) == page.model.rowCount()
+
+
+def test_deadline_filter_counts_and_colours_overdue_and_due_soon_cases(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """已逾期（n） lists red lines, 即将到期（n） amber ones; a later deadline is in neither."""
+    team = case_team(sign_in)
+    late, soon, later = (make_case(demo_database, team, TO_INVESTIGATION) for _ in range(3))
+    set_next_due(demo_database, late, FAKE_TODAY - dt.timedelta(days=1))
+    set_next_due(demo_database, soon, FAKE_TODAY + dt.timedelta(days=2))
+    set_next_due(demo_database, later, FAKE_TODAY + dt.timedelta(days=30))
+    page = open_page(qtbot, make_context, team.handler, wait_idle)
+    background = Qt.ItemDataRole.BackgroundRole
+    assert page.model.index(page.model.row_of(late), 0).data(background) == OVERDUE_BACKGROUND
+    assert page.model.index(page.model.row_of(soon), 0).data(background) == DUE_SOON_BACKGROUND
+    assert page.model.index(page.model.row_of(later), 0).data(background) is None
+    due_column = [column.header for column in page.model.columns].index("下一期限")
+    due_text = page.model.index(page.model.row_of(soon), due_column).data()
+    assert due_text == f"办案期限 {FAKE_TODAY + dt.timedelta(days=2):%Y-%m-%d}"
+
+    choose(page.due, OVERDUE, wait_idle)
+    assert late in shown_ids(page) and not {soon, later} & shown_ids(page)
+    assert item_text(page.due, OVERDUE) == f"已逾期（{page.model.rowCount()}）"
+    choose(page.due, DUE_SOON, wait_idle)
+    assert soon in shown_ids(page) and not {late, later} & shown_ids(page)
+    assert item_text(page.due, DUE_SOON) == f"即将到期（{page.model.rowCount()}）"
+
+
+def test_a_case_opens_on_double_click_or_with_the_button(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """Double-click and 打开案件 ask for the case page; 新建案件 asks for the 立案 form."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team)
+    page = open_page(qtbot, make_context, team.handler, wait_idle)
+    assert not page.open_button.isEnabled()
+    with qtbot.waitSignal(page.open_case, timeout=1_000) as signal:
+        click_row(qtbot, page, case_id, double=True)
+    assert signal.args == [case_id]
+    assert page.open_button.isEnabled()
+    with qtbot.waitSignal(page.open_case, timeout=1_000) as signal:
+        qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    assert signal.args == [case_id]
+    with qtbot.waitSignal(page.new_case, timeout=1_000):
+        qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+
+    clerk = sign_in("wuxia")  # 内勤: keeps the records but opens no case
+    assert not clerk.can(Permission.HANDLE_CASES)
+    assert not open_page(qtbot, make_context, clerk, wait_idle).new_button.isEnabled()
+
+
+def test_admin_chooses_a_squad_and_its_handlers(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """全部中队 shows 园岭's case; choosing 南园 hides it and lists 南园's inspectors instead."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team)
+    page = open_page(qtbot, make_context, sign_in("zhaolei"), wait_idle)
+    page.squad.setCurrentIndex(page.squad.findText(ALL_SQUADS))
+    wait_idle()
+    assert case_id in shown_ids(page)
+    assert page.handler.findText("张伟", Qt.MatchFlag.MatchStartsWith) > 0
+
+    page.squad.setCurrentIndex(page.squad.findText("南园"))
+    wait_idle()
+    assert case_id not in shown_ids(page)
+    assert page.handler.findText("张伟", Qt.MatchFlag.MatchStartsWith) < 0
+    assert page.handler.findText("黄敏", Qt.MatchFlag.MatchStartsWith) > 0

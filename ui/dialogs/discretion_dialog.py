@@ -1,0 +1,332 @@
+"""认定违法行为 and 裁量: the violations a case charges and, for each, the fine and its reasons.
+
+For the violation selected on the left the officer ticks the circumstances established
+(grouped as the law weighs them: 不予处罚, 从轻/减轻, 从重) and whether the party failed to
+correct in time; the calculator (``domain/discretion.py``) proposes the 裁量阶次, the band, a
+fine and the 裁量理由 as they change. The fine and the reason follow the proposal until the
+officer edits them, and an amount the penalty article does not allow is flagged at once. All
+violations are saved together, before 调查终结 only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop.domain.discretion import (
+    Circumstance,
+    CircumstanceKind,
+    DiscretionFacts,
+    DiscretionSuggestion,
+    Tier,
+    amount_defect,
+    range_text,
+    suggest,
+    yuan_text,
+)
+from fuanjian_desktop.domain.violations import ViolationEntry, find_violation
+from fuanjian_desktop.services.cases import (
+    ChargedViolations,
+    ViolationChoice,
+    charged_violations,
+    set_violations,
+)
+from ui.context import AppContext
+from ui.errors import failure_text
+from ui.widgets.form_parts import aligned_form, error_label, lay_out_form_dialog
+from ui.widgets.tags import ORANGE
+from ui.widgets.violation_picker import ViolationPicker, entry_text
+
+KIND_TITLES = {
+    CircumstanceKind.EXEMPTING: "不予处罚情形（行政处罚法第三十三条）",
+    CircumstanceKind.MITIGATING: "从轻、减轻情节（行政处罚法第三十二条）",
+    CircumstanceKind.AGGRAVATING: "从重情节",
+}
+GROUP_COLUMNS = (
+    (CircumstanceKind.EXEMPTING, CircumstanceKind.MITIGATING),
+    (CircumstanceKind.AGGRAVATING,),
+)
+MAX_FINE = 100_000_000  # yuan; amount_defect names the article's real maximum
+LIST_WIDTH = 300
+FINE_WIDTH = 200
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the fine and the reason were last set to by the calculator, so that an edit by
+    the officer is recognised and kept."""
+
+    fine: int
+    reason: str
+
+
+class DiscretionDialog(QDialog):
+    """The case's violations with their 裁量; saved through ``set_violations``."""
+
+    def __init__(
+        self, context: AppContext, case_id: str, today: dt.date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("认定违法行为与裁量")
+        self.setMinimumSize(1100, 720)
+        self._context = context
+        self._case_id = case_id
+        self._today = today
+        self._charged = ChargedViolations("unit", False, ())
+        self.choices: list[ViolationChoice] = []  # one per list row, as edited so far
+        self._proposal = Proposal(0, "")
+        self._loading = False  # while an editor is being filled, its signals are not edits
+        self.message = error_label()
+        self._setup_ui()
+        self._load()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _setup_ui(self) -> None:
+        columns = QHBoxLayout()
+        columns.addWidget(self._list_panel())
+        columns.addWidget(self._editor(), 1)
+        self.save_button = lay_out_form_dialog(self, columns, self.message, self.save, "保存")
+        self.save_button.setEnabled(False)  # until the violations are loaded
+
+    def _list_panel(self) -> QWidget:
+        self.violations = QListWidget()
+        self.violations.setWordWrap(True)
+        self.violations.currentRowChanged.connect(self._show_row)
+        self.picker = ViolationPicker(self._context, self._today)
+        self.picker.picked.connect(self.add_violation)
+        self.remove_button = QPushButton("移除所选违法行为")
+        self.remove_button.clicked.connect(self.remove_violation)
+        panel = QWidget()
+        panel.setFixedWidth(LIST_WIDTH)
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(QLabel("违法行为："))
+        column.addWidget(self.violations, 1)
+        column.addWidget(self.picker)
+        column.addWidget(self.remove_button)
+        return panel
+
+    def _editor(self) -> QWidget:
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        self.articles = QLabel()
+        self.articles.setWordWrap(True)
+        self.circumstances: dict[Circumstance, QCheckBox] = {}
+        self.overdue = QCheckBox("逾期未改正或者拒不改正（适用该条第二阶段的罚款幅度）")
+        self.mitigate = QCheckBox("减轻处罚（低于法定最低额；须有第三十二条情节）")
+        for box in (self.overdue, self.mitigate):
+            box.toggled.connect(lambda _on: self._recalculate())
+        self.suggestion = QLabel()
+        self.suggestion.setWordWrap(True)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet(f"color: {ORANGE};")
+        self.editor = QWidget()
+        column = QVBoxLayout(self.editor)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addWidget(self.articles)
+        column.addLayout(self._circumstance_groups())
+        column.addWidget(self.overdue)
+        column.addWidget(self.mitigate)
+        column.addWidget(self.suggestion)
+        column.addWidget(self.warnings)
+        column.addLayout(self._decision_form(), 1)
+        self.editor.setEnabled(False)
+        return self.editor
+
+    def _circumstance_groups(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for kinds in GROUP_COLUMNS:
+            column = QVBoxLayout()
+            for kind in kinds:
+                column.addWidget(self._group(kind))
+            column.addStretch()
+            row.addLayout(column, 1)
+        return row
+
+    def _group(self, kind: CircumstanceKind) -> QGroupBox:
+        group = QGroupBox(KIND_TITLES[kind])
+        column = QVBoxLayout(group)
+        for circumstance in (c for c in Circumstance if c.kind is kind):
+            box = QCheckBox(circumstance.label)
+            box.setToolTip(f"依据：{circumstance.basis}")
+            box.toggled.connect(lambda _on: self._recalculate())
+            self.circumstances[circumstance] = box
+            column.addWidget(box)
+        return group
+
+    def _decision_form(self) -> QVBoxLayout:
+        self.fine = QSpinBox()
+        self.fine.setRange(0, MAX_FINE)
+        self.fine.setSuffix(" 元")
+        self.fine.setGroupSeparatorShown(True)
+        self.fine.setMaximumWidth(FINE_WIDTH)
+        self.fine.valueChanged.connect(lambda _value: self._edited())
+        self.fine_problem = error_label(hidden=True)
+        self.reason = QPlainTextEdit()
+        self.reason.textChanged.connect(self._edited)
+        form = aligned_form()
+        form.addRow("罚款：", self.fine)
+        form.addRow("", self.fine_problem)
+        column = QVBoxLayout()
+        column.addLayout(form)
+        column.addWidget(QLabel("裁量理由（印入告知书和决定书，可修改）："))
+        column.addWidget(self.reason, 1)
+        return column
+
+    # --- loading -------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        database, case_id = self._context.database, self._case_id
+        self._context.workers.run(
+            lambda: charged_violations(database, case_id),
+            self._show_charged,
+            lambda error: self.message.setText(failure_text(error)),
+        )
+
+    def _show_charged(self, charged: ChargedViolations) -> None:
+        self._charged = charged
+        for choice in charged.choices:
+            self._append(choice)
+        self.violations.setCurrentRow(0)
+        self.save_button.setEnabled(True)
+
+    def _append(self, choice: ViolationChoice) -> None:
+        self.choices.append(choice)
+        self.violations.addItem(entry_text(find_violation(choice.code)))
+
+    # --- the list ------------------------------------------------------------------------
+
+    def add_violation(self, code: str) -> None:
+        """Charge ``code`` too (or select it, if already charged)."""
+        codes = [choice.code for choice in self.choices]
+        if code not in codes:
+            self._append(ViolationChoice(code, target=self._charged.party_kind))
+        self.violations.setCurrentRow(codes.index(code) if code in codes else len(codes))
+
+    def remove_violation(self) -> None:
+        """Stop charging the selected violation."""
+        row = self.violations.currentRow()
+        if row >= 0:
+            del self.choices[row]
+            self.violations.takeItem(row)
+
+    def _show_row(self, row: int) -> None:
+        """Fill the editor with the violation on ``row``, as edited so far."""
+        self.editor.setEnabled(row >= 0)
+        if row < 0:
+            return
+        choice = self.choices[row]
+        entry = find_violation(choice.code)
+        self._loading = True
+        self.title.setText(entry_text(entry))
+        self.articles.setText(f"违反：{entry.violated_article}\n处罚依据：{entry.penalty_article}")
+        for circumstance, box in self.circumstances.items():
+            box.setChecked(circumstance in choice.circumstances)
+        self.overdue.setChecked(choice.overdue)
+        self.mitigate.setChecked(choice.tier is Tier.MITIGATED)
+        suggestion = self._show_suggestion(entry)
+        assessed = bool(choice.reason)  # a violation just added has no 裁量 yet
+        self.fine.setValue(choice.fine if assessed else suggestion.suggested_fine)
+        self.reason.setPlainText(choice.reason if assessed else suggestion.reason)
+        self._proposal = Proposal(suggestion.suggested_fine, suggestion.reason)
+        self._loading = False
+        self._edited()
+
+    # --- the calculator ------------------------------------------------------------------
+
+    def facts(self) -> DiscretionFacts:
+        """The boxes ticked, as the calculator's facts about the party."""
+        ticked = frozenset(c for c, box in self.circumstances.items() if box.isChecked())
+        return DiscretionFacts(
+            party_kind=self._charged.party_kind,
+            circumstances=ticked,
+            overdue=self.overdue.isChecked(),
+            hazchem_business=self._charged.hazchem_business,
+            mitigate=self.mitigate.isChecked(),
+        )
+
+    def _show_suggestion(self, entry: ViolationEntry) -> DiscretionSuggestion:
+        suggestion = suggest(entry, self.facts())
+        self.suggestion.setText(
+            f"裁量阶次：<b>{suggestion.tier.label}</b>　"
+            f"罚款幅度：{_legal_text(entry, self.facts())}，本阶次 {range_text(suggestion.fine)}　"
+            f"建议罚款：<b>{yuan_text(suggestion.suggested_fine)}</b>"
+        )
+        self.warnings.setText("\n".join(f"· {w}" for w in suggestion.warnings))
+        self.warnings.setVisible(bool(suggestion.warnings))
+        return suggestion
+
+    def _recalculate(self) -> None:
+        """A circumstance changed: propose again; untouched fine and reason follow."""
+        row = self.violations.currentRow()
+        if self._loading or row < 0:
+            return
+        suggestion = self._show_suggestion(find_violation(self.choices[row].code))
+        self._loading = True
+        if self.fine.value() == self._proposal.fine:
+            self.fine.setValue(suggestion.suggested_fine)
+        if self.reason.toPlainText() == self._proposal.reason:
+            self.reason.setPlainText(suggestion.reason)
+        self._proposal = Proposal(suggestion.suggested_fine, suggestion.reason)
+        self._loading = False
+        self._edited()
+
+    def _edited(self) -> None:
+        """Keep the row's choice in step with the editor, and check the amount."""
+        row = self.violations.currentRow()
+        if self._loading or row < 0:
+            return
+        facts, entry = self.facts(), find_violation(self.choices[row].code)
+        choice = replace(
+            self.choices[row],
+            tier=suggest(entry, facts).tier,
+            fine=self.fine.value(),
+            reason=self.reason.toPlainText().strip(),
+            circumstances=tuple(c for c in Circumstance if c in facts.circumstances),
+            overdue=facts.overdue,
+        )
+        self.choices[row] = choice
+        problem = amount_defect(entry, choice.fine, choice.tier, choice.target, choice.overdue)
+        self.fine_problem.setText(problem or "")
+        self.fine_problem.setVisible(bool(problem))
+
+    # --- saving --------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Save every violation with its 裁量 in the background; a refusal is shown here."""
+        context, case_id, choices = self._context, self._case_id, list(self.choices)
+        self.save_button.setEnabled(False)
+        self.message.clear()
+        context.workers.run(
+            lambda: set_violations(context.database, context.actor, case_id, choices),
+            lambda _none: self.accept(),
+            self._refused,
+        )
+
+    def _refused(self, error: Exception) -> None:
+        self.message.setText(failure_text(error))
+        self.save_button.setEnabled(True)
+
+
+def _legal_text(entry: ViolationEntry, facts: DiscretionFacts) -> str:
+    """The legal range for this party and stage, or that the clause sets no fine there."""
+    legal = entry.fine_range(facts.party_kind, facts.overdue)
+    return f"法定 {range_text(legal)}" if legal else "该阶段未规定罚款"
