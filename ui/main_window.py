@@ -223,4 +223,14 @@ class MainWindow(QMainWindow):
         if position < self.navigation.count():
             self._choose_row(position)
         else:  # a hidden page; its caller says what to show on it
+            self._mark_case_list()
             self.stack.setCurrentWidget(self.page(key))
+
+    def _mark_case_list(self) -> None:
+        """A case shown from the 工作台 highlights 案件管理 (from 待我审批, that row stays)."""
+        current = self.navigation.currentRow()
+        if "cases" not in self._keys or self._keys[current] == "approvals":
+            return
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(self._keys.index("cases"))
+        self.navigation.blockSignals(False)
