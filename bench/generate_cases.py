@@ -51,7 +51,7 @@ from fuanjian_desktop.domain.violations import load_catalogue
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseHandler, Enterprise, Squad, User, UserRole
-from fuanjian_desktop.services.cases import CaseSource
+from fuanjian_desktop.services.cases import CaseSource, enterprise_party_columns
 from fuanjian_desktop.services.numbering import numbering_settings
 from fuanjian_desktop.services.synthetic import EnterpriseFactory
 
@@ -372,19 +372,7 @@ def _add_inspectors(
 def _parties_of(session: Session, squad_id: str) -> tuple[Row, ...]:
     """The squad's enterprises as case party columns (as ``services.cases`` copies them)."""
     query = select(Enterprise).where(Enterprise.squad_id == squad_id).order_by(Enterprise.id)
-    return tuple(
-        {
-            "party_kind": "unit",
-            "enterprise_id": enterprise.id,
-            "party_name": enterprise.name,
-            "party_id_type": "uscc" if enterprise.uscc else "resident_id",
-            "party_id_no": enterprise.uscc or enterprise.operator_id_no,
-            "party_representative": enterprise.operator_name or enterprise.contact_name,
-            "party_phone": enterprise.contact_phone,
-            "party_address": enterprise.address,
-        }
-        for enterprise in session.scalars(query)
-    )
+    return tuple(enterprise_party_columns(enterprise) for enterprise in session.scalars(query))
 
 
 def _handler_row(case_id: str, position: int, who: Inspector) -> Row:

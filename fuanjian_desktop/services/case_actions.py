@@ -177,7 +177,7 @@ def _apply(
     stage_before = Stage(case.stage)
     case.stage = str(target_stage(action, stage_before, facts.collective_required))
     milestones = {name: on for name in action.milestones}
-    EFFECTS.get(action.code, _no_effect)(scope, case, step, on, milestones, facts)
+    EFFECTS.get(action.code, _no_effect)(Stepping(scope, case, step, on, milestones, facts))
     _dates_and_outcome(case, action, on)
     event = CaseEvent(
         case_id=case.id,
@@ -231,111 +231,78 @@ def _dates_and_outcome(case: Case, action: Action, on: dt.date) -> None:
         case.closed_on = on
 
 
-Effect = Callable[[ActionScope, Case, StepInput, dt.date, dict[str, dt.date], CaseFacts], None]
+@dataclass
+class Stepping:
+    """What an effect of a step may read and change: the open action, the case, the input, the
+    legal date, the milestones the step will date, and the case's facts before it."""
+
+    scope: ActionScope
+    case: Case
+    step: StepInput
+    on: dt.date
+    milestones: dict[str, dt.date]
+    facts: CaseFacts
 
 
-def _no_effect(*_: object) -> None:
+Effect = Callable[[Stepping], None]
+
+
+def _no_effect(_: Stepping) -> None:
     """Most steps only move the stage and date their milestones."""
 
 
-def _serve_notice(
-    scope: ActionScope,
-    case: Case,
-    step: StepInput,
-    on: dt.date,
-    milestones: dict[str, dt.date],
-    facts: CaseFacts,
-) -> None:
-    if facts.hearing_required:
-        milestones["hearing_notice_served"] = on
+def _serve_notice(it: Stepping) -> None:
+    if it.facts.hearing_required:
+        it.milestones["hearing_notice_served"] = it.on
 
 
-def _pass_review(
-    scope: ActionScope,
-    case: Case,
-    step: StepInput,
-    on: dt.date,
-    milestones: dict[str, dt.date],
-    facts: CaseFacts,
-) -> None:
-    case.reviewer_id = scope.actor.user_id
+def _pass_review(it: Stepping) -> None:
+    it.case.reviewer_id = it.scope.actor.user_id
 
 
-def _extend(
-    scope: ActionScope,
-    case: Case,
-    step: StepInput,
-    on: dt.date,
-    milestones: dict[str, dt.date],
-    facts: CaseFacts,
-) -> None:
-    case.extension_days += step.days or 0
+def _extend(it: Stepping) -> None:
+    it.case.extension_days += it.step.days or 0
 
 
-def _schedule_hearing(
-    scope: ActionScope,
-    case: Case,
-    step: StepInput,
-    on: dt.date,
-    milestones: dict[str, dt.date],
-    facts: CaseFacts,
-) -> None:
-    assert step.hearing_date is not None
-    milestones["hearing_scheduled"] = step.hearing_date
+def _schedule_hearing(it: Stepping) -> None:
+    assert it.step.hearing_date is not None
+    it.milestones["hearing_scheduled"] = it.step.hearing_date
 
 
-def _payment(
-    scope: ActionScope,
-    case: Case,
-    step: StepInput,
-    on: dt.date,
-    milestones: dict[str, dt.date],
-    facts: CaseFacts,
-) -> None:
+def _payment(it: Stepping) -> None:
+    case = it.case
     outstanding = case.total_fine - case.paid_amount
-    amount = step.amount or 0
+    amount = it.step.amount or 0
     if amount > outstanding:
         raise UserError(f"缴款金额{amount}元超过未缴金额{outstanding}元，请核对缴款凭证。")
     case.paid_amount += amount
     if case.paid_amount >= case.total_fine:
-        milestones["paid"] = on
+        it.milestones["paid"] = it.on
 
 
-def _surcharge(
-    scope: ActionScope,
-    case: Case,
-    step: StepInput,
-    on: dt.date,
-    milestones: dict[str, dt.date],
-    facts: CaseFacts,
-) -> None:
-    if (step.amount or 0) > case.total_fine:
+def _surcharge(it: Stepping) -> None:
+    if (it.step.amount or 0) > it.case.total_fine:
         raise UserError(
-            f"加处罚款不得超出罚款数额{case.total_fine}元（行政处罚法第七十二条第一款）。"
+            f"加处罚款不得超出罚款数额{it.case.total_fine}元（行政处罚法第七十二条第一款）。"
         )
 
 
-def _remedy(
-    scope: ActionScope,
-    case: Case,
-    step: StepInput,
-    on: dt.date,
-    milestones: dict[str, dt.date],
-    facts: CaseFacts,
-) -> None:
-    session = scope.session
+def _remedy(it: Stepping) -> None:
+    session, step = it.scope.session, it.step
     row = session.scalar(
-        select(CaseRemedy).where(CaseRemedy.case_id == case.id, CaseRemedy.kind == step.remedy_kind)
+        select(CaseRemedy).where(
+            CaseRemedy.case_id == it.case.id, CaseRemedy.kind == step.remedy_kind
+        )
     )
     before = row.audit_snapshot() if row else None
     if row is None:
-        row = CaseRemedy(case_id=case.id, kind=step.remedy_kind, filed_on=on)
+        row = CaseRemedy(case_id=it.case.id, kind=step.remedy_kind, filed_on=it.on)
         session.add(row)
     row.result = step.remedy_result
-    row.concluded_on = None if step.remedy_result == "在审" else on
+    row.concluded_on = None if step.remedy_result == "在审" else it.on
     row.note = step.note.strip() or None
     label = REMEDY_LABELS[step.remedy_kind]
-    scope.record(row, f"{case.case_no} {label}：{step.remedy_result}", before)
+    it.scope.record(row, f"{it.case.case_no} {label}：{step.remedy_result}", before)
 
 
 EFFECTS: dict[str, Effect] = {

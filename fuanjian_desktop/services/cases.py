@@ -371,7 +371,11 @@ def _party_columns(session: Session, party: Party) -> dict[str, str | None]:
             "party_address": party.address.strip() or None,
         }
     assert party.enterprise_id is not None
-    enterprise = fetch(session, Enterprise, party.enterprise_id)
+    return enterprise_party_columns(fetch(session, Enterprise, party.enterprise_id))
+
+
+def enterprise_party_columns(enterprise: Enterprise) -> dict[str, str | None]:
+    """The party columns of a case against ``enterprise``, copied as they are on 立案 day."""
     return {
         "party_kind": "unit",
         "enterprise_id": enterprise.id,
