@@ -147,7 +147,8 @@ class CaseFacts:
     @property
     def heavy_penalty(self) -> bool:
         """Whether a penalty such as 责令停产停业 is proposed (行政处罚法第六十三条)."""
-        return any(penalty in self.settings.heavy_penalties for penalty in self.other_penalties)
+        heavy = self.settings.heavy_penalties
+        return any(word in penalty for penalty in self.other_penalties for word in heavy)
 
     @property
     def hearing_required(self) -> bool:

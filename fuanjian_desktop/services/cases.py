@@ -133,6 +133,7 @@ class ChargedViolations:
     party_kind: str
     hazchem_business: bool
     choices: tuple[ViolationChoice, ...]
+    other_penalties: tuple[str, ...] = ()  # proposed besides the fines (责令停产停业整顿 …)
 
 
 @dataclass
@@ -226,9 +227,16 @@ def hazard_prefill(session: Session, hazard_id: str) -> HazardPrefill:
 
 
 def set_violations(
-    database: Database, actor: Actor, case_id: str, choices: Sequence[ViolationChoice]
+    database: Database,
+    actor: Actor,
+    case_id: str,
+    choices: Sequence[ViolationChoice],
+    other_penalties: Sequence[str] = (),
 ) -> None:
-    """Replace the violations charged and their 裁量 (before the decision only)."""
+    """Replace the violations charged, their 裁量 and the other penalties proposed.
+
+    Only before 调查终结; an other penalty must be one the charged articles provide for.
+    """
     actor.require(Permission.HANDLE_CASES)
     with user_action(database, actor, "认定违法行为") as scope:
         case = fetch(scope.session, Case, case_id)
@@ -238,8 +246,28 @@ def set_violations(
         for row in _case_violation_rows(scope.session, case.id):
             scope.record_deletion(row, f"移除违法行为：{row.title}")
         _add_violations(scope, case, choices)
+        case.other_penalties = _lawful_other_penalties(choices, other_penalties)
         refresh_case(scope.session, case, local_today())
         scope.record(case, f"{case.case_no} 认定违法行为 {len(choices)} 项", before)
+
+
+def provided_penalties(codes: Sequence[str]) -> tuple[str, ...]:
+    """The other penalties the articles of ``codes`` provide for, in catalogue order."""
+    penalties: dict[str, None] = {}
+    for code in codes:
+        entry = find_violation(code)
+        penalties.update(dict.fromkeys((*entry.other_penalties, *entry.overdue_other_penalties)))
+    return tuple(penalties)
+
+
+def _lawful_other_penalties(choices: Sequence[ViolationChoice], chosen: Sequence[str]) -> list[str]:
+    provided = provided_penalties([choice.code for choice in choices])
+    unknown = [penalty for penalty in chosen if penalty not in provided]
+    if unknown:
+        raise UserError(
+            f"所认定违法行为的处罚条款没有规定“{'、'.join(unknown)}”，请重新选择其他处罚。"
+        )
+    return list(dict.fromkeys(chosen))
 
 
 def charged_violations(database: Database, case_id: str) -> ChargedViolations:
@@ -252,6 +280,7 @@ def charged_violations(database: Database, case_id: str) -> ChargedViolations:
             party_kind="person" if case.party_kind == "person" else "unit",
             hazchem_business=bool(categories & HAZCHEM_CATEGORIES),
             choices=tuple(_choice(row) for row in _case_violation_rows(session, case.id)),
+            other_penalties=tuple(case.other_penalties),
         )
 
 

@@ -136,3 +136,26 @@ def test_a_violation_added_is_saved_with_its_suggested_fine(
         ("未按照规定对从业人员进行安全生产教育和培训", "一般", 50_000),
         ("未如实记录安全生产教育和培训情况", "一般", 50_000),
     ]
+
+
+def test_a_ticked_other_penalty_is_proposed_and_calls_for_a_hearing(
+    qtbot, make_context, sign_in, demo_database, wait_idle
+):
+    """The articles' other penalties are offered; 责令停产停业整顿 ticked makes a hearing due."""
+    team = case_team(sign_in)
+    case_id = case_against(demo_database, team, hazchem=False)
+    dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
+    offered = [dialog.penalties.item(row).text() for row in range(dialog.penalties.count())]
+    assert "责令停产停业整顿" in offered
+    item = dialog.penalties.item(offered.index("责令停产停业整顿"))
+    item.setCheckState(Qt.CheckState.Checked)
+    save(qtbot, dialog)
+    assert cases.charged_violations(demo_database, case_id).other_penalties == ("责令停产停业整顿",)
+    with demo_database.read() as session:
+        from fuanjian_desktop.models import Case
+        from fuanjian_desktop.services.case_facts import facts_of
+        from fuanjian_desktop.services.procedure_settings import current_settings
+
+        case = session.get(Case, case_id)
+        facts = facts_of(session, case, current_settings(session), OPENED_ON)
+    assert facts.hearing_required and facts.collective_required

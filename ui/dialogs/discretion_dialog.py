@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -43,6 +45,7 @@ from fuanjian_desktop.services.cases import (
     ChargedViolations,
     ViolationChoice,
     charged_violations,
+    provided_penalties,
     set_violations,
 )
 from ui.context import AppContext
@@ -119,7 +122,27 @@ class DiscretionDialog(QDialog):
         column.addWidget(self.violations, 1)
         column.addWidget(self.picker)
         column.addWidget(self.remove_button)
+        self.penalties = QListWidget()
+        self.penalties.setWordWrap(True)
+        self.penalties.setMaximumHeight(120)
+        column.addWidget(QLabel("其他处罚（拟作出的请勾选）："))
+        column.addWidget(self.penalties)
         return panel
+
+    def _refresh_penalties(self, checked: set[str]) -> None:
+        """List what the charged articles provide besides fines, keeping what was ticked."""
+        self.penalties.clear()
+        for penalty in provided_penalties([choice.code for choice in self.choices]):
+            item = QListWidgetItem(penalty)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = penalty in checked
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            self.penalties.addItem(item)
+
+    def checked_penalties(self) -> list[str]:
+        """The other penalties ticked, in list order."""
+        items = (self.penalties.item(row) for row in range(self.penalties.count()))
+        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
 
     def _editor(self) -> QWidget:
         self.title = QLabel()
@@ -205,6 +228,7 @@ class DiscretionDialog(QDialog):
         self._charged = charged
         for choice in charged.choices:
             self._append(choice)
+        self._refresh_penalties(set(charged.other_penalties))
         self.violations.setCurrentRow(0)
         self.save_button.setEnabled(True)
 
@@ -219,6 +243,7 @@ class DiscretionDialog(QDialog):
         codes = [choice.code for choice in self.choices]
         if code not in codes:
             self._append(ViolationChoice(code, target=self._charged.party_kind))
+            self._refresh_penalties(set(self.checked_penalties()))
         self.violations.setCurrentRow(codes.index(code) if code in codes else len(codes))
 
     def remove_violation(self) -> None:
@@ -227,6 +252,7 @@ class DiscretionDialog(QDialog):
         if row >= 0:
             del self.choices[row]
             self.violations.takeItem(row)
+            self._refresh_penalties(set(self.checked_penalties()))
 
     def _show_row(self, row: int) -> None:
         """Fill the editor with the violation on ``row``, as edited so far."""
@@ -313,10 +339,11 @@ class DiscretionDialog(QDialog):
     def save(self) -> None:
         """Save every violation with its 裁量 in the background; a refusal is shown here."""
         context, case_id, choices = self._context, self._case_id, list(self.choices)
+        penalties = self.checked_penalties()
         self.save_button.setEnabled(False)
         self.message.clear()
         context.workers.run(
-            lambda: set_violations(context.database, context.actor, case_id, choices),
+            lambda: set_violations(context.database, context.actor, case_id, choices, penalties),
             lambda _none: self.accept(),
             self._refused,
         )
