@@ -338,3 +338,11 @@ def test_dates_out_of_order() -> None:
     ]
     assert len(defects) == 1
     assert "早于" in defects[0].message and defects[0].review_item is ReviewItem.PROCEDURE
+
+
+def test_a_heavy_other_penalty_calls_for_a_hearing_whatever_the_fine() -> None:
+    """责令停产停业整顿 (worded in any of the catalogue's ways) requires the hearing notice."""
+    heavy = facts(other_penalties=("情节严重的，责令停产停业整顿",))
+    assert heavy.hearing_required and heavy.collective_required
+    warned = facts(other_penalties=("警告",))
+    assert not warned.hearing_required and not warned.collective_required
