@@ -33,3 +33,9 @@ def save_settings(database: Database, actor: Actor, values: Mapping[str, int]) -
             scope.session.merge(LocalSetting(key=PREFIX + key, value=str(value)))
         changed = "，".join(f"{key}={checked[key]}" for key in values)
         scope.log(f"办案程序设置：{changed}")
+
+
+def settings_in_force(database: Database) -> ProcedureSettings:
+    """The settings the guard and the deadlines use now (for the settings form)."""
+    with database.read() as session:
+        return current_settings(session)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.services import setup, users
 from ui.context import AppContext
 from ui.dialogs.number_block_dialog import NumberBlockDialog
+from ui.dialogs.procedure_settings_dialog import ProcedureSettingsDialog
 from ui.dialogs.user_dialog import UserDialog
 from ui.errors import show_failure
 
@@ -45,10 +46,13 @@ class UsersPage(QWidget):
         unlock.clicked.connect(self.unlock_selected)
         self.numbering_button = QPushButton("文号号段…")
         self.numbering_button.clicked.connect(self.edit_numbering)
+        self.settings_button = QPushButton("办案程序设置…")
+        self.settings_button.clicked.connect(self.edit_procedure_settings)
         actions = QHBoxLayout()
         actions.addWidget(add)
         actions.addWidget(unlock)
         actions.addStretch()
+        actions.addWidget(self.settings_button)
         actions.addWidget(self.numbering_button)
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
@@ -79,6 +83,11 @@ class UsersPage(QWidget):
     def edit_numbering(self) -> None:
         """Open 文号号段: this laptop's number blocks and the numbering settings."""
         self.dialog = NumberBlockDialog(self._context, self)
+        self.dialog.open()
+
+    def edit_procedure_settings(self) -> None:
+        """Open 办案程序设置: hearing thresholds, statement period, case limit and the like."""
+        self.dialog = ProcedureSettingsDialog(self._context, self)
         self.dialog.open()
 
     def unlock_selected(self) -> None:
