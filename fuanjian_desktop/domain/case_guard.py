@@ -385,6 +385,15 @@ def _reviews(facts: CaseFacts) -> Iterator[Defect]:
 
 
 def _hearing(facts: CaseFacts) -> Iterator[Defect]:
+    answered = facts.dated("hearing_requested") or facts.dated("hearing_waived")
+    if answered and not facts.dated("hearing_notice_served"):
+        yield Defect(
+            "hearing_not_offered",
+            f"本案未告知听证权利：拟作出的处罚未达听证标准（{LAW}第六十三条），"
+            "当事人的意见请按陈述申辩记录。",
+            ReviewItem.PROCEDURE,
+            frozenset({"request_hearing", "waive_hearing"}),
+        )
     sent, hearing = facts.dated("hearing_notice_sent"), facts.dated("hearing_scheduled")
     if sent and hearing and not hearing_notice_gap_ok(sent, hearing):
         yield Defect(

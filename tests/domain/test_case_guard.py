@@ -346,3 +346,13 @@ def test_a_heavy_other_penalty_calls_for_a_hearing_whatever_the_fine() -> None:
     assert heavy.hearing_required and heavy.collective_required
     warned = facts(other_penalties=("警告",))
     assert not warned.hearing_required and not warned.collective_required
+
+
+def test_a_hearing_cannot_be_requested_when_none_was_offered() -> None:
+    """Below the threshold no 听证告知书 was served, so 申请听证 / 放弃听证 are refused."""
+    notified = {"filed": D(2026, 10, 9), "notice_served": D(2026, 10, 12)}
+    case = facts(stage=Stage.STATEMENT, milestones=notified)
+    assert refused_by(case, "request_hearing", D(2026, 10, 13)) == ["hearing_not_offered"]
+    assert refused_by(case, "waive_hearing", D(2026, 10, 13)) == ["hearing_not_offered"]
+    offered = replace(case, milestones={**notified, "hearing_notice_served": D(2026, 10, 12)})
+    assert refused_by(offered, "request_hearing", D(2026, 10, 13)) == []
