@@ -206,9 +206,9 @@ def facts_after(
     )
 
 
-def refusals(facts: CaseFacts, after: CaseFacts, action: Action) -> list[Defect]:
-    """The defects that forbid ``action``: those of the case after it that block it."""
-    del facts  # the state after the action decides; kept for a symmetric call site
+def refusals(after: CaseFacts, action: Action) -> list[Defect]:
+    """The defects that forbid ``action``: those of the case after it (``facts_after``) that
+    block it."""
     return [defect for defect in case_defects(after) if action.code in defect.blocks]
 
 

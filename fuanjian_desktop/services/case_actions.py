@@ -110,7 +110,7 @@ def take_step(
     _check_input(action, step, on, today)
     extension = (step.days or 0) if action.code == "approve_extension" else 0
     after = facts_after(facts, action, on, scope.actor.user_id, extension)
-    blocking = refusals(facts, after, action)
+    blocking = refusals(after, action)
     if blocking:
         raise ProcedureRefused(action, blocking)
     return _apply(scope, case, action, step, on, facts, today)

@@ -485,7 +485,7 @@ def _actions(actor: Actor, case: Case, facts: CaseFacts, today: dt.date) -> list
         reason = performer_refusal(actor, case, action)
         if reason is None:
             after = facts_after(facts, action, today, actor.user_id)
-            blocking = refusals(facts, after, action)
+            blocking = refusals(after, action)
             reason = "；".join(defect.message for defect in blocking) or None
         fields = tuple(f for f in action.fields if f in FIELD_LABELS)
         choices.append(ActionChoice(action.code, action.label, fields, action.is_approval, reason))

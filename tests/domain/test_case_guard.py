@@ -52,7 +52,7 @@ def codes(case: CaseFacts) -> list[str]:
 def refused_by(case: CaseFacts, code: str, on: dt.date, actor: str = "u-zhang") -> list[str]:
     """The codes of the defects that refuse step ``code`` taken on ``on``."""
     action = find_action(code)
-    return [d.code for d in refusals(case, facts_after(case, action, on, actor), action)]
+    return [d.code for d in refusals(facts_after(case, action, on, actor), action)]
 
 
 def test_sound_case_has_no_defect() -> None:
@@ -214,7 +214,7 @@ def test_ninety_day_limit_passed_without_extension() -> None:
     assert refused_by(late, "end_investigation", D(2026, 9, 1)) == ["case_limit_passed"]
     extension = find_action("approve_extension")
     extended = facts_after(late, extension, D(2026, 9, 1), "u-leader", extension_days=30)
-    assert refusals(late, extended, extension) == []
+    assert refusals(extended, extension) == []
     assert codes(extended) == []
 
 
@@ -289,9 +289,9 @@ def test_hearing_notice_less_than_seven_working_days_ahead() -> None:
     schedule = find_action("schedule_hearing")
     soon = facts_after(case, schedule, D(2026, 10, 12), "u-zhang")
     soon = replace(soon, milestones={**soon.milestones, "hearing_scheduled": D(2026, 10, 21)})
-    assert [d.code for d in refusals(case, soon, schedule)] == ["hearing_notice_late"]
+    assert [d.code for d in refusals(soon, schedule)] == ["hearing_notice_late"]
     later = replace(soon, milestones={**soon.milestones, "hearing_scheduled": D(2026, 10, 22)})
-    assert refusals(case, later, schedule) == []
+    assert refusals(later, schedule) == []
 
 
 def test_court_application_waits_for_the_reminder() -> None:
