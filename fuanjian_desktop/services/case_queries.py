@@ -20,6 +20,7 @@ from fuanjian_desktop.domain.case_deadlines import (
     CaseDeadline,
     DeadlineKind,
     DeadlineState,
+    deadline_rule,
     load_deadline_rules,
 )
 from fuanjian_desktop.domain.case_guard import (
@@ -236,11 +237,11 @@ def approval_ids(database: Database, actor: Actor, today: dt.date) -> list[str]:
     if not stages:
         return []
     query = select(Case.id).where(Case.stage.in_([str(s) for s in stages]))
-    if not actor.can(Permission.REVIEW_CASES) or _at_squad(database, actor):
-        query = query.where(Case.squad_id == actor.squad_id)
     mine = select(CaseHandler.case_id).where(CaseHandler.user_id == actor.user_id)
     query = query.where(Case.id.not_in(mine)) if actor.can(Permission.REVIEW_CASES) else query
     with database.read() as session:
+        if not actor.can(Permission.REVIEW_CASES) or _at_squad(session, actor):
+            query = query.where(Case.squad_id == actor.squad_id)
         ids = list(session.scalars(query.order_by(Case.updated_at)))
         if actor.can(Permission.APPROVE_CASES):
             ids += [i for i in _limit_due_ids(session, actor, today) if i not in ids]
@@ -366,19 +367,16 @@ def _limit_due_ids(session: Session, actor: Actor, today: dt.date) -> list[str]:
     horizon = today + dt.timedelta(days=current_settings(session)["due_soon_days"])
     query = select(Case.id).where(
         Case.squad_id == actor.squad_id,
-        Case.next_due_label == "办案期限",
+        Case.next_due_label == deadline_rule("case_limit").label,
         Case.next_due_on <= horizon,
         Case.stage.in_([str(s) for s in (Stage.INVESTIGATION, Stage.LEGAL_REVIEW, Stage.NOTICE)]),
     )
     return list(session.scalars(query.order_by(Case.next_due_on)))
 
 
-def _at_squad(database: Database, actor: Actor) -> bool:
-    if actor.squad_id is None:
-        return False
-    with database.read() as session:
-        squad = session.get(Squad, actor.squad_id)
-        return squad is not None and not squad.is_bureau
+def _at_squad(session: Session, actor: Actor) -> bool:
+    squad = session.get(Squad, actor.squad_id) if actor.squad_id else None
+    return squad is not None and not squad.is_bureau
 
 
 def _row(case: Case, today: dt.date) -> CaseRow:

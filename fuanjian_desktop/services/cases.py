@@ -37,7 +37,7 @@ from fuanjian_desktop.models import (
     User,
 )
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_facts import facts_of, store_deadlines
+from fuanjian_desktop.services.case_facts import case_violations, facts_of, store_deadlines
 from fuanjian_desktop.services.hazards import mark_transferred
 from fuanjian_desktop.services.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
@@ -243,7 +243,7 @@ def set_violations(
         if Stage(case.stage) not in VIOLATION_STAGES:
             raise UserError("违法行为和裁量只能在调查终结前修改；如需修改，请先退回补充调查。")
         before = case.audit_snapshot()
-        for row in _case_violation_rows(scope.session, case.id):
+        for row in case_violations(scope.session, case.id):
             scope.record_deletion(row, f"移除违法行为：{row.title}")
         _add_violations(scope, case, choices)
         case.other_penalties = _lawful_other_penalties(choices, other_penalties)
@@ -279,7 +279,7 @@ def charged_violations(database: Database, case_id: str) -> ChargedViolations:
         return ChargedViolations(
             party_kind="person" if case.party_kind == "person" else "unit",
             hazchem_business=bool(categories & HAZCHEM_CATEGORIES),
-            choices=tuple(_choice(row) for row in _case_violation_rows(session, case.id)),
+            choices=tuple(_choice(row) for row in case_violations(session, case.id)),
             other_penalties=tuple(case.other_penalties),
         )
 
@@ -299,14 +299,9 @@ def _choice(row: CaseViolation) -> ViolationChoice:
 def refresh_case(session: Session, case: Case, today: dt.date) -> None:
     """Recompute the total fine and the stored deadlines after a fact changed."""
     session.flush()
-    case.total_fine = sum(v.fine for v in _case_violation_rows(session, case.id))
     facts = facts_of(session, case, current_settings(session), today)
+    case.total_fine = facts.total_fine
     store_deadlines(session, case, facts.deadlines)
-
-
-def _case_violation_rows(session: Session, case_id: str) -> list[CaseViolation]:
-    query = select(CaseViolation).where(CaseViolation.case_id == case_id)
-    return list(session.scalars(query.order_by(CaseViolation.position)))
 
 
 def _add_violations(scope: ActionScope, case: Case, choices: Sequence[ViolationChoice]) -> None:

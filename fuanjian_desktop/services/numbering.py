@@ -7,6 +7,7 @@ the laptop's identity (a ULID made once per installation), the blocks granted to
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -70,9 +71,16 @@ def device_id(session: Session) -> str:
     return row.value
 
 
+@functools.cache
+def _defaults() -> dict[str, str]:
+    """The shipped prefix and convention (``resources/documents/numbering.json``), read once."""
+    data: dict[str, str] = load_json_resource("documents", "numbering.json")
+    return data
+
+
 def numbering_settings(session: Session) -> NumberingSettings:
     """The prefix and convention: this installation's choice, else the shipped default."""
-    defaults = load_json_resource("documents", "numbering.json")
+    defaults = _defaults()
     prefix = session.get(LocalSetting, PREFIX_KEY)
     convention = session.get(LocalSetting, CONVENTION_KEY)
     return NumberingSettings(

@@ -9,7 +9,9 @@ from ui.dialogs.procedure_settings_dialog import ProcedureSettingsDialog
 from ui.pages.users_page import UsersPage
 
 
-def open_dialog(qtbot, make_context, sign_in) -> tuple[UsersPage, ProcedureSettingsDialog]:
+def open_dialog(
+    qtbot, make_context, sign_in, wait_idle
+) -> tuple[UsersPage, ProcedureSettingsDialog]:
     """The administrator opens the dialog from the users page (kept alive with it)."""
     page = UsersPage(make_context(sign_in("zhaolei")))
     qtbot.addWidget(page)
@@ -17,12 +19,15 @@ def open_dialog(qtbot, make_context, sign_in) -> tuple[UsersPage, ProcedureSetti
     qtbot.mouseClick(page.settings_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     assert isinstance(dialog, ProcedureSettingsDialog) and dialog.isVisible()
+    wait_idle()  # the values in force, read in the background
     return page, dialog
 
 
-def test_the_statement_period_is_changed_and_used(qtbot, make_context, sign_in, demo_database):
+def test_the_statement_period_is_changed_and_used(
+    qtbot, make_context, sign_in, demo_database, wait_idle
+):
     """Setting 陈述申辩期 to 3 working days stores only that change; the source is a tooltip."""
-    _page, dialog = open_dialog(qtbot, make_context, sign_in)
+    _page, dialog = open_dialog(qtbot, make_context, sign_in, wait_idle)
     box = dialog.fields["statement_days"]
     assert box.value() == 5 and "第四十四条" in box.toolTip()
     box.selectAll()
