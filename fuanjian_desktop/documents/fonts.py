@@ -1,0 +1,82 @@
+"""The typefaces of printed documents, embedded as TrueType, with per-character fallback.
+
+Each role (宋体, 仿宋, 黑体, 楷体) takes the Windows system face when the laptop has it and the
+bundled open-licence font otherwise (``resources/fonts``; no 仿宋 is bundled, so 仿宋 falls back
+to the bundled 宋体). reportlab embeds only TrueType outlines and has no font fallback of its
+own, so characters the role's face lacks (生僻字 such as 𠀋) are switched to the first face
+that has them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from fuanjian_desktop.resources import resource_path
+
+# role → (Word face name, Windows file and sub-font, bundled file)
+ROLES: dict[str, tuple[str, tuple[str, int], str]] = {
+    "song": ("宋体", ("simsun.ttc", 0), "ar-pl-uming.ttf"),
+    "fang": ("仿宋", ("simfang.ttf", 0), "ar-pl-uming.ttf"),
+    "hei": ("黑体", ("simhei.ttf", 0), "wqy-zenhei.ttf"),
+    "kai": ("楷体", ("simkai.ttf", 0), "lxgw-wenkai.ttf"),
+}
+FALLBACK_ORDER = ("kai", "hei", "song")
+
+
+@dataclass(frozen=True)
+class Face:
+    """A registered reportlab font: its name and the characters it can draw."""
+
+    name: str
+    path: Path
+    chars: frozenset[int]
+
+
+def word_face(role: str) -> str:
+    """The face name Word and WPS look up for a role (``w:eastAsia``)."""
+    return ROLES[role][0]
+
+
+def _windows_font(file_name: str) -> Path | None:
+    folder = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+    path = folder / file_name
+    return path if os.name == "nt" and path.is_file() else None
+
+
+@functools.cache
+def face(role: str) -> Face:
+    """The registered face of a role (registered once per process)."""
+    _word, (system_file, sub_font), bundled = ROLES[role]
+    path = _windows_font(system_file) or resource_path("fonts", bundled)
+    return _register(path, sub_font if path.name == system_file else 0)
+
+
+@functools.cache
+def _register(path: Path, sub_font: int) -> Face:
+    name = f"FAJ-{path.stem}-{sub_font}"
+    font = TTFont(name, str(path), subfontIndex=sub_font)
+    pdfmetrics.registerFont(font)
+    return Face(name, path, frozenset(font.face.charToGlyph))
+
+
+def markup(text: str, role: str) -> str:
+    """``text`` escaped for a reportlab paragraph, missing characters switched to another face."""
+    primary = face(role)
+    if all(ord(char) in primary.chars for char in text):
+        return escape(text)
+    pieces: list[str] = []
+    for char in text:
+        code = ord(char)
+        if code in primary.chars or char.isspace():
+            pieces.append(escape(char))
+            continue
+        other = next((face(r) for r in FALLBACK_ORDER if code in face(r).chars), None)
+        pieces.append(f'<font name="{other.name}">{escape(char)}</font>' if other else escape(char))
+    return "".join(pieces)

@@ -1,0 +1,385 @@
+"""Draw a :class:`Sheet` as a PDF with reportlab: A4, the national template's look.
+
+Banner 安全生产行政执法文书 over a rule, the title, the 文号 line, body in 小四 仿宋; every page
+ends with the footnote and 共 N 页 第 n 页 (the total is known only at the end, so pages are
+held until ``save``), and a 续页 document repeats its signature block at the foot of each page.
+An issued document carries a small QR code with its 文号 and fingerprint; a draft is marked 草稿.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from fuanjian_desktop.documents import sheet as model
+from fuanjian_desktop.documents.fonts import face, markup
+from fuanjian_desktop.documents.linebreak import ChineseParagraph
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 30 * mm, 26 * mm
+FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
+BODY_SIZE, BODY_LEADING = 12, 22  # 小四; about 1.8 lines as printed templates are spaced
+SMALL_SIZE = 10.5  # 五号
+SIGN_BLANK = "_" * 14
+ALIGN = {"left": TA_JUSTIFY, "center": TA_CENTER, "right": TA_RIGHT}
+QR_SIZE = 17 * mm
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Paragraph styles, built once per process (fonts must be registered first)."""
+
+    banner: ParagraphStyle
+    title: ParagraphStyle
+    number: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+
+
+@functools.cache
+def styles() -> Styles:
+    """The styles of every document."""
+    fang, song, hei = face("fang").name, face("song").name, face("hei").name
+    body = ParagraphStyle(
+        "body",
+        fontName=fang,
+        fontSize=BODY_SIZE,
+        leading=BODY_LEADING,
+        wordWrap="CJK",
+        alignment=TA_JUSTIFY,
+    )
+    return Styles(
+        banner=ParagraphStyle("banner", fontName=hei, fontSize=20, leading=28, alignment=TA_CENTER),
+        title=ParagraphStyle("title", fontName=hei, fontSize=18, leading=30, alignment=TA_CENTER),
+        number=ParagraphStyle(
+            "number", fontName=song, fontSize=14, leading=26, alignment=TA_CENTER
+        ),
+        body=body,
+        small=ParagraphStyle(
+            "small", parent=body, fontName=song, fontSize=SMALL_SIZE, leading=15, alignment=TA_LEFT
+        ),
+    )
+
+
+def render_pdf(
+    sheet: model.Sheet,
+    target: str | Path | IO[bytes],
+    *,
+    qr: str | None = None,
+    draft: bool = False,
+) -> int:
+    """Write the PDF of ``sheet`` to ``target``; returns the number of pages.
+
+    ``qr`` is the text of the check code (文号 and fingerprint) of an issued document.
+    """
+    repeated = sheet.repeated
+    footer_block = _signature_table(repeated) if repeated else None
+    reserved = footer_block.wrap(FRAME_WIDTH, PAGE_HEIGHT)[1] + 6 if footer_block else 0
+    document = SimpleDocTemplate(
+        str(target) if isinstance(target, Path) else target,
+        pagesize=A4,
+        leftMargin=LEFT,
+        rightMargin=RIGHT,
+        topMargin=TOP,
+        bottomMargin=BOTTOM + reserved,
+        title=sheet.title,
+        author=sheet.meta.get("author", ""),
+        subject=sheet.number or "",
+        creator="福安监",
+        invariant=1,
+    )
+    story = _header(sheet) + [
+        flowable
+        for block in sheet.blocks
+        if block is not repeated
+        for flowable in _flowables(block)
+    ]
+    pages = _PageCount()
+    painter = _Footer(sheet, footer_block, qr, draft, pages)
+    document.build(story, canvasmaker=_numbered_canvas(painter))
+    return pages.total
+
+
+class _PageCount:
+    total = 0
+
+
+def _numbered_canvas(paint: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """A canvas that holds its pages until ``save`` so each can print 共 N 页."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["initialFontName"] = face("song").name
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                paint(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+class _Footer:
+    """What every page carries: footnote, page count, repeated signatures, check code, 草稿."""
+
+    def __init__(
+        self,
+        sheet: model.Sheet,
+        block: Flowable | None,
+        qr: str | None,
+        draft: bool,
+        pages: _PageCount,
+    ) -> None:
+        self.sheet, self.block, self.qr, self.draft, self.pages = sheet, block, qr, draft, pages
+
+    def __call__(self, canvas: Canvas, number: int, total: int) -> None:
+        self.pages.total = total
+        rule_y = BOTTOM - 4 * mm
+        if self.block is not None:
+            self.block.wrap(FRAME_WIDTH, PAGE_HEIGHT)
+            self.block.drawOn(canvas, LEFT, BOTTOM + 2)
+        canvas.setLineWidth(0.75)
+        canvas.line(LEFT, rule_y, PAGE_WIDTH - RIGHT, rule_y)
+        text_y = rule_y - 5 * mm
+        if self.sheet.footnote:
+            note = ChineseParagraph(markup(self.sheet.footnote, "song"), styles().small)
+            note_height = note.wrap(FRAME_WIDTH, 40 * mm)[1]
+            note.drawOn(canvas, LEFT, rule_y - 2 - note_height)
+            text_y = rule_y - 2 - note_height - 5 * mm
+        canvas.setFont(face("song").name, SMALL_SIZE)
+        canvas.drawRightString(PAGE_WIDTH - RIGHT, text_y, f"共 {total} 页  第 {number} 页")
+        if self.qr:
+            _draw_qr(canvas, self.qr)
+        if self.draft:
+            _draw_draft_mark(canvas)
+
+
+def _draw_qr(canvas: Canvas, text: str) -> None:
+    """The check code at the top right, drawn module by module (no graphics font involved)."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(text)
+    code.make()
+    count = code.getModuleCount()
+    module = QR_SIZE / count
+    left, bottom = PAGE_WIDTH - RIGHT - QR_SIZE, PAGE_HEIGHT - TOP + 8 * mm
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    for row in range(count):
+        for column in range(count):
+            if code.isDark(row, column):
+                x, y = left + column * module, bottom + (count - 1 - row) * module
+                canvas.rect(x, y, module, module, stroke=0, fill=1)
+    canvas.setFont(face("song").name, 6)
+    canvas.drawCentredString(left + QR_SIZE / 2, bottom - 2.5 * mm, text.rsplit("|", 1)[-1])
+    canvas.restoreState()
+
+
+def _draw_draft_mark(canvas: Canvas) -> None:
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.6, 0.6, 0.6, alpha=0.35))
+    canvas.setFont(face("hei").name, 96)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(35)
+    canvas.drawCentredString(0, 0, "草稿")
+    canvas.restoreState()
+
+
+def _header(sheet: model.Sheet) -> list[Flowable]:
+    style = styles()
+    header: list[Flowable] = [
+        ChineseParagraph(markup(sheet.banner, "hei"), style.banner),
+        HRFlowable(width="100%", thickness=1.5, color=colors.black, spaceBefore=2, spaceAfter=6),
+        ChineseParagraph(markup(sheet.title, "hei"), style.title),
+    ]
+    if sheet.code:
+        header.append(ChineseParagraph(markup(number_line(sheet), "song"), style.number))
+    header.append(Spacer(1, 6))
+    return header
+
+
+def number_line(sheet: model.Sheet) -> str:
+    """The 文号, or the template's blank pattern while the document is a draft."""
+    return sheet.number or f"（\u3000\u3000）{sheet.code}〔\u3000\u3000〕\u3000\u3000号"
+
+
+def _runs(runs: tuple[model.Run, ...], role: str = "fang") -> str:
+    parts = []
+    for run in runs:
+        text = markup(run.text, role)
+        parts.append(text)
+    return "".join(parts)
+
+
+def _para(
+    text: str, *, indent: bool = False, align: str = "left", size: float = BODY_SIZE
+) -> Flowable:
+    base = styles().body
+    style = ParagraphStyle(
+        f"p{indent}{align}{size}",
+        parent=base,
+        alignment=ALIGN[align],
+        fontSize=size,
+        leading=base.leading * size / BODY_SIZE,
+        firstLineIndent=2 * size if indent else 0,
+    )
+    return ChineseParagraph(text, style)
+
+
+def _flowables(block: model.Block) -> list[Flowable]:
+    if isinstance(block, model.Paragraph):
+        return [_para(_runs(block.runs), indent=block.indent, align=block.align)]
+    if isinstance(block, model.Lines):
+        return [_lines_row(row) for row in block.rows]
+    if isinstance(block, model.Numbered):
+        return _numbered(block)
+    if isinstance(block, model.Table):
+        return [_table(block)]
+    if isinstance(block, model.Box):
+        return [_box(block)]
+    if isinstance(block, model.Signatures):
+        return [Spacer(1, 4), _signature_table(block)]
+    return [
+        Spacer(1, BODY_LEADING * 1.5),
+        _para(markup(block.text, "fang") + "\u3000\u3000", align="right"),
+        _para(markup(block.date, "fang") + "\u3000\u3000\u3000", align="right"),
+    ]
+
+
+def _lines_row(row: tuple[model.Entry, ...]) -> Flowable:
+    total = sum(entry.share for entry in row)
+    cells: list[Flowable] = []
+    widths: list[float] = []
+    for entry in row:
+        width = FRAME_WIDTH * entry.share / total
+        label_width = min(width * 0.6, (len(entry.label) + 1) * BODY_SIZE + 2)
+        cells += [_para(markup(entry.label, "fang")), _para(markup(entry.value, "fang"))]
+        widths += [label_width, width - label_width]
+    commands = [("LINEBELOW", (i, 0), (i, 0), 0.6, colors.black) for i in range(1, len(cells), 2)]
+    return _plain_table([cells], widths, commands)
+
+
+def _plain_table(rows: list[list[Any]], widths: list[float], commands: list[Any]) -> Table:
+    table = Table(rows, colWidths=widths)
+    table.setStyle(
+        _table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                *commands,
+            ]
+        )
+    )
+    return table
+
+
+def _table_style(commands: list[Any]) -> TableStyle:
+    """Table commands with the cell font set: reportlab would name Helvetica (not embedded)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), face("song").name), *commands])
+
+
+def _numbered(block: model.Numbered) -> list[Flowable]:
+    count = max(len(block.items), block.minimum)
+    flowables: list[Flowable] = []
+    for index in range(count):
+        mark = f"{index + 1}．"
+        text = block.items[index] if index < len(block.items) else ""
+        cells = [[_para(mark), _para(markup(text, "fang"))]]
+        flowables.append(
+            _plain_table(
+                cells,
+                [2.2 * BODY_SIZE, FRAME_WIDTH - 2.2 * BODY_SIZE],
+                [("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black)],
+            )
+        )
+    return flowables
+
+
+def _table(block: model.Table) -> Table:
+    scale = FRAME_WIDTH / sum(block.widths)
+    widths = [width * scale for width in block.widths]
+    rows = list(block.rows) + [("",) * len(block.headers)] * max(0, block.minimum - len(block.rows))
+    cell = functools.partial(_para, size=SMALL_SIZE)
+    data = [[cell(markup(text, "song"), align="center") for text in block.headers]]
+    data += [[cell(markup(text, "fang")) for text in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        _table_style(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def _box(block: model.Box) -> Table:
+    half = FRAME_WIDTH / 2
+    data: list[list[Any]] = []
+    spans: list[Any] = []
+    for index, row in enumerate(block.rows):
+        if len(row) == 1:
+            data.append([_cell(row[0]), ""])
+            spans.append(("SPAN", (0, index), (1, index)))
+        else:
+            data.append([_cell(cell) for cell in row[:2]])
+    table = Table(data, colWidths=[half, half])
+    table.setStyle(
+        _table_style(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.75, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                *spans,
+            ]
+        )
+    )
+    return table
+
+
+def _cell(cell: model.Cell) -> list[Flowable]:
+    flowables: list[Flowable] = []
+    if cell.label:
+        flowables.append(_para(markup(cell.label + "：", "fang")))
+    if cell.runs:
+        flowables.append(_para(_runs(cell.runs), indent=True))
+    flowables.append(Spacer(1, BODY_LEADING * (cell.lines if not cell.runs else 0.5)))
+    for sign in cell.signs:
+        flowables.append(_para(_sign_markup(sign), align="right"))
+    if cell.date is not None:
+        flowables.append(_para(markup(cell.date, "fang") + "\u3000", align="right"))
+    return flowables
+
+
+def _sign_markup(sign: model.SignLine) -> str:
+    return f"{markup(sign.label, 'fang')}：<u>{SIGN_BLANK}</u>{_runs(sign.after)}"
+
+
+def _signature_table(block: model.Signatures) -> Flowable:
+    rows = [[_para(_sign_markup(line))] for line in block.lines]
+    return _plain_table(rows, [FRAME_WIDTH], [])

@@ -1,0 +1,169 @@
+"""Document specs: what each enforcement document asks for and how its page is laid out.
+
+A spec is data (``resources/documents/specs/<key>.json``, format in that folder's README): the
+fields (label, where the value comes from, required or not) and the body, a list of blocks whose
+text has ``{placeholders}``. The loader checks every spec whole and names each defect in Chinese,
+so a broken file is refused before a clerk prints from it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from fuanjian_desktop.domain.document_types import document_types
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.resources import load_json_resource, resource_path
+
+TYPED = "typed"
+FIELD_KINDS = ("text", "list", "rows")
+BLOCK_KINDS = ("lines", "addressee", "text", "list", "table", "box", "signatures", "seal")
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One value of a document: ``source`` is a context key, or ``typed`` for the user's input.
+
+    ``kind`` is ``text`` (one string), ``list`` (numbered items) or ``rows`` (table rows, each a
+    mapping of column key to text).
+    """
+
+    name: str
+    label: str
+    source: str
+    kind: str = "text"
+    required: bool = False
+    multiline: bool = False
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A printed variant of a type (e.g. 单位 / 个人), chosen by the party's kind."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A whole document type: its fields, body blocks (raw mappings) and page options."""
+
+    key: str
+    code: str | None
+    numbered: bool
+    served: bool
+    variants: tuple[Variant, ...]
+    fields: dict[str, FieldSpec]
+    body: tuple[dict[str, Any], ...]
+    continues: bool
+    footnote: str
+    source: str
+
+    def variant(self, key: str | None) -> Variant:
+        """The variant ``key`` (the first when ``None`` or unknown to this type)."""
+        return next((v for v in self.variants if v.key == key), self.variants[0])
+
+    def title(self, variant: str | None = None) -> str:
+        """The printed title of the variant."""
+        return self.variant(variant).title
+
+
+@functools.cache
+def document_specs() -> dict[str, DocumentSpec]:
+    """Every spec by type key, in the order of ``types.json``; all checked, or none."""
+    problems: list[str] = []
+    specs: dict[str, DocumentSpec] = {}
+    for key, kind in document_types().items():
+        path = resource_path("documents", "specs", f"{key}.json")
+        if not path.exists():
+            continue
+        data = load_json_resource("documents", "specs", f"{key}.json")
+        spec = _parse(key, kind.title, kind.code, kind.numbered, kind.served, data)
+        problems += [f"{key}.json：{problem}" for problem in spec_problems(spec)]
+        specs[key] = spec
+    if problems:
+        raise UserError("文书式样有误，请改正后再用：\n" + "\n".join(problems))
+    return specs
+
+
+def document_spec(key: str) -> DocumentSpec:
+    """The spec of one type; a Chinese error names a type without a spec."""
+    try:
+        return document_specs()[key]
+    except KeyError:
+        raise UserError(
+            f"文书种类“{key}”没有式样，请在 resources/documents/specs/ 中补充。"
+        ) from None
+
+
+def _parse(
+    key: str, title: str, code: str | None, numbered: bool, served: bool, data: dict[str, Any]
+) -> DocumentSpec:
+    variants = tuple(Variant(v["key"], v["title"]) for v in data.get("variants", ()))
+    fields = {
+        name: FieldSpec(
+            name=name,
+            label=row["label"],
+            source=row.get("source", TYPED),
+            kind=row.get("kind", "text"),
+            required=bool(row.get("required", False)),
+            multiline=bool(row.get("multiline", False)),
+        )
+        for name, row in data.get("fields", {}).items()
+    }
+    return DocumentSpec(
+        key=key,
+        code=code,
+        numbered=numbered,
+        served=served,
+        variants=variants or (Variant("", title),),
+        fields=fields,
+        body=tuple(data.get("body", ())),
+        continues=bool(data.get("continues", False)),
+        footnote=data.get("footnote", ""),
+        source=data.get("source", ""),
+    )
+
+
+def spec_problems(spec: DocumentSpec) -> list[str]:
+    """Every defect of one spec, in Chinese (empty when the spec is sound)."""
+    problems = [
+        f"字段 {field.name} 的类型“{field.kind}”不存在（可用：{'、'.join(FIELD_KINDS)}）"
+        for field in spec.fields.values()
+        if field.kind not in FIELD_KINDS
+    ]
+    variant_keys = {variant.key for variant in spec.variants}
+    for index, block in enumerate(spec.body, start=1):
+        problems += [f"第{index}块：{p}" for p in _block_problems(spec, block, variant_keys)]
+    return problems
+
+
+def _block_problems(spec: DocumentSpec, block: dict[str, Any], variant_keys: set[str]) -> list[str]:
+    kind = block.get("block")
+    if kind not in BLOCK_KINDS:
+        return [f"块类型“{kind}”不存在（可用：{'、'.join(BLOCK_KINDS)}）"]
+    problems = []
+    if "variant" in block and block["variant"] not in variant_keys:
+        problems.append(f"变体“{block['variant']}”未在 variants 中声明")
+    for name in sorted(_names_used(block)):
+        if "." not in name and name not in spec.fields:
+            problems.append(f"引用了未声明的字段“{name}”")
+    return problems
+
+
+def _names_used(value: Any) -> set[str]:
+    """Field names a block refers to: placeholders in its texts and its ``field`` keys."""
+    if isinstance(value, str):
+        return set(PLACEHOLDER.findall(value))
+    if isinstance(value, list):
+        return set().union(*(_names_used(item) for item in value)) if value else set()
+    if isinstance(value, dict):
+        names = {value["field"]} if isinstance(value.get("field"), str) else set()
+        for key, item in value.items():
+            if key not in ("field", "block", "variant"):
+                names |= _names_used(item)
+        return names
+    return set()
