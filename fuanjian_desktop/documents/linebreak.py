@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus.paragraph import Paragraph, ParaLines, cjkU, makeCJKParaLine
 
 CANNOT_START = frozenset("，。、；：！？）》」』】〕〉］｝”’…—·％‰℃!),.:;?]}%")
@@ -44,34 +45,68 @@ class ChineseParagraph(Paragraph):  # type: ignore[misc]
     """A reportlab paragraph (``wordWrap='CJK'``) that breaks lines by :func:`break_before`."""
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
+        frags = self.frags
+        single = len(frags) == 1 and not hasattr(frags[0], "cbDefn") and not self.style.endDots
         if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
-            return self.blPara
+            # the first part of a split keeps its lines; reportlab stores them as kind 1
+            return frags[0].clone(kind=0, lines=self.blPara.lines) if single else self.blPara
         widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
-        return split_lines(self.frags, widths)
+        return _split_plain(frags[0], widths) if single else split_lines(frags, widths)
+
+
+def _split_plain(frag: Any, widths: list[float]) -> Any:
+    """One-font paragraphs (nearly all): lines of plain text, as reportlab's own fast path."""
+    text = frag.text if hasattr(frag, "text") else "".join(getattr(frag, "words", []))
+    advances = [_advance(frag.fontName, frag.fontSize, char) for char in text]
+    lines = []
+    start = 0
+    for cut, used, width in _cuts(text, advances, widths):
+        lines.append((width - used, [text[start:cut]]))
+        start = cut
+    return frag.clone(kind=0, lines=lines, ascent=frag.fontSize, descent=-0.2 * frag.fontSize)
+
+
+def _cuts(chars: Sequence[str], advances: list[float], widths: list[float]) -> Any:
+    """(end, width used, line width) of each line of ``chars`` broken by :func:`break_before`."""
+    start = 0
+    used = 0.0
+    width = widths[0]
+    count = 0
+    index = 0
+    while index < len(chars):
+        used += advances[index]
+        if used > width + FUZZ and index > start:
+            cut = break_before(chars, start, index)
+            yield cut, sum(advances[start:cut]), width
+            count += 1
+            width = widths[min(count, len(widths) - 1)]
+            start = index = cut
+            used = 0.0
+            continue
+        index += 1
+    if start < len(chars):
+        yield len(chars), used, width
+
+
+_ADVANCES: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _advance(font: str, size: float, char: str) -> float:
+    """Width of one character, remembered per font and size (widths never change)."""
+    table = _ADVANCES.setdefault((font, size), {})
+    width = table.get(char)
+    if width is None:
+        width = table[char] = stringWidth(char, font, size)
+    return width
 
 
 def split_lines(frags: Sequence[Any], widths: list[float]) -> Any:
-    """The lines of ``frags`` within ``widths`` (one width per line, the last one repeating)."""
+    """The lines of mixed-font ``frags`` within ``widths`` (the last width repeating)."""
     glyphs = [cjkU(char, frag, "utf8") for frag in frags for char in (frag.text or "")]
-    lines: list[Any] = []
-    start = used = 0
-    width = widths[0]
-    index = 0
-    while index < len(glyphs):
-        used += glyphs[index].width
-        if used > width + FUZZ and index > start:
-            cut = break_before(glyphs, start, index)
-            line_width = sum(glyph.width for glyph in glyphs[start:cut])
-            lines.append(
-                makeCJKParaLine(
-                    glyphs[start:cut], width, line_width, width - line_width, False, False
-                )
-            )
-            width = widths[min(len(lines), len(widths) - 1)]
-            start = index = cut
-            used = 0
-            continue
-        index += 1
-    if start < len(glyphs):
-        lines.append(makeCJKParaLine(glyphs[start:], width, used, width - used, False, False))
+    advances = [glyph.width for glyph in glyphs]
+    lines = []
+    start = 0
+    for cut, used, width in _cuts(glyphs, advances, widths):
+        lines.append(makeCJKParaLine(glyphs[start:cut], width, used, width - used, False, False))
+        start = cut
     return ParaLines(kind=1, lines=lines)

@@ -85,15 +85,14 @@ def render_pdf(
     ``qr`` is the text of the check code (文号 and fingerprint) of an issued document.
     """
     repeated = sheet.repeated
-    footer_block = _signature_table(repeated) if repeated else None
-    reserved = footer_block.wrap(FRAME_WIDTH, PAGE_HEIGHT)[1] + 6 if footer_block else 0
+    footer_block = repeated_block(sheet)
     document = SimpleDocTemplate(
         str(target) if isinstance(target, Path) else target,
         pagesize=A4,
         leftMargin=LEFT,
         rightMargin=RIGHT,
         topMargin=TOP,
-        bottomMargin=BOTTOM + reserved,
+        bottomMargin=bottom_margin(footer_block),
         title=sheet.title,
         author=sheet.meta.get("author", ""),
         subject=sheet.number or "",
@@ -110,6 +109,18 @@ def render_pdf(
     painter = _Footer(sheet, footer_block, qr, draft, pages)
     document.build(story, canvasmaker=_numbered_canvas(painter))
     return pages.total
+
+
+def bottom_margin(footer_block: Flowable | None) -> float:
+    """The body's bottom margin: room for the page count, and for the repeated signatures."""
+    if footer_block is None:
+        return BOTTOM
+    return BOTTOM + footer_block.wrap(FRAME_WIDTH, PAGE_HEIGHT)[1] + 6
+
+
+def repeated_block(sheet: model.Sheet) -> Flowable | None:
+    """The flowable printed at the foot of every page of a 续页 document."""
+    return _signature_table(sheet.repeated) if sheet.repeated else None
 
 
 class _PageCount:
