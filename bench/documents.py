@@ -30,7 +30,10 @@ from fuanjian_desktop.documents import pdf
 from fuanjian_desktop.documents import sheet as model
 from fuanjian_desktop.documents.fonts import face
 
-QUESTION = "问：请你详细说明{n}月份单位组织从业人员安全生产教育和培训的情况，包括培训时间、地点、人数和内容。"
+QUESTION = (
+    "问：请你详细说明{n}月份单位组织从业人员安全生产教育和培训的情况，"
+    "包括培训时间、地点、人数和内容。"
+)
 ANSWER = (
     "答：我们单位{n}月份没有组织统一的培训，新来的三名员工是由车间主任带着干了几天，"
     "讲了一下冲床的操作要求和注意事项（没有书面记录），也没有考试。"
@@ -89,10 +92,11 @@ def plain_reportlab(texts: list[str], bottom: float) -> int:
 
 def samples_timing(repeat: int) -> list[list[object]]:
     """Cold and warm time of writing every sample from a fresh demo database."""
+    from fuanjian_desktop.services.document_samples import write_samples
+
     from fuanjian_desktop.config import DataFolder
     from fuanjian_desktop.db.startup import open_database
     from fuanjian_desktop.services import demo
-    from fuanjian_desktop.services.document_samples import write_samples
 
     with tempfile.TemporaryDirectory() as folder:
         data = DataFolder(Path(folder) / "data")

@@ -114,8 +114,8 @@ def render_pdf(
 def bottom_margin(footer_block: Flowable | None) -> float:
     """The body's bottom margin: room for the page count, and for the repeated signatures."""
     if footer_block is None:
-        return BOTTOM
-    return BOTTOM + footer_block.wrap(FRAME_WIDTH, PAGE_HEIGHT)[1] + 6
+        return float(BOTTOM)
+    return float(BOTTOM + footer_block.wrap(FRAME_WIDTH, PAGE_HEIGHT)[1] + 6)
 
 
 def repeated_block(sheet: model.Sheet) -> Flowable | None:
