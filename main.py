@@ -5,7 +5,8 @@
 - ``demo``: create the demo database (idempotent) and print the demo accounts;
 - ``screenshot``: save a PNG of the main window or one page, rendered offscreen;
 - ``checklists --list``: list the checklist templates (id, version, title, item count);
-- ``stats --year Y [--squad S]``: print the year's enforcement figures, one ``名称: 数值`` a line.
+- ``stats --year Y [--squad S]``: print the year's enforcement figures, one ``名称: 数值`` a line;
+- ``documents samples --out DIR``: write every document type as PDF and DOCX, one line a file.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", parents=[data_dir], help="年度执法统计")
     stats.add_argument("--year", required=True, type=int, help="统计年度，如 2026")
     stats.add_argument("--squad", help="中队简称或全称，如 园岭（默认：全部中队）")
+    documents = commands.add_parser("documents", help="执法文书")
+    samples = documents.add_subparsers(dest="documents_command", required=True).add_parser(
+        "samples", parents=[data_dir], help="每种文书各写一份 PDF 和 Word 样本（取自演示数据）"
+    )
+    samples.add_argument("--out", required=True, type=Path, help="样本写入的文件夹")
     return parser
 
 
@@ -140,6 +146,24 @@ def run_stats(data_dir: str | None, year: int, squad_name: str | None) -> int:
     return 0
 
 
+def run_document_samples(data_dir: str | None, out: Path) -> int:
+    """Write the samples from the database's issued documents (an empty one gets the demo)."""
+    from fuanjian_desktop.config import resolve_data_folder
+    from fuanjian_desktop.db.startup import open_database
+    from fuanjian_desktop.services import demo
+    from fuanjian_desktop.services.document_samples import write_samples
+    from fuanjian_desktop.services.setup import installation
+
+    database = open_database(resolve_data_folder(data_dir))
+    try:
+        if installation(database).mode is None:
+            demo.create_demo(database)
+        write_samples(database, out, on_file=print)
+    finally:
+        database.close()
+    return 0
+
+
 def report(error: UserError) -> None:
     """A user error as the command line shows it: Chinese, on stderr."""
     print(f"错误：{error.message}", file=sys.stderr)
@@ -162,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_checklists()
         if args.command == "stats":
             return run_stats(data_dir, args.year, args.squad)
+        if args.command == "documents":
+            return run_document_samples(data_dir, args.out)
         if args.command == "screenshot":
             from ui.screenshot import take_screenshot
 

@@ -16,8 +16,10 @@ from fuanjian_desktop.documents.sheet import (
     Box,
     Cell,
     Entry,
+    Heading,
     Lines,
     Numbered,
+    PageBreak,
     Paragraph,
     Run,
     Seal,
@@ -130,6 +132,10 @@ class _Resolver:
             return Box(tuple(tuple(self._cell(c) for c in row) for row in raw["rows"]))
         if kind == "signatures":
             return Signatures(self._signs(raw["rows"]), bool(raw.get("repeat", False)))
+        if kind == "heading":
+            return Heading(self.plain(raw["text"]))
+        if kind == "page_break":
+            return PageBreak()
         return Seal(self.plain(raw.get("text", "")), self._date(raw.get("date")))
 
     def _entry(self, raw: Mapping[str, Any]) -> Entry:

@@ -20,8 +20,17 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    PageBreak,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from fuanjian_desktop.documents import sheet as model
 from fuanjian_desktop.documents.fonts import face, markup
@@ -43,6 +52,7 @@ class Styles:
 
     banner: ParagraphStyle
     title: ParagraphStyle
+    heading: ParagraphStyle
     number: ParagraphStyle
     body: ParagraphStyle
     small: ParagraphStyle
@@ -63,6 +73,9 @@ def styles() -> Styles:
     return Styles(
         banner=ParagraphStyle("banner", fontName=hei, fontSize=20, leading=28, alignment=TA_CENTER),
         title=ParagraphStyle("title", fontName=hei, fontSize=18, leading=30, alignment=TA_CENTER),
+        heading=ParagraphStyle(
+            "heading", fontName=hei, fontSize=15, leading=28, alignment=TA_CENTER, spaceAfter=6
+        ),
         number=ParagraphStyle(
             "number", fontName=song, fontSize=14, leading=26, alignment=TA_CENTER
         ),
@@ -180,6 +193,9 @@ class _Footer:
             text_y = rule_y - 2 - note_height - 5 * mm
         canvas.setFont(face("song").name, SMALL_SIZE)
         canvas.drawRightString(PAGE_WIDTH - RIGHT, text_y, f"共 {total} 页  第 {number} 页")
+        if self.sheet.continues and number > 1:
+            canvas.setFont(face("hei").name, 14)
+            canvas.drawString(LEFT, PAGE_HEIGHT - TOP + 4 * mm, "续页")
         if self.qr:
             _draw_qr(canvas, self.qr)
         if self.draft:
@@ -270,6 +286,10 @@ def _flowables(block: model.Block) -> list[Flowable]:
         return [_box(block)]
     if isinstance(block, model.Signatures):
         return [Spacer(1, 4), _signature_table(block)]
+    if isinstance(block, model.Heading):
+        return [Spacer(1, 6), ChineseParagraph(markup(block.text, "hei"), styles().heading)]
+    if isinstance(block, model.PageBreak):
+        return [PageBreak()]
     return [
         Spacer(1, BODY_LEADING * 1.5),
         _para(markup(block.text, "fang") + "\u3000\u3000", align="right"),
@@ -283,11 +303,16 @@ def _lines_row(row: tuple[model.Entry, ...]) -> Flowable:
     widths: list[float] = []
     for entry in row:
         width = FRAME_WIDTH * entry.share / total
-        label_width = min(width * 0.6, (len(entry.label) + 1) * BODY_SIZE + 2)
+        label_width = label_column(entry.label, width)
         cells += [_para(markup(entry.label, "fang")), _para(markup(entry.value, "fang"))]
         widths += [label_width, width - label_width]
     commands = [("LINEBELOW", (i, 0), (i, 0), 0.6, colors.black) for i in range(1, len(cells), 2)]
     return _plain_table([cells], widths, commands)
+
+
+def label_column(label: str, width: float) -> float:
+    """Width of a form line's label: the text itself and a little air, at most 60 %."""
+    return float(min(width * 0.6, stringWidth(label, face("fang").name, BODY_SIZE) + 6))
 
 
 def _plain_table(rows: list[list[Any]], widths: list[float], commands: list[Any]) -> Table:
@@ -336,7 +361,10 @@ def _table(block: model.Table) -> Table:
     cell = functools.partial(_para, size=SMALL_SIZE)
     data = [[cell(markup(text, "song"), align="center") for text in block.headers]]
     data += [[cell(markup(text, "fang")) for text in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    # blank rows keep the height of a handwritten line
+    table = Table(
+        data, colWidths=widths, repeatRows=1, minRowHeights=[0] + [BODY_LEADING] * len(rows)
+    )
     table.setStyle(
         _table_style(
             [

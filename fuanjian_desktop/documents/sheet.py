@@ -117,7 +117,22 @@ class Seal:
     kind: Literal["seal"] = "seal"
 
 
-Block = Paragraph | Lines | Numbered | Table | Box | Signatures | Seal
+@dataclass(frozen=True)
+class Heading:
+    """A centred heading inside a document (the 证据清单 attached to its notice)."""
+
+    text: str
+    kind: Literal["heading"] = "heading"
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts a new page (an attached list printed on its own sheet)."""
+
+    kind: Literal["page_break"] = "page_break"
+
+
+Block = Paragraph | Lines | Numbered | Table | Box | Signatures | Seal | Heading | PageBreak
 
 
 @dataclass(frozen=True)
@@ -192,6 +207,10 @@ def _block_texts(block: Block) -> list[str]:
         return [_cell_text(cell) for row in block.rows for cell in row]
     if isinstance(block, Signatures):
         return [f"{line.label}{_runs_text(line.after)}" for line in block.lines]
+    if isinstance(block, Heading):
+        return [block.text]
+    if isinstance(block, PageBreak):
+        return []
     return [block.text, block.date]
 
 
@@ -230,6 +249,10 @@ def _block_from_json(data: dict[str, Any]) -> Block:
         return Box(tuple(tuple(_cell(cell) for cell in row) for row in data["rows"]))
     if kind == "signatures":
         return Signatures(_signs(data["lines"]), data["repeat"])
+    if kind == "heading":
+        return Heading(data["text"])
+    if kind == "page_break":
+        return PageBreak()
     return Seal(data["text"], data["date"])
 
 

@@ -13,13 +13,25 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from fuanjian_desktop.documents.wording import law_keys
 from fuanjian_desktop.domain.document_types import document_types
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import load_json_resource, resource_path
 
 TYPED = "typed"
 FIELD_KINDS = ("text", "list", "rows")
-BLOCK_KINDS = ("lines", "addressee", "text", "list", "table", "box", "signatures", "seal")
+BLOCK_KINDS = (
+    "lines",
+    "addressee",
+    "text",
+    "list",
+    "table",
+    "box",
+    "signatures",
+    "seal",
+    "heading",
+    "page_break",
+)
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
 
@@ -149,8 +161,13 @@ def _block_problems(spec: DocumentSpec, block: dict[str, Any], variant_keys: set
     if "variant" in block and block["variant"] not in variant_keys:
         problems.append(f"变体“{block['variant']}”未在 variants 中声明")
     for name in sorted(_names_used(block)):
-        if "." not in name and name not in spec.fields:
+        namespace, _, key = name.partition(".")
+        if not key and name not in spec.fields:
             problems.append(f"引用了未声明的字段“{name}”")
+        elif namespace == "law" and key not in law_keys():
+            problems.append(f"引用了 wording.json 中没有的用语“{name}”")
+        elif key and namespace not in ("law", "org"):
+            problems.append(f"占位符“{name}”无效：只能是字段名、law.键 或 org.键")
     return problems
 
 

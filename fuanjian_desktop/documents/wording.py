@@ -42,6 +42,11 @@ def wording_versions() -> tuple[WordingVersion, ...]:
     )
 
 
+def law_keys() -> frozenset[str]:
+    """Every phrase name some version defines (specs may cite only these)."""
+    return frozenset(key for version in wording_versions() for key in version.texts)
+
+
 def law_texts(on: dt.date) -> dict[str, str]:
     """The phrases in force on ``on``; a Chinese error for a date before the first version."""
     for version in wording_versions():

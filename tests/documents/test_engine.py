@@ -44,7 +44,10 @@ def make_spec(body: list[dict[str, object]], **fields: FieldSpec) -> DocumentSpe
 
 def test_a_sound_spec_has_no_problems() -> None:
     spec = make_spec(
-        [{"block": "text", "text": "致{name}：{law.remedies}"}, {"block": "seal", "date": "on"}],
+        [
+            {"block": "text", "text": "致{name}：{law.remedies_decision}{org.court}"},
+            {"block": "seal", "date": "on"},
+        ],
         name=FieldSpec("name", "当事人", "party.name"),
     )
     assert spec_problems(spec) == []
@@ -53,7 +56,7 @@ def test_a_sound_spec_has_no_problems() -> None:
 def test_every_defect_of_a_spec_is_named_in_chinese() -> None:
     spec = make_spec(
         [
-            {"block": "text", "text": "致{nobody}"},
+            {"block": "text", "text": "致{nobody}{law.no_such_phrase}{party.name}"},
             {"block": "poster"},
             {"block": "text", "text": "x", "variant": "robot"},
         ],
@@ -61,6 +64,7 @@ def test_every_defect_of_a_spec_is_named_in_chinese() -> None:
     )
     problems = "\n".join(spec_problems(spec))
     assert "nobody" in problems and "poster" in problems and "robot" in problems
+    assert "law.no_such_phrase" in problems and "party.name" in problems
     assert "blob" in problems
 
 
