@@ -316,7 +316,10 @@ def _body(sheet: model.Sheet) -> str:
 
 def _block(block: model.Block) -> str:
     if isinstance(block, model.Paragraph):
-        return _p(_runs(block.runs), align=block.align, indent=block.indent)
+        return "".join(
+            _p(_runs(runs), align=block.align, indent=block.indent)
+            for runs in model.split_lines(block.runs)
+        )
     if isinstance(block, model.Lines):
         return _table([_entries(row) for row in block.rows], lines=None, margins=FORM_MARGINS)
     if isinstance(block, model.Numbered):
@@ -398,7 +401,8 @@ def _box(block: model.Box) -> str:
 def _box_cell(cell: model.Cell) -> str:
     parts = [_p(_run(cell.label + "：")) if cell.label else ""]
     if cell.runs:
-        parts += [_p(_runs(cell.runs), indent=True), _p("", HALF)]
+        parts += [_p(_runs(runs), indent=True) for runs in model.split_lines(cell.runs)]
+        parts.append(_p("", HALF))
     else:
         parts += [_p("")] * cell.lines
     parts += [_p(_sign(sign), align="right") for sign in cell.signs]

@@ -67,7 +67,24 @@ def _register(path: Path, sub_font: int) -> Face:
 
 
 def markup(text: str, role: str) -> str:
-    """``text`` escaped for a reportlab paragraph, missing characters switched to another face."""
+    """``text`` escaped for a reportlab paragraph, missing characters switched to another face.
+
+    Ideographic spaces (the room left in ``年　月　日``) become as many no-break spaces as
+    fill the same width: reportlab collapses other white space.
+    """
+    return _faces_markup(text, role).replace("\u3000", _ideographic_space(role))
+
+
+@functools.cache
+def _ideographic_space(role: str) -> str:
+    registered = face(role)
+    ratio = pdfmetrics.stringWidth("\u3000", registered.name, 10) / pdfmetrics.stringWidth(
+        "\u00a0", registered.name, 10
+    )
+    return "\u00a0" * max(1, round(ratio))
+
+
+def _faces_markup(text: str, role: str) -> str:
     primary = face(role)
     if all(ord(char) in primary.chars for char in text):
         return escape(text)

@@ -275,7 +275,10 @@ def _para(
 
 def _flowables(block: model.Block) -> list[Flowable]:
     if isinstance(block, model.Paragraph):
-        return [_para(_runs(block.runs), indent=block.indent, align=block.align)]
+        return [
+            _para(_runs(runs), indent=block.indent, align=block.align)
+            for runs in model.split_lines(block.runs)
+        ]
     if isinstance(block, model.Lines):
         return [_lines_row(row) for row in block.rows]
     if isinstance(block, model.Numbered):
@@ -292,8 +295,8 @@ def _flowables(block: model.Block) -> list[Flowable]:
         return [PageBreak()]
     return [
         Spacer(1, BODY_LEADING * 1.5),
-        _para(markup(block.text, "fang") + "\u3000\u3000", align="right"),
-        _para(markup(block.date, "fang") + "\u3000\u3000\u3000", align="right"),
+        _para(markup(block.text + "\u3000\u3000", "fang"), align="right"),
+        _para(markup(block.date + "\u3000\u3000\u3000", "fang"), align="right"),
     ]
 
 
@@ -406,12 +409,12 @@ def _cell(cell: model.Cell) -> list[Flowable]:
     if cell.label:
         flowables.append(_para(markup(cell.label + "：", "fang")))
     if cell.runs:
-        flowables.append(_para(_runs(cell.runs), indent=True))
+        flowables += [_para(_runs(runs), indent=True) for runs in model.split_lines(cell.runs)]
     flowables.append(Spacer(1, BODY_LEADING * (cell.lines if not cell.runs else 0.5)))
     for sign in cell.signs:
         flowables.append(_para(_sign_markup(sign), align="right"))
     if cell.date is not None:
-        flowables.append(_para(markup(cell.date, "fang") + "\u3000", align="right"))
+        flowables.append(_para(markup(cell.date + "\u3000", "fang"), align="right"))
     return flowables
 
 

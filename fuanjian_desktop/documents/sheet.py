@@ -158,6 +158,18 @@ class Sheet:
         )
 
 
+def split_lines(runs: tuple[Run, ...]) -> list[tuple[Run, ...]]:
+    """Runs cut at the line breaks typed into values: each piece prints as its own paragraph."""
+    pieces: list[list[Run]] = [[]]
+    for run in runs:
+        first, *rest = run.text.split("\n")
+        if first:
+            pieces[-1].append(Run(first, run.kind))
+        for text in rest:
+            pieces.append([Run(text, run.kind)] if text else [])
+    return [tuple(piece) for piece in pieces]
+
+
 def sheet_to_json(sheet: Sheet) -> dict[str, Any]:
     """The sheet as plain JSON data (the frozen snapshot of an issued document)."""
     return asdict(sheet)

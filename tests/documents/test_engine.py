@@ -8,6 +8,7 @@ import io
 import pytest
 
 from fuanjian_desktop.documents.compose import BLANK, Wording, compose, value_text
+from fuanjian_desktop.documents.fonts import markup
 from fuanjian_desktop.documents.pdf import render_pdf
 from fuanjian_desktop.documents.sheet import (
     fingerprint,
@@ -175,3 +176,20 @@ def test_a_character_missing_from_the_body_face_is_drawn_from_another_face() -> 
     # reportlab's ToUnicode map keeps 16 bits, so the text layer cannot show 𠀋 itself
     assert any("WenKai" in name for name in font_names(pdf))
     assert unembedded_fonts(pdf) == []
+
+
+def test_line_breaks_typed_into_a_value_start_new_lines() -> None:
+    spec = make_spec(
+        [{"block": "text", "text": "{record}"}], record=FieldSpec("record", "记录", "typed")
+    )
+    sheet = compose(spec, {"record": "问：你是否组织培训？\n答：没有。"}, WORDING)
+    lines = page_lines(render(sheet))[0]
+    assert "问：你是否组织培训？" in lines and "答：没有。" in lines
+
+
+def test_the_blank_date_keeps_room_for_the_pen() -> None:
+    spec = make_spec([{"block": "seal", "text": "机关", "date": "on"}])
+    text = pdf_text(render(compose(spec, {}, WORDING)))
+    assert "年 月 日" in text and "（ ）应急测〔 〕 号" in text  # the text layer shows one space
+    # reportlab collapses white space; no-break spaces of the same width survive
+    assert markup("年\u3000月", "fang") == "年\u00a0\u00a0月"
