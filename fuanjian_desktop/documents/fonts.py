@@ -78,10 +78,9 @@ def markup(text: str, role: str) -> str:
 @functools.cache
 def _ideographic_space(role: str) -> str:
     registered = face(role)
-    ratio = pdfmetrics.stringWidth("\u3000", registered.name, 10) / pdfmetrics.stringWidth(
-        "\u00a0", registered.name, 10
-    )
-    return "\u00a0" * max(1, round(ratio))
+    wide = float(pdfmetrics.stringWidth("\u3000", registered.name, 10))
+    narrow = float(pdfmetrics.stringWidth("\u00a0", registered.name, 10))
+    return "\u00a0" * max(1, round(wide / narrow))
 
 
 def _faces_markup(text: str, role: str) -> str:
