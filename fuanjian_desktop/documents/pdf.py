@@ -25,6 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
+    KeepTogether,
     PageBreak,
     SimpleDocTemplate,
     Spacer,
@@ -112,16 +113,21 @@ def render_pdf(
         creator="福安监",
         invariant=1,
     )
-    story = _header(sheet) + [
-        flowable
-        for block in sheet.blocks
-        if block is not repeated
-        for flowable in _flowables(block)
-    ]
+    story = _header(sheet) + _body(tuple(b for b in sheet.blocks if b is not repeated))
     pages = _PageCount()
     painter = _Footer(sheet, footer_block, qr, draft, pages)
     document.build(story, canvasmaker=_numbered_canvas(painter))
     return pages.total
+
+
+def _body(blocks: tuple[model.Block, ...]) -> list[Flowable]:
+    """The body's flowables; the closing signatures and seal are kept on one page together."""
+    closing = len(blocks)
+    while closing > 0 and isinstance(blocks[closing - 1], model.Signatures | model.Seal):
+        closing -= 1
+    story = [flowable for block in blocks[:closing] for flowable in _flowables(block)]
+    tail = [flowable for block in blocks[closing:] for flowable in _flowables(block)]
+    return [*story, KeepTogether(tail)] if tail else story
 
 
 def bottom_margin(footer_block: Flowable | None) -> float:
