@@ -14,6 +14,18 @@ from typing import Any
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import load_json_resource
 
+# the life of a document: 草稿 → 已签发 → 已送达, or 已作废 / 已更正 (replaced by a new edition)
+DOCUMENT_STATUS_LABELS = {
+    "draft": "草稿",
+    "issued": "已签发",
+    "served": "已送达",
+    "voided": "已作废",
+    "superseded": "已更正",
+}
+
+# the statuses of a document that stands (not a draft, not voided, not replaced by a correction)
+IN_FORCE = ("issued", "served")
+
 
 @dataclass(frozen=True)
 class DocumentType:

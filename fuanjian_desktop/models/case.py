@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -30,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fuanjian_desktop.db.base import Base, SyncedRecord
+from fuanjian_desktop.db.base import Base, SyncedRecord, UtcDateTime
 
 
 class Case(SyncedRecord, Base):
@@ -148,20 +149,40 @@ class CaseEvent(SyncedRecord, Base):
 
 
 class CaseDocument(SyncedRecord, Base):
-    """A document record of a case: kind, 文号 and its status (草稿/已签发/已送达/已作废)."""
+    """An enforcement document (执法文书) of a case or of an inspection, through its life.
+
+    The table keeps the name it had when only cases had documents. A 草稿 (``draft``) holds the
+    editable ``values``; issuing (已签发) freezes the composed ``sheet`` with its ``sha256``, the
+    文号 and the moment, so later settings or wording never change what was signed. Serving
+    (已送达) adds the method, date and recipient. An issued document is changed only by a new
+    ``edition`` that ``corrects`` it (the old one becomes 已更正, ``superseded``) or voided
+    (已作废) with its reason. ``edition`` counts corrections; ``version`` is the sync counter.
+    """
 
     __tablename__ = "case_document"
+    # a document belongs to exactly one case or one inspection
+    __table_args__ = (CheckConstraint("(case_id IS NULL) <> (inspection_id IS NULL)", "owner"),)
 
-    case_id: Mapped[str] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
+    inspection_id: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     type_key: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(100))
+    variant: Mapped[str | None] = mapped_column(String(20))
     number: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(10))
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sheet: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sha256: Mapped[str | None] = mapped_column(String(64))
     issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    issued_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     served_on: Mapped[dt.date | None] = mapped_column(Date)
     served_method: Mapped[str | None] = mapped_column(String(20))
     recipient: Mapped[str | None] = mapped_column(String(50))
     event_id: Mapped[str | None] = mapped_column(ForeignKey("case_event.id"))
+    edition: Mapped[int] = mapped_column(Integer, default=1)
+    corrects_id: Mapped[str | None] = mapped_column(ForeignKey("case_document.id"), index=True)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseLink(SyncedRecord, Base):

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.case_guard import CaseFacts, Defect, facts_after, refusals
 from fuanjian_desktop.domain.document_types import document_type
-from fuanjian_desktop.domain.numbering import Convention
 from fuanjian_desktop.domain.procedure import (
     SERVED_METHODS,
     Action,
@@ -30,13 +29,15 @@ from fuanjian_desktop.domain.procedure import (
 )
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, CaseRemedy
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.case_facts import case_documents, facts_of
 from fuanjian_desktop.services.cases import refresh_case
+from fuanjian_desktop.services.document_context import case_context
+from fuanjian_desktop.services.document_issue import issue_with_content
 from fuanjian_desktop.services.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
-from fuanjian_desktop.services.numbering import numbering_settings, reuse_serial, take_number
 from fuanjian_desktop.services.procedure_settings import current_settings
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
@@ -193,14 +194,17 @@ def _apply(
     )
     scope.session.add(event)
     scope.record(event, f"{case.case_no} {action.label}", before=None)
+    refresh_case(scope.session, case, today)
+    _issue_documents(scope, case, _documents_of(action, facts), step, event)
+    scope.record(case, f"{case.case_no} {action.label}", before)
+    return event
+
+
+def _documents_of(action: Action, facts: CaseFacts) -> list[str]:
     documents = list(action.documents)
     if action.code == "serve_notice" and facts.hearing_required:
         documents.append("hearing_rights_notice")
-    for type_key in documents:
-        _issue_document(scope, case, type_key, step, event)
-    refresh_case(scope.session, case, today)
-    scope.record(case, f"{case.case_no} {action.label}", before)
-    return event
+    return documents
 
 
 def _event_data(action: Action, step: StepInput) -> dict[str, object]:
@@ -326,40 +330,54 @@ SERVING_ACTIONS = frozenset(
 )
 
 
+def _issue_documents(
+    scope: ActionScope, case: Case, type_keys: list[str], step: StepInput, event: CaseEvent
+) -> None:
+    """Issue the step's documents with their content, read from the case as the step left it."""
+    if not type_keys:
+        return
+    if "service_receipt" in type_keys:  # the receipt lists the decision it serves
+        _mark_decision_served(scope, case, event.occurred_on, step)
+    context = case_context(scope.session, case.id, event.occurred_on)
+    for type_key in type_keys:
+        _issue_document(scope, case, type_key, step, event, context)
+
+
 def _issue_document(
-    scope: ActionScope, case: Case, type_key: str, step: StepInput, event: CaseEvent
+    scope: ActionScope,
+    case: Case,
+    type_key: str,
+    step: StepInput,
+    event: CaseEvent,
+    context: dict[str, object],
 ) -> None:
     kind = document_type(type_key)
     on = event.occurred_on
     served = kind.served and event.action in SERVING_ACTIONS
-    document = CaseDocument(
-        case_id=case.id,
-        type_key=type_key,
-        title=kind.title,
-        number=_document_number(scope, case, type_key, on),
-        status="served" if served else "issued",
-        issued_on=on,
-        served_on=on if served else None,
-        served_method=(step.served_method or "直接送达") if served else None,
-        recipient=(step.recipient.strip() or None) if served else None,
-        event_id=event.id,
+    draft = _prepared_draft(scope, case.id, type_key)
+    document = draft or CaseDocument(id=new_id(), case_id=case.id, type_key=type_key)
+    before = document.audit_snapshot() if draft else None
+    document.title = document.title or kind.title
+    document.status = "served" if served else "issued"
+    document.served_on = on if served else None
+    document.served_method = (step.served_method or "直接送达") if served else None
+    document.recipient = (step.recipient.strip() or None) if served else None
+    document.event_id = event.id
+    issue_with_content(scope, document, context, on, drafted=draft is not None)
+    if draft is None:
+        scope.session.add(document)
+    scope.record(document, f"{case.case_no} 签发《{document.title}》", before=before)
+
+
+def _prepared_draft(scope: ActionScope, case_id: str, type_key: str) -> CaseDocument | None:
+    """A first-edition draft of the step's document prepared beforehand, if there is one."""
+    query = select(CaseDocument).where(
+        CaseDocument.case_id == case_id,
+        CaseDocument.type_key == type_key,
+        CaseDocument.status == "draft",
+        CaseDocument.corrects_id.is_(None),
     )
-    scope.session.add(document)
-    scope.record(document, f"{case.case_no} 签发《{kind.title}》", before=None)
-    if type_key == "service_receipt":
-        _mark_decision_served(scope, case, on, step)
-
-
-def _document_number(scope: ActionScope, case: Case, type_key: str, on: dt.date) -> str | None:
-    kind = document_type(type_key)
-    if not kind.numbered or kind.code is None:
-        return None
-    if type_key in ("filing_approval", "onsite_penalty_decision"):
-        return case.case_no  # the case was numbered by this very document
-    entity = ("case_document", case.id)
-    if numbering_settings(scope.session).convention is Convention.PER_CASE:
-        return reuse_serial(scope, kind.code, case.year, case.serial, case.squad_id, entity).text
-    return take_number(scope, kind.code, on.year, case.squad_id, entity).text
+    return scope.session.scalars(query.order_by(CaseDocument.created_at)).first()
 
 
 def _mark_decision_served(scope: ActionScope, case: Case, on: dt.date, step: StepInput) -> None:

@@ -31,6 +31,7 @@ from fuanjian_desktop.domain.case_guard import (
     refusals,
 )
 from fuanjian_desktop.domain.discretion import Tier
+from fuanjian_desktop.domain.document_types import DOCUMENT_STATUS_LABELS
 from fuanjian_desktop.domain.procedure import (
     FIELD_LABELS,
     Outcome,
@@ -67,12 +68,6 @@ from fuanjian_desktop.services.procedure_settings import current_settings
 _Ts = TypeVarTuple("_Ts")
 DUE_SOON = "soon"
 OVERDUE = "overdue"
-DOCUMENT_STATUS_LABELS = {
-    "draft": "草稿",
-    "issued": "已签发",
-    "served": "已送达",
-    "voided": "已作废",
-}
 APPROVAL_STAGES = {
     Stage.FILING_APPROVAL: Role.SQUAD_LEADER,
     Stage.COLLECTIVE: Role.SQUAD_LEADER,
