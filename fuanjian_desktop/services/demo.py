@@ -20,6 +20,7 @@ from fuanjian_desktop.models import Case, User
 from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import SYSTEM
 from fuanjian_desktop.services.demo_cases import create_demo_cases
+from fuanjian_desktop.services.demo_documents import issue_remaining_documents
 from fuanjian_desktop.services.demo_inspections import DemoPlan, create_demo_inspections
 from fuanjian_desktop.services.setup import (
     AppMode,
@@ -94,6 +95,7 @@ def create_demo(database: Database, now: dt.datetime | None = None) -> bool:
         plan = DemoPlan(now or utc_now(), DEMO_SEED)
         create_demo_inspections(scope, plan)
         create_demo_cases(scope, plan, units[DEMO_HOME_SQUAD].id)
+        issue_remaining_documents(scope, units[DEMO_HOME_SQUAD].id)
         save_installation(scope.session, AppMode.DEMO, units[DEMO_HOME_SQUAD].id)
     return True
 

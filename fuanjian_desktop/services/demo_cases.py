@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fuanjian_desktop.domain.codes import id_check_char
 from fuanjian_desktop.domain.deadlines import add_working_days, is_working_day
 from fuanjian_desktop.domain.discretion import Circumstance, DiscretionFacts, suggest
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
@@ -42,6 +43,7 @@ from fuanjian_desktop.services.cases import (
     create_case,
     hazard_prefill,
 )
+from fuanjian_desktop.services.demo_documents import prepare_step_drafts
 from fuanjian_desktop.services.demo_inspections import DemoPlan
 from fuanjian_desktop.services.numbering import grant_block
 from fuanjian_desktop.services.procedure_settings import current_settings
@@ -52,6 +54,15 @@ STATEMENT_GAP = 6  # working days: one more than the 5-day 陈述申辩期 and �
 HEARING_GAP = 8  # working days: the 听证会通知 must be served 7 working days before
 SERVED = "直接送达"
 FIRE_RECEIVER = "深圳市福田区消防救援大队"
+DEFERRAL_DAYS = 60  # the 延期缴纳 granted in the demo
+EXTENSION_DAYS = 30  # the 案件延期 granted in the demo
+DEMO_PERSON = Party(
+    "person",
+    name="陈志强",
+    id_no="44030419850612123" + id_check_char("44030419850612123"),
+    phone="13912345678",
+    address="深圳市福田区园岭街道百花二路18号",
+)
 COMPLAINT_NOTE = "12345热线转办群众投诉举报"
 NOTES = {
     "approve_filing": "同意立案。",
@@ -68,6 +79,10 @@ NOTES = {
     "approve_closing": "同意结案。",
     "apply_court": "当事人逾期不履行，经催告仍未履行，申请人民法院强制执行。",
     "transfer_case": "违法行为属消防救援机构职权，依法移送。",
+    "preserve_evidence": "涉案证据可能灭失，经批准先行登记保存。",
+    "decide_preservation": "证据已检验完毕，解除先行登记保存，退还当事人。",
+    "approve_extension": "案情复杂，须集体讨论，报请延长办案期限30日。",
+    "approve_deferral": "当事人确有经济困难，同意延期缴纳罚款。",
 }
 
 
@@ -88,7 +103,8 @@ class Script:
     ``tail`` is the working days from the last step to today. ``code`` is the violation of a
     complaint case; a hazard case keeps its hazard's violation if the same authority enforces
     it. ``major`` applies the stage-2 range (逾期未改正), which makes the case 重大 (集体讨论,
-    听证). ``fine_cap`` keeps a 当场处罚 within its limit.
+    听证). ``fine_cap`` keeps a 当场处罚 within its limit. A ``person`` case is a complaint
+    against the person running a business (the documents' 个人 variants).
     """
 
     shows: str
@@ -101,6 +117,7 @@ class Script:
     procedure: Procedure = Procedure.GENERAL
     fine_cap: int | None = None
     from_hazard: bool = True
+    person: bool = False  # the party is a person (个体经营者), named in DEMO_PERSON
 
 
 @dataclass(frozen=True)
@@ -185,21 +202,40 @@ def _remedy(kind: str, result: str, gap: int) -> Step:
 SCRIPTS = (
     Script("已结案：程序完整", PREPARE + NOTIFY + STATEMENT + DECIDE + SERVE + PAY + CLOSE, 2),
     Script(
-        "已结案：举行听证",
+        "已结案：举行听证（当事人为个人）",
         PREPARE + DISCUSS + NOTIFY + HEARING_ASKED + HEARING_HELD + SERVE + PAY + CLOSE,
         tail=4,
         major=True,
+        from_hazard=False,
+        person=True,
     ),
     Script("立案审批：待中队负责人审批", (), tail=0),
-    Script("调查取证", FILE, tail=3),
+    Script(
+        "调查取证：先行登记保存证据",
+        (*FILE, Step("preserve_evidence", 1), Step("decide_preservation", 3)),
+        tail=1,
+    ),
     Script("法制审核：待法制审核员审核", (*FILE, Step("end_investigation", 5)), tail=1),
-    Script("集体讨论：重大案件", PREPARE, tail=1, major=True),
+    Script("集体讨论：重大案件，已延期", (*PREPARE, Step("approve_extension", 1)), 1, major=True),
     Script("陈述申辩：期间未届满", PREPARE + NOTIFY + (Step("record_statement", 1),), tail=1),
     Script("听证：已申请，已通知听证会", PREPARE + DISCUSS + NOTIFY + HEARING_ASKED, 1, major=True),
     Script("决定审批", PREPARE + NOTIFY + STATEMENT + SUBMIT, tail=1),
     Script("待送达", PREPARE + NOTIFY + DECIDE, tail=2, circumstances=(Circumstance.CONFESSED,)),
-    Script("执行：申请行政复议在审", (*DECIDED, _remedy("reconsideration", "在审", 8)), tail=3),
-    Script("执行：逾期未缴，已送达催告书", (*DECIDED, Step("serve_enforcement_reminder", 12)), 2),
+    Script(
+        "执行：延期缴纳，申请行政复议在审",
+        (*DECIDED, Step("approve_deferral", 3), _remedy("reconsideration", "在审", 5)),
+        tail=3,
+    ),
+    Script(
+        "执行：逾期未缴，已加处罚款并送达催告书",
+        (
+            *DECIDED,
+            Step("serve_payment_reminder", 12),
+            Step("impose_surcharge", 4),
+            Step("serve_enforcement_reminder", 8),
+        ),
+        tail=2,
+    ),
     Script("结案审批", (*DECIDED, *PAY, Step("submit_closing", 1)), tail=1),
     Script(
         "当场处罚（简易程序）",
@@ -208,6 +244,16 @@ SCRIPTS = (
         procedure=Procedure.SIMPLE,
         circumstances=(Circumstance.CONFESSED,),
         fine_cap=2000,
+    ),
+    Script(
+        "当场处罚（个人）",
+        (Step("decide_onsite", 0), Step("record_payment", 2), *CLOSE),
+        tail=9,
+        procedure=Procedure.SIMPLE,
+        circumstances=(Circumstance.CONFESSED,),
+        fine_cap=200,
+        from_hazard=False,
+        person=True,
     ),
     Script("移送消防救援机构", (Step("transfer_case", 1),), tail=4, code="XF-60-3"),
     Script(
@@ -406,10 +452,11 @@ def _complaint(
     ).all()
     entry = find_violation(script.code)
     found = "，经责令限期改正，逾期未改正" if script.major else ""
+    chosen = rng.choice([v for v in venues if v not in taken])
     return NewCase(
         procedure=script.procedure,
         source="complaint",
-        party=Party("enterprise", rng.choice([v for v in venues if v not in taken])),
+        party=DEMO_PERSON if script.person else Party("enterprise", chosen),
         cause=entry.title,
         handler_ids=(),
         facts=f"{opened:%Y年%m月%d日}接群众投诉举报，经现场核查，当事人存在{entry.title}的行为{found}。",
@@ -471,6 +518,7 @@ def _take(
     action = find_action(step.action)
     username = STAFF[item.script.squad].username(action.performer, item.team)
     actor_scope = ActionScope(scope.session, people[username], scope.action)
+    prepare_step_drafts(actor_scope, case.id, action.documents)
     take_step(actor_scope, case, action, _input(step, action, case, on), today=on)
 
 
@@ -484,6 +532,8 @@ def _input(step: Step, action: Action, case: Case, on: dt.date) -> StepInput:
         recipient=(case.party_representative or "当事人") if "recipient" in fields else "",
         amount=case.total_fine - case.paid_amount if "amount" in fields else None,
         hearing_date=add_working_days(on, HEARING_GAP) if "hearing_date" in fields else None,
+        days=EXTENSION_DAYS if "days" in fields else None,
+        until=on + dt.timedelta(days=DEFERRAL_DAYS) if "until" in fields else None,
         receiver=FIRE_RECEIVER if "receiver" in fields else "",
         remedy_kind=step.remedy[0],
         remedy_result=step.remedy[1],

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.output import FORMATS, write_document
 from fuanjian_desktop.documents.spec import document_specs
+from fuanjian_desktop.domain.document_types import IN_FORCE
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import CaseDocument
-from fuanjian_desktop.services.documents import IN_FORCE, document_sheet
+from fuanjian_desktop.services.documents import document_sheet
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,14 @@ def sample_documents(database: Database) -> tuple[list[Sample], list[str]]:
     samples: list[Sample] = []
     missing: list[str] = []
     for key, spec in document_specs().items():
-        for variant in spec.variants:
-            document_id = newest.get((key, variant.key))
-            if document_id is None:
-                missing.append(variant.title)
+        for title in dict.fromkeys(variant.title for variant in spec.variants):
+            # variants printed under one title (结案审批表 of a unit or a person) share a sample
+            keys = [variant.key for variant in spec.variants if variant.title == title]
+            found = [newest[(key, variant)] for variant in keys if (key, variant) in newest]
+            if found:
+                samples.append(Sample(title, found[0]))
             else:
-                samples.append(Sample(variant.title, document_id))
+                missing.append(title)
     return samples, missing
 
 

@@ -1,0 +1,136 @@
+"""Demo documents: what people type into them, and one of every kind no demo step issues.
+
+The values a person writes (审核意见, 听证记录, 勘验情况 …) are in
+``resources/demo/documents/*.json`` by document type. Before a demo step issues documents, a
+draft holding those values is prepared for each, as a clerk drafts the 听证笔录 during the
+hearing; the step then issues that draft. The documents of an inspection (检查方案, 检查记录,
+现场处理措施决定书, 责改, 复查意见书) and the investigation's 询问通知书, 勘验笔录 and 抽样取证凭证
+are issued afterwards on a home-squad inspection with its 复查 and on the complete case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+
+from fuanjian_desktop.documents.spec import document_spec
+from fuanjian_desktop.domain.deadlines import add_working_days
+from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.procedure import Procedure
+from fuanjian_desktop.ids import new_id
+from fuanjian_desktop.models import Case, CaseDocument, Inspection, User
+from fuanjian_desktop.resources import load_json_resource, resource_path
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.document_issue import chosen_variant, context_for, fill, freeze
+from fuanjian_desktop.services.unit_of_work import ActionScope
+
+INSPECTION_DOCUMENTS = (
+    "inspection_plan",
+    "inspection_record",
+    "onsite_measures_decision",
+    "rectification_order",
+)
+INVESTIGATION_DOCUMENTS = ("inquiry_notice", "survey_record", "sampling_voucher")
+SERVED = "直接送达"
+
+
+@functools.cache
+def demo_values() -> dict[str, dict[str, Any]]:
+    """What people typed, by document type (from every file in resources/demo/documents)."""
+    values: dict[str, dict[str, Any]] = {}
+    for path in sorted(resource_path("demo", "documents").glob("*.json")):
+        values.update(load_json_resource("demo", "documents", path.name))
+    return values
+
+
+def prepare_step_drafts(scope: ActionScope, case_id: str, type_keys: Iterable[str]) -> None:
+    """A draft with the typed values of each document the coming step issues."""
+    for type_key in type_keys:
+        typed = demo_values().get(type_key)
+        if not typed:
+            continue
+        draft = CaseDocument(
+            id=new_id(),
+            case_id=case_id,
+            type_key=type_key,
+            title=document_type(type_key).title,
+            status="draft",
+            values=dict(typed),
+        )
+        scope.session.add(draft)
+        scope.record(draft, f"新建《{draft.title}》草稿", before=None)
+
+
+def issue_remaining_documents(scope: ActionScope, squad_id: str) -> None:
+    """The kinds no step issues, on a squad inspection with its 复查 and on its complete case.
+
+    Each is issued by the record's first inspector or handler, as it would be on site.
+    """
+    recheck = scope.session.scalars(
+        select(Inspection)
+        .where(Inspection.squad_id == squad_id, Inspection.follow_up_of_id.is_not(None))
+        .order_by(Inspection.started_at.desc())
+    ).first()
+    if recheck is not None and recheck.follow_up_of_id is not None:
+        original = scope.session.get(Inspection, recheck.follow_up_of_id)
+        assert original is not None
+        day = original.started_at.astimezone().date()
+        inspector = _as(scope, original.inspector_rows[0].user_id)
+        for type_key in INSPECTION_DOCUMENTS:
+            _issue(inspector, type_key, day, inspection_id=original.id)
+        rechecked = recheck.started_at.astimezone().date()
+        _issue(
+            _as(scope, recheck.inspector_rows[0].user_id),
+            "recheck_opinion",
+            rechecked,
+            inspection_id=recheck.id,
+        )
+    complete = scope.session.scalars(
+        select(Case)
+        .where(
+            Case.squad_id == squad_id,
+            Case.procedure == Procedure.GENERAL.value,
+            Case.closed_on.is_not(None),
+        )
+        .order_by(Case.closed_on.desc())
+    ).first()
+    if complete is not None and complete.filed_on is not None:
+        handler = _as(scope, complete.handler_rows[0].user_id)
+        for gap, type_key in enumerate(INVESTIGATION_DOCUMENTS, start=1):
+            _issue(handler, type_key, add_working_days(complete.filed_on, gap), case_id=complete.id)
+
+
+def _as(scope: ActionScope, user_id: str) -> ActionScope:
+    """The open demo action, taken on by the given user."""
+    user = scope.session.get(User, user_id)
+    assert user is not None
+    return ActionScope(scope.session, Actor.of(user), scope.action)
+
+
+def _issue(
+    scope: ActionScope,
+    type_key: str,
+    on: dt.date,
+    *,
+    case_id: str | None = None,
+    inspection_id: str | None = None,
+) -> None:
+    """Issue one document filled from its record and the demo's typed values."""
+    spec = document_spec(type_key)
+    document = CaseDocument(
+        id=new_id(), case_id=case_id, inspection_id=inspection_id, type_key=type_key
+    )
+    context = context_for(scope.session, document, on)
+    fill(document, spec, context, chosen_variant(spec, None, context))
+    document.values = {**document.values, **demo_values().get(type_key, {})}
+    freeze(scope, document, spec, on)
+    document.status = "served" if spec.served else "issued"
+    if spec.served:  # handed over on the spot to the person present
+        document.served_on, document.served_method = on, SERVED
+        document.recipient = str(context.get("inspection.site_person") or context.get("party.name"))
+    scope.session.add(document)
+    scope.record(document, f"签发《{document.title}》{document.number or ''}", before=None)
