@@ -1,4 +1,5 @@
-"""The tables of the case page: timeline, deadlines, violations and documents of one case.
+"""The tables of the case page: timeline, deadlines and violations of one case (its documents
+are listed by ``ui/documents``).
 
 A case has tens of rows in each, held whole. Deadlines are what a squad answers for, so an
 overdue one is red as on the hazard register, one due soon is amber, and each says how it
@@ -21,7 +22,6 @@ DUE_SOON_FOREGROUND = QBrush(QColor("#8a4b08"))
 
 TimelineRow = tuple[Any, str, str, str, str]
 ViolationRow = tuple[str, str, str, str, int, str]
-DocumentRow = tuple[str, str, str, str, str]
 
 TIMELINE: tuple[Column[TimelineRow], ...] = (
     Column("日期", lambda row: f"{row[0]:%Y-%m-%d}"),
@@ -44,13 +44,6 @@ VIOLATIONS: tuple[Column[ViolationRow], ...] = (
     Column("裁量阶次", lambda row: row[3]),
     Column("罚款（元）", lambda row: f"{row[4]:,}"),
     Column("裁量理由", lambda row: row[5]),
-)
-DOCUMENTS: tuple[Column[DocumentRow], ...] = (
-    Column("文书", lambda row: row[0]),
-    Column("文号", lambda row: row[1]),
-    Column("状态", lambda row: row[2]),
-    Column("签发日期", lambda row: row[3]),
-    Column("送达", lambda row: row[4]),
 )
 
 

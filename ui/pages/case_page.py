@@ -37,13 +37,10 @@ from ui.context import AppContext
 from ui.dialogs.case_step_dialog import CaseStepDialog
 from ui.dialogs.discretion_dialog import DiscretionDialog
 from ui.dialogs.open_case_dialog import OpenCaseDialog
+from ui.documents.document_list import DocumentList, DocumentOwner
+from ui.documents.type_picker import document_kinds
 from ui.errors import show_failure
-from ui.models.case_detail_tables import (
-    DOCUMENTS,
-    TIMELINE,
-    VIOLATIONS,
-    DeadlineTableModel,
-)
+from ui.models.case_detail_tables import TIMELINE, VIOLATIONS, DeadlineTableModel
 from ui.models.column_table import RowListModel
 from ui.widgets.case_header import CaseHeader, GuardPanel
 
@@ -55,12 +52,12 @@ STEP_ROWS = (("办理：", False), ("审批：", True))  # caption, whether the 
 TIMELINE_WIDTHS = (100, 170, 80, 200)
 DEADLINE_WIDTHS = (170, 120, 100, 170)
 VIOLATION_WIDTHS = (220, 170, 170, 70, 90)
-DOCUMENT_WIDTHS = (200, 260, 80, 100)
 NOT_EDITABLE = "违法行为和裁量只能在调查终结前修改；如需修改，请先退回补充调查。"
 NOT_HANDLER = "只有执法人员可以认定违法行为。"
 NO_EVIDENCE = "未关联证据。"
 NO_REMEDIES = "未登记行政复议或行政诉讼。"
 TAB_TITLES = ("时间线", "期限", "违法行为与裁量", "文书", "证据", "救济")
+DOCUMENT_TAB = TAB_TITLES.index("文书")  # counted by its own list, which loads separately
 
 
 class CasePage(QWidget):
@@ -149,9 +146,13 @@ class CasePage(QWidget):
         column.addWidget(_table(self.violations, VIOLATION_WIDTHS), 1)
         return tab
 
-    def _document_tab(self) -> QTableView:
-        self.documents = RowListModel(DOCUMENTS)
-        return _table(self.documents, DOCUMENT_WIDTHS)
+    def _document_tab(self) -> DocumentList:
+        can_create = self._context.actor.can(Permission.KEEP_CASE_RECORDS)
+        self.document_list = DocumentList(self._context, document_kinds(), can_create, self._today)
+        self.document_list.loaded.connect(self._documents_loaded)
+        self.document_list.changed.connect(self._after_change)  # a served date starts deadlines
+        self.documents = self.document_list.model
+        return self.document_list
 
     def _evidence_tab(self) -> QWidget:
         self.facts = QLabel()
@@ -184,6 +185,7 @@ class CasePage(QWidget):
         self._serial += 1
         serial, case_id, today = self._serial, self.case_id, self._today()
         database, actor = self._context.database, self._context.actor
+        self.document_list.show_owner(DocumentOwner(case_id=case_id))
         self._context.workers.run(
             lambda: case_view(database, actor, case_id, today),
             lambda view: self._show(serial, view),
@@ -240,7 +242,6 @@ class CasePage(QWidget):
         self.timeline.set_rows(view.timeline)
         self.deadlines.set_rows(view.deadlines)
         self.violations.set_rows(view.violations)
-        self.documents.set_rows(view.documents)
         self.facts.setText(view.facts or "（未填写）")
         _fill_list(self.evidence, view.evidence, NO_EVIDENCE)
         _fill_list(self.remedies, view.remedies, NO_REMEDIES)
@@ -248,12 +249,16 @@ class CasePage(QWidget):
             view.timeline,
             view.deadlines,
             view.violations,
-            view.documents,
+            None,
             view.evidence,
             view.remedies,
         )
         for tab, (title, rows) in enumerate(zip(TAB_TITLES, contents, strict=True)):
-            self.tabs.setTabText(tab, f"{title}（{len(rows)}）")
+            if rows is not None:
+                self.tabs.setTabText(tab, f"{title}（{len(rows)}）")
+
+    def _documents_loaded(self, count: int) -> None:
+        self.tabs.setTabText(DOCUMENT_TAB, f"{TAB_TITLES[DOCUMENT_TAB]}（{count}）")
 
     def _update_discretion_button(self, view: CaseView) -> None:
         """认定违法行为 while the violations may change, by an officer; else why not."""

@@ -18,6 +18,7 @@ from ui.context import AppContext
 from ui.dialogs.number_block_dialog import NumberBlockDialog
 from ui.dialogs.procedure_settings_dialog import ProcedureSettingsDialog
 from ui.dialogs.user_dialog import UserDialog
+from ui.documents.settings_dialog import DocumentSettingsDialog
 from ui.errors import show_failure
 
 HEADERS = ("姓名", "用户名", "执法证号", "所属中队", "角色", "状态")
@@ -48,10 +49,13 @@ class UsersPage(QWidget):
         self.numbering_button.clicked.connect(self.edit_numbering)
         self.settings_button = QPushButton("办案程序设置…")
         self.settings_button.clicked.connect(self.edit_procedure_settings)
+        self.documents_button = QPushButton("文书设置…")
+        self.documents_button.clicked.connect(self.edit_document_settings)
         actions = QHBoxLayout()
         actions.addWidget(add)
         actions.addWidget(unlock)
         actions.addStretch()
+        actions.addWidget(self.documents_button)
         actions.addWidget(self.settings_button)
         actions.addWidget(self.numbering_button)
         layout = QVBoxLayout(self)
@@ -88,6 +92,11 @@ class UsersPage(QWidget):
     def edit_procedure_settings(self) -> None:
         """Open 办案程序设置: hearing thresholds, statement period, case limit and the like."""
         self.dialog = ProcedureSettingsDialog(self._context, self)
+        self.dialog.open()
+
+    def edit_document_settings(self) -> None:
+        """Open 文书设置: the bureau's name, 复议机关, court and the like printed on documents."""
+        self.dialog = DocumentSettingsDialog(self._context, self)
         self.dialog.open()
 
     def unlock_selected(self) -> None:

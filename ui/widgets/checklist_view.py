@@ -35,6 +35,7 @@ from fuanjian_desktop.services import inspections
 from fuanjian_desktop.services.inspections import InspectionView
 from ui.context import AppContext
 from ui.dialogs.finish_inspection_dialog import FinishInspectionDialog
+from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
 from ui.errors import show_failure
 from ui.models.checklist_items import ChecklistItemsModel
 from ui.widgets.hazard_form import HazardForm
@@ -89,6 +90,9 @@ class ChecklistView(QWidget):
         self.header = InspectionHeader()
         self.finish_button = QPushButton("结束检查…")
         self.finish_button.clicked.connect(self.finish)
+        self.documents_button = QPushButton("文书…")
+        self.documents_button.setToolTip("现场检查记录、责令限期整改指令书等本次检查的文书")
+        self.documents_button.clicked.connect(self.open_documents)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.hide()
@@ -128,7 +132,11 @@ class ChecklistView(QWidget):
     def _setup_ui(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
-        top.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.finish_button)
+        buttons.addWidget(self.documents_button)
+        buttons.addStretch()
+        top.addLayout(buttons)
         self.splitter = splitter = QSplitter()
         splitter.addWidget(self.tree)
         splitter.addWidget(self._detail_column())
@@ -325,6 +333,17 @@ class ChecklistView(QWidget):
         dialog = FinishInspectionDialog(self._context, self._view, self)
         dialog.accepted.connect(self._finished)
         dialog.open()
+        self.dialog = dialog
+
+    def open_documents(self) -> None:
+        """The 文书 window of the inspection shown (it may stay open beside the checklist)."""
+        if self._view is None:
+            return
+        self.hazard_form.save_now()  # the documents are filled from what is stored
+        dialog = InspectionDocumentsDialog(
+            self._context, self._view.id, self._view.enterprise_name, self
+        )
+        dialog.show()
         self.dialog = dialog
 
     def _finished(self) -> None:

@@ -1,0 +1,295 @@
+"""The documents of one case or one inspection, with what a clerk does with them.
+
+新建 drafts a document and opens it in the editor; 编辑/查看 opens the current one (a double
+click does too); 预览打印 previews the current document and 批量打印 every selected one in a
+single print job; 导出PDF / 导出Word write the current one to a file. The case page shows this
+list in its 文书 tab, the inspection's 文书 window shows it for an inspection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.services import documents
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.documents import DocumentView
+from fuanjian_desktop.services.inspections import local_today
+from ui.context import AppContext
+from ui.documents.editor_dialog import DocumentEditorDialog
+from ui.documents.export import PDF, WORD, ExportFormat, ask_path, export_document
+from ui.documents.printing import PrintJob
+from ui.documents.table import COLUMN_WIDTHS, DocumentTableModel
+from ui.documents.type_picker import DocumentKind, DocumentTypePicker
+from ui.errors import failure_text
+from ui.widgets.form_parts import error_label
+
+QUICK_KINDS = 4  # this many kinds or fewer get a button each instead of the picker
+NOTICE_STYLE = "color: #1c6b32;"
+
+
+@dataclass(frozen=True)
+class DocumentOwner:
+    """Whose documents a list shows: a case or an inspection (exactly one of the ids)."""
+
+    case_id: str | None = None
+    inspection_id: str | None = None
+
+    def views(self, database: Database) -> list[DocumentView]:
+        """The owner's documents, as the core lists them."""
+        if self.case_id is not None:
+            return documents.case_document_views(database, self.case_id)
+        assert self.inspection_id is not None
+        return documents.inspection_document_views(database, self.inspection_id)
+
+    def new_draft(self, database: Database, actor: Actor, kind: DocumentKind, on: dt.date) -> str:
+        """A new draft of ``kind`` for the owner, filled from its data; returns its id."""
+        return documents.create_draft(
+            database,
+            actor,
+            type_key=kind.type_key,
+            case_id=self.case_id,
+            inspection_id=self.inspection_id,
+            variant=kind.variant,
+            on=on,
+        )
+
+
+class DocumentList(QWidget):
+    """``loaded`` gives the count after each load; ``changed`` says a document changed."""
+
+    loaded = Signal(int)
+    changed = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        kinds: Sequence[DocumentKind],
+        can_create: bool,
+        today: Callable[[], dt.date] = local_today,
+    ) -> None:
+        super().__init__()
+        self._context = context
+        self._kinds = list(kinds)
+        self._can_create = can_create
+        self._today = today
+        self._serial = 0
+        self.owner: DocumentOwner | None = None
+        self.dialog: QDialog | None = None  # the open dialog, kept alive while it is shown
+        self.print_job: PrintJob | None = None
+        self.model = DocumentTableModel()
+        self.message = error_label()
+        self.notice = QLabel()
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self._setup_ui()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _setup_ui(self) -> None:
+        self.table = self._table()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._toolbar())
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.notice)
+        self._update_buttons()
+
+    def _toolbar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        if len(self._kinds) <= QUICK_KINDS:
+            self.new_buttons = [self._new_button(kind) for kind in self._kinds]
+        else:
+            self.new_buttons = [_button("新建文书…", self.new_document)]
+        for button in self.new_buttons:
+            button.setEnabled(self._can_create)
+            row.addWidget(button)
+        row.addStretch()
+        self.open_button = _button("编辑/查看", self.open_current)
+        self.preview_button = _button("预览打印", self.preview_current)
+        self.batch_button = _button("批量打印", self.print_selected)
+        self.pdf_button = _button("导出PDF…", lambda: self.export_current(PDF))
+        self.word_button = _button("导出Word…", lambda: self.export_current(WORD))
+        for button in self._row_buttons():
+            row.addWidget(button)
+        return row
+
+    def _new_button(self, kind: DocumentKind) -> QPushButton:
+        button = _button(f"{kind.title}…", lambda: self.create(kind))
+        button.setToolTip(f"新建一份{kind.title}草稿，按本次检查的情况预先填写")
+        return button
+
+    def _row_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.open_button,
+            self.preview_button,
+            self.batch_button,
+            self.pdf_button,
+            self.word_button,
+        )
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            table.setColumnWidth(column, width)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.doubleClicked.connect(lambda _index: self.open_current())
+        table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        return table
+
+    # --- loading -------------------------------------------------------------------------
+
+    def show_owner(self, owner: DocumentOwner) -> None:
+        """List ``owner``'s documents (read again in the background)."""
+        self.owner = owner
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the list again, keeping the current document current; stale answers drop."""
+        if self.owner is None:
+            return
+        self._serial += 1
+        serial, owner, database = self._serial, self.owner, self._context.database
+        self._context.workers.run(
+            lambda: owner.views(database),
+            lambda rows: self._show(serial, rows),
+            lambda error: self.message.setText(failure_text(error)),
+        )
+
+    def _show(self, serial: int, rows: list[DocumentView]) -> None:
+        if serial != self._serial:
+            return
+        current = self.current()
+        self.model.set_rows(rows)
+        if current is not None and self.model.row_of(current.id) >= 0:
+            self.table.selectRow(self.model.row_of(current.id))
+        self._update_buttons()
+        self.loaded.emit(len(rows))
+
+    def current(self) -> DocumentView | None:
+        """The document at the table's current row."""
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def selected(self) -> list[DocumentView]:
+        """The selected documents, top to bottom."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.row_at(row) for row in rows]
+
+    def _update_buttons(self) -> None:
+        selected = self.table.selectionModel().selectedRows()
+        for button in self._row_buttons():
+            button.setEnabled(bool(selected))
+        self.batch_button.setText(f"批量打印（{len(selected)}）" if selected else "批量打印")
+
+    # --- actions -------------------------------------------------------------------------
+
+    def new_document(self) -> None:
+        """Choose a kind, then draft it."""
+        picker = DocumentTypePicker(self._kinds, self)
+        picker.accepted.connect(lambda: self._picked(picker.chosen))
+        picker.open()
+        self.dialog = picker
+
+    def _picked(self, kind: DocumentKind | None) -> None:
+        if kind is not None:
+            self.create(kind)
+
+    def create(self, kind: DocumentKind) -> None:
+        """Draft ``kind`` for the owner (filled from its data) and open it in the editor."""
+        if self.owner is None:
+            return
+        owner, context, on = self.owner, self._context, self._today()
+        self.message.clear()
+        context.workers.run(
+            lambda: owner.new_draft(context.database, context.actor, kind, on),
+            self._created,
+            lambda error: self.message.setText(failure_text(error)),
+        )
+
+    def _created(self, document_id: str) -> None:
+        self.reload()
+        self.changed.emit()
+        self.open_document(document_id)
+
+    def open_current(self) -> None:
+        """Open the current document: a draft to edit, an issued one to view."""
+        view = self.current()
+        if view is not None:
+            self.open_document(view.id)
+
+    def open_document(self, document_id: str) -> None:
+        """The editor on ``document_id``; every change there reloads this list."""
+        editor = DocumentEditorDialog(self._context, document_id, self, self._today)
+        editor.changed.connect(self._edited)
+        editor.open()
+        self.dialog = editor
+
+    def _edited(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def preview_current(self) -> None:
+        """预览打印 of the current document."""
+        view = self.current()
+        if view is not None:
+            self.print_documents([view.id])
+
+    def print_selected(self) -> None:
+        """批量打印: every selected document in one preview and one print job."""
+        self.print_documents([view.id for view in self.selected()])
+
+    def print_documents(self, document_ids: Sequence[str], preview: bool = True) -> PrintJob:
+        """Render ``document_ids`` with progress, then preview them (see ``PrintJob``)."""
+        self.message.clear()
+        self.print_job = PrintJob(self._context, document_ids, self, preview=preview)
+        self.print_job.start()
+        return self.print_job
+
+    def export_current(self, form: ExportFormat) -> None:
+        """导出PDF / 导出Word of the current document, to the file the user names."""
+        view = self.current()
+        path = ask_path(self, view, form) if view is not None else None
+        if view is None or path is None:
+            return
+        self.message.clear()
+        self.notice.setText(f"正在导出{form.name}…")
+        export_document(self._context, view, form, path, self._exported, self._export_failed)
+
+    def _exported(self, path: Path) -> None:
+        self.notice.setText(f"已导出：{path}")
+
+    def _export_failed(self, error: Exception) -> None:
+        self.notice.clear()
+        self.message.setText(failure_text(error))
+
+
+def _button(text: str, slot: Callable[[], object]) -> QPushButton:
+    """A button Enter never presses: in a dialog the first one would otherwise be default."""
+    button = QPushButton(text)
+    button.setAutoDefault(False)
+    button.clicked.connect(slot)
+    return button
