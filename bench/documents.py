@@ -92,11 +92,10 @@ def plain_reportlab(texts: list[str], bottom: float) -> int:
 
 def samples_timing(repeat: int) -> list[list[object]]:
     """Cold and warm time of writing every sample from a fresh demo database."""
-    from fuanjian_desktop.services.document_samples import write_samples
-
     from fuanjian_desktop.config import DataFolder
     from fuanjian_desktop.db.startup import open_database
     from fuanjian_desktop.services import demo
+    from fuanjian_desktop.services.document_samples import write_samples
 
     with tempfile.TemporaryDirectory() as folder:
         data = DataFolder(Path(folder) / "data")

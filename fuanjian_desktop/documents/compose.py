@@ -65,7 +65,7 @@ def compose(
         number=number,
         blocks=blocks,
         continues=spec.continues,
-        footnote=resolver.plain(spec.footnote),
+        footnote=resolver.plain(chosen.footnote or spec.footnote),
     )
 
 

@@ -53,10 +53,12 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class Variant:
-    """A printed variant of a type (e.g. 单位 / 个人), chosen by the party's kind."""
+    """A printed variant of a type (e.g. 单位 / 个人), chosen by the party's kind; its own
+    ``footnote`` (交被处罚单位 / 交被处罚人) replaces the type's when given."""
 
     key: str
     title: str
+    footnote: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,12 @@ class DocumentSpec:
     def title(self, variant: str | None = None) -> str:
         """The printed title of the variant."""
         return self.variant(variant).title
+
+    def printed_fields(self, variant: str | None = None) -> set[str]:
+        """The fields the variant's blocks print (a 个人 form has no 法定代表人)."""
+        chosen = self.variant(variant).key
+        blocks = [block for block in self.body if block.get("variant", chosen) == chosen]
+        return {name for name in _names_used(blocks) if name in self.fields}
 
 
 @functools.cache
@@ -114,7 +122,9 @@ def document_spec(key: str) -> DocumentSpec:
 def _parse(
     key: str, title: str, code: str | None, numbered: bool, served: bool, data: dict[str, Any]
 ) -> DocumentSpec:
-    variants = tuple(Variant(v["key"], v["title"]) for v in data.get("variants", ()))
+    variants = tuple(
+        Variant(v["key"], v["title"], v.get("footnote", "")) for v in data.get("variants", ())
+    )
     fields = {
         name: FieldSpec(
             name=name,
@@ -178,9 +188,10 @@ def _names_used(value: Any) -> set[str]:
     if isinstance(value, list):
         return set().union(*(_names_used(item) for item in value)) if value else set()
     if isinstance(value, dict):
-        names = {value["field"]} if isinstance(value.get("field"), str) else set()
+        names = {value[key] for key in ("field", "date") if isinstance(value.get(key), str)}
+        names.discard("")
         for key, item in value.items():
-            if key not in ("field", "block", "variant"):
+            if key not in ("field", "date", "block", "variant"):
                 names |= _names_used(item)
         return names
     return set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pypdfium2
 from pypdf import PdfReader
@@ -10,6 +11,7 @@ from pypdf.generic import DictionaryObject
 
 CLOSING = "，。、；：！？）》」』】〕…”’"
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+FOOT_LINES = 8  # the foot of a page: repeated signatures, footnote, page count, check code
 
 
 def page_lines(pdf: bytes) -> list[list[str]]:
@@ -28,6 +30,22 @@ def page_lines(pdf: bytes) -> list[list[str]]:
 def pdf_text(pdf: bytes) -> str:
     """All text of the document, lines joined."""
     return "\n".join(line for page in page_lines(pdf) for line in page)
+
+
+def body_text(pdf: bytes) -> str:
+    """The text without what every page repeats (signatures of a 续页 document, footnote,
+    page count, 续页 mark), so a value running over a page break reads as one."""
+    pages = page_lines(pdf)
+    feet = [set(lines[-FOOT_LINES:]) for lines in pages]
+    repeated = set.intersection(*feet) if len(pages) > 1 else set()
+    # the page count, the 续页 mark and the check code's caption (first 12 hex of the hash)
+    furniture = re.compile(r"^(共\s*\d+\s*页\s*第\s*\d+\s*页|续页|(续页\s*)?[0-9a-f]{12})$")
+    return "\n".join(
+        line
+        for lines in pages
+        for line in lines
+        if line not in repeated and not furniture.match(line)
+    )
 
 
 def lines_starting_with_closing(pdf: bytes) -> list[str]:

@@ -50,6 +50,7 @@ def test_a_sound_spec_has_no_problems() -> None:
             {"block": "seal", "date": "on"},
         ],
         name=FieldSpec("name", "当事人", "party.name"),
+        on=FieldSpec("on", "日期", "document.issued_on"),
     )
     assert spec_problems(spec) == []
 
@@ -188,7 +189,9 @@ def test_line_breaks_typed_into_a_value_start_new_lines() -> None:
 
 
 def test_the_blank_date_keeps_room_for_the_pen() -> None:
-    spec = make_spec([{"block": "seal", "text": "机关", "date": "on"}])
+    spec = make_spec(
+        [{"block": "seal", "text": "机关", "date": "on"}], on=FieldSpec("on", "日期", "typed")
+    )
     text = pdf_text(render(compose(spec, {}, WORDING)))
     assert "年 月 日" in text and "（ ）应急测〔 〕 号" in text  # the text layer shows one space
     # reportlab collapses white space; no-break spaces of the same width survive
