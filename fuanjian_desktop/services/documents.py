@@ -179,7 +179,7 @@ def issue_document(database: Database, actor: Actor, document_id: str, on: dt.da
         spec = document_spec(document.type_key)
         before = document.audit_snapshot()
         _date_values(document, spec, context_for(scope.session, document, on))
-        _check_complete(spec, document.values)
+        _check_complete(spec, document.variant, document.values)
         corrected = _corrected(scope.session, document)
         freeze(scope, document, spec, on)
         document.status = "issued"
@@ -362,11 +362,13 @@ def _date_values(document: CaseDocument, spec: DocumentSpec, context: Mapping[st
     document.values = {**document.values, **dated}
 
 
-def _check_complete(spec: DocumentSpec, values: Mapping[str, Any]) -> None:
+def _check_complete(spec: DocumentSpec, variant: str | None, values: Mapping[str, Any]) -> None:
+    """Every required field the variant prints is filled (a 单位 form needs no 身份证号)."""
+    printed = spec.printed_fields(variant)
     missing = [
         field.label
         for name, field in spec.fields.items()
-        if field.required and _is_empty(values.get(name))
+        if field.required and name in printed and _is_empty(values.get(name))
     ]
     if missing:
         raise UserError(f"请先填写：{'、'.join(missing)}。")

@@ -143,7 +143,7 @@ class DocumentEditorDialog(QDialog):
         row.addWidget(self.close_button)
         return row
 
-    def _build_form_of(self, type_key: str) -> None:
+    def _build_form_of(self, type_key: str, variant: str | None) -> None:
         """The form of the type; a type without a spec (a record made by a procedure step
         before its spec existed) shows no fields and says why."""
         try:
@@ -152,15 +152,17 @@ class DocumentEditorDialog(QDialog):
             self.fields = {}
             self.message.setText(error.message)
             return
-        self._build_form(spec)
+        self._build_form(spec, variant)
 
-    def _build_form(self, spec: DocumentSpec) -> None:
-        """One editor per field of the spec, required ones marked with a red star; a value
-        the core fills on issue (签发日期) is shown but not typed."""
+    def _build_form(self, spec: DocumentSpec, variant: str | None) -> None:
+        """One editor per field the variant prints (a 个人 form asks no 法定代表人), required
+        ones marked with a red star; a value the core fills on issue (签发日期) is shown but
+        not typed."""
         self.fields = {}
         self._automatic = {name for name, f in spec.fields.items() if f.source.startswith(ON_ISSUE)}
         form = aligned_form()
-        for name, field in spec.fields.items():
+        printed = spec.printed_fields(variant)
+        for name, field in [(name, f) for name, f in spec.fields.items() if name in printed]:
             editor = field_editor(spec, field)
             editor.edited.connect(self._edited)
             if name in self._automatic:
@@ -185,10 +187,13 @@ class DocumentEditorDialog(QDialog):
         )
 
     def _show(self, view: DocumentView) -> None:
-        retyped = self.view is None or self.view.type_key != view.type_key
+        retyped = self.view is None or (self.view.type_key, self.view.variant) != (
+            view.type_key,
+            view.variant,
+        )
         self.view = view
         if retyped:
-            self._build_form_of(view.type_key)
+            self._build_form_of(view.type_key, view.variant)
         for name, editor in self.fields.items():
             editor.set_value(view.values.get(name))
             editor.set_read_only(view.status != "draft" or name in self._automatic)
