@@ -38,7 +38,7 @@ ANSWER = (
     "答：我们单位{n}月份没有组织统一的培训，新来的三名员工是由车间主任带着干了几天，"
     "讲了一下冲床的操作要求和注意事项（没有书面记录），也没有考试。"
 )
-PARAGRAPHS_PER_PAGE = 11  # measured: a question and an answer fill about 2/11 of a page
+PARAGRAPHS_PER_PAGE = 13  # measured: a question and an answer fill about 2/13 of a page
 
 
 def transcript_texts(pages: int) -> list[str]:

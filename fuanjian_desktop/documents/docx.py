@@ -25,7 +25,6 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from PIL import Image
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
@@ -45,6 +44,7 @@ from fuanjian_desktop.documents.pdf import (
     label_column,
     number_line,
 )
+from fuanjian_desktop.documents.qr import qr_modules
 
 Align = Literal["left", "center", "right"]
 JUSTIFY: dict[str, str] = {"left": "both", "center": "center", "right": "right"}
@@ -458,12 +458,10 @@ def _fill_header(part: Any, qr: str | None, draft: bool) -> None:
 
 def _qr_png(text: str) -> BytesIO:
     """The check code as a black-and-white PNG, one pixel per module scaled up without blur."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(text)
-    code.make()
-    count = code.getModuleCount()
+    modules = qr_modules(text)
+    count = len(modules)
     image = Image.new("1", (count, count), 1)
-    image.putdata([0 if code.isDark(r, c) else 1 for r in range(count) for c in range(count)])
+    image.putdata([0 if dark else 1 for line in modules for dark in line])
     stream = BytesIO()
     image.resize((count * 8, count * 8), Image.Resampling.NEAREST).save(stream, format="PNG")
     stream.seek(0)

@@ -2,8 +2,9 @@
 
 reportlab's CJK wrapping hangs at most one forbidden character and its list lacks ，；：！？》…
 (checked in reportlab 5.1.0, ``lib/textsplit.py``), so ``）。`` at a line end still put ``。``
-at the start of the next line. Here the break moves back instead, the way Chinese typesetting
-pushes a character down (推入), and never splits a run of Latin letters or digits.
+at the start of the next line. Here a single closing mark that does not fit hangs in the margin
+(悬挂), and otherwise the break moves back, the way Chinese typesetting pushes a character down
+(推入); a run of Latin letters or digits is never split.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ def break_before(chars: Sequence[str], start: int, overflow: int) -> int:
     if cut == start + 1 and _bad_break(chars, cut):
         return overflow
     return cut
+
+
+def hangs(chars: Sequence[str], overflow: int) -> bool:
+    """Whether the closing mark that does not fit may hang in the margin (悬挂), as one
+    closing mark may in Chinese typesetting; a second one after it pushes the break back."""
+    after = overflow + 1
+    return chars[overflow] in CANNOT_START and (
+        after >= len(chars) or chars[after] not in CANNOT_START
+    )
 
 
 def _bad_break(chars: Sequence[str], cut: int) -> bool:
@@ -76,7 +86,7 @@ def _cuts(chars: Sequence[str], advances: list[float], widths: list[float]) -> A
     while index < len(chars):
         used += advances[index]
         if used > width + FUZZ and index > start:
-            cut = break_before(chars, start, index)
+            cut = index + 1 if hangs(chars, index) else break_before(chars, start, index)
             yield cut, sum(advances[start:cut]), width
             count += 1
             width = widths[min(count, len(widths) - 1)]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -36,6 +35,7 @@ from reportlab.platypus import (
 from fuanjian_desktop.documents import sheet as model
 from fuanjian_desktop.documents.fonts import face, markup
 from fuanjian_desktop.documents.linebreak import ChineseParagraph
+from fuanjian_desktop.documents.qr import dark_runs, qr_modules
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 30 * mm, 26 * mm
@@ -45,6 +45,7 @@ SMALL_SIZE = 10.5  # 五号
 SIGN_BLANK = "_" * 14
 ALIGN = {"left": TA_JUSTIFY, "center": TA_CENTER, "right": TA_RIGHT}
 QR_SIZE = 17 * mm
+QR_FORM = "check-code"
 
 
 @dataclass(frozen=True)
@@ -209,23 +210,20 @@ class _Footer:
 
 
 def _draw_qr(canvas: Canvas, text: str) -> None:
-    """The check code at the top right, drawn module by module (no graphics font involved)."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(text)
-    code.make()
-    count = code.getModuleCount()
-    module = QR_SIZE / count
+    """The check code at the top right; drawn once into a form that every page reuses."""
     left, bottom = PAGE_WIDTH - RIGHT - QR_SIZE, PAGE_HEIGHT - TOP + 8 * mm
-    canvas.saveState()
-    canvas.setFillColor(colors.black)
-    for row in range(count):
-        for column in range(count):
-            if code.isDark(row, column):
-                x, y = left + column * module, bottom + (count - 1 - row) * module
-                canvas.rect(x, y, module, module, stroke=0, fill=1)
-    canvas.setFont(face("song").name, 6)
-    canvas.drawCentredString(left + QR_SIZE / 2, bottom - 2.5 * mm, text.rsplit("|", 1)[-1])
-    canvas.restoreState()
+    if not canvas.hasForm(QR_FORM):
+        modules = qr_modules(text)
+        module = QR_SIZE / len(modules)
+        canvas.beginForm(QR_FORM)
+        canvas.setFillColor(colors.black)
+        for row, column, length in dark_runs(modules):
+            y = bottom + (len(modules) - 1 - row) * module
+            canvas.rect(left + column * module, y, length * module, module, stroke=0, fill=1)
+        canvas.setFont(face("song").name, 6)
+        canvas.drawCentredString(left + QR_SIZE / 2, bottom - 2.5 * mm, text.rsplit("|", 1)[-1])
+        canvas.endForm()
+    canvas.doForm(QR_FORM)
 
 
 def _draw_draft_mark(canvas: Canvas) -> None:

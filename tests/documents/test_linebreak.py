@@ -9,7 +9,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import SimpleDocTemplate
 
 from fuanjian_desktop.documents.fonts import face
-from fuanjian_desktop.documents.linebreak import CANNOT_START, ChineseParagraph, break_before
+from fuanjian_desktop.documents.linebreak import (
+    CANNOT_START,
+    ChineseParagraph,
+    break_before,
+    hangs,
+)
 from tests.documents.pdf_reading import lines_starting_with_closing, page_lines
 
 
@@ -38,6 +43,12 @@ def test_a_number_is_not_cut() -> None:
 
 def test_an_impossible_line_still_breaks() -> None:
     assert break_before("。。。。", 0, 2) == 2
+
+
+def test_one_closing_mark_hangs_in_the_margin_two_do_not() -> None:
+    assert hangs("也没有考试。", 5)
+    assert not hangs("依据《条例》）。规定", 5)
+    assert not hangs("也没有考试", 4)
 
 
 def test_the_list_covers_what_the_issue_names() -> None:
