@@ -65,6 +65,7 @@ def compose(
         number=number,
         blocks=blocks,
         continues=spec.continues,
+        fit_page=spec.fit_page,
         footnote=resolver.plain(chosen.footnote or spec.footnote),
     )
 

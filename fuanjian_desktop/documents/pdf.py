@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
+    KeepInFrame,
     KeepTogether,
     PageBreak,
     SimpleDocTemplate,
@@ -41,6 +42,9 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 30 * mm, 26 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 BODY_SIZE, BODY_LEADING = 12, 22  # 小四; about 1.8 lines as printed templates are spaced
+BOX_LEADING = 19  # inside the ruled approval forms
+FRAME_PADDING = 6  # reportlab's frame padding on each side
+MIN_FIT = 0.8  # the smallest scale a one-page form is shrunk to
 SMALL_SIZE = 10.5  # 五号
 SIGN_BLANK = "_" * 14
 ALIGN = {"left": TA_JUSTIFY, "center": TA_CENTER, "right": TA_RIGHT}
@@ -115,10 +119,22 @@ def render_pdf(
         invariant=1,
     )
     story = _header(sheet) + _body(tuple(b for b in sheet.blocks if b is not repeated))
+    if sheet.fit_page:
+        story = _fitted(story, PAGE_HEIGHT - TOP - bottom_margin(footer_block) - 2 * FRAME_PADDING)
     pages = _PageCount()
     painter = _Footer(sheet, footer_block, qr, draft, pages)
     document.build(story, canvasmaker=_numbered_canvas(painter))
     return pages.total
+
+
+def _fitted(story: list[Flowable], height: float) -> list[Flowable]:
+    """A one-page form shrunk onto its page when it runs a little over (at most to 80 %);
+    longer content flows onto a second page at full size."""
+    width = FRAME_WIDTH - 2 * FRAME_PADDING
+    needed = sum(flowable.wrap(width, height)[1] for flowable in story)
+    if needed <= height or needed * MIN_FIT > height:
+        return story
+    return [KeepInFrame(width, height, story, mode="shrink")]
 
 
 def _body(blocks: tuple[model.Block, ...]) -> list[Flowable]:
@@ -263,18 +279,27 @@ def _runs(runs: tuple[model.Run, ...], role: str = "fang") -> str:
 
 
 def _para(
-    text: str, *, indent: bool = False, align: str = "left", size: float = BODY_SIZE
+    text: str,
+    *,
+    indent: bool = False,
+    align: str = "left",
+    size: float = BODY_SIZE,
+    leading: float = BODY_LEADING,
 ) -> Flowable:
-    base = styles().body
-    style = ParagraphStyle(
-        f"p{indent}{align}{size}",
-        parent=base,
+    return ChineseParagraph(text, _style(indent, align, size, leading * size / BODY_SIZE))
+
+
+@functools.cache
+def _style(indent: bool, align: str, size: float, leading: float) -> ParagraphStyle:
+    """The body style varied; made once per combination (styles never change)."""
+    return ParagraphStyle(
+        f"p{indent}{align}{size}{leading}",
+        parent=styles().body,
         alignment=ALIGN[align],
         fontSize=size,
-        leading=base.leading * size / BODY_SIZE,
+        leading=leading,
         firstLineIndent=2 * size if indent else 0,
     )
-    return ChineseParagraph(text, style)
 
 
 def _flowables(block: model.Block) -> list[Flowable]:
@@ -409,16 +434,18 @@ def _box(block: model.Box) -> Table:
 
 
 def _cell(cell: model.Cell) -> list[Flowable]:
+    """A cell of an approval form, set tighter than the body as the templates' forms are."""
+    line = functools.partial(_para, leading=BOX_LEADING)
     flowables: list[Flowable] = []
     if cell.label:
-        flowables.append(_para(markup(cell.label + "：", "fang")))
+        flowables.append(line(markup(cell.label + "：", "fang")))
     if cell.runs:
-        flowables += [_para(_runs(runs), indent=True) for runs in model.split_lines(cell.runs)]
-    flowables.append(Spacer(1, BODY_LEADING * (cell.lines if not cell.runs else 0.5)))
+        flowables += [line(_runs(runs), indent=True) for runs in model.split_lines(cell.runs)]
+    flowables.append(Spacer(1, BOX_LEADING * (cell.lines if not cell.runs else 0.5)))
     for sign in cell.signs:
-        flowables.append(_para(_sign_markup(sign), align="right"))
+        flowables.append(line(_sign_markup(sign), align="right"))
     if cell.date is not None:
-        flowables.append(_para(markup(cell.date + "\u3000", "fang"), align="right"))
+        flowables.append(line(markup(cell.date + "\u3000", "fang"), align="right"))
     return flowables
 
 

@@ -137,7 +137,10 @@ Block = Paragraph | Lines | Numbered | Table | Box | Signatures | Seal | Heading
 
 @dataclass(frozen=True)
 class Sheet:
-    """A whole document ready to draw; ``number`` is ``None`` for drafts and unnumbered types."""
+    """A whole document ready to draw; ``number`` is ``None`` for drafts and unnumbered types.
+
+    ``fit_page``: a one-page form (审批表) is set a little smaller rather than spill its last row.
+    """
 
     title: str
     code: str | None
@@ -145,6 +148,7 @@ class Sheet:
     blocks: tuple[Block, ...]
     continues: bool = False
     footnote: str = ""
+    fit_page: bool = False
     banner: str = BANNER
     version: int = SHEET_VERSION
     meta: dict[str, str] = field(default_factory=dict)
@@ -185,6 +189,7 @@ def sheet_from_json(data: dict[str, Any]) -> Sheet:
         blocks=blocks,
         continues=data["continues"],
         footnote=data["footnote"],
+        fit_page=bool(data.get("fit_page", False)),
         banner=data["banner"],
         version=data["version"],
         meta=dict(data.get("meta", {})),

@@ -75,6 +75,7 @@ class DocumentSpec:
     continues: bool
     footnote: str
     source: str
+    fit_page: bool = False
 
     def variant(self, key: str | None) -> Variant:
         """The variant ``key`` (the first when ``None`` or unknown to this type)."""
@@ -147,6 +148,7 @@ def _parse(
         continues=bool(data.get("continues", False)),
         footnote=data.get("footnote", ""),
         source=data.get("source", ""),
+        fit_page=bool(data.get("fit_page", False)),
     )
 
 

@@ -84,6 +84,17 @@ class HazardStatus(StrEnum):
     TRANSFERRED = "transferred"
 
 
+# a hazard's default description: this, then the checklist item's requirement
+NOT_COMPLIANT = "不符合："
+
+
+def problem_text(description: str) -> str:
+    """A hazard as a document states the problem: a default description (不符合：要求) reads
+    未做到：要求; one the inspector wrote stays as written."""
+    requirement = description.removeprefix(NOT_COMPLIANT)
+    return f"未做到：{requirement}" if requirement != description else description
+
+
 HAZARD_STATUS_LABELS = {
     HazardStatus.PENDING: "待整改",
     HazardStatus.RECTIFIED: "已整改",

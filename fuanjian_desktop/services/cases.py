@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.codes import check_resident_id
 from fuanjian_desktop.domain.discretion import Circumstance, Tier
+from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.document_types import document_type
-from fuanjian_desktop.domain.inspection_rules import HazardStatus
+from fuanjian_desktop.domain.inspection_rules import HazardStatus, problem_text
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission
@@ -444,10 +445,10 @@ def _transfer_hazards(scope: ActionScope, hazard_ids: Sequence[str], today: dt.d
 
 
 def _hazard_facts(hazard: Hazard) -> str:
+    """The case's facts as the documents print them (a checklist hazard reads 不符合：要求)."""
     return (
-        f"{hazard.found_on:%Y年%m月%d日}现场检查发现：{hazard.description}。"
-        f"已责令于{hazard.due_date:%Y年%m月%d日}前整改（{hazard.rectification}），"
-        "逾期未整改。"
+        f"{written_date(hazard.found_on)}现场检查发现当事人{problem_text(hazard.description)}。"
+        f"已责令于{written_date(hazard.due_date)}前整改（{hazard.rectification}），逾期未整改。"
     )
 
 

@@ -518,7 +518,7 @@ def _take(
     action = find_action(step.action)
     username = STAFF[item.script.squad].username(action.performer, item.team)
     actor_scope = ActionScope(scope.session, people[username], scope.action)
-    prepare_step_drafts(actor_scope, case.id, action.documents)
+    prepare_step_drafts(actor_scope, case, action.documents, on)
     take_step(actor_scope, case, action, _input(step, action, case, on), today=on)
 
 

@@ -1,17 +1,20 @@
 """Demo documents: what people type into them, and one of every kind no demo step issues.
 
 The values a person writes (审核意见, 听证记录, 勘验情况 …) are in
-``resources/demo/documents/*.json`` by document type. Before a demo step issues documents, a
-draft holding those values is prepared for each, as a clerk drafts the 听证笔录 during the
-hearing; the step then issues that draft. The documents of an inspection (检查方案, 检查记录,
-现场处理措施决定书, 责改, 复查意见书) and the investigation's 询问通知书, 勘验笔录 and 抽样取证凭证
-are issued afterwards on a home-squad inspection with its 复查 and on the complete case.
+``resources/demo/documents/*.json`` by document type; in them ``{date}`` / ``{date+N}`` stand for
+the document's date (plus N days) and ``{party}`` for the party, so the same story fits any
+case. Before a demo step issues documents, a draft holding those values is prepared for each, as
+a clerk drafts the 听证笔录 during the hearing; the step then issues that draft. The documents
+of an inspection (检查方案, 检查记录, 现场处理措施决定书, 责改, 复查意见书) and the investigation's
+询问通知书, 勘验笔录 and 抽样取证凭证 are issued afterwards on a home-squad inspection with its 复查
+and on the complete case.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +22,7 @@ from sqlalchemy import select
 
 from fuanjian_desktop.documents.spec import document_spec
 from fuanjian_desktop.domain.deadlines import add_working_days
+from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.ids import new_id
@@ -36,6 +40,7 @@ INSPECTION_DOCUMENTS = (
 )
 INVESTIGATION_DOCUMENTS = ("inquiry_notice", "survey_record", "sampling_voucher")
 SERVED = "直接送达"
+DATE_TOKEN = re.compile(r"\{date(?:\+(\d+))?\}")
 
 
 @functools.cache
@@ -47,19 +52,36 @@ def demo_values() -> dict[str, dict[str, Any]]:
     return values
 
 
-def prepare_step_drafts(scope: ActionScope, case_id: str, type_keys: Iterable[str]) -> None:
-    """A draft with the typed values of each document the coming step issues."""
+def written(value: Any, on: dt.date, party: str) -> Any:
+    """A demo value with its ``{date±N}`` and ``{party}`` filled in (lists and rows too)."""
+    if isinstance(value, list):
+        return [written(item, on, party) for item in value]
+    if isinstance(value, dict):
+        return {key: written(item, on, party) for key, item in value.items()}
+    if not isinstance(value, str):
+        return value
+
+    def date(match: re.Match[str]) -> str:
+        return written_date(on + dt.timedelta(days=int(match.group(1) or 0)))
+
+    return DATE_TOKEN.sub(date, value).replace("{party}", party)
+
+
+def prepare_step_drafts(
+    scope: ActionScope, case: Case, type_keys: Iterable[str], on: dt.date
+) -> None:
+    """A draft with the typed values of each document the step taken on ``on`` issues."""
     for type_key in type_keys:
         typed = demo_values().get(type_key)
         if not typed:
             continue
         draft = CaseDocument(
             id=new_id(),
-            case_id=case_id,
+            case_id=case.id,
             type_key=type_key,
             title=document_type(type_key).title,
             status="draft",
-            values=dict(typed),
+            values=written(typed, on, case.party_name),
         )
         scope.session.add(draft)
         scope.record(draft, f"新建《{draft.title}》草稿", before=None)
@@ -126,7 +148,8 @@ def _issue(
     )
     context = context_for(scope.session, document, on)
     fill(document, spec, context, chosen_variant(spec, None, context))
-    document.values = {**document.values, **demo_values().get(type_key, {})}
+    typed = written(demo_values().get(type_key, {}), on, str(context.get("party.name", "")))
+    document.values = {**document.values, **typed}
     freeze(scope, document, spec, on)
     document.status = "served" if spec.served else "issued"
     if spec.served:  # handed over on the spot to the person present

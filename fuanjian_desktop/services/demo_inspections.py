@@ -186,7 +186,7 @@ def _follow_up(scope: ActionScope, rng: random.Random, today: dt.date) -> None:
             ended_at=when + dt.timedelta(minutes=20),
             results=results,
             notes={},
-            opinion="经复查，已按要求整改的隐患予以销号；未整改的依法处理。",
+            opinion="已按要求整改的隐患予以销号；未整改的依法处理。",
         )
         hazards.add_recheck(ActionScope(scope.session, lead, scope.action), lead, record)
 

@@ -22,7 +22,7 @@ from fuanjian_desktop.domain.document_text import (
     written_period,
 )
 from fuanjian_desktop.domain.document_types import IN_FORCE
-from fuanjian_desktop.domain.inspection_rules import HazardStatus, InspectionSource
+from fuanjian_desktop.domain.inspection_rules import HazardStatus, InspectionSource, problem_text
 from fuanjian_desktop.models import CaseDocument, Hazard, Inspection, RecheckFinding
 from fuanjian_desktop.services.checklist_versions import pinned_template
 from fuanjian_desktop.services.lookup import fetch
@@ -81,7 +81,7 @@ def _rectification(hazards: Sequence[Hazard]) -> dict[str, object]:
     per_item = len(dues) > 1
     return {
         "inspection.problems": [
-            hazard.description
+            problem_text(hazard.description)
             + (f"（整改期限：{written_date(hazard.due_date)}）" if per_item else "")
             for hazard in hazards
         ],

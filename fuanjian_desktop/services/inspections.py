@@ -21,6 +21,7 @@ from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.deadlines import compute_deadline
 from fuanjian_desktop.domain.inspection_rules import (
+    NOT_COMPLIANT,
     Answer,
     HazardStatus,
     InspectionSource,
@@ -443,7 +444,7 @@ def _sync_hazard(
 
 def new_hazard(inspection: Inspection, item: Item, note: str, found_on: dt.date) -> Hazard:
     """A hazard with the item's defaults: description, level, requirement and deadline."""
-    description = f"不符合：{item.check}"
+    description = f"{NOT_COMPLIANT}{item.check}"
     if note.strip():
         description += f"（{note.strip()}）"
     return Hazard(

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.discretion import Tier
-from fuanjian_desktop.domain.inspection_rules import Answer, SitePerson
+from fuanjian_desktop.domain.inspection_rules import Answer, SitePerson, problem_text
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.models import (
     Case,
@@ -190,7 +190,7 @@ def test_a_hazard_case_cites_the_inspection_it_came_from(
         found = inspection.started_at.astimezone().date()
     problems = context["inspection.problems"]
     assert isinstance(problems, list)
-    assert any(problem.startswith(hazard.description) for problem in problems)
+    assert any(problem.startswith(problem_text(hazard.description)) for problem in problems)
     assert context["inspector1.name"] == first.full_name
     assert context["inspector1.cert"] == first.cert_no
     written = f"{found.year}年{found.month}月{found.day}日"
@@ -296,7 +296,7 @@ def test_an_inspection_lists_its_problems_due_dates_and_inspectors(
         enterprise = session.get(Enterprise, inspection.enterprise_id)
     assert enterprise is not None
     zhang, li = user(demo_database, "zhangwei"), user(demo_database, "lina")
-    problem = "不符合：第{}项检查要求：疏散通道保持畅通（整改期限：2026年12月{}日）"
+    problem = "未做到：第{}项检查要求：疏散通道保持畅通（整改期限：2026年12月{}日）"  # 不符合：…
     assert context["inspection.problems"] == [
         problem.format(1, 1),
         problem.format(2, 3),
@@ -337,7 +337,7 @@ def test_one_due_date_is_not_repeated_per_problem(
     with demo_database.read() as session:
         context = inspection_context(session, inspection_id, TODAY)
     assert context["inspection.problems"] == [
-        f"不符合：第{n}项检查要求：疏散通道保持畅通" for n in (1, 2, 3)
+        f"未做到：第{n}项检查要求：疏散通道保持畅通" for n in (1, 2, 3)
     ]
     assert context["inspection.rectify_due"] == "2026年12月3日"
 
