@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop.domain.codes import id_check_char
 from fuanjian_desktop.domain.deadlines import add_working_days, is_working_day
 from fuanjian_desktop.domain.discretion import Circumstance, DiscretionFacts, suggest
+from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
 from fuanjian_desktop.domain.procedure import Action, Performer, Procedure, find_action
 from fuanjian_desktop.domain.violations import catalogue_by_code, find_violation
@@ -459,7 +460,7 @@ def _complaint(
         party=DEMO_PERSON if script.person else Party("enterprise", chosen),
         cause=entry.title,
         handler_ids=(),
-        facts=f"{opened:%Y年%m月%d日}接群众投诉举报，经现场核查，当事人存在{entry.title}的行为{found}。",
+        facts=f"{written_date(opened)}接群众投诉举报，经现场核查，当事人存在{entry.title}的行为{found}。",
         source_note=COMPLAINT_NOTE,
     )
 
