@@ -91,11 +91,14 @@ def plain_reportlab(texts: list[str], bottom: float) -> int:
 
 
 def samples_timing(repeat: int) -> list[list[object]]:
-    """Cold and warm time of writing every sample from a fresh demo database."""
+    """Cold and warm time of writing every sample from a fresh demo database, and the warm
+    time of their PDFs and their Word files apart (rendering only, into memory)."""
     from fuanjian_desktop.config import DataFolder
     from fuanjian_desktop.db.startup import open_database
+    from fuanjian_desktop.documents.docx import render_docx
     from fuanjian_desktop.services import demo
-    from fuanjian_desktop.services.document_samples import write_samples
+    from fuanjian_desktop.services.document_samples import sample_documents, write_samples
+    from fuanjian_desktop.services.documents import document_sheet
 
     with tempfile.TemporaryDirectory() as folder:
         data = DataFolder(Path(folder) / "data")
@@ -105,10 +108,16 @@ def samples_timing(repeat: int) -> list[list[object]]:
         out = Path(folder) / "out"
         cold, files = time_ms(lambda: write_samples(database, out))
         warm, _ = repeat_ms(lambda: write_samples(database, out), repeat, warmup=0)
+        chosen, _missing = sample_documents(database)
+        sheets = [document_sheet(database, sample.document_id) for sample in chosen]
         database.close()
+    pdfs, _ = repeat_ms(lambda: [pdf.render_pdf(s, io.BytesIO(), qr=q) for s, q in sheets], repeat)
+    words, _ = repeat_ms(lambda: [render_docx(s, io.BytesIO(), qr=q) for s, q in sheets], repeat)
     return [
-        [f"all samples ({len(files)} files), cold", f"{cold:.0f}", "< 3000"],
-        ["all samples, warm", f"{warm.median_ms:.0f}", "< 3000"],
+        [f"all samples ({len(files)} files written), cold", f"{cold:.0f}", "< 3000"],
+        ["all samples written, warm", f"{warm.median_ms:.0f}", "< 3000"],
+        [f"the {len(sheets)} sample PDFs, rendered", f"{pdfs.median_ms:.0f}", ""],
+        [f"the {len(sheets)} sample Word files, rendered", f"{words.median_ms:.0f}", ""],
     ]
 
 

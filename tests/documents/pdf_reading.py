@@ -12,6 +12,8 @@ from pypdf.generic import DictionaryObject
 CLOSING = "，。、；：！？）》」』】〕…”’"
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 FOOT_LINES = 8  # the foot of a page: repeated signatures, footnote, page count, check code
+# the page count, the 续页 mark and the check code's caption (first 12 hex of the hash)
+PAGE_FURNITURE = re.compile(r"^(共\s*\d+\s*页\s*第\s*\d+\s*页|续页|(续页\s*)?[0-9a-f]{12})$")
 
 
 def page_lines(pdf: bytes) -> list[list[str]]:
@@ -32,19 +34,21 @@ def pdf_text(pdf: bytes) -> str:
     return "\n".join(line for page in page_lines(pdf) for line in page)
 
 
-def body_text(pdf: bytes) -> str:
-    """The text without what every page repeats (signatures of a 续页 document, footnote,
-    page count, 续页 mark), so a value running over a page break reads as one."""
-    pages = page_lines(pdf)
-    feet = [set(lines[-FOOT_LINES:]) for lines in pages]
-    repeated = set.intersection(*feet) if len(pages) > 1 else set()
-    # the page count, the 续页 mark and the check code's caption (first 12 hex of the hash)
-    furniture = re.compile(r"^(共\s*\d+\s*页\s*第\s*\d+\s*页|续页|(续页\s*)?[0-9a-f]{12})$")
+def body_text(pdf: bytes, furniture: str = "") -> str:
+    """The text without what the foot of every page carries (page count, check code, 续页, and
+    the lines of ``furniture``: the footnote and a 续页 document's signature block), so a value
+    running over a page break reads as one."""
+    footer = re.sub(r"\s+", "", furniture)
+
+    def is_furniture(line: str) -> bool:
+        compact = re.sub(r"\s+", "", line)
+        return bool(PAGE_FURNITURE.match(line)) or (bool(compact) and compact in footer)
+
     return "\n".join(
         line
-        for lines in pages
-        for line in lines
-        if line not in repeated and not furniture.match(line)
+        for lines in page_lines(pdf)
+        for position, line in enumerate(lines)
+        if position < len(lines) - FOOT_LINES or not is_furniture(line)
     )
 
 
