@@ -200,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         report(error)
         return 1
+    except BrokenPipeError:  # the reader stopped early (… | head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
