@@ -119,3 +119,26 @@ def test_stats_refuses_an_unknown_squad(demo_database: Database, data_folder: Da
     assert result.returncode == 2
     assert "没有名为“北京”的中队" in result.stderr and "园岭" in result.stderr
     assert result.stdout == ""
+
+
+def test_documents_samples_writes_every_type_a_line_each(
+    demo_database: Database, data_folder: DataFolder, tmp_path: Path
+):
+    """`documents samples --out DIR`: a PDF and a DOCX per document title, one line per file."""
+    out = tmp_path / "样本"
+    result = run("documents", "samples", "--data-dir", str(data_folder.root), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    files = sorted(path.name for path in out.iterdir())
+    assert sorted(Path(line).name for line in lines) == files
+    assert "责令限期整改指令书.pdf" in files and "行政处罚决定书（个人）.docx" in files
+    assert len(files) == 74  # 37 titles: every type, 单位 and 个人 forms of the decisions
+
+
+def test_documents_samples_in_an_empty_folder_makes_the_demo_first(tmp_path: Path):
+    """An empty data folder gets the demo, whose documents the samples are."""
+    result = run(
+        "documents", "samples", "--data-dir", str(tmp_path / "d"), "--out", str(tmp_path / "o")
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 74
