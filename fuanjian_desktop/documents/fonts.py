@@ -16,7 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from fuanjian_desktop.resources import resource_path
 
@@ -52,10 +52,19 @@ def _windows_font(file_name: str) -> Path | None:
 
 @functools.cache
 def face(role: str) -> Face:
-    """The registered face of a role (registered once per process)."""
+    """The registered face of a role (registered once per process).
+
+    A system font reportlab cannot use (CFF outlines, embedding forbidden, a damaged file)
+    gives way to the bundled one: a document must print whatever the laptop has installed.
+    """
     _word, (system_file, sub_font), bundled = ROLES[role]
-    path = _windows_font(system_file) or resource_path("fonts", bundled)
-    return _register(path, sub_font if path.name == system_file else 0)
+    system = _windows_font(system_file)
+    if system is not None:
+        try:
+            return _register(system, sub_font)
+        except TTFError:
+            pass
+    return _register(resource_path("fonts", bundled), 0)
 
 
 @functools.cache

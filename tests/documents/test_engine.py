@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 
+from fuanjian_desktop.documents import fonts
 from fuanjian_desktop.documents.compose import BLANK, Wording, compose, value_text
 from fuanjian_desktop.documents.fonts import markup
 from fuanjian_desktop.documents.pdf import render_pdf
@@ -196,3 +198,19 @@ def test_the_blank_date_keeps_room_for_the_pen() -> None:
     assert "年 月 日" in text and "（ ）应急测〔 〕 号" in text  # the text layer shows one space
     # reportlab collapses white space; no-break spaces of the same width survive
     assert markup("年\u3000月", "fang") == "年\u00a0\u00a0月"
+
+
+def test_an_unusable_system_font_gives_way_to_the_bundled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows the system 楷体 is preferred; a file reportlab refuses falls back."""
+    broken = tmp_path / "simkai.ttf"
+    broken.write_bytes(b"OTTO" + bytes(64))  # CFF outlines: reportlab cannot embed them
+    monkeypatch.setattr(
+        fonts, "_windows_font", lambda name: broken if name == "simkai.ttf" else None
+    )
+    fonts.face.cache_clear()
+    try:
+        assert fonts.face("kai").path.name == "lxgw-wenkai.ttf"
+    finally:
+        fonts.face.cache_clear()
