@@ -67,6 +67,7 @@ def compose(
         continues=spec.continues,
         fit_page=spec.fit_page,
         footnote=resolver.plain(chosen.footnote or spec.footnote),
+        meta={"author": wording.org.get("bureau_name", "")},  # the PDF's and Word's author
     )
 
 
