@@ -9,6 +9,7 @@ at the start of the next line. Here a single closing mark that does not fit hang
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -98,16 +99,10 @@ def _cuts(chars: Sequence[str], advances: list[float], widths: list[float]) -> A
         yield len(chars), used, width
 
 
-_ADVANCES: dict[tuple[str, float], dict[str, float]] = {}
-
-
+@functools.cache
 def _advance(font: str, size: float, char: str) -> float:
     """Width of one character, remembered per font and size (widths never change)."""
-    table = _ADVANCES.setdefault((font, size), {})
-    width = table.get(char)
-    if width is None:
-        width = table[char] = stringWidth(char, font, size)
-    return width
+    return float(stringWidth(char, font, size))
 
 
 def split_lines(frags: Sequence[Any], widths: list[float]) -> Any:

@@ -121,10 +121,9 @@ def render_pdf(
     story = _header(sheet) + _body(tuple(b for b in sheet.blocks if b is not repeated))
     if sheet.fit_page:
         story = _fitted(story, PAGE_HEIGHT - TOP - bottom_margin(footer_block) - 2 * FRAME_PADDING)
-    pages = _PageCount()
-    painter = _Footer(sheet, footer_block, qr, draft, pages)
+    painter = _Footer(sheet, footer_block, qr, draft)
     document.build(story, canvasmaker=_numbered_canvas(painter))
-    return pages.total
+    return painter.total
 
 
 def _fitted(story: list[Flowable], height: float) -> list[Flowable]:
@@ -159,10 +158,6 @@ def repeated_block(sheet: model.Sheet) -> Flowable | None:
     return _signature_table(sheet.repeated) if sheet.repeated else None
 
 
-class _PageCount:
-    total = 0
-
-
 def _numbered_canvas(paint: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     """A canvas that holds its pages until ``save`` so each can print 共 N 页."""
 
@@ -188,32 +183,37 @@ def _numbered_canvas(paint: Callable[[Canvas, int, int], None]) -> type[Canvas]:
 
 
 class _Footer:
-    """What every page carries: footnote, page count, repeated signatures, check code, 草稿."""
+    """What every page carries: footnote, page count, repeated signatures, check code, 草稿.
+
+    The signature block and the footnote are laid out once and drawn on every page; ``total``
+    is the page count once the document is saved.
+    """
 
     def __init__(
-        self,
-        sheet: model.Sheet,
-        block: Flowable | None,
-        qr: str | None,
-        draft: bool,
-        pages: _PageCount,
+        self, sheet: model.Sheet, block: Flowable | None, qr: str | None, draft: bool
     ) -> None:
-        self.sheet, self.block, self.qr, self.draft, self.pages = sheet, block, qr, draft, pages
+        self.sheet, self.block, self.qr, self.draft = sheet, block, qr, draft
+        self.total = 0
+        if block is not None:
+            block.wrap(FRAME_WIDTH, PAGE_HEIGHT)
+        self.note = (
+            ChineseParagraph(markup(sheet.footnote, "song"), styles().small)
+            if sheet.footnote
+            else None
+        )
+        self.note_height = self.note.wrap(FRAME_WIDTH, 40 * mm)[1] if self.note else 0.0
 
     def __call__(self, canvas: Canvas, number: int, total: int) -> None:
-        self.pages.total = total
+        self.total = total
         rule_y = BOTTOM - 4 * mm
         if self.block is not None:
-            self.block.wrap(FRAME_WIDTH, PAGE_HEIGHT)
             self.block.drawOn(canvas, LEFT, BOTTOM + 2)
         canvas.setLineWidth(0.75)
         canvas.line(LEFT, rule_y, PAGE_WIDTH - RIGHT, rule_y)
         text_y = rule_y - 5 * mm
-        if self.sheet.footnote:
-            note = ChineseParagraph(markup(self.sheet.footnote, "song"), styles().small)
-            note_height = note.wrap(FRAME_WIDTH, 40 * mm)[1]
-            note.drawOn(canvas, LEFT, rule_y - 2 - note_height)
-            text_y = rule_y - 2 - note_height - 5 * mm
+        if self.note is not None:
+            self.note.drawOn(canvas, LEFT, rule_y - 2 - self.note_height)
+            text_y = rule_y - 2 - self.note_height - 5 * mm
         canvas.setFont(face("song").name, SMALL_SIZE)
         canvas.drawRightString(PAGE_WIDTH - RIGHT, text_y, f"共 {total} 页  第 {number} 页")
         if self.sheet.continues and number > 1:
