@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 VERSION_TABLE = "alembic_version"
 
 

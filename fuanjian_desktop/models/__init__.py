@@ -20,6 +20,7 @@ from fuanjian_desktop.models.inspection import (
     InspectionInspector,
     RecheckFinding,
 )
+from fuanjian_desktop.models.journal import DraftJournal
 from fuanjian_desktop.models.numbering import IssuedNumber, NumberBlock
 from fuanjian_desktop.models.org import Squad, User, UserRole
 from fuanjian_desktop.models.registry import Enterprise, EnterpriseCategory
@@ -38,6 +39,7 @@ __all__ = [
     "ChecklistVersion",
     "Enterprise",
     "EnterpriseCategory",
+    "DraftJournal",
     "EvidenceFile",
     "Hazard",
     "Inspection",

@@ -122,8 +122,13 @@ def create_draft(
     inspection_id: str | None = None,
     variant: str | None = None,
     on: dt.date | None = None,
+    values: Mapping[str, Any] | None = None,
 ) -> str:
-    """Start a document of a case or an inspection, its values prefilled from it; its id."""
+    """Start a document of a case or an inspection, its values prefilled from it; its id.
+
+    ``values`` (what the user chose before the draft existed, such as the person questioned)
+    are set over the prefilled ones in the same transaction.
+    """
     if (case_id is None) == (inspection_id is None):
         raise UserError("文书须属于一个案件或一次检查（二者选一）。")
     spec = document_spec(type_key)
@@ -135,6 +140,9 @@ def create_draft(
         _require_writer(actor, document)
         context = context_for(scope.session, document, on or local_today())
         fill(document, spec, context, chosen_variant(spec, variant, context))
+        if values:
+            _check_fields(document, values)
+            document.values = {**document.values, **values}
         document.status = "draft"
         scope.session.add(document)
         scope.record(document, f"新建《{document.title}》草稿", before=None)
@@ -146,24 +154,31 @@ def save_draft(
 ) -> None:
     """Autosave edited values into a draft (only drafts change; unknown fields are refused)."""
     with user_action(database, actor, "保存文书草稿") as scope:
-        document = _draft(scope, document_id)
-        unknown = sorted(set(values) - set(document_spec(document.type_key).fields))
-        if unknown:
-            raise UserError(
-                f"《{document.title}》没有这些栏目：{'、'.join(unknown)}，请刷新后重试。"
-            )
-        merged = {**document.values, **values}
-        if merged == document.values:
-            return
-        before = document.audit_snapshot()
-        document.values = merged
-        scope.record(document, f"保存《{document.title}》草稿", before)
+        save_values(scope, draft_of(scope, document_id), values)
+
+
+def save_values(scope: ActionScope, document: CaseDocument, values: Mapping[str, Any]) -> None:
+    """Merge ``values`` into a draft inside an open action; nothing is recorded if unchanged."""
+    _check_fields(document, values)
+    merged = {**document.values, **values}
+    if merged == document.values:
+        return
+    before = document.audit_snapshot()
+    document.values = merged
+    scope.record(document, f"保存《{document.title}》草稿", before)
+
+
+def _check_fields(document: CaseDocument, values: Mapping[str, Any]) -> None:
+    """Refuse values for fields the document's type does not have."""
+    unknown = sorted(set(values) - set(document_spec(document.type_key).fields))
+    if unknown:
+        raise UserError(f"《{document.title}》没有这些栏目：{'、'.join(unknown)}，请刷新后重试。")
 
 
 def discard_draft(database: Database, actor: Actor, document_id: str) -> None:
     """Delete a draft (an issued document is voided or corrected instead, never deleted)."""
     with user_action(database, actor, "删除文书草稿") as scope:
-        document = _draft(scope, document_id)
+        document = draft_of(scope, document_id)
         scope.record_deletion(document, f"删除《{document.title}》草稿")
 
 
@@ -175,18 +190,22 @@ def issue_document(database: Database, actor: Actor, document_id: str, on: dt.da
     if on > local_today():
         raise UserError(f"签发日期不能晚于今天（{local_today():%Y-%m-%d}），请核对。")
     with user_action(database, actor, "签发文书") as scope:
-        document = _draft(scope, document_id)
-        spec = document_spec(document.type_key)
-        before = document.audit_snapshot()
-        _date_values(document, spec, context_for(scope.session, document, on))
-        _check_complete(spec, document.variant, document.values)
-        corrected = _corrected(scope.session, document)
-        freeze(scope, document, spec, on)
-        document.status = "issued"
-        scope.record(document, f"签发《{document.title}》{document.number or ''}", before)
-        if corrected is not None:
-            _set_status(scope, corrected, "superseded", f"已由第{document.edition}版更正")
-        return _view(document)
+        return issue_draft(scope, draft_of(scope, document_id), on)
+
+
+def issue_draft(scope: ActionScope, document: CaseDocument, on: dt.date) -> DocumentView:
+    """Issue ``document`` inside an open action (see :func:`issue_document`)."""
+    spec = document_spec(document.type_key)
+    before = document.audit_snapshot()
+    _date_values(document, spec, context_for(scope.session, document, on))
+    _check_complete(spec, document.variant, document.values)
+    corrected = _corrected(scope.session, document)
+    freeze(scope, document, spec, on)
+    document.status = "issued"
+    scope.record(document, f"签发《{document.title}》{document.number or ''}", before)
+    if corrected is not None:
+        _set_status(scope, corrected, "superseded", f"已由第{document.edition}版更正")
+    return _view(document)
 
 
 # --- after issue ----------------------------------------------------------------------------
@@ -338,7 +357,8 @@ def _writable(scope: ActionScope, document_id: str) -> CaseDocument:
     return document
 
 
-def _draft(scope: ActionScope, document_id: str) -> CaseDocument:
+def draft_of(scope: ActionScope, document_id: str) -> CaseDocument:
+    """The draft ``document_id`` for a change; an issued document is refused in Chinese."""
     document = _writable(scope, document_id)
     if document.status != "draft":
         raise UserError(
