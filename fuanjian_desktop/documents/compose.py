@@ -3,6 +3,7 @@
 Texts carry placeholders: ``{field}`` is a value of the document, ``{law.key}`` a phrase of the
 wording in force on the document's date (itself with placeholders), ``{org.key}`` a setting of
 the authority (its name, the 复议机关, the court). An empty value prints as a blank for the pen.
+A block with ``when`` prints only when that field holds something (the 补正 table of a 笔录).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from fuanjian_desktop.documents.sheet import (
     Block,
     Box,
     Cell,
+    Dialogue,
     Entry,
     Heading,
     Lines,
     Numbered,
     PageBreak,
     Paragraph,
+    RuledSpace,
     Run,
     Seal,
     Sheet,
@@ -58,6 +61,7 @@ def compose(
         resolver.block(block)
         for block in spec.body
         if block.get("variant", chosen.key) == chosen.key
+        and ("when" not in block or filled(values.get(block["when"])))
     )
     return Sheet(
         title=chosen.title,
@@ -78,6 +82,30 @@ def value_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "、".join(value_text(item) for item in value if value_text(item))
     return str(value).strip()
+
+
+def filled(value: Any) -> bool:
+    """Whether a value holds any text (a list of empty rows holds none)."""
+    if isinstance(value, Mapping):
+        return any(filled(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(filled(item) for item in value)
+    return bool(value_text(value))
+
+
+def dialogue_turns(pairs: Any) -> tuple[tuple[str, str], ...]:
+    """The printed turns of a ``qa`` value: an empty pair is left out, a question not yet
+    answered keeps its ``答`` line empty for the pen, an answer without a question stands alone."""
+    turns: list[tuple[str, str]] = []
+    for pair in pairs if isinstance(pairs, list | tuple) else ():
+        if not isinstance(pair, Mapping):
+            continue
+        question, answer = value_text(pair.get("q")), value_text(pair.get("a"))
+        if question:
+            turns.append(("问", question))
+        if question or answer:
+            turns.append(("答", answer))
+    return tuple(turns)
 
 
 class _Resolver:
@@ -138,6 +166,13 @@ class _Resolver:
             return Heading(self.plain(raw["text"]))
         if kind == "page_break":
             return PageBreak()
+        if kind == "qa":
+            turns = dialogue_turns(self.values.get(raw["field"]))
+            return Dialogue(self.plain(raw.get("label", "")), turns)
+        if kind == "reply":
+            return Dialogue("", (("答", self.text(raw["field"])),))
+        if kind == "blank_lines":
+            return RuledSpace(int(raw["lines"]))
         return Seal(self.plain(raw.get("text", "")), self._date(raw.get("date")))
 
     def _entry(self, raw: Mapping[str, Any]) -> Entry:
@@ -148,10 +183,7 @@ class _Resolver:
         columns = raw["columns"]
         rows = []
         for index, row in enumerate(self.values.get(raw["field"]) or [], start=1):
-            cells = [
-                str(index) if c["key"] == "no" else value_text(row.get(c["key"])) for c in columns
-            ]
-            rows.append(tuple(cells))
+            rows.append(tuple(_column_text(column, index, row) for column in columns))
         return Table(
             headers=tuple(c["label"] for c in columns),
             widths=tuple(float(c.get("width", 1)) for c in columns),
@@ -179,6 +211,13 @@ class _Resolver:
         return (
             self.text(field.strip("{}")) if field and self.text(field.strip("{}")) else BLANK_DATE
         )
+
+
+def _column_text(column: Mapping[str, Any], index: int, row: Mapping[str, Any]) -> str:
+    """A cell: the row number for ``no``, nothing in a column left for the pen (``blank``)."""
+    if column.get("blank"):
+        return ""
+    return str(index) if column["key"] == "no" else value_text(row.get(column["key"]))
 
 
 def _merged(runs: list[Run]) -> tuple[Run, ...]:

@@ -79,6 +79,8 @@ HEAD = replace(CELL, role="song", align="center")
 GAP = replace(BODY, leading=6)
 HALF = replace(BODY, leading=BODY_LEADING / 2)
 MARK = Style("hei", 22, None)
+SPEAKER = replace(BODY, role="hei")
+SPEAKER_HANG = 2 * BODY_SIZE  # the width of 问：
 TINY = Style("song", 6, 8, "right")
 PICTURE = Style("song", 6, None, "right")
 
@@ -211,21 +213,31 @@ def _tw(points: float) -> int:
 
 
 @functools.cache
-def _rpr(role: str, size: float, underline: bool = False, color: str = "") -> str:
+def _rpr(
+    role: str, size: float, underline: bool = False, color: str = "", bold: bool = False
+) -> str:
     face = word_face(role)
     fonts = f'<w:rFonts w:ascii="{face}" w:hAnsi="{face}" w:eastAsia="{face}" w:hint="eastAsia"/>'
+    heavy = "<w:b/><w:bCs/>" if bold else ""
     tint = f'<w:color w:val="{color}"/>' if color else ""
     half = round(size * 2)
     sized = "" if size == BODY_SIZE else f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
     line = '<w:u w:val="single"/>' if underline else ""
-    return f"<w:rPr>{fonts}{tint}{sized}{line}</w:rPr>"
+    return f"<w:rPr>{fonts}{heavy}{tint}{sized}{line}</w:rPr>"
 
 
-def _run(text: str, style: Style = BODY, *, underline: bool = False, color: str = "") -> str:
+def _run(
+    text: str,
+    style: Style = BODY,
+    *,
+    underline: bool = False,
+    color: str = "",
+    bold: bool = False,
+) -> str:
     if not text:
         return ""
     clean = escape(text.translate(CONTROL))
-    rpr = _rpr(style.role, style.size, underline, color)
+    rpr = _rpr(style.role, style.size, underline, color, bold)
     return f'<w:r>{rpr}<w:t xml:space="preserve">{clean}</w:t></w:r>'
 
 
@@ -235,7 +247,9 @@ def _runs(runs: Iterable[model.Run], style: Style = BODY) -> str:
 
 
 @functools.cache
-def _ppr(style: Style, align: Align, indent: bool, before: float, border: str) -> str:
+def _ppr(
+    style: Style, align: Align, indent: bool, before: float, border: str, hang: float, left: float
+) -> str:
     if style.leading is None:
         spacing = f'<w:spacing w:before="{_tw(before)}" w:line="240" w:lineRule="auto"/>'
     elif style.leading != BODY_LEADING or before:
@@ -243,7 +257,13 @@ def _ppr(style: Style, align: Align, indent: bool, before: float, border: str) -
         spacing = f'<w:spacing w:before="{_tw(before)}" w:line="{line}" w:lineRule="exact"/>'
     else:
         spacing = ""
-    first = f'<w:ind w:firstLineChars="200" w:firstLine="{_tw(2 * style.size)}"/>' if indent else ""
+    if indent:
+        first = f'<w:ind w:firstLineChars="200" w:firstLine="{_tw(2 * style.size)}"/>'
+    elif hang or left:
+        hanging = f' w:hanging="{_tw(hang)}"' if hang else ""
+        first = f'<w:ind w:left="{_tw(hang + left)}"{hanging}/>'
+    else:
+        first = ""
     return f'<w:pPr>{border}{spacing}{first}<w:jc w:val="{JUSTIFY[align]}"/></w:pPr>'
 
 
@@ -255,8 +275,13 @@ def _p(
     indent: bool = False,
     before: float = 0,
     border: str = "",
+    hang: float = 0,
+    left: float = 0,
 ) -> str:
-    return f"<w:p>{_ppr(style, align or style.align, indent, before, border)}{runs}</w:p>"
+    """A paragraph; ``hang`` sets its first line out by that much (the 问： before a turn),
+    ``left`` indents all of its lines."""
+    ppr = _ppr(style, align or style.align, indent, before, border, hang, left)
+    return f"<w:p>{ppr}{runs}</w:p>"
 
 
 def _border(side: str, width: int) -> str:
@@ -363,7 +388,29 @@ def _block(block: model.Block) -> str:
         return _p(_run(block.text, HEADING), HEADING, before=6)
     if isinstance(block, model.PageBreak):
         return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+    if isinstance(block, model.Dialogue):
+        return _dialogue(block)
+    if isinstance(block, model.RuledSpace):
+        return _ruled_space(block)
     return _seal(block)
+
+
+def _dialogue(block: model.Dialogue) -> str:
+    """The label, then each turn: ``问：`` bold in 黑体 hanging before its text; a line break
+    typed into a turn starts a paragraph aligned with the text."""
+    parts = [_p(_run(block.label), indent=True) if block.label else ""]
+    for speaker, text in block.turns:
+        first, *rest = text.split("\n")
+        parts.append(_p(_run(f"{speaker}：", SPEAKER, bold=True) + _run(first), hang=SPEAKER_HANG))
+        parts += [_p(_run(piece), left=SPEAKER_HANG) for piece in rest]
+    return "".join(parts)
+
+
+def _ruled_space(block: model.RuledSpace) -> str:
+    """Blank lines for the pen, each over a rule (``between`` rules them inside the group Word
+    makes of paragraphs with equal borders)."""
+    rules = f"<w:pBdr>{_border('bottom', THIN)}{_border('between', THIN)}</w:pBdr>"
+    return _p("", border=rules) * block.lines
 
 
 def _seal(block: model.Seal) -> str:

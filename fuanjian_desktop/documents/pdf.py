@@ -2,7 +2,8 @@
 
 Banner 安全生产行政执法文书 over a rule, the title, the 文号 line, body in 小四 仿宋; every page
 ends with the footnote and 共 N 页 第 n 页 (the total is known only at the end, so pages are
-held until ``save``), and a 续页 document repeats its signature block at the foot of each page.
+held until ``save``), and a 续页 document repeats its signature block at the foot of each page and
+marks every later page 续页. A 笔录's questions and answers are written on ruled lines.
 An issued document carries a small QR code with its 文号 and fingerprint; a draft is marked 草稿.
 """
 
@@ -37,12 +38,16 @@ from fuanjian_desktop.documents import sheet as model
 from fuanjian_desktop.documents.fonts import face, markup
 from fuanjian_desktop.documents.linebreak import ChineseParagraph
 from fuanjian_desktop.documents.qr import dark_runs, qr_modules
+from fuanjian_desktop.documents.ruled import RuledLines, RuledText
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 30 * mm, 26 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 BODY_SIZE, BODY_LEADING = 12, 22  # 小四; about 1.8 lines as printed templates are spaced
 BOX_LEADING = 19  # inside the ruled approval forms
+# a form line's value sits just above its rule, the row keeping the body's pitch
+FORM_LEADING = 16
+ON_RULE = ("TOPPADDING", (0, 0), (-1, -1), 1 + BODY_LEADING - FORM_LEADING)
 FRAME_PADDING = 6  # reportlab's frame padding on each side
 MIN_FIT = 0.8  # the smallest scale a one-page form is shrunk to
 SMALL_SIZE = 10.5  # 五号
@@ -217,12 +222,23 @@ class _Footer:
         canvas.setFont(face("song").name, SMALL_SIZE)
         canvas.drawRightString(PAGE_WIDTH - RIGHT, text_y, f"共 {total} 页  第 {number} 页")
         if self.sheet.continues and number > 1:
-            canvas.setFont(face("hei").name, 14)
-            canvas.drawString(LEFT, PAGE_HEIGHT - TOP + 4 * mm, "续页")
+            _draw_continued(canvas, beside_qr=bool(self.qr))
         if self.qr:
             _draw_qr(canvas, self.qr)
         if self.draft:
             _draw_draft_mark(canvas)
+
+
+def _draw_continued(canvas: Canvas, *, beside_qr: bool) -> None:
+    """续页 at the top right over a double rule, as the template's continuation sheet has it
+    (left of the check code, whose caption takes the corner)."""
+    top = PAGE_HEIGHT - TOP + 3
+    canvas.setLineWidth(0.75)
+    for y in (top, top - 2.5):
+        canvas.line(LEFT, y, PAGE_WIDTH - RIGHT, y)
+    right = PAGE_WIDTH - RIGHT - (QR_SIZE + 3 * mm if beside_qr else 0)
+    canvas.setFont(face("song").name, SMALL_SIZE)
+    canvas.drawRightString(right, top + 5, "续页")
 
 
 def _draw_qr(canvas: Canvas, text: str) -> None:
@@ -322,11 +338,48 @@ def _flowables(block: model.Block) -> list[Flowable]:
         return [Spacer(1, 6), ChineseParagraph(markup(block.text, "hei"), styles().heading)]
     if isinstance(block, model.PageBreak):
         return [PageBreak()]
+    if isinstance(block, model.Dialogue):
+        return _dialogue(block)
+    if isinstance(block, model.RuledSpace):
+        return [RuledLines(block.lines, _ruled_style())]
     return [
         Spacer(1, BODY_LEADING * 1.5),
         _para(markup(block.text + "\u3000\u3000", "fang"), align="right"),
         _para(markup(block.date + "\u3000\u3000\u3000", "fang"), align="right"),
     ]
+
+
+@functools.cache
+def _ruled_style() -> ParagraphStyle:
+    """Text on ruled lines: a turn may leave a single line at the foot of a page, since the
+    lines are ruled down to the signatures anyway."""
+    return ParagraphStyle("ruled", parent=styles().body, allowOrphans=1)
+
+
+def _dialogue(block: model.Dialogue) -> list[Flowable]:
+    """The label (询问记录：) on its ruled line, then each turn: ``问：`` / ``答：`` in 黑体, the
+    text hanging after it; a line break typed into a turn starts a new line at the same indent."""
+    hei = face("hei").name
+    hang = max(2 * BODY_SIZE, stringWidth("问：", hei, BODY_SIZE))
+    flowables: list[Flowable] = []
+    if block.label:
+        indent = 2 * BODY_SIZE
+        width = stringWidth(block.label, face("fang").name, BODY_SIZE)
+        style = _style(True, "left", BODY_SIZE, BODY_LEADING)
+        flowables.append(RuledText(markup(block.label, "fang"), style, rule_from=indent + width))
+    style = _ruled_style()
+    for speaker, text in block.turns:
+        for index, piece in enumerate(text.split("\n")):
+            flowables.append(
+                RuledText(
+                    markup(piece, "fang"),
+                    style,
+                    speaker=f"{speaker}：" if index == 0 else "",
+                    speaker_font=hei,
+                    hang=hang,
+                )
+            )
+    return flowables
 
 
 def _lines_row(row: tuple[model.Entry, ...]) -> Flowable:
@@ -336,10 +389,15 @@ def _lines_row(row: tuple[model.Entry, ...]) -> Flowable:
     for entry in row:
         width = FRAME_WIDTH * entry.share / total
         label_width = label_column(entry.label, width)
-        cells += [_para(markup(entry.label, "fang")), _para(markup(entry.value, "fang"))]
+        cells += [_form_para(markup(entry.label, "fang")), _form_para(markup(entry.value, "fang"))]
         widths += [label_width, width - label_width]
     commands = [("LINEBELOW", (i, 0), (i, 0), 0.6, colors.black) for i in range(1, len(cells), 2)]
-    return _plain_table([cells], widths, commands)
+    return _plain_table([cells], widths, [ON_RULE, *commands])
+
+
+def _form_para(text: str) -> Flowable:
+    """Text written on a form's rule (a value, a numbered item), set closer than the body."""
+    return _para(text, leading=FORM_LEADING)
 
 
 def label_column(label: str, width: float) -> float:
@@ -375,12 +433,12 @@ def _numbered(block: model.Numbered) -> list[Flowable]:
     for index in range(count):
         mark = f"{index + 1}．"
         text = block.items[index] if index < len(block.items) else ""
-        cells = [[_para(mark), _para(markup(text, "fang"))]]
+        cells = [[_form_para(mark), _form_para(markup(text, "fang"))]]
         flowables.append(
             _plain_table(
                 cells,
                 [2.2 * BODY_SIZE, FRAME_WIDTH - 2.2 * BODY_SIZE],
-                [("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black)],
+                [ON_RULE, ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black)],
             )
         )
     return flowables

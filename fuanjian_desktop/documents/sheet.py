@@ -132,7 +132,38 @@ class PageBreak:
     kind: Literal["page_break"] = "page_break"
 
 
-Block = Paragraph | Lines | Numbered | Table | Box | Signatures | Seal | Heading | PageBreak
+@dataclass(frozen=True)
+class Dialogue:
+    """Questions and answers written on ruled lines (询问记录): ``turns`` are (speaker, text)
+    with the speaker ``问`` or ``答``; ``label`` (询问记录：) heads them, none for a lone reply."""
+
+    label: str
+    turns: tuple[tuple[str, str], ...]
+    kind: Literal["dialogue"] = "dialogue"
+
+
+@dataclass(frozen=True)
+class RuledSpace:
+    """Blank ruled lines for what is written by hand (the closing confirmation of a 笔录): at
+    least ``lines`` of them, the PDF filling the rest of the page."""
+
+    lines: int
+    kind: Literal["ruled_space"] = "ruled_space"
+
+
+Block = (
+    Paragraph
+    | Lines
+    | Numbered
+    | Table
+    | Box
+    | Signatures
+    | Seal
+    | Heading
+    | PageBreak
+    | Dialogue
+    | RuledSpace
+)
 
 
 @dataclass(frozen=True)
@@ -226,9 +257,16 @@ def _block_texts(block: Block) -> list[str]:
         return [f"{line.label}{_runs_text(line.after)}" for line in block.lines]
     if isinstance(block, Heading):
         return [block.text]
-    if isinstance(block, PageBreak):
+    if isinstance(block, PageBreak | RuledSpace):
         return []
+    if isinstance(block, Dialogue):
+        return [part for part in (block.label, *_turn_texts(block)) if part]
     return [block.text, block.date]
+
+
+def _turn_texts(block: Dialogue) -> list[str]:
+    """Each turn as printed: ``问：…`` / ``答：…``."""
+    return [f"{speaker}：{text}" for speaker, text in block.turns]
 
 
 def _cell_text(cell: Cell) -> str:
@@ -270,6 +308,11 @@ def _block_from_json(data: dict[str, Any]) -> Block:
         return Heading(data["text"])
     if kind == "page_break":
         return PageBreak()
+    if kind == "dialogue":
+        turns = tuple((str(speaker), str(text)) for speaker, text in data["turns"])
+        return Dialogue(data["label"], turns)
+    if kind == "ruled_space":
+        return RuledSpace(data["lines"])
     return Seal(data["text"], data["date"])
 
 

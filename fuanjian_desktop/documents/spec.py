@@ -19,7 +19,7 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import load_json_resource, resource_path
 
 TYPED = "typed"
-FIELD_KINDS = ("text", "list", "rows")
+FIELD_KINDS = ("text", "list", "rows", "qa")
 BLOCK_KINDS = (
     "lines",
     "addressee",
@@ -31,7 +31,13 @@ BLOCK_KINDS = (
     "seal",
     "heading",
     "page_break",
+    "qa",
+    "reply",
+    "blank_lines",
 )
+# the kind of field a block prints whole through its ``field`` key
+BLOCK_FIELD_KINDS = {"list": "list", "table": "rows", "qa": "qa", "reply": "text"}
+MAX_BLANK_LINES = 20
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
 
@@ -39,8 +45,8 @@ PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 class FieldSpec:
     """One value of a document: ``source`` is a context key, or ``typed`` for the user's input.
 
-    ``kind`` is ``text`` (one string), ``list`` (numbered items) or ``rows`` (table rows, each a
-    mapping of column key to text).
+    ``kind`` is ``text`` (one string), ``list`` (numbered items), ``rows`` (table rows, each a
+    mapping of column key to text) or ``qa`` (questions and answers, each ``{id, q, a}``).
     """
 
     name: str
@@ -172,15 +178,40 @@ def _block_problems(spec: DocumentSpec, block: dict[str, Any], variant_keys: set
     problems = []
     if "variant" in block and block["variant"] not in variant_keys:
         problems.append(f"变体“{block['variant']}”未在 variants 中声明")
+    when = block.get("when")
+    if "when" in block and (not isinstance(when, str) or when not in spec.fields):
+        problems.append(f"when 所指的字段“{when}”未声明")
+    problems += _field_kind_problems(spec, kind, block)
     for name in sorted(_names_used(block)):
         namespace, _, key = name.partition(".")
         if not key and name not in spec.fields:
             problems.append(f"引用了未声明的字段“{name}”")
+        elif not key and kind != "qa" and spec.fields[name].kind == "qa":
+            problems.append(f"问答字段“{name}”只能由 qa 块打印")
         elif namespace == "law" and key not in law_keys():
             problems.append(f"引用了 wording.json 中没有的用语“{name}”")
         elif key and namespace not in ("law", "org"):
             problems.append(f"占位符“{name}”无效：只能是字段名、law.键 或 org.键")
     return problems
+
+
+def _field_kind_problems(spec: DocumentSpec, kind: str, block: dict[str, Any]) -> list[str]:
+    """A block printing a whole field needs one of its kind; blank lines need a sane count."""
+    if kind == "blank_lines":
+        lines = block.get("lines")
+        if type(lines) is not int or not 1 <= lines <= MAX_BLANK_LINES:
+            return [f"blank_lines 块的 lines 须为 1 到 {MAX_BLANK_LINES} 的整数"]
+        return []
+    wanted = BLOCK_FIELD_KINDS.get(kind)
+    name = block.get("field")
+    if wanted is None:
+        return []
+    if not isinstance(name, str):
+        return [f"{kind} 块缺少 field"]
+    field = spec.fields.get(name)
+    if field is not None and field.kind != wanted:
+        return [f"{kind} 块只能打印“{wanted}”类型的字段，字段 {name} 是“{field.kind}”"]
+    return []
 
 
 def _names_used(value: Any) -> set[str]:
@@ -193,7 +224,7 @@ def _names_used(value: Any) -> set[str]:
         names = {value[key] for key in ("field", "date") if isinstance(value.get(key), str)}
         names.discard("")
         for key, item in value.items():
-            if key not in ("field", "date", "block", "variant"):
+            if key not in ("field", "date", "block", "variant", "when"):
                 names |= _names_used(item)
         return names
     return set()

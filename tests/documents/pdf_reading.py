@@ -1,11 +1,14 @@
-"""Reading back the PDFs we write: text lines per page, and fonts that are not embedded."""
+"""Reading back the PDFs we write: text lines per page, fonts (per character, not embedded)
+and the horizontal rules drawn."""
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 
 import pypdfium2
+import pypdfium2.raw as pdfium
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -78,3 +81,37 @@ def unembedded_fonts(pdf: bytes) -> list[str]:
             if not any(key in descriptor for key in FONT_FILES):
                 missing.append(str(font.get("/BaseFont")))
     return sorted(set(missing))
+
+
+def char_fonts(pdf: bytes, page: int) -> list[tuple[str, str]]:
+    """Each character of a page with the family name of the font it is drawn in."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text_page = document[page].get_textpage()
+        buffer = ctypes.create_string_buffer(256)
+        flags = ctypes.c_int()
+        found = []
+        for index in range(text_page.count_chars()):
+            char = text_page.get_text_range(index, 1)
+            pdfium.FPDFText_GetFontInfo(text_page.raw, index, buffer, 256, ctypes.byref(flags))
+            found.append((char, buffer.value.decode("utf-8", "replace")))
+        return found
+    finally:
+        document.close()
+
+
+def horizontal_rules(pdf: bytes) -> list[list[tuple[float, float, float]]]:
+    """Per page, every horizontal line drawn: (height above the page foot, left, right)."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = []
+        for page in document:
+            rules = []
+            for path in page.get_objects(filter=(pdfium.FPDF_PAGEOBJ_PATH,)):
+                left, bottom, right, top = path.get_bounds()
+                if top - bottom < 2 and right - left > 10:
+                    rules.append(((top + bottom) / 2, left, right))
+            pages.append(sorted(rules, reverse=True))
+        return pages
+    finally:
+        document.close()

@@ -73,7 +73,10 @@ def printed_values(view: DocumentView) -> list[str]:
     spec = document_spec(view.type_key)
     texts: list[str] = []
     for name in sorted(spec.printed_fields(view.variant)):
-        texts += _texts(view.values.get(name))
+        value = view.values.get(name)
+        if spec.fields[name].kind == "qa":  # the pairs' ids are not printed
+            value = [[pair.get("q"), pair.get("a")] for pair in value or []]
+        texts += _texts(value)
     return [text for text in texts if text.strip()]
 
 
