@@ -132,7 +132,8 @@ def test_documents_samples_writes_every_type_a_line_each(
     files = sorted(path.name for path in out.iterdir())
     assert sorted(Path(line).name for line in lines) == files
     assert "责令限期整改指令书.pdf" in files and "行政处罚决定书（个人）.docx" in files
-    assert len(files) == 74  # 37 titles: every type, 单位 and 个人 forms of the decisions
+    assert "询问笔录.pdf" in files and "询问笔录.docx" in files
+    assert len(files) == 76  # 38 titles: every type, 单位 and 个人 forms of the decisions
 
 
 def test_documents_samples_in_an_empty_folder_makes_the_demo_first(tmp_path: Path):
@@ -141,4 +142,4 @@ def test_documents_samples_in_an_empty_folder_makes_the_demo_first(tmp_path: Pat
         "documents", "samples", "--data-dir", str(tmp_path / "d"), "--out", str(tmp_path / "o")
     )
     assert result.returncode == 0, result.stderr
-    assert len(result.stdout.splitlines()) == 74
+    assert len(result.stdout.splitlines()) == 76

@@ -19,6 +19,7 @@ from fuanjian_desktop.models import CaseDocument
 from fuanjian_desktop.services.case_file import CaseFile
 from fuanjian_desktop.services.case_money_values import money_values
 from fuanjian_desktop.services.cases import CaseSource
+from fuanjian_desktop.services.transcript_evidence import transcript_evidence
 
 DECISIONS = ("penalty_decision", "onsite_penalty_decision")
 # what the 送达回执 prints in the recipient's column when nobody signs there
@@ -77,12 +78,13 @@ def _facts(file: CaseFile) -> dict[str, object]:
 
 
 def _evidence(file: CaseFile) -> list[str]:
-    """主要证据 the app holds: the inspection records and the photos."""
+    """主要证据 the app holds: the inspection records, the transcripts and the photos."""
     lines = [
         f"{'整改复查记录' if i.follow_up_of_id else '现场检查记录'}"
         f"（{written_date(i.started_at.astimezone().date())}）"
         for i in file.inspections
     ]
+    lines += transcript_evidence(file.documents)
     return lines + ([f"现场照片{file.photos}张"] if file.photos else [])
 
 

@@ -64,6 +64,7 @@ from fuanjian_desktop.services.case_facts import (
 from fuanjian_desktop.services.cases import CaseSource
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.procedure_settings import current_settings
+from fuanjian_desktop.services.transcript_evidence import transcript_evidence
 
 _Ts = TypeVarTuple("_Ts")
 DUE_SOON = "soon"
@@ -488,6 +489,7 @@ def _actions(actor: Actor, case: Case, facts: CaseFacts, today: dt.date) -> list
 def _evidence(session: Session, case_id: str) -> list[str]:
     links = list(session.scalars(select(CaseLink).where(CaseLink.case_id == case_id)))
     lines = [_evidence_line(session, link) for link in links if link.kind != "photo"]
+    lines += transcript_evidence(case_documents(session, case_id))
     photos = sum(1 for link in links if link.kind == "photo")
     return lines + ([f"现场照片 {photos} 张"] if photos else [])
 

@@ -22,6 +22,7 @@ from fuanjian_desktop.services.actor import SYSTEM
 from fuanjian_desktop.services.demo_cases import create_demo_cases
 from fuanjian_desktop.services.demo_documents import issue_remaining_documents
 from fuanjian_desktop.services.demo_inspections import DemoPlan, create_demo_inspections
+from fuanjian_desktop.services.demo_transcripts import issue_demo_transcripts
 from fuanjian_desktop.services.setup import (
     AppMode,
     ensure_org_units,
@@ -96,6 +97,7 @@ def create_demo(database: Database, now: dt.datetime | None = None) -> bool:
         create_demo_inspections(scope, plan)
         create_demo_cases(scope, plan, units[DEMO_HOME_SQUAD].id)
         issue_remaining_documents(scope, units[DEMO_HOME_SQUAD].id)
+        issue_demo_transcripts(scope, units[DEMO_HOME_SQUAD].id)
         save_installation(scope.session, AppMode.DEMO, units[DEMO_HOME_SQUAD].id)
     return True
 

@@ -101,12 +101,12 @@ def issue_remaining_documents(scope: ActionScope, squad_id: str) -> None:
         original = scope.session.get(Inspection, recheck.follow_up_of_id)
         assert original is not None
         day = original.started_at.astimezone().date()
-        inspector = _as(scope, original.inspector_rows[0].user_id)
+        inspector = as_user(scope, original.inspector_rows[0].user_id)
         for type_key in INSPECTION_DOCUMENTS:
             _issue(inspector, type_key, day, inspection_id=original.id)
         rechecked = recheck.started_at.astimezone().date()
         _issue(
-            _as(scope, recheck.inspector_rows[0].user_id),
+            as_user(scope, recheck.inspector_rows[0].user_id),
             "recheck_opinion",
             rechecked,
             inspection_id=recheck.id,
@@ -121,12 +121,12 @@ def issue_remaining_documents(scope: ActionScope, squad_id: str) -> None:
         .order_by(Case.closed_on.desc())
     ).first()
     if complete is not None and complete.filed_on is not None:
-        handler = _as(scope, complete.handler_rows[0].user_id)
+        handler = as_user(scope, complete.handler_rows[0].user_id)
         for gap, type_key in enumerate(INVESTIGATION_DOCUMENTS, start=1):
             _issue(handler, type_key, add_working_days(complete.filed_on, gap), case_id=complete.id)
 
 
-def _as(scope: ActionScope, user_id: str) -> ActionScope:
+def as_user(scope: ActionScope, user_id: str) -> ActionScope:
     """The open demo action, taken on by the given user."""
     user = scope.session.get(User, user_id)
     assert user is not None
