@@ -54,6 +54,8 @@ CONFIRMATION = "以上笔录我已看过（或已向我宣读过），与我说�
 NOTICE_ANSWER = "听清楚了。"
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"  # started_at / ended_at as the editor keeps them (local time)
 PARTS = {"q": "问", "a": "问的回答"}
+# a transcript is not signed off by a leader but closed with the person's signature: 定稿
+STATUS_LABELS = {**DOCUMENT_STATUS_LABELS, "issued": "已定稿"}
 
 
 @dataclass(frozen=True)
@@ -414,6 +416,6 @@ def _summary(document: CaseDocument) -> TranscriptSummary:
         interviewee=values.get("interviewee_name") or values.get("party_name") or "",
         relation=values.get("relation") or ("当事人" if document.type_key != INQUIRY else ""),
         started_at=values.get("started_at") or "",
-        status_label=DOCUMENT_STATUS_LABELS[document.status],
+        status_label=STATUS_LABELS[document.status],
         entries=answered(pairs),
     )

@@ -223,7 +223,7 @@ def test_finalizing_stamps_the_end_and_freezes_the_record(
         transcripts.autosave(demo_database, draft, {"place": "别处"})
     [summary] = transcripts.case_transcripts(demo_database, case_id)
     assert (summary.interviewee, summary.relation, summary.entries) == ("王小明", "从业人员", 2)
-    assert summary.status_label == "已签发"
+    assert summary.status_label == "已定稿"
 
 
 def test_a_finalized_transcript_is_evidence_of_the_case(

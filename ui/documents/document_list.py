@@ -1,7 +1,8 @@
 """The documents of one case or one inspection, with what a clerk does with them.
 
-新建 drafts a document and opens it in the editor; 编辑/查看 opens the current one (a double
-click does too); 预览打印 previews the current document and 批量打印 every selected one in a
+新建 drafts a document and opens it in the editor (a 询问笔录 asks first who is questioned);
+编辑/查看 opens the current one (a double click does too), a 笔录 of questions and answers in the
+transcript editor; 预览打印 previews the current document and 批量打印 every selected one in a
 single print job; 导出PDF / 导出Word write the current one to a file. The case page shows this
 list in its 文书 tab, the inspection's 文书 window shows it for an inspection.
 """
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.services import documents
+from fuanjian_desktop.services import documents, transcripts
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.documents import DocumentView
 from fuanjian_desktop.services.inspections import local_today
@@ -38,7 +38,10 @@ from ui.documents.printing import PrintJob
 from ui.documents.table import COLUMN_WIDTHS, DocumentTableModel
 from ui.documents.type_picker import DocumentKind, DocumentTypePicker
 from ui.errors import failure_text
+from ui.transcripts.editor_dialog import TranscriptEditorDialog, is_transcript_type
+from ui.transcripts.new_transcript_dialog import NewTranscriptDialog
 from ui.widgets.form_parts import error_label
+from ui.widgets.record_table import record_table
 
 QUICK_KINDS = 4  # this many kinds or fewer get a button each instead of the picker
 NOTICE_STYLE = "color: #1c6b32;"
@@ -145,20 +148,13 @@ class DocumentList(QWidget):
         )
 
     def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().hide()
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            table.setColumnWidth(column, width)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.doubleClicked.connect(lambda _index: self.open_current())
-        table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        return table
+        return record_table(
+            self.model,
+            COLUMN_WIDTHS,
+            selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+            on_open=self.open_current,
+            on_select=self._update_buttons,
+        )
 
     # --- loading -------------------------------------------------------------------------
 
@@ -219,31 +215,49 @@ class DocumentList(QWidget):
             self.create(kind)
 
     def create(self, kind: DocumentKind) -> None:
-        """Draft ``kind`` for the owner (filled from its data) and open it in the editor."""
+        """Draft ``kind`` for the owner (filled from its data) and open it in the editor; a
+        询问笔录 first asks who is questioned."""
         if self.owner is None:
+            return
+        if kind.type_key == transcripts.INQUIRY and self.owner.case_id is not None:
+            self._new_transcript(self.owner.case_id)
             return
         owner, context, on = self.owner, self._context, self._today()
         self.message.clear()
         context.workers.run(
             lambda: owner.new_draft(context.database, context.actor, kind, on),
-            self._created,
+            lambda document_id: self._created(kind.type_key, document_id),
             lambda error: self.message.setText(failure_text(error)),
         )
 
-    def _created(self, document_id: str) -> None:
+    def _created(self, type_key: str, document_id: str | None) -> None:
+        if document_id is None:
+            return
         self.reload()
         self.changed.emit()
-        self.open_document(document_id)
+        self.open_document(document_id, type_key)
+
+    def _new_transcript(self, case_id: str) -> None:
+        """Who is questioned first; the transcript then opens in its own editor."""
+        dialog = NewTranscriptDialog(self._context, case_id, self)
+        dialog.accepted.connect(lambda: self._created(transcripts.INQUIRY, dialog.document_id))
+        dialog.open()
+        self.dialog = dialog
 
     def open_current(self) -> None:
         """Open the current document: a draft to edit, an issued one to view."""
         view = self.current()
         if view is not None:
-            self.open_document(view.id)
+            self.open_document(view.id, view.type_key)
 
-    def open_document(self, document_id: str) -> None:
-        """The editor on ``document_id``; every change there reloads this list."""
-        editor = DocumentEditorDialog(self._context, document_id, self, self._today)
+    def open_document(self, document_id: str, type_key: str) -> None:
+        """The editor on ``document_id`` (a transcript's own for 笔录 typed as questions and
+        answers); every change there reloads this list."""
+        editor: DocumentEditorDialog | TranscriptEditorDialog
+        if is_transcript_type(type_key):
+            editor = TranscriptEditorDialog(self._context, document_id, self)
+        else:
+            editor = DocumentEditorDialog(self._context, document_id, self, self._today)
         editor.changed.connect(self._edited)
         editor.open()
         self.dialog = editor

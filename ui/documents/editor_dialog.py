@@ -15,7 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from ui.documents.fields import FieldEditor, field_editor
 from ui.documents.lifecycle_dialogs import LifecycleDialog, ReasonDialog, ServeDialog
 from ui.documents.printing import PrintJob
 from ui.errors import failure_text
+from ui.widgets.ask import ask
 from ui.widgets.form_parts import aligned_form, error_label
 
 AUTOSAVE_DELAY_MS = 400
@@ -371,19 +371,7 @@ class DocumentEditorDialog(QDialog):
 
     def _ask(self, title: str, text: str, yes_text: str, then: Callable[[], None]) -> None:
         """A window-modal question; ``then`` runs only on ``yes_text``."""
-        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, yes | no, self)
-        box.button(yes).setText(yes_text)
-        box.button(no).setText("取消")
-        box.setDefaultButton(no)
-
-        def answered(button: QAbstractButton) -> None:
-            if box.standardButton(button) == yes:
-                then()
-
-        box.buttonClicked.connect(answered)
-        box.open()
-        self.confirmation = box
+        self.confirmation = ask(self, title, text, yes_text, then)
 
     def _open(self, dialog: LifecycleDialog, submit: Callable[[LifecycleDialog], None]) -> None:
         dialog.on_submit(submit)

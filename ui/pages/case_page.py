@@ -1,5 +1,5 @@
 """The case page: one case — its facts, what the procedure guard finds, the next steps, and its
-timeline, deadlines, violations, documents, evidence and remedies.
+timeline, deadlines, violations, documents, transcripts (笔录), evidence and remedies.
 
 The page offers every step the procedure allows at this stage, one button each; a step this
 user may not take now stays visible, disabled, with the reason as its tooltip, so nobody has
@@ -42,6 +42,7 @@ from ui.documents.type_picker import document_kinds
 from ui.errors import show_failure
 from ui.models.case_detail_tables import TIMELINE, VIOLATIONS, DeadlineTableModel
 from ui.models.column_table import RowListModel
+from ui.transcripts.transcript_list import TranscriptList
 from ui.widgets.case_header import CaseHeader, GuardPanel
 
 PLACEHOLDER = "没有打开的案件。\n\n请从案件列表中选择一个案件，或立案。"
@@ -56,8 +57,9 @@ NOT_EDITABLE = "违法行为和裁量只能在调查终结前修改；如需修�
 NOT_HANDLER = "只有执法人员可以认定违法行为。"
 NO_EVIDENCE = "未关联证据。"
 NO_REMEDIES = "未登记行政复议或行政诉讼。"
-TAB_TITLES = ("时间线", "期限", "违法行为与裁量", "文书", "证据", "救济")
+TAB_TITLES = ("时间线", "期限", "违法行为与裁量", "文书", "笔录", "证据", "救济")
 DOCUMENT_TAB = TAB_TITLES.index("文书")  # counted by its own list, which loads separately
+TRANSCRIPT_TAB = TAB_TITLES.index("笔录")  # likewise
 
 
 class CasePage(QWidget):
@@ -111,6 +113,7 @@ class CasePage(QWidget):
             self._deadline_tab(),
             self._violation_tab(),
             self._document_tab(),
+            self._transcript_tab(),
             self._evidence_tab(),
             self._remedy_tab(),
         )
@@ -149,10 +152,17 @@ class CasePage(QWidget):
     def _document_tab(self) -> DocumentList:
         can_create = self._context.actor.can(Permission.KEEP_CASE_RECORDS)
         self.document_list = DocumentList(self._context, document_kinds(), can_create, self._today)
-        self.document_list.loaded.connect(self._documents_loaded)
+        self.document_list.loaded.connect(lambda count: self._count_loaded(DOCUMENT_TAB, count))
         self.document_list.changed.connect(self._after_change)  # a served date starts deadlines
         self.documents = self.document_list.model
         return self.document_list
+
+    def _transcript_tab(self) -> TranscriptList:
+        can_create = self._context.actor.can(Permission.KEEP_CASE_RECORDS)
+        self.transcript_list = TranscriptList(self._context, can_create)
+        self.transcript_list.loaded.connect(lambda count: self._count_loaded(TRANSCRIPT_TAB, count))
+        self.transcript_list.changed.connect(self._after_change)  # 定稿 adds evidence
+        return self.transcript_list
 
     def _evidence_tab(self) -> QWidget:
         self.facts = QLabel()
@@ -186,6 +196,7 @@ class CasePage(QWidget):
         serial, case_id, today = self._serial, self.case_id, self._today()
         database, actor = self._context.database, self._context.actor
         self.document_list.show_owner(DocumentOwner(case_id=case_id))
+        self.transcript_list.show_case(case_id)
         self._context.workers.run(
             lambda: case_view(database, actor, case_id, today),
             lambda view: self._show(serial, view),
@@ -250,6 +261,7 @@ class CasePage(QWidget):
             view.deadlines,
             view.violations,
             None,
+            None,
             view.evidence,
             view.remedies,
         )
@@ -257,8 +269,9 @@ class CasePage(QWidget):
             if rows is not None:
                 self.tabs.setTabText(tab, f"{title}（{len(rows)}）")
 
-    def _documents_loaded(self, count: int) -> None:
-        self.tabs.setTabText(DOCUMENT_TAB, f"{TAB_TITLES[DOCUMENT_TAB]}（{count}）")
+    def _count_loaded(self, tab: int, count: int) -> None:
+        """A tab whose list loads on its own gets its count when it has loaded."""
+        self.tabs.setTabText(tab, f"{TAB_TITLES[tab]}（{count}）")
 
     def _update_discretion_button(self, view: CaseView) -> None:
         """认定违法行为 while the violations may change, by an officer; else why not."""
