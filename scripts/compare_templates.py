@@ -1,11 +1,14 @@
 """Put the first page of every sample beside the same page of the 2016 national template.
 
-``python scripts/compare_templates.py SAMPLES_DIR OUT_DIR [--template PDF]``
+``python scripts/compare_templates.py SAMPLES_DIR OUT_DIR [--template PDF] [--every-page]``
 
 SAMPLES_DIR is what ``main.py documents samples`` wrote. For each ``<title>.pdf`` the template
 page whose heading is that title is found by its text, both are rasterised with pypdfium2, and
 ``OUT_DIR/<title>.png`` shows the template on the left and ours on the right, for a reviewer's
 eye. Titles the template set does not have (案件调查终结报告) are shown alone.
+
+``--every-page`` also writes ``<title>-<n>.png`` for each later page of a sample, beside the
+template's 续页 when the template has one (a 笔录 read page by page).
 """
 
 from __future__ import annotations
@@ -40,6 +43,15 @@ def first_page(document: pypdfium2.PdfDocument, index: int = 0) -> Image.Image:
     return document[index].render(scale=SCALE).to_pil()
 
 
+def continuation(document: pypdfium2.PdfDocument, index: int) -> int | None:
+    """The template's 续页 following the page at ``index``, if it has one."""
+    following = index + 1
+    if following >= len(document):
+        return None
+    text = document[following].get_textpage().get_text_range()
+    return following if "续页" in text and "安全生产行政执法文书" not in text else None
+
+
 def side_by_side(left: Image.Image | None, right: Image.Image) -> Image.Image:
     if left is None:
         return right
@@ -56,6 +68,7 @@ def main() -> None:
     parser.add_argument("samples", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--template", type=Path, default=TEMPLATE)
+    parser.add_argument("--every-page", action="store_true", help="later pages too, beside 续页")
     args = parser.parse_args()
     template = pypdfium2.PdfDocument(args.template)
     pages = template_pages(template)
@@ -63,9 +76,15 @@ def main() -> None:
     for sample in sorted(args.samples.glob("*.pdf")):
         index = pages.get(sample.stem)
         left = first_page(template, index) if index is not None else None
-        side_by_side(left, first_page(pypdfium2.PdfDocument(sample))).save(
-            args.out / f"{sample.stem}.png"
-        )
+        ours = pypdfium2.PdfDocument(sample)
+        side_by_side(left, first_page(ours)).save(args.out / f"{sample.stem}.png")
+        if args.every_page:
+            later = continuation(template, index) if index is not None else None
+            for number in range(2, len(ours) + 1):
+                left = first_page(template, later) if later is not None else None
+                side_by_side(left, first_page(ours, number - 1)).save(
+                    args.out / f"{sample.stem}-{number}.png"
+                )
         print(
             f"{sample.stem}: 式样第 {index + 1} 页"
             if index is not None
