@@ -49,6 +49,8 @@ BOX_LEADING = 19  # inside the ruled approval forms
 FORM_LEADING = 16
 ON_RULE = ("TOPPADDING", (0, 0), (-1, -1), 1 + BODY_LEADING - FORM_LEADING)
 FRAME_PADDING = 6  # reportlab's frame padding on each side
+CELL_RIGHT_PADDING = 2  # inside form lines
+MIN_VALUE_SCALE = 0.75  # a form value is set down to 9 pt (小五) to stay on its line
 MIN_FIT = 0.8  # the smallest scale a one-page form is shrunk to
 SMALL_SIZE = 10.5  # 五号
 SIGN_BLANK = "_" * 14
@@ -389,10 +391,24 @@ def _lines_row(row: tuple[model.Entry, ...]) -> Flowable:
     for entry in row:
         width = FRAME_WIDTH * entry.share / total
         label_width = label_column(entry.label, width)
-        cells += [_form_para(markup(entry.label, "fang")), _form_para(markup(entry.value, "fang"))]
-        widths += [label_width, width - label_width]
+        value_width = width - label_width
+        cells += [_form_para(markup(entry.label, "fang")), _value_para(entry.value, value_width)]
+        widths += [label_width, value_width]
     commands = [("LINEBELOW", (i, 0), (i, 0), 0.6, colors.black) for i in range(1, len(cells), 2)]
     return _plain_table([cells], widths, [ON_RULE, *commands])
+
+
+def _value_para(value: str, width: float) -> Flowable:
+    """A form line's value; one that runs a little over its line (as a long 单位及职务 does) is
+    set smaller, down to 小五, to stay on it, as a clerk writes smaller; a longer one wraps."""
+    needed = stringWidth(value, face("fang").name, BODY_SIZE)
+    room = width - CELL_RIGHT_PADDING
+    scale = room / needed if needed > room else 1.0
+    if scale < MIN_VALUE_SCALE:
+        return _form_para(markup(value, "fang"))
+    size = BODY_SIZE * scale
+    # the same leading in points as every other form line, so the rows keep their pitch
+    return _para(markup(value, "fang"), size=size, leading=FORM_LEADING * BODY_SIZE / size)
 
 
 def _form_para(text: str) -> Flowable:
@@ -412,7 +428,7 @@ def _plain_table(rows: list[list[Any]], widths: list[float], commands: list[Any]
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_RIGHT_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 *commands,

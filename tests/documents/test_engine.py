@@ -13,6 +13,9 @@ from fuanjian_desktop.documents.compose import BLANK, Wording, compose, value_te
 from fuanjian_desktop.documents.fonts import markup
 from fuanjian_desktop.documents.pdf import render_pdf
 from fuanjian_desktop.documents.sheet import (
+    Entry,
+    Lines,
+    Sheet,
     fingerprint,
     sheet_from_json,
     sheet_text,
@@ -214,3 +217,17 @@ def test_an_unusable_system_font_gives_way_to_the_bundled_one(
         assert fonts.face("kai").path.name == "lxgw-wenkai.ttf"
     finally:
         fonts.face.cache_clear()
+
+
+def test_a_form_value_a_little_too_long_is_set_smaller_on_its_line() -> None:
+    """A 单位及职务 that overflows its line by a little stays on it; a far longer one wraps."""
+    unit = "深圳市福田区应急管理局园岭街道应急管理执法中队　行政执法人员"
+    rows = (
+        (Entry("询问人", "王芳", 0.9), Entry("单位及职务", unit, 3.3)),
+        (Entry("记录人", "张伟", 0.9), Entry("单位及职务", unit * 2, 3.3)),
+    )
+    sheet = Sheet(title="询问笔录", code=None, number=None, blocks=(Lines(rows),))
+    [lines] = page_lines(render(sheet))
+    assert any(line.replace(" ", "").endswith("行政执法人员") and "王芳" in line for line in lines)
+    longer = [line for line in lines if "深圳市福田区" in line and "王芳" not in line]
+    assert len(longer) >= 2  # wrapped: set smaller would be illegible
