@@ -390,6 +390,20 @@ def _check_final(document: CaseDocument) -> None:
         raise UserError("定稿前须将笔录交被询问人阅看或向其宣读，并在“核对”中记录核对方式。")
     if values.get("interviewee_id_number"):  # typed in the header since the draft was made
         interviewee_values(Interviewee(name="", id_number=values["interviewee_id_number"]))
+    if document.type_key == INQUIRY:
+        _check_officers(values)
+
+
+def _check_officers(values: Mapping[str, Any]) -> None:
+    """询问人 and 记录人 are the two officers whose certificates the notice shows (行政处罚法第
+    四十二条: no fewer than two officers), one asking and the other recording."""
+    shown = [str(values.get(key) or "") for key in ("handler1_name", "handler2_name")]
+    officers = [str(values.get(key) or "") for key in ("inquirer", "recorder")]
+    if officers[0] == officers[1] or not set(officers) <= set(shown):
+        names = "、".join(name for name in shown if name)
+        raise UserError(
+            f"询问人和记录人应是告知中出示证件的两名执法人员（{names}），一人询问、一人记录，请核对。"
+        )
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -258,3 +258,17 @@ def test_the_party_prefills_the_person_questioned(demo_database: Database, case_
     worker = transcripts.party_interviewee(demo_database, case_id, "从业人员")
     assert worker.name == "" and worker.unit == boss.unit
     assert transcripts.party_interviewee(demo_database, case_id, "证人") == Interviewee(name="")
+
+
+def test_the_inquirer_and_the_recorder_are_the_two_officers_of_the_notice(
+    demo_database: Database, zhang: Actor, draft: str
+) -> None:
+    transcripts.autosave(demo_database, draft, {"qa": PAIRS, "recorder": "张伟"})
+    transcripts.mark_read_back(demo_database, zhang, draft, "本人阅看")
+    with pytest.raises(UserError, match="一人询问、一人记录"):
+        transcripts.finalize_transcript(demo_database, zhang, draft)
+    transcripts.autosave(demo_database, draft, {"recorder": "王五"})
+    with pytest.raises(UserError, match="张伟、李娜"):
+        transcripts.finalize_transcript(demo_database, zhang, draft)
+    transcripts.autosave(demo_database, draft, {"inquirer": "李娜", "recorder": "张伟"})
+    assert transcripts.finalize_transcript(demo_database, zhang, draft).status == "issued"
