@@ -113,6 +113,16 @@ def test_enter_runs_from_question_to_answer_to_the_next_question(
     ]
 
 
+def test_escape_while_typing_does_not_close_the_record(
+    qtbot, make_context, demo_database, team, draft, wait_idle
+):
+    dialog = open_editor(qtbot, make_context, team.handler, draft, wait_idle)
+    type_here(qtbot, dialog, "你在本单位做什么工作？")
+    press(qtbot, dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    assert focused(dialog) is dialog.qa.pair(0).question
+
+
 def test_ctrl_up_moves_the_pair_and_backspace_drops_a_blank_one(
     qtbot, make_context, demo_database, team, draft, wait_idle
 ):

@@ -7,7 +7,7 @@ record. Every change is journaled within a third of a second (see :mod:`ui.trans
 and the status line says when; reopening after a crash shows what the journal held and says so.
 
 Buttons: 预览/打印 (the document as it will print), 定稿 (issue it: the end time is stamped if
-still open, and it can no longer change), 关闭 (stores everything first).
+still open, and it can no longer change), 关闭 (stores everything first; Esc does not close it).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -388,8 +389,16 @@ class TranscriptEditorDialog(QDialog):
         self.message.setText(failure_text(error))
         self.finalize_button.setEnabled(self.view is not None and self.view.status == "draft")
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc does not close the record: a slip of the finger mid-interview would; 关闭 and
+        the close box do."""
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def reject(self) -> None:
-        """关闭, Esc and the close box: what was typed is folded into the document first."""
+        """关闭 and the close box: what was typed is folded into the document first."""
         if self.view is not None and self.view.status == "draft":
             self.saver.checkpoint()
         super().reject()
