@@ -56,3 +56,12 @@ def document_type(key: str) -> DocumentType:
         return document_types()[key]
     except KeyError:
         raise UserError(f"未知的文书种类“{key}”，请检查 resources/documents/types.json。") from None
+
+
+def status_label(type_key: str, status: str) -> str:
+    """The status in Chinese. A record without a 文号 (a 笔录) is not signed off by the
+    authority but closed by the signatures on it, so once issued it reads 已定稿."""
+    kind = document_types().get(type_key)
+    if status == "issued" and kind is not None and not kind.numbered:
+        return "已定稿"
+    return DOCUMENT_STATUS_LABELS[status]

@@ -31,7 +31,7 @@ from fuanjian_desktop.domain.case_guard import (
     refusals,
 )
 from fuanjian_desktop.domain.discretion import Tier
-from fuanjian_desktop.domain.document_types import DOCUMENT_STATUS_LABELS
+from fuanjian_desktop.domain.document_types import status_label
 from fuanjian_desktop.domain.procedure import (
     FIELD_LABELS,
     Outcome,
@@ -459,7 +459,7 @@ def _documents(session: Session, case_id: str) -> list[tuple[str, str, str, str,
         (
             document.title,
             document.number or "（无文号）",
-            DOCUMENT_STATUS_LABELS[document.status],
+            status_label(document.type_key, document.status),
             f"{document.issued_on:%Y-%m-%d}" if document.issued_on else "",
             _served_text(document.served_on, document.served_method),
         )

@@ -26,7 +26,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.compose import compose, value_text
 from fuanjian_desktop.documents.sheet import Sheet, sheet_from_json
 from fuanjian_desktop.documents.spec import DocumentSpec, document_spec
-from fuanjian_desktop.domain.document_types import DOCUMENT_STATUS_LABELS, IN_FORCE, document_type
+from fuanjian_desktop.domain.document_types import IN_FORCE, document_type, status_label
 from fuanjian_desktop.domain.procedure import SERVED_METHODS, find_action
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import NotFound, UserError
@@ -283,9 +283,8 @@ def void_document(database: Database, actor: Actor, document_id: str, reason: st
         restored = _corrected(scope.session, document, check=False)
         if restored is not None and restored.status == "superseded":  # in force again
             status = "served" if restored.served_on else "issued"
-            _set_status(
-                scope, restored, status, f"更正稿已作废，恢复为{DOCUMENT_STATUS_LABELS[status]}"
-            )
+            label = status_label(restored.type_key, status)
+            _set_status(scope, restored, status, f"更正稿已作废，恢复为{label}")
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -369,7 +368,7 @@ def draft_of(scope: ActionScope, document_id: str) -> CaseDocument:
 
 
 def _label(document: CaseDocument) -> str:
-    return DOCUMENT_STATUS_LABELS[document.status]
+    return status_label(document.type_key, document.status)
 
 
 def _date_values(document: CaseDocument, spec: DocumentSpec, context: Mapping[str, object]) -> None:

@@ -29,7 +29,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.spec import document_spec
 from fuanjian_desktop.domain.codes import check_resident_id
 from fuanjian_desktop.domain.document_text import written_period
-from fuanjian_desktop.domain.document_types import DOCUMENT_STATUS_LABELS
+from fuanjian_desktop.domain.document_types import status_label
 from fuanjian_desktop.domain.resident_ids import age_on, sex_of
 from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.ids import new_id
@@ -54,8 +54,6 @@ CONFIRMATION = "以上笔录我已看过（或已向我宣读过），与我说�
 NOTICE_ANSWER = "听清楚了。"
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"  # started_at / ended_at as the editor keeps them (local time)
 PARTS = {"q": "问", "a": "问的回答"}
-# a transcript is not signed off by a leader but closed with the person's signature: 定稿
-STATUS_LABELS = {**DOCUMENT_STATUS_LABELS, "issued": "已定稿"}
 
 
 @dataclass(frozen=True)
@@ -430,6 +428,6 @@ def _summary(document: CaseDocument) -> TranscriptSummary:
         interviewee=values.get("interviewee_name") or values.get("party_name") or "",
         relation=values.get("relation") or ("当事人" if document.type_key != INQUIRY else ""),
         started_at=values.get("started_at") or "",
-        status_label=STATUS_LABELS[document.status],
+        status_label=status_label(document.type_key, document.status),
         entries=answered(pairs),
     )

@@ -412,7 +412,7 @@ def _heading(view: DocumentView, values: dict[str, Any]) -> str:
 
 def _facts(view: DocumentView, values: dict[str, Any]) -> str:
     """Status, 第几次询问 and when it ran (still running: no end yet)."""
-    parts = [transcripts.STATUS_LABELS[view.status]]
+    parts = [view.status_label]
     if values.get("sequence"):
         parts.append(f"第{values['sequence']}次询问")
     if values.get("started_at"):
