@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.services import inspections
+from tests.crash_child import lines_until_killed
 
-ROOT = Path(__file__).resolve().parents[2]
 SAVES_BEFORE_KILL = 30  # more than two rounds over the 12 items, so answers are being changed
 
 
@@ -23,28 +18,13 @@ def test_killed_while_answering_every_reported_answer_is_there_after_reopening(
     demo_database: Database, data_folder: DataFolder, start_inspection: Callable[..., str]
 ) -> None:
     inspection_id = start_inspection()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_answering", str(data_folder.root), inspection_id],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
+    lines = lines_until_killed(
+        "tests.crash_answering", [str(data_folder.root), inspection_id], SAVES_BEFORE_KILL
     )
-    assert child.stdout is not None
     reported: dict[str, tuple[str, int]] = {}
-    saves = 0
-    try:
-        for line in child.stdout:
-            _, item_id, result, note = line.split()
-            reported[item_id] = (result, round_of(note))
-            saves += 1
-            if saves >= SAVES_BEFORE_KILL:
-                break
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    for line in lines:
+        _, item_id, result, note = line.split()
+        reported[item_id] = (result, round_of(note))
 
     with sqlite3.connect(data_folder.database) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)

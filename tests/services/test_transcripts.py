@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -26,9 +21,9 @@ from fuanjian_desktop.services.case_queries import case_view
 from fuanjian_desktop.services.documents import discard_draft
 from fuanjian_desktop.services.transcripts import Interviewee
 from tests.cases import open_plain_case
+from tests.crash_child import lines_until_killed
 from tests.crash_typing import ANSWER
 
-ROOT = Path(__file__).resolve().parents[2]
 SignIn = Callable[[str], Actor]
 STARTED = dt.datetime(2026, 11, 10, 9, 30)
 WORKER = Interviewee(name="王小明", id_number="440304199001011233", unit="测试厂", job="车工")
@@ -144,25 +139,8 @@ def test_a_bad_end_time_is_refused_and_the_journal_keeps_the_last_good_typing(
 def test_killed_while_typing_every_reported_save_is_there(
     demo_database: Database, data_folder: DataFolder, draft: str
 ) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_typing", str(data_folder.root), draft],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-    assert child.stdout is not None
-    reported = 0
-    try:
-        for line in child.stdout:
-            reported = int(line.split()[1])
-            if reported >= 40:
-                break
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    lines = lines_until_killed("tests.crash_typing", [str(data_folder.root), draft], 40)
+    reported = int(lines[-1].split()[1])
     answer = transcripts.open_transcript(demo_database, draft).values["qa"][0]["a"]
     assert len(answer) >= reported  # one more save may have landed after the last report
     assert answer == ANSWER[: len(answer)]
