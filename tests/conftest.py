@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("QT_QPA_PLATFORMTHEME", None)
@@ -24,6 +25,17 @@ from fuanjian_desktop.domain.inspection_rules import InspectionSource, SitePerso
 from fuanjian_desktop.services import auth, demo, inspections, registry
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.synthetic import synthetic_checklist
+
+# Property tests run the same generated cases every time (deterministic CI), with no example
+# database left behind and no per-example deadline on a loaded 2-core machine.
+settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("deterministic")
 
 
 @pytest.fixture
