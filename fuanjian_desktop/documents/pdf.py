@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
@@ -51,7 +52,7 @@ ON_RULE = ("TOPPADDING", (0, 0), (-1, -1), 1 + BODY_LEADING - FORM_LEADING)
 FRAME_PADDING = 6  # reportlab's frame padding on each side
 CELL_RIGHT_PADDING = 2  # inside form lines
 MIN_VALUE_SCALE = 0.75  # a form value is set down to 9 pt (小五) to stay on its line
-MIN_FIT = 0.8  # the smallest scale a one-page form is shrunk to
+MIN_FIT = 0.75  # the smallest scale a one-page form is shrunk to: 小四 set as 小五
 SMALL_SIZE = 10.5  # 五号
 SIGN_BLANK = "_" * 14
 ALIGN = {"left": TA_JUSTIFY, "center": TA_CENTER, "right": TA_RIGHT}
@@ -134,13 +135,14 @@ def render_pdf(
 
 
 def _fitted(story: list[Flowable], height: float) -> list[Flowable]:
-    """A one-page form shrunk onto its page when it runs a little over (at most to 80 %);
-    longer content flows onto a second page at full size."""
+    """A one-page form shrunk onto its page when it runs over (down to 小五, ``MIN_FIT``), so
+    its last row never stands alone on a second page; content longer than that flows on at
+    full size. reportlab measures it as the frame stacks it (spaces between flowables too)."""
     width = FRAME_WIDTH - 2 * FRAME_PADDING
-    needed = sum(flowable.wrap(width, height)[1] for flowable in story)
-    if needed <= height or needed * MIN_FIT > height:
-        return story
-    return [KeepInFrame(width, height, story, mode="shrink")]
+    fitted = KeepInFrame(width, height, story, mode="shrink")
+    fitted.canv = Canvas(BytesIO())  # a throwaway canvas: only the shrinking is measured
+    fitted.wrap(width, height)
+    return [fitted] if getattr(fitted, "_scale", 1.0) * MIN_FIT <= 1 else story
 
 
 def _body(blocks: tuple[model.Block, ...]) -> list[Flowable]:

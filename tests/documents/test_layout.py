@@ -1,0 +1,185 @@
+"""Layout details a 法制科 review found: one-page forms stay on one page, the 立案审批表 keeps its
+address and 邮政编码 apart, Word never merges two tables, records strike out unused space (以下空白)
+and the check code declares UTF-8."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from fuanjian_desktop.documents.compose import Wording, compose
+from fuanjian_desktop.documents.pdf import render_pdf
+from fuanjian_desktop.documents.qr import qr_modules
+from fuanjian_desktop.documents.spec import DocumentSpec, document_specs
+from fuanjian_desktop.documents.wording import law_texts
+from tests.documents.pdf_reading import page_lines
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "documents"
+PROSE = "经查，该单位在生产经营活动中未按规定设置安全生产管理机构，现场检查发现问题并责令改正。"
+NUMBER = "（深福）应急测〔2026〕1234号"
+# what the forms are written for: a long unit name or address on a form line, and the opinions
+# and summaries of one case (together about a page of 小四 text: a clerk summarises beyond that)
+LINE_MAX = 30
+MULTILINE_BUDGET = 360
+
+
+@cache
+def wording() -> Wording:
+    """The law's wording and the authority's default particulars, as a document prints them."""
+    data = json.loads((RESOURCES / "organisation.json").read_text(encoding="utf-8"))
+    org = {key: str(entry["value"]) for key, entry in data["values"].items()}
+    return Wording(law_texts(dt.date(2026, 6, 1)), org)
+
+
+def one_page_forms() -> list[tuple[DocumentSpec, str]]:
+    """Every spec declared a one-page form, in each of its variants."""
+    return [
+        (spec, variant.key)
+        for spec in document_specs().values()
+        if spec.fit_page
+        for variant in spec.variants
+    ]
+
+
+def prose(length: int) -> str:
+    return (PROSE * (length // len(PROSE) + 1))[:length]
+
+
+def pdf_pages(data: bytes) -> int:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+@st.composite
+def filled_form(draw: st.DrawFn) -> tuple[DocumentSpec, str, dict[str, str]]:
+    """A one-page form with every text field filled: form lines up to ``LINE_MAX`` characters,
+    the multiline fields sharing ``MULTILINE_BUDGET`` in lengths Hypothesis chooses."""
+    spec, variant = draw(st.sampled_from(one_page_forms()))
+    texts = [f for f in spec.fields.values() if f.kind == "text"]
+    multiline = [f.name for f in texts if f.multiline]
+    wanted = draw(st.lists(st.integers(0, MULTILINE_BUDGET), min_size=len(multiline)))
+    total = sum(wanted[: len(multiline)]) or 1
+    share = min(1.0, MULTILINE_BUDGET / total)
+    values = {name: prose(int(n * share)) for name, n in zip(multiline, wanted, strict=False)}
+    for field in texts:
+        if not field.multiline:
+            values[field.name] = prose(draw(st.integers(0, LINE_MAX)))
+    return spec, variant, values
+
+
+@settings(max_examples=200, deadline=None)
+@given(filled_form())
+def test_a_one_page_form_stays_on_one_page_whatever_its_values(
+    form: tuple[DocumentSpec, str, dict[str, str]],
+) -> None:
+    """A one-page form (审批表, 听证会通知书 …) filled with long values prints on exactly one page:
+    set smaller rather than spill a row onto a second page."""
+    spec, variant, values = form
+    buffer = io.BytesIO()
+    render_pdf(compose(spec, values, wording(), variant=variant, number=NUMBER), buffer)
+    assert pdf_pages(buffer.getvalue()) == 1, (
+        spec.key,
+        variant,
+        {k: len(v) for k, v in values.items()},
+    )
+
+
+def test_the_forms_the_review_saw_spill_are_one_page_forms() -> None:
+    """The 先行登记保存证据审批表 and the 听证会通知书 are declared one-page forms."""
+    keys = {spec.key for spec, _variant in one_page_forms()}
+    assert {"preservation_approval", "hearing_meeting_notice"} <= keys
+
+
+# ---- the check code ------------------------------------------------------------------------
+
+UNNUMBERED_CODE = "询问笔录|25e1bb88d717"
+NUMBERED_CODE = "（深福）应急罚〔2026〕12号|25e1bb88d717"
+# the first 16 data bits: ECI mode 0111, assignment 26 (UTF-8) in 8 bits, byte mode 0100
+UTF8_ECI_HEADER = "0111" + "00011010" + "0100"
+# error correction blocks at level M by version (ISO/IEC 18004:2015 Table 9): the codewords of
+# the blocks are interleaved, so the first block's n-th codeword is the stream's (n × blocks)-th
+M_BLOCKS = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 4, 8: 4, 9: 5, 10: 5}
+
+
+def strip_bits(modules: tuple[tuple[bool, ...], ...]) -> str:
+    """The data bits of the rightmost two columns, read as ISO/IEC 18004 places them: upwards
+    from the bottom-right corner to the finder pattern, the right module of each row before the
+    left one, unmasked with mask pattern 000 (flipped where row + column is even), which
+    :mod:`qr` always uses."""
+    size = len(modules)
+    bits = []
+    for row in range(size - 1, 8, -1):
+        for column in (size - 1, size - 2):
+            dark = modules[row][column] != ((row + column) % 2 == 0)
+            bits.append("1" if dark else "0")
+    return "".join(bits)
+
+
+def first_block_bits(modules: tuple[tuple[bool, ...], ...], count: int) -> str:
+    """The first ``count`` bits of the first block's data codewords (the bit stream's start)."""
+    blocks = M_BLOCKS[(len(modules) - 17) // 4]
+    strip = strip_bits(modules)
+    codewords = [strip[8 * n * blocks : 8 * n * blocks + 8] for n in range((count + 7) // 8)]
+    return "".join(codewords)[:count]
+
+
+@pytest.mark.parametrize("text", [UNNUMBERED_CODE, NUMBERED_CODE])
+def test_the_check_code_declares_utf8_before_its_text(text: str) -> None:
+    """The code's data begins with an ECI designator for UTF-8, then the text in byte mode:
+    without it a reader guesses the encoding (zbar read 询问笔录 as Shift-JIS)."""
+    assert first_block_bits(qr_modules(text), 16) == UTF8_ECI_HEADER
+
+
+@pytest.mark.skipif(
+    shutil.which("zbarimg") is None, reason="zbarimg (Debian zbar-tools) is not installed"
+)
+@pytest.mark.parametrize("text", [UNNUMBERED_CODE, NUMBERED_CODE])
+def test_a_reader_decodes_the_check_code_exactly(text: str, tmp_path: Path) -> None:
+    """zbarimg reads the check code of a document with and without a 文号 as printed."""
+    image = tmp_path / "code.png"
+    modules = qr_modules(text)
+    picture = Image.new("1", (len(modules) + 8,) * 2, 1)  # a quiet zone of four modules
+    for row, line in enumerate(modules):
+        for column, dark in enumerate(line):
+            picture.putpixel((column + 4, row + 4), 0 if dark else 1)
+    picture.resize((picture.width * 8,) * 2, Image.Resampling.NEAREST).save(image)
+    result = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(image)], capture_output=True, check=True, timeout=30
+    )
+    assert result.stdout.decode("utf-8").strip() == text
+
+
+# ---- 立案审批表 -----------------------------------------------------------------------------
+
+ADDRESS = "深圳市福田区园岭街道园岭东路159号工业区2栋三楼318室"
+
+
+def test_the_filing_approval_prints_the_address_and_postcode_on_lines_of_their_own() -> None:
+    """A long 当事人地址 is printed whole on a line the 邮政编码 does not share, so the address is
+    never squeezed against the 邮政编码 label; the 邮政编码 keeps its own label and rule."""
+    spec = document_specs()["filing_approval"]
+    values = {
+        "party_address": ADDRESS,
+        "party_postcode": "518000",
+        "party_representative": "郑海燕",
+    }
+    buffer = io.BytesIO()
+    render_pdf(compose(spec, values, wording(), number=NUMBER), buffer)
+    lines = [line.replace(" ", "") for line in page_lines(buffer.getvalue())[0]]
+    address_line = next(line for line in lines if line.startswith("当事人地址"))
+    assert address_line == f"当事人地址{ADDRESS}"
+    assert any(line.endswith("邮政编码518000") for line in lines)
