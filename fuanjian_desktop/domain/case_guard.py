@@ -24,6 +24,7 @@ from fuanjian_desktop.domain.case_deadlines import (
 from fuanjian_desktop.domain.codes import check_resident_id, check_uscc
 from fuanjian_desktop.domain.discretion import Tier, amount_defect
 from fuanjian_desktop.domain.document_types import document_types
+from fuanjian_desktop.domain.penalty_basis import OrderFact
 from fuanjian_desktop.domain.procedure import (
     ACTIONS,
     Action,
@@ -106,6 +107,7 @@ class ViolationFact:
     tier: Tier
     target: str = "unit"
     overdue: bool = False
+    basis_reason: str = ""  # why a person chose the stage where the law leaves room (penalty_basis)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,9 @@ class CaseFacts:
     extension_days: int = 0
     paid: int = 0
     deadlines: tuple[CaseDeadline, ...] = field(default=(), compare=False)
+    party_name: str = ""
+    party_operates: str | None = None  # the registry business a person party runs (penalty_basis)
+    orders: tuple[OrderFact, ...] = ()  # orders to rectify linked to the case (penalty_basis)
 
     @property
     def total_fine(self) -> int:
@@ -480,11 +485,20 @@ def _date_order(facts: CaseFacts) -> Iterator[Defect]:
             )
 
 
+def _penalty_basis(facts: CaseFacts) -> Iterator[Defect]:
+    """Stage, party type, range and mandatory penalties derived from the records; imported
+    here because ``penalty_guard`` builds on this module's types."""
+    from fuanjian_desktop.domain.penalty_guard import penalty_basis_defects
+
+    return penalty_basis_defects(facts)
+
+
 CHECKS: tuple[Check, ...] = (
     _handlers,
     _party_identity,
     _reviewer,
     _violations,
+    _penalty_basis,
     _simple_limit,
     _case_limit,
     _windows,

@@ -23,6 +23,8 @@ from fuanjian_desktop.domain.case_guard import (
     with_deadlines,
 )
 from fuanjian_desktop.domain.discretion import Tier
+from fuanjian_desktop.domain.inspection_rules import HazardStatus
+from fuanjian_desktop.domain.penalty_basis import OrderFact
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.procedure_settings import ProcedureSettings
 from fuanjian_desktop.models import (
@@ -30,7 +32,12 @@ from fuanjian_desktop.models import (
     CaseDeadlineRow,
     CaseDocument,
     CaseEvent,
+    CaseLink,
     CaseViolation,
+    Enterprise,
+    Hazard,
+    Inspection,
+    RecheckFinding,
 )
 
 
@@ -76,7 +83,8 @@ def facts_of(
         opened_on=case.opened_on,
         handlers=tuple(HandlerFact(h.user_id, h.full_name, h.cert_no) for h in case.handler_rows),
         violations=tuple(
-            ViolationFact(v.code, v.fine, Tier(v.tier), v.target, v.overdue) for v in violations
+            ViolationFact(v.code, v.fine, Tier(v.tier), v.target, v.overdue, v.basis_reason)
+            for v in violations
         ),
         milestones=milestones_of(case_events(session, case.id)),
         today=today,
@@ -88,8 +96,55 @@ def facts_of(
         reviewer_id=case.reviewer_id,
         extension_days=case.extension_days,
         paid=case.paid_amount,
+        party_name=case.party_name,
+        party_operates=party_operates(session, case),
+        orders=case_orders(session, case.id),
     )
     return with_deadlines(facts)
+
+
+def party_operates(session: Session, case: Case) -> str | None:
+    """The registry business a person party runs as its operator (个体经营者), if any: such a
+    party answers as the 生产经营单位 (``domain/penalty_basis.py``)."""
+    if case.party_kind != "person" or not case.party_id_no:
+        return None
+    return operated_business(session, case.party_id_no)
+
+
+def operated_business(session: Session, id_no: str) -> str | None:
+    """The name of the registry business whose operator has resident ID ``id_no``, if any."""
+    query = select(Enterprise.name).where(Enterprise.operator_id_no == id_no)
+    return session.scalars(query.order_by(Enterprise.name)).first()
+
+
+def case_orders(session: Session, case_id: str) -> tuple[OrderFact, ...]:
+    """The orders to rectify linked to the case (its hazards), with their 复查 findings."""
+    linked = select(CaseLink.target_id).where(
+        CaseLink.case_id == case_id, CaseLink.kind == "hazard"
+    )
+    hazards = session.scalars(select(Hazard).where(Hazard.id.in_(linked)).order_by(Hazard.id))
+    return tuple(order_of(session, hazard) for hazard in hazards)
+
+
+def order_of(session: Session, hazard: Hazard) -> OrderFact:
+    """A hazard as an order to rectify: what was ordered, by when, and what 复查 found."""
+    findings = session.execute(
+        select(Inspection.started_at, RecheckFinding.result)
+        .join(Inspection, Inspection.id == RecheckFinding.inspection_id)
+        .where(RecheckFinding.hazard_id == hazard.id)
+    )
+    rectified = hazard.status == HazardStatus.RECTIFIED.value
+    return OrderFact(
+        description=hazard.description,
+        violation_code=hazard.violation_code,
+        found_on=hazard.found_on,
+        due_date=hazard.due_date,
+        rechecks=tuple(
+            (started.astimezone().date(), result == HazardStatus.RECTIFIED.value)
+            for started, result in findings
+        ),
+        rectified_on=hazard.closed_on if rectified else None,
+    )
 
 
 def store_deadlines(session: Session, case: Case, deadlines: Sequence[CaseDeadline]) -> None:
