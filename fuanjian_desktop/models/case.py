@@ -128,6 +128,8 @@ class CaseViolation(SyncedRecord, Base):
     circumstances: Mapped[list[str]] = mapped_column(JSON, default=list)
     fine: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # why the stage differs from the derived one, where the law leaves room (penalty_basis)
+    basis_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CaseEvent(SyncedRecord, Base):

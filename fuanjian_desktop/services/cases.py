@@ -21,6 +21,13 @@ from fuanjian_desktop.domain.discretion import Circumstance, Tier
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.inspection_rules import HazardStatus, problem_text
+from fuanjian_desktop.domain.penalty_basis import (
+    OrderFact,
+    PartyRecord,
+    PenaltyBasis,
+    PenaltyStage,
+    derive,
+)
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission
@@ -38,7 +45,14 @@ from fuanjian_desktop.models import (
     User,
 )
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_facts import case_violations, facts_of, store_deadlines
+from fuanjian_desktop.services.case_facts import (
+    case_orders,
+    case_violations,
+    facts_of,
+    order_of,
+    party_operates,
+    store_deadlines,
+)
 from fuanjian_desktop.services.hazards import mark_transferred
 from fuanjian_desktop.services.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
@@ -91,6 +105,7 @@ class ViolationChoice:
     circumstances: tuple[Circumstance, ...] = ()
     target: str = "unit"
     overdue: bool = False
+    basis_reason: str = ""  # why the stage differs from the derived one, where the law allows
 
 
 @dataclass(frozen=True)
@@ -135,6 +150,14 @@ class ChargedViolations:
     hazchem_business: bool
     choices: tuple[ViolationChoice, ...]
     other_penalties: tuple[str, ...] = ()  # proposed besides the fines (责令停产停业整顿 …)
+    party: PartyRecord | None = None  # what the penalty basis of any code is derived from
+    orders: tuple[OrderFact, ...] = ()
+    opened_on: dt.date | None = None
+
+    def basis(self, code: str, stage: PenaltyStage | None = None) -> PenaltyBasis:
+        """The derived stage, party type, range and penalties of ``code`` in this case."""
+        assert self.party is not None and self.opened_on is not None
+        return derive(find_violation(code), self.party, self.orders, self.opened_on, stage)
 
 
 @dataclass
@@ -180,8 +203,9 @@ def create_case(scope: ActionScope, draft: NewCase) -> Case:
     case.case_no, case.serial = taken.text, taken.serial
     case.handler_rows = _handlers(session, draft.handler_ids)
     session.add(case)
-    _add_violations(scope, case, draft.violations)
     _link_evidence(scope, case, draft)
+    _add_violations(scope, case, draft.violations)
+    case.other_penalties = _with_mandatory(session, case, draft.violations, draft.other_penalties)
     _transfer_hazards(scope, draft.hazard_ids, opened_on)
     refresh_case(session, case, opened_on)
     scope.record(case, f"立案：{case.case_no} {case.party_name} {case.cause}", before=None)
@@ -209,7 +233,14 @@ def hazard_prefill(session: Session, hazard_id: str) -> HazardPrefill:
             )
         )
     )
-    violations = (ViolationChoice(entry.code),) if entry else ()
+    violations: tuple[ViolationChoice, ...] = ()
+    mandatory: tuple[str, ...] = ()
+    if entry is not None:
+        party = PartyRecord("unit", enterprise.name)
+        basis = derive(entry, party, (order_of(session, hazard),), local_today())
+        choice = ViolationChoice(entry.code, target=str(basis.party_type))
+        violations = (replace(choice, overdue=basis.stage.overdue),)
+        mandatory = basis.mandatory
     draft = NewCase(
         procedure=Procedure.GENERAL,
         source="inspection",
@@ -218,6 +249,7 @@ def hazard_prefill(session: Session, hazard_id: str) -> HazardPrefill:
         handler_ids=(),
         violations=violations,
         facts=_hazard_facts(hazard),
+        other_penalties=mandatory,
         hazard_ids=(hazard.id,),
         inspection_ids=(hazard.inspection_id,),
         photo_ids=tuple(photos),
@@ -247,7 +279,7 @@ def set_violations(
         for row in case_violations(scope.session, case.id):
             scope.record_deletion(row, f"移除违法行为：{row.title}")
         _add_violations(scope, case, choices)
-        case.other_penalties = _lawful_other_penalties(choices, other_penalties)
+        case.other_penalties = _with_mandatory(scope.session, case, choices, other_penalties)
         refresh_case(scope.session, case, local_today())
         scope.record(case, f"{case.case_no} 认定违法行为 {len(choices)} 项", before)
 
@@ -271,6 +303,25 @@ def _lawful_other_penalties(choices: Sequence[ViolationChoice], chosen: Sequence
     return list(dict.fromkeys(chosen))
 
 
+def _with_mandatory(
+    session: Session, case: Case, choices: Sequence[ViolationChoice], chosen: Sequence[str]
+) -> list[str]:
+    """The other penalties chosen, checked, plus those the articles make mandatory at the
+    derived stage (``domain/penalty_basis.py``): these are never left to a tick box."""
+    lawful = _lawful_other_penalties(choices, chosen)
+    party, orders = party_record(session, case), case_orders(session, case.id)
+    for choice in choices:
+        stage = _chosen_stage(choice)
+        basis = derive(find_violation(choice.code), party, orders, case.opened_on, stage)
+        lawful += [penalty for penalty in basis.mandatory if penalty not in lawful]
+    return lawful
+
+
+def party_record(session: Session, case: Case) -> PartyRecord:
+    """The party as the penalty basis is derived from it."""
+    return PartyRecord(case.party_kind, case.party_name, party_operates(session, case))
+
+
 def charged_violations(database: Database, case_id: str) -> ChargedViolations:
     """The case's violations with their 裁量 as stored, for the officer to revise."""
     with database.read() as session:
@@ -282,6 +333,9 @@ def charged_violations(database: Database, case_id: str) -> ChargedViolations:
             hazchem_business=bool(categories & HAZCHEM_CATEGORIES),
             choices=tuple(_choice(row) for row in case_violations(session, case.id)),
             other_penalties=tuple(case.other_penalties),
+            party=party_record(session, case),
+            orders=case_orders(session, case.id),
+            opened_on=case.opened_on,
         )
 
 
@@ -294,6 +348,7 @@ def _choice(row: CaseViolation) -> ViolationChoice:
         circumstances=tuple(Circumstance(c) for c in row.circumstances),
         target=row.target,
         overdue=row.overdue,
+        basis_reason=row.basis_reason,
     )
 
 
@@ -306,8 +361,12 @@ def refresh_case(session: Session, case: Case, today: dt.date) -> None:
 
 
 def _add_violations(scope: ActionScope, case: Case, choices: Sequence[ViolationChoice]) -> None:
+    scope.session.flush()  # the case's links are what the stage is derived from
+    party, orders = party_record(scope.session, case), case_orders(scope.session, case.id)
     for position, choice in enumerate(choices, start=1):
         entry = find_violation(choice.code)
+        basis = derive(entry, party, orders, case.opened_on, _chosen_stage(choice))
+        _check_basis(entry.title, choice, basis)
         row = CaseViolation(
             case_id=case.id,
             position=position,
@@ -321,9 +380,30 @@ def _add_violations(scope: ActionScope, case: Case, choices: Sequence[ViolationC
             circumstances=[str(c) for c in choice.circumstances],
             fine=choice.fine,
             reason=choice.reason,
+            basis_reason=choice.basis_reason.strip() if basis.stage_overridable else "",
         )
         scope.session.add(row)
-        scope.record(row, f"{case.case_no or '新案件'} 认定违法行为：{entry.title}", before=None)
+        chosen = f"（{basis.stage.label}，理由：{row.basis_reason}）" if row.basis_reason else ""
+        what = f"{case.case_no or '新案件'} 认定违法行为：{entry.title}{chosen}"
+        scope.record(row, what, before=None)
+
+
+def _chosen_stage(choice: ViolationChoice) -> PenaltyStage | None:
+    """The stage a person chose, which counts only with a reason (and where the law allows)."""
+    if not choice.basis_reason.strip():
+        return None
+    return PenaltyStage.OVERDUE if choice.overdue else PenaltyStage.FIRST
+
+
+def _check_basis(title: str, choice: ViolationChoice, basis: PenaltyBasis) -> None:
+    """Refuse a stage or party type the case's records do not give: they are derived."""
+    if choice.overdue != basis.stage.overdue:
+        how = "如确属另一阶段，请记录理由。" if basis.stage_overridable else ""
+        raise UserError(f"“{title}”应按{basis.stage.label}裁量：{basis.stage_reason}{how}")
+    if choice.target != str(basis.party_type):
+        raise UserError(
+            f"“{title}”应适用对{basis.party_type.label}的罚款幅度：{basis.party_reason}"
+        )
 
 
 def _check_draft(session: Session, draft: NewCase) -> None:

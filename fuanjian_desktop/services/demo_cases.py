@@ -4,10 +4,12 @@ Each case follows a :class:`Script` of steps. Its dates are planned backward fro
 today in working days, so the 陈述申辩期 and the other working-day windows have closed between
 two steps whatever holidays fall in between, and no step is dated after today. All the scripts
 then run as one timeline in date order, each step entered on its own date, so 案号 and 文号 rise
-with the dates as they would on a real laptop. A case starts from a hazard the squad found
+with the dates as they would on a real laptop. A 重大 case starts from a hazard the squad found
 unrectified when one was overdue by the opening date (party, violation and evidence are then
-real), else from a complaint (投诉举报) about a registry enterprise. Fines come from the
-discretion calculator. Deterministic for a seed and a date.
+real, and the case is at the 逾期未改正 stage), the others from a complaint (投诉举报) about a
+registry enterprise or the operator of a 个体工商户 (first finding). Stage, party type and the
+mandatory penalties are derived from those records (``domain/penalty_basis.py``) and the fines
+come from the discretion calculator for them. Deterministic for a seed and a date.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fuanjian_desktop.domain.codes import id_check_char
 from fuanjian_desktop.domain.deadlines import add_working_days, is_working_day
 from fuanjian_desktop.domain.discretion import Circumstance, DiscretionFacts, suggest
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
+from fuanjian_desktop.domain.penalty_basis import OrderFact, PartyRecord, PenaltyBasis, derive
 from fuanjian_desktop.domain.procedure import Action, Performer, Procedure, find_action
 from fuanjian_desktop.domain.violations import catalogue_by_code, find_violation
 from fuanjian_desktop.models import (
@@ -37,6 +39,7 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.case_actions import StepInput, take_step
+from fuanjian_desktop.services.case_facts import operated_business, order_of
 from fuanjian_desktop.services.cases import (
     NewCase,
     Party,
@@ -57,13 +60,6 @@ SERVED = "直接送达"
 FIRE_RECEIVER = "深圳市福田区消防救援大队"
 DEFERRAL_DAYS = 60  # the 延期缴纳 granted in the demo
 EXTENSION_DAYS = 30  # the 案件延期 granted in the demo
-DEMO_PERSON = Party(
-    "person",
-    name="陈志强",
-    id_no="44030419850612123" + id_check_char("44030419850612123"),
-    phone="13912345678",
-    address="深圳市福田区园岭街道百花二路18号",
-)
 COMPLAINT_NOTE = "12345热线转办群众投诉举报"
 NOTES = {
     "approve_filing": "同意立案。",
@@ -103,9 +99,10 @@ class Script:
 
     ``tail`` is the working days from the last step to today. ``code`` is the violation of a
     complaint case; a hazard case keeps its hazard's violation if the same authority enforces
-    it. ``major`` applies the stage-2 range (逾期未改正), which makes the case 重大 (集体讨论,
-    听证). ``fine_cap`` keeps a 当场处罚 within its limit. A ``person`` case is a complaint
-    against the person running a business (the documents' 个人 variants).
+    it. ``from_hazard`` opens the case from a hazard found unrectified, so the stage-2 range
+    (逾期未改正) applies; ``major`` wants that fine to make the case 重大 (集体讨论, 听证).
+    ``fine_cap`` keeps a 当场处罚 within its limit. A ``person`` case is a complaint against
+    the operator of a registry 个体工商户 (the documents' 个人 variants): a 生产经营单位's range.
     """
 
     shows: str
@@ -117,8 +114,8 @@ class Script:
     circumstances: tuple[Circumstance, ...] = ()
     procedure: Procedure = Procedure.GENERAL
     fine_cap: int | None = None
-    from_hazard: bool = True
-    person: bool = False  # the party is a person (个体经营者), named in DEMO_PERSON
+    from_hazard: bool = False
+    person: bool = False  # the party is a 个体工商户's operator, as a person
 
 
 @dataclass(frozen=True)
@@ -149,6 +146,7 @@ class Candidate:
     squad: str
     code: str
     available: dt.date
+    order: OrderFact
 
 
 @dataclass(frozen=True)
@@ -206,20 +204,33 @@ SCRIPTS = (
         "已结案：举行听证（当事人为个人）",
         PREPARE + DISCUSS + NOTIFY + HEARING_ASKED + HEARING_HELD + SERVE + PAY + CLOSE,
         tail=4,
-        major=True,
-        from_hazard=False,
         person=True,
     ),
-    Script("立案审批：待中队负责人审批", (), tail=0),
+    Script("立案审批：待中队负责人审批", (), tail=0, from_hazard=True),
     Script(
         "调查取证：先行登记保存证据",
         (*FILE, Step("preserve_evidence", 1), Step("decide_preservation", 3)),
         tail=1,
+        from_hazard=True,
     ),
-    Script("法制审核：待法制审核员审核", (*FILE, Step("end_investigation", 5)), tail=1),
-    Script("集体讨论：重大案件，已延期", (*PREPARE, Step("approve_extension", 1)), 1, major=True),
+    Script(
+        "法制审核：待法制审核员审核", (*FILE, Step("end_investigation", 5)), 1, from_hazard=True
+    ),
+    Script(
+        "集体讨论：重大案件，已延期",
+        (*PREPARE, Step("approve_extension", 1)),
+        tail=1,
+        major=True,
+        from_hazard=True,
+    ),
     Script("陈述申辩：期间未届满", PREPARE + NOTIFY + (Step("record_statement", 1),), tail=1),
-    Script("听证：已申请，已通知听证会", PREPARE + DISCUSS + NOTIFY + HEARING_ASKED, 1, major=True),
+    Script(
+        "听证：已申请，已通知听证会",
+        PREPARE + DISCUSS + NOTIFY + HEARING_ASKED,
+        tail=1,
+        major=True,
+        from_hazard=True,
+    ),
     Script("决定审批", PREPARE + NOTIFY + STATEMENT + SUBMIT, tail=1),
     Script("待送达", PREPARE + NOTIFY + DECIDE, tail=2, circumstances=(Circumstance.CONFESSED,)),
     Script(
@@ -253,7 +264,6 @@ SCRIPTS = (
         procedure=Procedure.SIMPLE,
         circumstances=(Circumstance.CONFESSED,),
         fine_cap=200,
-        from_hazard=False,
         person=True,
     ),
     Script("移送消防救援机构", (Step("transfer_case", 1),), tail=4, code="XF-60-3"),
@@ -261,14 +271,12 @@ SCRIPTS = (
         "不予立案",
         (Step("refuse_filing", 2, "经核查，举报反映的问题已在立案前整改完毕，未发现违法行为。"),),
         tail=10,
-        from_hazard=False,
     ),
     Script(
         "撤销立案",
         (*FILE, Step("revoke_filing", 8, "经调查，违法行为系承租方所为，当事人主体认定有误。")),
         tail=15,
         code="AQ-99-5",
-        from_hazard=False,
     ),
     Script("办案期限已过：立案逾九十日未作决定", FILE, tail=72, code="AQ-99-5"),
     Script(
@@ -312,7 +320,13 @@ SCRIPTS = (
         tail=40,
         circumstances=(Circumstance.OBSTRUCTED,),
     ),
-    Script("南园中队：法制审核", (*FILE, Step("end_investigation", 5)), tail=2, squad="南园"),
+    Script(
+        "南园中队：法制审核",
+        (*FILE, Step("end_investigation", 5)),
+        tail=2,
+        squad="南园",
+        from_hazard=True,
+    ),
 )
 
 
@@ -400,13 +414,23 @@ def _draft(
         taken = used | {candidate.enterprise_id for candidate in pool}
         draft, code = _complaint(session, script, opened, taken, rng), script.code
     squad_id = session.scalar(select(Squad.id).where(Squad.short_name == script.squad))
+    orders = (hazard.order,) if hazard else ()
+    basis = derive(find_violation(code), _party_record(session, draft.party), orders, opened)
     return replace(
         draft,
         procedure=script.procedure,
-        violations=(_charge(script, code),),
+        violations=(_charge(script, code, basis),),
+        other_penalties=basis.mandatory,
         opened_on=opened,
         squad_id=squad_id,
     )
+
+
+def _party_record(session: Session, party: Party) -> PartyRecord:
+    """The party as the penalty basis is derived from it (as the case service will)."""
+    if party.kind == "person":
+        return PartyRecord("person", party.name, operated_business(session, party.id_no))
+    return PartyRecord("unit", party.name)
 
 
 def _fits(
@@ -415,7 +439,8 @@ def _fits(
     """A hazard of the script's squad, overdue by ``opened``, at a venue without a demo case,
     whose violation the script's authority enforces, in force and fined as the script needs."""
     entry, wanted = find_violation(candidate.code), find_violation(script.code)
-    fine = _charge(script, candidate.code).fine
+    basis = derive(entry, PartyRecord("unit", ""), (candidate.order,), opened)
+    fine = _charge(script, candidate.code, basis).fine
     return (
         candidate.squad == script.squad
         and candidate.available <= opened
@@ -426,10 +451,12 @@ def _fits(
     )
 
 
-def _charge(script: Script, code: str) -> ViolationChoice:
-    """The violation with the calculator's tier, fine and 裁量理由 (capped for 当场处罚)."""
-    facts = DiscretionFacts("unit", frozenset(script.circumstances), overdue=script.major)
-    suggestion = suggest(find_violation(code), facts)
+def _charge(script: Script, code: str, basis: PenaltyBasis) -> ViolationChoice:
+    """The violation with the calculator's tier, fine and 裁量理由 (capped for 当场处罚) for
+    the derived stage and party type."""
+    circumstances = frozenset(script.circumstances)
+    target, overdue = str(basis.party_type), basis.stage.overdue
+    suggestion = suggest(find_violation(code), DiscretionFacts(target, circumstances, overdue))
     cap = suggestion.suggested_fine if script.fine_cap is None else script.fine_cap
     fine = max(suggestion.fine.min_fine, min(suggestion.suggested_fine, cap))
     return ViolationChoice(
@@ -438,7 +465,8 @@ def _charge(script: Script, code: str) -> ViolationChoice:
         fine,
         suggestion.reason,
         script.circumstances,
-        overdue=script.major,
+        target=target,
+        overdue=overdue,
     )
 
 
@@ -447,21 +475,32 @@ def _complaint(
 ) -> NewCase:
     """A case from a complaint about a venue of the squad's street not ``taken`` yet."""
     venues = session.scalars(
-        select(Enterprise.id)
+        select(Enterprise)
         .where(Enterprise.street == f"{script.squad}街道")
         .order_by(Enterprise.name)
     ).all()
     entry = find_violation(script.code)
-    found = "，经责令限期改正，逾期未改正" if script.major else ""
-    chosen = rng.choice([v for v in venues if v not in taken])
+    free = [v for v in venues if v.id not in taken and (v.operator_id_no or not script.person)]
+    chosen = rng.choice(free)
     return NewCase(
         procedure=script.procedure,
         source="complaint",
-        party=DEMO_PERSON if script.person else Party("enterprise", chosen),
+        party=_operator(chosen) if script.person else Party("enterprise", chosen.id),
         cause=entry.title,
         handler_ids=(),
-        facts=f"{written_date(opened)}接群众投诉举报，经现场核查，当事人存在{entry.title}的行为{found}。",
+        facts=f"{written_date(opened)}接群众投诉举报，经现场核查，当事人存在{entry.title}的行为。",
         source_note=COMPLAINT_NOTE,
+    )
+
+
+def _operator(business: Enterprise) -> Party:
+    """The operator of a 个体工商户 as the party, a person (the documents' 个人 variants)."""
+    return Party(
+        "person",
+        name=business.operator_name or "",
+        id_no=business.operator_id_no or "",
+        phone=business.contact_phone or "",
+        address=business.address,
     )
 
 
@@ -495,6 +534,7 @@ def _hazard_pool(session: Session, today: dt.date) -> list[Candidate]:
             squad,
             hazard.violation_code or "",
             _available(hazard, rechecked),
+            order_of(session, hazard),
         )
         for hazard, squad, _ in ordered
     ]

@@ -234,7 +234,10 @@ def test_document_issued_without_number() -> None:
 def test_invalid_party_identity() -> None:
     """A wrong check digit in the party's ID number is a 主体 defect."""
     person = facts(
-        party_kind="person", party_id_type="resident_id", party_id_no="440304198001011230"
+        party_kind="person",
+        party_id_type="resident_id",
+        party_id_no="440304198001011230",
+        party_operates="园岭安达锁匠门市部",  # a 个体经营者: the unit's range applies
     )
     assert codes(person) == ["party_identity"]
     assert codes(replace(person, party_id_no="440304198001011239")) == []
@@ -256,6 +259,7 @@ def test_simplified_procedure_over_the_on_the_spot_limit() -> None:
         party_kind="person",
         party_id_type="resident_id",
         party_id_no="440304198001011239",
+        party_operates="园岭安达锁匠门市部",
         violations=(ViolationFact("AQ-99-8", 300, Tier.LENIENT),),
     )
     assert refused_by(person, "decide_onsite", D(2026, 10, 20)) == ["simple_over_limit"]
