@@ -78,6 +78,7 @@ CELL = Style("fang", SMALL_SIZE, BODY_LEADING * SMALL_SIZE / BODY_SIZE)
 HEAD = replace(CELL, role="song", align="center")
 GAP = replace(BODY, leading=6)
 HALF = replace(BODY, leading=BODY_LEADING / 2)
+HAIRLINE = replace(BODY, leading=1)  # an exactly 1 pt paragraph: keeps tables apart unseen
 MARK = Style("hei", 22, None)
 SPEAKER = replace(BODY, role="hei")
 SPEAKER_HANG = 2 * BODY_SIZE  # the width of 问：
@@ -341,6 +342,7 @@ def _table(
     return "".join(parts)
 
 
+SEPARATOR = _p("", HAIRLINE)
 UNDERLINED = f"<w:tcBorders>{_border('bottom', THIN)}</w:tcBorders>"
 MIDDLE = '<w:vAlign w:val="center"/>'
 FORM_MARGINS = (1, 0, 1, 2)  # the PDF's form lines: no left padding, 2 pt on the right
@@ -365,7 +367,20 @@ def _body(sheet: model.Sheet) -> str:
     parts.append(_p("", GAP))
     repeated = sheet.repeated
     parts.extend(_block(block) for block in sheet.blocks if block is not repeated)
-    return "".join(parts)
+    return "".join(_tables_apart(parts))
+
+
+def _tables_apart(parts: Iterable[str]) -> Iterable[str]:
+    """The body's pieces with a hairline paragraph between two tables that would touch: Word
+    and LibreOffice join adjacent tables into one grid, so the 立案审批表's form lines would
+    take the widths of its ruled box."""
+    previous = ""
+    for part in parts:
+        if previous.endswith("</w:tbl>") and part.startswith("<w:tbl>"):
+            yield SEPARATOR
+        if part:
+            yield part
+            previous = part
 
 
 def _block(block: model.Block) -> str:

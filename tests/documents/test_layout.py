@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import shutil
 import subprocess
+import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -16,11 +18,14 @@ import pypdfium2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from PIL import Image
 
 from fuanjian_desktop.documents.compose import Wording, compose
+from fuanjian_desktop.documents.docx import render_docx
 from fuanjian_desktop.documents.pdf import render_pdf
 from fuanjian_desktop.documents.qr import qr_modules
+from fuanjian_desktop.documents.sheet import Box, Lines
 from fuanjian_desktop.documents.spec import DocumentSpec, document_specs
 from fuanjian_desktop.documents.wording import law_texts
 from tests.documents.pdf_reading import page_lines
@@ -183,3 +188,34 @@ def test_the_filing_approval_prints_the_address_and_postcode_on_lines_of_their_o
     address_line = next(line for line in lines if line.startswith("当事人地址"))
     assert address_line == f"当事人地址{ADDRESS}"
     assert any(line.endswith("邮政编码518000") for line in lines)
+
+
+# ---- Word tables ---------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def adjacent_tables(docx_bytes: bytes) -> int:
+    """How many tables of the Word body follow another table directly (a merged grid)."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    children = [child.tag for child in root.find(f"{W}body")]
+    return sum(1 for a, b in itertools.pairwise(children) if a == b == f"{W}tbl")
+
+
+@pytest.mark.parametrize("key", sorted(document_specs()))
+def test_no_two_word_tables_touch(key: str) -> None:
+    """Every document's Word body keeps a paragraph between two tables (form lines over a ruled
+    box, two rows of form lines), so Word and LibreOffice never merge them into one grid."""
+    spec = document_specs()[key]
+    for variant in spec.variants:
+        buffer = io.BytesIO()
+        render_docx(compose(spec, {}, wording(), variant=variant.key, number=NUMBER), buffer)
+        assert adjacent_tables(buffer.getvalue()) == 0, variant.key
+
+
+def test_the_filing_approval_has_tables_that_would_touch() -> None:
+    """The check above means something: the 立案审批表 puts its ruled box right under its form
+    lines, two tables with nothing between them in the sheet."""
+    blocks = compose(document_specs()["filing_approval"], {}, wording()).blocks
+    assert [type(block) for block in blocks[:2]] == [Lines, Box]
