@@ -48,6 +48,7 @@ RULE_KEYS = frozenset(
         "cancelled_by",
         "source",
         "note",
+        "after",
     }
 )
 Choice = TypeVar("Choice", bound=StrEnum)
@@ -120,6 +121,7 @@ class DeadlineRule:
     cancelled_by: tuple[str, ...]
     source: str
     note: str
+    after: str | None = None  # the rule whose last day starts this one (instead of the event)
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def parse_deadline_rules(document: Any, source: str) -> tuple[DeadlineRule, ...]
         raise DeadlineRuleError(source, ["缺少 rules（期限规则列表）"])
     problems: list[str] = []
     rules = [_parse_rule(entry, n, problems) for n, entry in enumerate(entries, start=1)]
-    problems += _duplicate_ids(rules)
+    problems += _duplicate_ids(rules) + _misplaced_afters(rules)
     if problems:
         raise DeadlineRuleError(source, problems)
     return tuple(rule for rule in rules if rule is not None)
@@ -216,11 +218,12 @@ def case_deadlines(
     """
     rules = load_deadline_rules()
     extensions = _checked_extensions(extra_days or {}, {rule.id for rule in rules})
-    return tuple(
-        _case_deadline(rule, events, _length(rule, settings or {}), extensions.get(rule.id, 0))
-        for rule in rules
-        if rule.starts_from in events
-    )
+    computed: dict[str, CaseDeadline] = {}
+    for rule in rules:
+        if rule.starts_from in events:
+            length, extra = _length(rule, settings or {}), extensions.get(rule.id, 0)
+            computed[rule.id] = _case_deadline(rule, events, length, extra, computed)
+    return tuple(computed.values())
 
 
 def hearing_notice_gap_ok(sent: dt.date, held: dt.date) -> bool:
@@ -291,13 +294,20 @@ def _roll_text(due: dt.date, rolled: dt.date) -> str:
 
 
 def _case_deadline(
-    rule: DeadlineRule, events: Mapping[str, dt.date], length: int, extra: int
+    rule: DeadlineRule,
+    events: Mapping[str, dt.date],
+    length: int,
+    extra: int,
+    earlier: Mapping[str, CaseDeadline],
 ) -> CaseDeadline:
-    """Apply one rule to the case's events."""
-    start = events[rule.starts_from]
+    """Apply one rule to the case's events; a rule ``after`` another starts on that one's last
+    day (e.g. the 3 months to apply to court run from the end of the 6-month 起诉期限)."""
+    before = earlier.get(rule.after) if rule.after else None
+    start = before.due if before else events[rule.starts_from]
     due, trail = compute_period(rule.count, start, length, extra)
     state, closed_on = _state(rule, events)
-    explanation = f"{EVENT_LABELS[rule.starts_from]}：{trail}"
+    began = f"{before.rule.label}届满" if before else EVENT_LABELS[rule.starts_from]
+    explanation = f"{began}：{trail}"
     return CaseDeadline(rule, start, due, explanation, state, closed_on)
 
 
@@ -345,6 +355,21 @@ def _duplicate_ids(rules: list[DeadlineRule | None]) -> list[str]:
     return [f"规则 id“{rule_id}”重复" for rule_id in sorted({i for i in ids if ids.count(i) > 1})]
 
 
+def _misplaced_afters(rules: list[DeadlineRule | None]) -> list[str]:
+    """A rule ``after`` another must name a rule listed before it (computed first)."""
+    seen: set[str] = set()
+    problems = []
+    for rule in rules:
+        if rule is None:
+            continue
+        if rule.after is not None and rule.after not in seen:
+            problems.append(
+                f"规则“{rule.id}”的字段 after 应为排在它之前的规则 id，现为“{rule.after}”"
+            )
+        seen.add(rule.id)
+    return problems
+
+
 def _parse_rule(entry: Any, number: int, problems: list[str]) -> DeadlineRule | None:
     """One rule, or ``None`` with its defects appended to ``problems``."""
     if not isinstance(entry, dict):
@@ -365,6 +390,7 @@ def _parse_rule(entry: Any, number: int, problems: list[str]) -> DeadlineRule | 
         cancelled_by=found.events("cancelled_by"),
         source=found.text("source"),
         note=found.text("note", required=False),
+        after=found.identifier("after", required=False),
     )
     problems += found.problems + found.unknown_keys()
     return None if found.problems else rule

@@ -33,6 +33,7 @@ from fuanjian_desktop.domain.procedure import (
     target_stage,
 )
 from fuanjian_desktop.domain.procedure_settings import ProcedureSettings
+from fuanjian_desktop.domain.surcharge import Payment, Suspension
 from fuanjian_desktop.domain.violations import catalogue_by_code
 
 MIN_HANDLERS = 2  # 行政处罚法第四十二条
@@ -117,6 +118,9 @@ class DocumentFact:
     type_key: str
     number: str | None
     status: str
+    issued_on: dt.date | None = None
+    served_on: dt.date | None = None
+    values: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,9 @@ class CaseFacts:
     reviewer_id: str | None = None
     extension_days: int = 0
     paid: int = 0
+    payments: tuple[Payment, ...] = ()  # dated, for the 加处罚款 (see domain/surcharge.py)
+    deferred_until: dt.date | None = None  # 批准延期（分期）缴纳 until
+    remedies: tuple[Suspension, ...] = ()  # 复议 / 诉讼 pending spans
     deadlines: tuple[CaseDeadline, ...] = field(default=(), compare=False)
     party_name: str = ""
     party_operates: str | None = None  # the registry business a person party runs (penalty_basis)
@@ -493,6 +500,14 @@ def _penalty_basis(facts: CaseFacts) -> Iterator[Defect]:
     return penalty_basis_defects(facts)
 
 
+def _execution(facts: CaseFacts) -> Iterator[Defect]:
+    """加处罚款, the 复议/诉讼 periods, the court window and the references of the execution
+    documents (imported here: that module judges these very facts)."""
+    from fuanjian_desktop.domain.execution_guard import execution_defects
+
+    yield from execution_defects(facts)
+
+
 CHECKS: tuple[Check, ...] = (
     _handlers,
     _party_identity,
@@ -509,4 +524,5 @@ CHECKS: tuple[Check, ...] = (
     _closing,
     _documents,
     _date_order,
+    _execution,
 )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.case_guard import CaseFacts, Defect, facts_after, refusals
 from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.execution_guard import CONTENT_DEFECTS
 from fuanjian_desktop.domain.procedure import (
     SERVED_METHODS,
     Action,
@@ -114,7 +115,19 @@ def take_step(
     blocking = refusals(after, action)
     if blocking:
         raise ProcedureRefused(action, blocking)
-    return _apply(scope, case, action, step, on, facts, today)
+    event = _apply(scope, case, action, step, on, facts, today)
+    _check_issued_content(scope, case, action, today)
+    return event
+
+
+def _check_issued_content(scope: ActionScope, case: Case, action: Action, today: dt.date) -> None:
+    """Refuse the step if a document it issued cites a record wrongly (a draft prepared by hand
+    keeps what was typed): what it printed is only known once it is composed. Raising undoes
+    the whole step."""
+    issued = facts_of(scope.session, case, current_settings(scope.session), today)
+    wrong = [d for d in refusals(issued, action) if d.code in CONTENT_DEFECTS]
+    if wrong:
+        raise ProcedureRefused(action, wrong)
 
 
 def performer_refusal(actor: Actor, case: Case, action: Action) -> str | None:
@@ -284,13 +297,6 @@ def _payment(it: Stepping) -> None:
         it.milestones["paid"] = it.on
 
 
-def _surcharge(it: Stepping) -> None:
-    if (it.step.amount or 0) > it.case.total_fine:
-        raise UserError(
-            f"加处罚款不得超出罚款数额{it.case.total_fine}元（行政处罚法第七十二条第一款）。"
-        )
-
-
 def _remedy(it: Stepping) -> None:
     session, step = it.scope.session, it.step
     row = session.scalar(
@@ -315,7 +321,6 @@ EFFECTS: dict[str, Effect] = {
     "approve_extension": _extend,
     "schedule_hearing": _schedule_hearing,
     "record_payment": _payment,
-    "impose_surcharge": _surcharge,
     "record_remedy": _remedy,
 }
 # steps that hand the document over as they issue it

@@ -60,7 +60,6 @@ def _identity(file: CaseFile) -> dict[str, object]:
         ),
         "case.filing_requested_on": written_date(case.opened_on),
         "case.filed_on": written_date(case.filed_on),
-        "case.decided_on": written_date(case.decided_on),
         "case.closed_on": written_date(case.closed_on),
         "case.decision_title": document_type(decision).title,
     }
@@ -111,7 +110,6 @@ def _steps(file: CaseFile) -> dict[str, object]:
         "case.statement_summary": _statement(file),
         "case.hearing_on": file.on("hearing_held", "hearing_scheduled"),
         "case.notice_no": file.number("penalty_notice"),
-        "case.decision_no": file.number(*DECISIONS),
         "case.decision_served_on": file.on("decision_served"),
         "case.extension_reason": file.note("approve_extension"),
         "case.extension_days": file.data("approve_extension", "days"),

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop.domain.case_deadlines import CaseDeadline, DeadlineKind, DeadlineState
 from fuanjian_desktop.domain.case_guard import (
     CaseFacts,
-    DocumentFact,
     HandlerFact,
     ViolationFact,
     with_deadlines,
@@ -38,6 +37,12 @@ from fuanjian_desktop.models import (
     Hazard,
     Inspection,
     RecheckFinding,
+)
+from fuanjian_desktop.services.execution_records import (
+    deferred_until_of,
+    document_fact,
+    payments_of,
+    remedy_spans,
 )
 
 
@@ -74,6 +79,7 @@ def facts_of(
 ) -> CaseFacts:
     """The guard's view of ``case`` on ``today``, deadlines included."""
     violations = case_violations(session, case.id)
+    events = case_events(session, case.id)
     facts = CaseFacts(
         procedure=Procedure(case.procedure),
         stage=Stage(case.stage),
@@ -86,16 +92,17 @@ def facts_of(
             ViolationFact(v.code, v.fine, Tier(v.tier), v.target, v.overdue, v.basis_reason)
             for v in violations
         ),
-        milestones=milestones_of(case_events(session, case.id)),
+        milestones=milestones_of(events),
         today=today,
         settings=settings,
         other_penalties=tuple(case.other_penalties),
-        documents=tuple(
-            DocumentFact(d.type_key, d.number, d.status) for d in case_documents(session, case.id)
-        ),
+        documents=tuple(document_fact(d) for d in case_documents(session, case.id)),
         reviewer_id=case.reviewer_id,
         extension_days=case.extension_days,
         paid=case.paid_amount,
+        payments=payments_of(events),
+        deferred_until=deferred_until_of(events),
+        remedies=remedy_spans(session, case.id),
         party_name=case.party_name,
         party_operates=party_operates(session, case),
         orders=case_orders(session, case.id),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.document_types import IN_FORCE
+from fuanjian_desktop.domain.surcharge import Suspension
 from fuanjian_desktop.models import (
     Case,
     CaseDeadlineRow,
@@ -33,6 +34,7 @@ from fuanjian_desktop.services.case_facts import (
     case_violations,
     milestones_of,
 )
+from fuanjian_desktop.services.execution_records import remedy_spans
 
 PAYMENT_RULE = "payment"  # the 缴纳罚款期 of resources/procedure/deadlines.json
 
@@ -49,6 +51,7 @@ class CaseFile:
     inspections: Sequence[Inspection]  # linked, and the 复查 of its linked hazards
     photos: int
     payment_due: dt.date | None  # the stored 缴纳罚款期, once the decision was served
+    remedies: tuple[Suspension, ...] = ()  # 复议 / 诉讼 filed, pending until their result
 
     def last_event(self, action: str) -> CaseEvent | None:
         """The latest step ``action`` taken (a step taken again after 退回 replaces the first)."""
@@ -93,6 +96,7 @@ def read_case_file(session: Session, case: Case) -> CaseFile:
         documents=case_documents(session, case.id),
         inspections=_evidence_inspections(session, links),
         photos=sum(1 for link in links if link.kind == "photo"),
+        remedies=remedy_spans(session, case.id),
         payment_due=session.scalar(
             select(CaseDeadlineRow.due).where(
                 CaseDeadlineRow.case_id == case.id, CaseDeadlineRow.rule_id == PAYMENT_RULE

@@ -1,8 +1,12 @@
 """The money keys of a case's document context: fine, payment, surcharge, result, execution.
 
 Amounts print as figures (``5000``, 元) with a ``_words`` twin in capitals (伍仟元整); an amount
-of nothing prints blank, never ``0``. The 缴款期限 is the stored 缴纳罚款期 (15 days after the
-decision was served) unless a 延期（分期）缴纳 approval set another date.
+of nothing prints blank, never ``0`` — except a 加处罚款 beside an unpaid fine, which prints ``0``
+when none was decided, so that the 合计 beside them is the sum of what is printed. The 缴款期限
+is the stored 缴纳罚款期 (15 days after the decision was served) unless a 延期（分期）缴纳 approval
+set another date. What the execution documents cite (the decision's 文号 and date, the unpaid
+fine and the 加处罚款 on the document's date, the list of materials) is
+:func:`execution_values`, read from the issued records by ``domain/execution_references``.
 """
 
 from __future__ import annotations
@@ -10,10 +14,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.amounts import yuan_in_words
 from fuanjian_desktop.domain.document_text import written_date
+from fuanjian_desktop.domain.execution_guard import execution_records
+from fuanjian_desktop.domain.execution_references import (
+    ExecutionRecords,
+    reference_values,
+    surcharge_values,
+)
 from fuanjian_desktop.domain.procedure import Outcome
+from fuanjian_desktop.models import Case
+from fuanjian_desktop.services.case_facts import facts_of
 from fuanjian_desktop.services.case_file import CaseFile
+from fuanjian_desktop.services.execution_records import (
+    deferred_until_of,
+    document_fact,
+    payments_of,
+)
+from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.procedure_settings import current_settings
 
 CONDITION_END = "的，"  # "情节严重的，责令停产停业整顿": the condition a decision has found met
 
@@ -21,25 +41,29 @@ CONDITION_END = "的，"  # "情节严重的，责令停产停业整顿": the co
 def money_values(file: CaseFile) -> dict[str, object]:
     """The fine and what became of it."""
     case = file.case
-    surcharge = int(file.data("impose_surcharge", "amount") or 0)
-    unpaid = max(case.total_fine - case.paid_amount, 0)
-    deferred = file.data("approve_deferral", "until")
-    deferred_until = dt.date.fromisoformat(deferred) if deferred else None
+    deferred_until = deferred_until_of(file.events)
     return {
         "case.penalty_text": _penalty_text(case.total_fine, case.other_penalties),
         "case.fine": _figures(case.total_fine),
         "case.fine_words": _words(case.total_fine),
         "case.paid": _figures(case.paid_amount),
-        "case.unpaid": _figures(unpaid),
-        "case.unpaid_words": _words(unpaid),
-        "case.surcharge": _figures(surcharge),
-        "case.surcharge_words": _words(surcharge),
-        "case.amount_due": _figures(unpaid + surcharge),
         "case.deferred_until": written_date(deferred_until),
-        "case.payment_due": written_date(deferred_until or file.payment_due),
         "case.result": _result(file),
         "case.execution": _execution(file),
     }
+
+
+def execution_values(file: CaseFile, on: dt.date) -> dict[str, object]:
+    """The values a document dated ``on`` cites from the issued records (文号, dates, unpaid
+    fine, 加处罚款 with its derivation, 合计, 附有关材料)."""
+    records = ExecutionRecords(
+        fine=file.case.total_fine,
+        payments=payments_of(file.events),
+        payment_due=deferred_until_of(file.events) or file.payment_due,
+        suspensions=file.remedies,
+        documents=[document_fact(d) for d in file.documents],
+    )
+    return reference_values(records, on)
 
 
 def _penalty_text(fine: int, other_penalties: Sequence[str]) -> str:
@@ -83,3 +107,15 @@ def _figures(amount: int) -> str:
 
 def _words(amount: int) -> str:
     return yuan_in_words(amount) if amount else ""
+
+
+def surcharge_preview(database: Database, case_id: str, on: dt.date) -> str:
+    """What a 加处罚款 decided on ``on`` would impose, with its derivation, for the step dialog
+    to show before the leader approves (the amount is derived, never typed)."""
+    with database.read() as session:
+        case = fetch(session, Case, case_id)
+        facts = facts_of(session, case, current_settings(session), on)
+    values = surcharge_values(execution_records(facts), on)
+    if not values["case.surcharge_due"]:
+        return f"{values['case.surcharge_derivation'] or '处罚决定书尚未送达'}，不能加处罚款。"
+    return f"加处罚款{values['case.surcharge_due']}元：{values['case.surcharge_derivation']}。"

@@ -182,6 +182,14 @@ SERVE = (Step("serve_decision", 1), Step("publish_decision", 1))
 PAY = (Step("record_payment", 5),)
 CLOSE = (Step("submit_closing", 1), Step("approve_closing", 1))
 DECIDED = PREPARE + NOTIFY + DECIDE + SERVE
+# Unpaid after the 15-day 缴纳罚款期: a 催告 12 working days after 公示 (the period has run out),
+# then 加处罚款 some days later — derived from the dates, 3% of the fine a day.
+OVERDUE = (Step("serve_payment_reminder", 12), Step("impose_surcharge", 4))
+# The 执行催告书 says the 复议 (60 days) and 诉讼 (6 months) periods have passed: 125 working days
+# after the 加处罚款 are at least 140 after the service, never fewer than 195 natural days, later
+# than six months rolled past any holiday (at most 192 days). The court is then applied to 12
+# working days later (after the 10-day 催告期), well inside the following three months.
+AFTER_REMEDY_PERIODS = 125
 
 
 REMEDY_NOTES = {
@@ -239,12 +247,11 @@ SCRIPTS = (
         tail=3,
     ),
     Script(
-        "执行：逾期未缴，已加处罚款并送达催告书",
+        "执行：逾期未缴，已加处罚款，复议诉讼期满后送达执行催告书",
         (
             *DECIDED,
-            Step("serve_payment_reminder", 12),
-            Step("impose_surcharge", 4),
-            Step("serve_enforcement_reminder", 8),
+            *OVERDUE,
+            Step("serve_enforcement_reminder", AFTER_REMEDY_PERIODS),
         ),
         tail=2,
     ),
@@ -311,8 +318,8 @@ SCRIPTS = (
         "已结案：申请法院强制执行",
         (
             *DECIDED,
-            Step("serve_payment_reminder", 12),
-            Step("serve_enforcement_reminder", 110),
+            *OVERDUE,
+            Step("serve_enforcement_reminder", AFTER_REMEDY_PERIODS),
             Step("apply_court", 12),
             Step("submit_closing", 3, "已申请人民法院强制执行，提请结案。"),
             Step("approve_closing", 1),

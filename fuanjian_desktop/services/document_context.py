@@ -23,6 +23,7 @@ from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.models import Case, CaseLink, Enterprise, Inspection, Squad
 from fuanjian_desktop.services.case_document_values import case_values
 from fuanjian_desktop.services.case_file import read_case_file
+from fuanjian_desktop.services.case_money_values import execution_values
 from fuanjian_desktop.services.cases import enterprise_party_columns
 from fuanjian_desktop.services.inspection_document_values import inspection_values
 from fuanjian_desktop.services.lookup import fetch
@@ -48,6 +49,7 @@ CASE_KEYS = tuple(
         "extension_reason", "extension_days", "transfer_to", "transfer_reason", "notice_no",
         "decision_title", "unpaid", "unpaid_words", "amount_due", "deferred_until",
         "served_documents", "preservation_no", "preservation_on", "preserved_items",
+        "surcharge_due", "surcharge_due_words", "surcharge_derivation", "attachments",
     )
 )  # fmt: skip
 OFFICER_KEYS = (
@@ -73,7 +75,8 @@ CONTEXT_KEYS = (
     *INSPECTION_KEYS,
 )
 LIST_KEYS = frozenset(
-    {"case.evidence", "case.served_documents", "inspection.problems", "inspection.measures"}
+    {"case.evidence", "case.served_documents", "case.attachments"}
+    | {"inspection.problems", "inspection.measures"}
 )
 OFFICER_TITLE = "行政执法人员"  # 职务 of the handlers as the 笔录 print it
 Officer = tuple[str, str | None]  # name and 执法证号
@@ -95,7 +98,8 @@ def case_context(session: Session, case_id: str, on: dt.date) -> dict[str, objec
         {"handlers.names": "、".join(name for name, _ in handlers)},
         _squad_unit(session, case.squad_id),
         _inspection(session, inspection) if inspection else {},
-        case_values(read_case_file(session, case)),
+        case_values(file := read_case_file(session, case)),
+        execution_values(file, on),
     )
 
 

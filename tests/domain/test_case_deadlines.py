@@ -49,7 +49,8 @@ def test_the_shipped_rules_load_in_file_order() -> None:
         "decision_service",
         "publication",
         "payment",
-        "appeal_period",
+        "reconsideration_period",
+        "litigation_period",
         "reminder_wait",
         "court_application",
         "preservation",
@@ -136,16 +137,46 @@ def test_reminder_wait_is_ten_working_days() -> None:
     assert deadline("reminder_wait", reminder_served=D(2019, 9, 27)).due == D(2019, 10, 16)
 
 
-def test_appeal_period_is_six_months_rolled_past_national_day() -> None:
+def test_reconsideration_period_is_sixty_natural_days() -> None:
+    """Served 2019-09-16 → Sep 30 is day 14, Oct 31 day 45 → day 60 is Fri 2019-11-15."""
+    assert deadline("reconsideration_period", decision_served=D(2019, 9, 16)).due == D(2019, 11, 15)
+
+
+def test_reconsideration_period_rolls_past_national_day() -> None:
+    """Served 2019-08-02 → Aug 31 is day 29, Sep 30 day 59 → day 60 is 2019-10-01 (国庆,
+    off to 10-07) → Tue 2019-10-08."""
+    assert deadline("reconsideration_period", decision_served=D(2019, 8, 2)).due == D(2019, 10, 8)
+
+
+def test_litigation_period_is_six_months_rolled_past_national_day() -> None:
     """Served 2019-04-01 → 6 months → 2019-10-01 (国庆) → Tue 2019-10-08."""
-    assert deadline("appeal_period", decision_served=D(2019, 4, 1)).due == D(2019, 10, 8)
+    assert deadline("litigation_period", decision_served=D(2019, 4, 1)).due == D(2019, 10, 8)
+
+
+def test_court_window_is_three_months_from_the_rolled_end_of_the_litigation_period() -> None:
+    """Served 2019-04-01 → 起诉期 ends Tue 2019-10-08 (rolled past 国庆) → 3 months → Wed
+    2020-01-08. Nine months from service in one count would end on 2020-01-02."""
+    application = deadline("court_application", decision_served=D(2019, 4, 1))
+    assert application.start == D(2019, 10, 8)
+    assert application.due == D(2020, 1, 8)
+    assert application.explanation.startswith("行政诉讼起诉期届满：2019-10-08 起 3 个月")
 
 
 def test_court_application_clamps_to_month_end_then_rolls_past_the_weekend() -> None:
-    """Served 2019-05-31 → 9 months → 2020-02-29 (no 31st; a Saturday) → Mon 2020-03-02."""
+    """Served 2019-05-31 → 6 months → 2019-11-30 (no 31st; a Saturday) → Mon 2019-12-02
+    → 3 months → Mon 2020-03-02."""
     application = deadline("court_application", decision_served=D(2019, 5, 31))
+    assert application.start == D(2019, 12, 2)
     assert application.due == D(2020, 3, 2)
-    assert "2020-02-29（该月无对应日，取月末）" in application.explanation
+
+
+def test_a_rule_after_a_later_rule_is_refused(tmp_path: Path) -> None:
+    """``after`` must name a rule computed before it, else the file is refused."""
+    rules = [rule_entry(id="first", after="second"), rule_entry(id="second")]
+    path = tmp_path / "deadlines.json"
+    path.write_text(json.dumps({"schema_version": 1, "rules": rules}), encoding="utf-8")
+    with pytest.raises(DeadlineRuleError, match="after"):
+        read_deadline_rules(path)
 
 
 def test_preservation_decision_across_mid_autumn_2024() -> None:

@@ -32,11 +32,13 @@ from fuanjian_desktop.services.case_actions import (
     StepInput,
     perform,
 )
+from fuanjian_desktop.services.case_money_values import surcharge_preview
 from fuanjian_desktop.services.case_queries import ActionChoice
 from ui.context import AppContext
 from ui.errors import failure_text
 from ui.widgets.form_parts import aligned_form, date_edit, error_label, lay_out_form_dialog
 
+SURCHARGE_STEP = "impose_surcharge"  # its amount is derived and shown, never typed
 MAX_AMOUNT = 100_000_000  # yuan; far above any fine the catalogue allows
 MAX_DAYS = 365
 # 听证 must be notified seven days ahead (行政处罚法第六十四条第二项); a good first guess for
@@ -79,11 +81,30 @@ class CaseStepDialog(QDialog):
         for name in self._choice.fields:
             self.fields[name] = self._field(name)
             form.addRow(f"{FIELD_LABELS[name]}：", self.fields[name])
+        if self._choice.code == SURCHARGE_STEP:
+            form.addRow("加处罚款：", self._derived_surcharge())
         body = QVBoxLayout()
         body.addWidget(source)
         body.addLayout(form)
         self.ok_button = lay_out_form_dialog(
             self, body, self.message, self.try_perform, self._choice.label
+        )
+
+    def _derived_surcharge(self) -> QLabel:
+        """The 加处罚款 the law fixes on the chosen date, with its days and formula: shown, never
+        typed (行政处罚法第七十二条第一款第（一）项), recomputed when the date changes."""
+        self.derived = QLabel("正在计算……")
+        self.derived.setWordWrap(True)
+        self.date.dateChanged.connect(lambda _date: self._show_surcharge())
+        self._show_surcharge()
+        return self.derived
+
+    def _show_surcharge(self) -> None:
+        database, case_id, on = self._context.database, self._case_id, self.date.date().toPython()
+        self._context.workers.run(
+            lambda: surcharge_preview(database, case_id, on),
+            self.derived.setText,
+            lambda error: self.derived.setText(failure_text(error)),
         )
 
     # --- one widget per field --------------------------------------------------------------
