@@ -6,7 +6,9 @@
 - ``screenshot``: save a PNG of the main window or one page, rendered offscreen;
 - ``checklists --list``: list the checklist templates (id, version, title, item count);
 - ``stats --year Y [--squad S]``: print the year's enforcement figures, one ``名称: 数值`` a line;
-- ``documents samples --out DIR``: write every document type as PDF and DOCX, one line a file.
+- ``documents samples --out DIR``: write every document type as PDF and DOCX, one line a file;
+- ``review [--case CASE_NO]``: print every defect the procedure guard finds, one
+  ``案号<TAB>评查项目<TAB>说明`` a line; exit 0 only when there is none.
 """
 
 from __future__ import annotations
@@ -83,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
         "samples", parents=[data_dir], help="每种文书各写一份 PDF 和 Word 样本（取自演示数据）"
     )
     samples.add_argument("--out", required=True, type=Path, help="样本写入的文件夹")
+    review = commands.add_parser(
+        "review", parents=[data_dir], help="案卷评查：列出每宗案件的程序缺陷，一行一个"
+    )
+    review.add_argument("--case", dest="case_no", help="只评查这个案号的案件（默认：全部案件）")
     return parser
 
 
@@ -164,6 +170,43 @@ def run_document_samples(data_dir: str | None, out: Path) -> int:
     return 0
 
 
+def run_review(data_dir: str | None, case_no: str | None) -> int:
+    """Print each defect as ``案号<TAB>评查项目<TAB>说明``; exit 0 only when there is none.
+
+    A missing or never set-up data folder, or an unknown 案号, is a mistake in the command line:
+    a Chinese message and exit 2. Nothing is created: a review only reads.
+    """
+    from fuanjian_desktop.config import chosen_data_folder
+    from fuanjian_desktop.db.startup import open_database
+    from fuanjian_desktop.errors import UserError
+    from fuanjian_desktop.services.case_review import UnknownCaseNumber, review_cases
+    from fuanjian_desktop.services.inspections import local_today
+    from fuanjian_desktop.services.setup import installation
+
+    folder = chosen_data_folder(data_dir)
+    if not folder.database.is_file():
+        report(UserError(f"数据文件夹“{folder.root}”中没有数据库。{REVIEW_HINT}"))
+        return 2
+    database = open_database(folder)
+    try:
+        if installation(database).mode is None:
+            report(UserError(f"数据文件夹“{folder.root}”尚未初始化，没有案件。{REVIEW_HINT}"))
+            return 2
+        try:
+            found = review_cases(database, local_today(), case_no)
+        except UnknownCaseNumber as error:
+            report(error)
+            return 2
+    finally:
+        database.close()
+    for item in found:
+        print(item.line)
+    return 1 if found else 0
+
+
+REVIEW_HINT = "请用 --data-dir 指定本系统的数据文件夹，或先运行 python main.py demo 生成演示数据。"
+
+
 def report(error: UserError) -> None:
     """A user error as the command line shows it: Chinese, on stderr."""
     print(f"错误：{error.message}", file=sys.stderr)
@@ -188,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_stats(data_dir, args.year, args.squad)
         if args.command == "documents":
             return run_document_samples(data_dir, args.out)
+        if args.command == "review":
+            return run_review(data_dir, args.case_no)
         if args.command == "screenshot":
             from ui.screenshot import take_screenshot
 

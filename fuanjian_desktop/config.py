@@ -36,10 +36,19 @@ class DataFolder:
         return self.root / "backups"
 
 
+def chosen_data_folder(option: str | None = None) -> DataFolder:
+    """The data folder chosen (option, then environment, then platform default), not created.
+
+    A command that only reads (``review``) checks that the folder holds a database instead of
+    making an empty one.
+    """
+    chosen = option or os.environ.get(DATA_DIR_ENV) or user_data_dir(APP_ID, appauthor=False)
+    return DataFolder(Path(chosen).expanduser().resolve())
+
+
 def resolve_data_folder(option: str | None = None) -> DataFolder:
     """Pick the data folder (option, then environment, then platform default) and create it."""
-    chosen = option or os.environ.get(DATA_DIR_ENV) or user_data_dir(APP_ID, appauthor=False)
-    root = Path(chosen).expanduser().resolve()
+    root = chosen_data_folder(option).root
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:

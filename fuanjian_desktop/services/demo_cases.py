@@ -285,7 +285,12 @@ SCRIPTS = (
         tail=15,
         code="AQ-99-5",
     ),
-    Script("办案期限已过：立案逾九十日未作决定", FILE, tail=72, code="AQ-99-5"),
+    Script(
+        "办案期限已延长：立案逾九十日，期限届满前经批准延期",
+        (*FILE, Step("approve_extension", 45, "案情复杂，需进一步调查取证，报请延期30日。")),
+        tail=30,
+        code="AQ-99-5",
+    ),
     Script(
         "已归档：行政复议维持",
         (
