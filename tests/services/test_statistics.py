@@ -203,12 +203,10 @@ def _add_nanyuan_case(db: Database) -> None:
             (
                 "huangmin",
                 "serve_enforcement_reminder",
-                D(2022, 6, 20),
+                D(2022, 11, 29),
                 {"served_method": "直接送达"},
             ),
-            ("sunhao", "apply_court", D(2022, 7, 5), {}),
-            ("wuxia", "record_remedy", D(2022, 8, 1), remedy("reconsideration", "变更")),
-            ("wuxia", "record_remedy", D(2022, 8, 15), remedy("litigation", "在审")),
+            ("sunhao", "apply_court", D(2022, 12, 14), {}),
         ],
     )
 
