@@ -200,6 +200,10 @@ def _add_nanyuan_case(db: Database) -> None:
             ("huangmin", "serve_decision", D(2022, 5, 27), SERVED),
             ("wuxia", "publish_decision", D(2022, 5, 30), {}),
             ("wuxia", "record_remedy", D(2022, 6, 10), remedy("reconsideration", "在审")),
+            ("wuxia", "record_remedy", D(2022, 8, 1), remedy("reconsideration", "变更")),
+            ("wuxia", "record_remedy", D(2022, 8, 15), remedy("litigation", "在审")),
+            # the 6-month 起诉期 from 05-27 ends Sun 11-27 → Mon 11-28; the 催告 comes after it
+            # and the court 10 working days after the 催告 (行政强制法第五十三条、第五十四条)
             (
                 "huangmin",
                 "serve_enforcement_reminder",
