@@ -29,6 +29,7 @@ from fuanjian_desktop.documents.sheet import (
     Sheet,
     Signatures,
     SignLine,
+    StruckOut,
     Table,
 )
 from fuanjian_desktop.documents.spec import PLACEHOLDER, DocumentSpec
@@ -173,6 +174,8 @@ class _Resolver:
             return Dialogue("", (("答", self.text(raw["field"])),))
         if kind == "blank_lines":
             return RuledSpace(int(raw["lines"]))
+        if kind == "struck_out":
+            return StruckOut()
         return Seal(self.plain(raw.get("text", "")), self._date(raw.get("date")))
 
     def _entry(self, raw: Mapping[str, Any]) -> Entry:

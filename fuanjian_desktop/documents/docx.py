@@ -407,6 +407,8 @@ def _block(block: model.Block) -> str:
         return _dialogue(block)
     if isinstance(block, model.RuledSpace):
         return _ruled_space(block)
+    if isinstance(block, model.StruckOut):  # Word lays out its own pages: the words only
+        return _p(_run(block.text), indent=True)
     return _seal(block)
 
 

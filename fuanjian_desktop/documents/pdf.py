@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,7 +40,7 @@ from fuanjian_desktop.documents import sheet as model
 from fuanjian_desktop.documents.fonts import face, markup
 from fuanjian_desktop.documents.linebreak import ChineseParagraph
 from fuanjian_desktop.documents.qr import dark_runs, qr_modules
-from fuanjian_desktop.documents.ruled import RuledLines, RuledText
+from fuanjian_desktop.documents.ruled import RuledLines, RuledText, StruckSpace
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 30 * mm, 26 * mm
@@ -150,7 +151,12 @@ def _body(blocks: tuple[model.Block, ...]) -> list[Flowable]:
     closing = len(blocks)
     while closing > 0 and isinstance(blocks[closing - 1], model.Signatures | model.Seal):
         closing -= 1
-    story = [flowable for block in blocks[:closing] for flowable in _flowables(block)]
+    story = [
+        flowable
+        for block, after in pairwise((*blocks[:closing], None))
+        if block is not None
+        for flowable in _flowables(block, after)
+    ]
     tail = [flowable for block in blocks[closing:] for flowable in _flowables(block)]
     return [*story, KeepTogether(tail)] if tail else story
 
@@ -322,7 +328,9 @@ def _style(indent: bool, align: str, size: float, leading: float) -> ParagraphSt
     )
 
 
-def _flowables(block: model.Block) -> list[Flowable]:
+def _flowables(block: model.Block, after: model.Block | None = None) -> list[Flowable]:
+    """What draws ``block``; blank lines for the pen fill the page unless the rest is struck
+    out after them (``after``)."""
     if isinstance(block, model.Paragraph):
         return [
             _para(_runs(runs), indent=block.indent, align=block.align)
@@ -345,7 +353,10 @@ def _flowables(block: model.Block) -> list[Flowable]:
     if isinstance(block, model.Dialogue):
         return _dialogue(block)
     if isinstance(block, model.RuledSpace):
-        return [RuledLines(block.lines, _ruled_style())]
+        fill = not isinstance(after, model.StruckOut)
+        return [RuledLines(block.lines, _ruled_style(), fill=fill)]
+    if isinstance(block, model.StruckOut):
+        return [StruckSpace(block.text, _ruled_style())]
     return [
         Spacer(1, BODY_LEADING * 1.5),
         _para(markup(block.text + "\u3000\u3000", "fang"), align="right"),

@@ -98,17 +98,18 @@ class RuledText(Flowable):  # type: ignore[misc]
 
 class RuledLines(Flowable):  # type: ignore[misc]
     """Blank ruled lines at the text's pitch filling the rest of the page, at least
-    ``minimum`` of them: when fewer fit, they start on the next page and fill that one."""
+    ``minimum`` of them: when fewer fit, they start on the next page and fill that one.
+    Without ``fill`` exactly ``minimum`` are ruled (the rest of the page is struck out)."""
 
-    def __init__(self, minimum: int, style: ParagraphStyle) -> None:
+    def __init__(self, minimum: int, style: ParagraphStyle, *, fill: bool = True) -> None:
         super().__init__()
-        self.minimum, self.style = minimum, style
+        self.minimum, self.style, self.fill = minimum, style, fill
         self.count = minimum
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         fit = int((availHeight + FUZZ) // self.style.leading)
         self.width = availWidth
-        self.count = fit if fit >= self.minimum else self.minimum
+        self.count = fit if fit >= self.minimum and self.fill else self.minimum
         self.height = self.count * self.style.leading
         return availWidth, self.height
 
@@ -121,3 +122,34 @@ class RuledLines(Flowable):  # type: ignore[misc]
         for index in range(self.count):
             y = _rule_y(self.height, index, self.style)
             canvas.line(0, y, self.width, y)
+
+
+class StruckSpace(Flowable):  # type: ignore[misc]
+    """The unused rest of a record's last page struck out, as a clerk does by hand: ``text``
+    (以下空白) on the next line, then a diagonal from under it to the bottom right corner. It
+    takes what is left of the page and never starts a new one: a full page gets nothing."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.style = text, style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        fits = availHeight + FUZZ >= self.style.leading
+        self.height = max(0.0, availHeight - FUZZ) if fits else 0.0
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        if not self.height:
+            return
+        canvas: Any = self.canv
+        baseline = self.height - self.style.fontSize
+        canvas.setFont(self.style.fontName, self.style.fontSize)
+        canvas.drawString(2 * self.style.fontSize, baseline, self.text)
+        top = self.height - self.style.leading
+        if top >= self.style.leading:  # room for a stroke under the words
+            canvas.setLineWidth(RULE_WIDTH)
+            canvas.line(0, top, self.width, 0)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 RunKind = Literal["fixed", "value", "blank"]
 BANNER = "安全生产行政执法文书"
+STRUCK_OUT = "以下空白"
 SHEET_VERSION = 1
 
 
@@ -151,6 +152,16 @@ class RuledSpace:
     kind: Literal["ruled_space"] = "ruled_space"
 
 
+@dataclass(frozen=True)
+class StruckOut:
+    """The end of what a record holds: 以下空白 after its last line (and after the lines kept for
+    the handwritten confirmation), the PDF striking the unused rest of the page with a diagonal,
+    so nothing can be written in after it is signed."""
+
+    text: str = STRUCK_OUT
+    kind: Literal["struck_out"] = "struck_out"
+
+
 Block = (
     Paragraph
     | Lines
@@ -163,6 +174,7 @@ Block = (
     | PageBreak
     | Dialogue
     | RuledSpace
+    | StruckOut
 )
 
 
@@ -255,7 +267,7 @@ def _block_texts(block: Block) -> list[str]:
         return [_cell_text(cell) for row in block.rows for cell in row]
     if isinstance(block, Signatures):
         return [f"{line.label}{_runs_text(line.after)}" for line in block.lines]
-    if isinstance(block, Heading):
+    if isinstance(block, Heading | StruckOut):
         return [block.text]
     if isinstance(block, PageBreak | RuledSpace):
         return []
@@ -313,6 +325,8 @@ def _block_from_json(data: dict[str, Any]) -> Block:
         return Dialogue(data["label"], turns)
     if kind == "ruled_space":
         return RuledSpace(data["lines"])
+    if kind == "struck_out":
+        return StruckOut(data["text"])
     return Seal(data["text"], data["date"])
 
 

@@ -34,6 +34,7 @@ BLOCK_KINDS = (
     "qa",
     "reply",
     "blank_lines",
+    "struck_out",
 )
 # the kind of field a block prints whole through its ``field`` key
 BLOCK_FIELD_KINDS = {"list": "list", "table": "rows", "qa": "qa", "reply": "text"}

@@ -24,17 +24,20 @@ from fuanjian_desktop.documents.compose import Wording, compose, dialogue_turns
 from fuanjian_desktop.documents.docx import render_docx
 from fuanjian_desktop.documents.fonts import face
 from fuanjian_desktop.documents.pdf import (
-    BODY_LEADING,
     FRAME_WIDTH,
     LEFT,
     PAGE_HEIGHT,
     TOP,
-    bottom_margin,
     render_pdf,
-    repeated_block,
 )
 from fuanjian_desktop.documents.ruled import RuledLines, RuledText
-from fuanjian_desktop.documents.sheet import fingerprint, sheet_from_json, sheet_text, sheet_to_json
+from fuanjian_desktop.documents.sheet import (
+    STRUCK_OUT,
+    fingerprint,
+    sheet_from_json,
+    sheet_text,
+    sheet_to_json,
+)
 from fuanjian_desktop.documents.spec import FieldSpec, document_spec, spec_problems
 from fuanjian_desktop.documents.wording import law_texts
 from tests.documents.pdf_reading import char_fonts, horizontal_rules, page_lines
@@ -257,12 +260,12 @@ def test_every_written_line_of_a_continuation_page_sits_on_a_rule(five_pages: by
 
 
 def test_the_last_page_keeps_blank_ruled_lines_for_the_confirmation(five_pages: bytes) -> None:
-    written = body_lines(page_lines(five_pages)[-1])
+    """Three blank ruled lines follow the last answer, then 以下空白 strikes out the rest (the
+    strike itself is pinned in test_layout)."""
+    *written, last = body_lines(page_lines(five_pages)[-1])
     ruled = [rule for rule in body_rules(horizontal_rules(five_pages)[-1]) if is_full_width(rule)]
-    assert len(ruled) >= len(written) + 3
-    sheet = inquiry_sheet(PAIRS_FOR_FIVE_PAGES)
-    body_foot = bottom_margin(repeated_block(sheet))
-    assert min(y for y, _left, _right in ruled) < body_foot + 2 * BODY_LEADING  # down to the foot
+    assert len(ruled) == len(written) + 3
+    assert compact(last) == STRUCK_OUT
 
 
 def body_rules(rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:

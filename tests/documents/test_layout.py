@@ -11,24 +11,37 @@ import json
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import pypdfium2
+import pypdfium2.raw as pdfium
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from PIL import Image
+from reportlab.lib.styles import ParagraphStyle
 
 from fuanjian_desktop.documents.compose import Wording, compose
 from fuanjian_desktop.documents.docx import render_docx
-from fuanjian_desktop.documents.pdf import render_pdf
+from fuanjian_desktop.documents.pdf import FRAME_PADDING, FRAME_WIDTH, render_pdf
 from fuanjian_desktop.documents.qr import qr_modules
-from fuanjian_desktop.documents.sheet import Box, Lines
+from fuanjian_desktop.documents.ruled import StruckSpace
+from fuanjian_desktop.documents.sheet import (
+    STRUCK_OUT,
+    Box,
+    Lines,
+    RuledSpace,
+    StruckOut,
+    fingerprint,
+    sheet_from_json,
+    sheet_to_json,
+)
 from fuanjian_desktop.documents.spec import DocumentSpec, document_specs
 from fuanjian_desktop.documents.wording import law_texts
-from tests.documents.pdf_reading import page_lines
+from tests.documents.pdf_reading import horizontal_rules, page_lines
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "documents"
 PROSE = "经查，该单位在生产经营活动中未按规定设置安全生产管理机构，现场检查发现问题并责令改正。"
@@ -219,3 +232,141 @@ def test_the_filing_approval_has_tables_that_would_touch() -> None:
     lines, two tables with nothing between them in the sheet."""
     blocks = compose(document_specs()["filing_approval"], {}, wording()).blocks
     assert [type(block) for block in blocks[:2]] == [Lines, Box]
+
+
+# ---- 以下空白 --------------------------------------------------------------------------------
+
+ANSWERS = ("我们单位没有组织统一的培训，新来的三名员工由车间主任带着干了几天。", "属实。")
+
+
+def record_specs() -> list[str]:
+    """The records written on 续页 (笔录, 检查记录): every one must end struck out."""
+    return sorted(key for key, spec in document_specs().items() if spec.continues)
+
+
+def record_values(spec: DocumentSpec, turns: int = 2) -> dict[str, object]:
+    """Every field of a record filled: short texts, and ``turns`` questions answered."""
+    values: dict[str, object] = {}
+    for field in spec.fields.values():
+        if field.kind == "qa":
+            values[field.name] = [
+                {"id": f"d{n}", "q": f"第{n}问：你单位的情况？", "a": ANSWERS[n % 2]}
+                for n in range(turns)
+            ]
+        elif field.kind == "text":
+            values[field.name] = ANSWERS[1]
+    return values
+
+
+def record_pdf(key: str, turns: int = 2) -> bytes:
+    spec = document_specs()[key]
+    buffer = io.BytesIO()
+    sheet = compose(spec, record_values(spec, turns), wording(), variant=spec.variants[0].key)
+    render_pdf(sheet, buffer)
+    return buffer.getvalue()
+
+
+def struck_marks(pdf: bytes) -> tuple[float, list[tuple[float, float, float, float]]]:
+    """On the last page: the bottom of the words 以下空白 (0 when absent) and every straight
+    stroke that is not horizontal (left, bottom, right, top)."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[len(document) - 1]
+        text = page.get_textpage()
+        found = text.get_text_range().find(STRUCK_OUT)
+        words_bottom = text.get_charbox(found)[1] if found >= 0 else 0.0
+        strokes = [
+            path.get_bounds()
+            for path in page.get_objects(filter=(pdfium.FPDF_PAGEOBJ_PATH,))
+            if pdfium.FPDFPath_CountSegments(path.raw) == 2
+            and path.get_bounds()[3] - path.get_bounds()[1] > 10
+        ]
+        return words_bottom, strokes
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("key", record_specs())
+def test_a_record_strikes_out_the_rest_of_its_last_page(key: str) -> None:
+    """A record's last page says 以下空白 under what was written and strikes the unused space
+    beneath with a diagonal across the writing width, so nothing is added after signing."""
+    words_bottom, strokes = struck_marks(record_pdf(key, turns=0))
+    assert words_bottom > 0
+    assert len(strokes) == 1
+    left, _bottom, right, top = strokes[0]
+    assert top < words_bottom
+    assert right - left > 0.9 * (FRAME_WIDTH - 2 * FRAME_PADDING)
+
+
+def test_the_inquiry_record_keeps_its_lines_for_the_confirmation_before_striking() -> None:
+    """The 询问笔录's blank ruled lines for the handwritten 以上笔录我已看过… come before 以下空白:
+    as many as the spec keeps, ruled between the last answer and the words."""
+    spec = document_specs()["inquiry_record"]
+    kept = next(block["lines"] for block in spec.body if block["block"] == "blank_lines")
+    pdf = record_pdf("inquiry_record")
+    words_bottom, _strokes = struck_marks(pdf)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = document[len(document) - 1].get_textpage()
+        answer_bottom = text.get_charbox(text.get_text_range().rfind(ANSWERS[1][0]))[1]
+    finally:
+        document.close()
+    rules = [
+        y for y, _left, _right in horizontal_rules(pdf)[-1] if words_bottom < y < answer_bottom
+    ]
+    assert len(rules) == kept + 1  # the last answer's own rule, then the blank lines
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=160), max_size=30))
+def test_striking_out_never_adds_a_page(answers: list[int]) -> None:
+    """However far the answers run, 以下空白 takes only what is left of the last page: the record
+    has as many pages as without it (a full page is left as it is)."""
+    spec = document_specs()["inquiry_record"]
+    pairs = [{"id": f"d{n}", "q": "情况？", "a": prose(length)} for n, length in enumerate(answers)]
+    sheet = compose(spec, {"qa": pairs}, wording())
+    plain = replace(sheet, blocks=tuple(b for b in sheet.blocks if not isinstance(b, StruckOut)))
+    assert len(plain.blocks) == len(sheet.blocks) - 1
+    pages = []
+    for version in (sheet, plain):
+        buffer = io.BytesIO()
+        render_pdf(version, buffer)
+        pages.append(pdf_pages(buffer.getvalue()))
+    assert pages[0] == pages[1]
+
+
+def test_a_full_page_is_not_struck_out() -> None:
+    """With less than a line left on the page, the strike-out takes no room at all (it never
+    pushes 以下空白 alone onto a new page)."""
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=12, leading=22)
+    space = StruckSpace(STRUCK_OUT, style)
+    assert space.wrap(400, 21.5) == (400, 0.0)
+    assert space.wrap(400, 100)[1] > 99
+
+
+@pytest.mark.parametrize("key", record_specs())
+def test_a_word_record_ends_with_the_words_after_its_blank_lines(key: str) -> None:
+    """In Word, which lays out its own pages, a record's body ends with 以下空白, after the
+    blank ruled lines kept for the handwritten confirmation."""
+    spec = document_specs()[key]
+    buffer = io.BytesIO()
+    render_docx(compose(spec, record_values(spec), wording()), buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+    paragraphs = [child for child in body if child.tag == f"{W}p"]
+    assert "".join(paragraphs[-1].itertext()) == STRUCK_OUT
+    kept = sum(block["lines"] for block in spec.body if block["block"] == "blank_lines")
+    blank = paragraphs[-1 - kept : -1]
+    assert all(p.find(f"{W}pPr/{W}pBdr") is not None for p in blank)
+    assert all(not "".join(p.itertext()) for p in blank)
+
+
+def test_a_struck_out_record_is_stored_and_read_back_whole() -> None:
+    """The strike-out is part of the frozen sheet: stored as JSON and read back unchanged, so an
+    issued record prints it again and its fingerprint covers it."""
+    spec = document_specs()["inquiry_record"]
+    sheet = compose(spec, record_values(spec), wording())
+    assert sheet.blocks[-3:-1] == (RuledSpace(3), StruckOut())  # before the signatures
+    again = sheet_from_json(json.loads(json.dumps(sheet_to_json(sheet))))
+    assert again == sheet
+    assert fingerprint(again) == fingerprint(sheet)
