@@ -75,16 +75,28 @@ EVENT_LABELS: Mapping[str, str] = {
     "court_applied": "申请人民法院强制执行",
     "evidence_preserved": "先行登记保存证据",
     "preservation_decided": "先行登记保存证据处理决定",
+    "seizure_approved": "批准查封扣押",
+    "seizure_decided": "查封扣押决定书送达",
+    "seizure_extended": "延长查封扣押期限决定书送达",
+    "seizure_disposed": "查封扣押处理决定书送达",
+    "power_cut": "停止供电（供应民用爆炸物品）",
+    "power_restored": "恢复供电（供应民用爆炸物品）",
     "closed": "结案",
 }
 
 
 class DayCount(StrEnum):
-    """How a period is counted: natural days, working days (法定节假日 excluded), or months."""
+    """How a period is counted: natural days, working days (法定节假日 excluded), or months.
+
+    NATURAL_FIXED is natural days whose last day never rolls forward: the longest a coercive
+    measure may last (查封扣押 30 days, 行政强制法第二十五条), where rolling past a holiday would
+    keep the party's property seized beyond the statutory maximum.
+    """
 
     NATURAL = "natural"
     WORKING = "working"
     MONTHS = "months"
+    NATURAL_FIXED = "natural_fixed"
 
 
 class DeadlineKind(StrEnum):
@@ -250,7 +262,7 @@ def compute_period(
     if extra_days:
         due += dt.timedelta(days=extra_days)
         trail += f"，经批准延长 {extra_days} 日 → {due.isoformat()}"
-    if count is not DayCount.WORKING or extra_days:
+    if count is not DayCount.NATURAL_FIXED and (count is not DayCount.WORKING or extra_days):
         rolled = roll_to_working_day(due)
         uncovered |= {due.year, rolled.year} - official_calendar().years
         trail += _roll_text(due, rolled)
@@ -273,7 +285,7 @@ def _count_period(count: DayCount, start: dt.date, length: int) -> tuple[dt.date
     if count is DayCount.WORKING:
         deadline = compute_deadline(start, length)
         return deadline.due, deadline.trail, set(deadline.uncovered_years)
-    if count is DayCount.NATURAL:
+    if count in (DayCount.NATURAL, DayCount.NATURAL_FIXED):
         due = start + dt.timedelta(days=length)
         return due, f"{start.isoformat()} 起 {length} 日 → {due.isoformat()}", set()
     due = add_months(start, length)

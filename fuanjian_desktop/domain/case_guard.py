@@ -22,6 +22,7 @@ from fuanjian_desktop.domain.case_deadlines import (
     hearing_notice_gap_ok,
 )
 from fuanjian_desktop.domain.codes import check_resident_id, check_uscc
+from fuanjian_desktop.domain.coercion import seizure_extension
 from fuanjian_desktop.domain.discretion import Tier, amount_defect
 from fuanjian_desktop.domain.document_types import document_types
 from fuanjian_desktop.domain.penalty_basis import OrderFact
@@ -69,6 +70,8 @@ NEVER_BLOCKED = frozenset(
         "waive_hearing",
         "record_statement",
         "request_hearing",
+        "dispose_seizure",  # lifting a coercive measure is never held up by other defects
+        "restore_power",
     }
 )
 PROGRESS = frozenset(action.code for action in ACTIONS) - NEVER_BLOCKED
@@ -150,6 +153,8 @@ class CaseFacts:
     party_name: str = ""
     party_operates: str | None = None  # the registry business a person party runs (penalty_basis)
     orders: tuple[OrderFact, ...] = ()  # orders to rectify linked to the case (penalty_basis)
+    steps: tuple[tuple[str, dt.date], ...] = ()  # every step taken (code, legal date), in order
+    onsite_seizure_on: dt.date | None = None  # 查封、扣押 taken on site by the linked inspection
 
     @property
     def total_fine(self) -> int:
@@ -190,7 +195,9 @@ class CaseFacts:
 def with_deadlines(facts: CaseFacts) -> CaseFacts:
     """``facts`` with its deadlines computed from its milestones and settings."""
     deadlines = case_deadlines(
-        facts.milestones, facts.settings.values, {"case_limit": facts.extension_days}
+        facts.milestones,
+        facts.settings.values,
+        {"case_limit": facts.extension_days, **seizure_extension(facts.milestones)},
     )
     return replace(facts, deadlines=deadlines)
 
@@ -215,6 +222,7 @@ def facts_after(
         reviewer_id=actor_id if action.code == "pass_review" else facts.reviewer_id,
         extension_days=facts.extension_days + extension_days,
         today=max(facts.today, on),
+        steps=(*facts.steps, (action.code, on)),
     )
 
 
@@ -508,6 +516,13 @@ def _execution(facts: CaseFacts) -> Iterator[Defect]:
     yield from execution_defects(facts)
 
 
+def _coercion(facts: CaseFacts) -> Iterator[Defect]:
+    """查封扣押 and 停止供电 (imported here: ``coercion_guard`` judges these very facts)."""
+    from fuanjian_desktop.domain.coercion_guard import coercion_defects
+
+    yield from coercion_defects(facts)
+
+
 CHECKS: tuple[Check, ...] = (
     _handlers,
     _party_identity,
@@ -525,4 +540,5 @@ CHECKS: tuple[Check, ...] = (
     _documents,
     _date_order,
     _execution,
+    _coercion,
 )

@@ -92,6 +92,10 @@ BEFORE_DECISION = (
     Stage.DECISION_APPROVAL,
 )
 AFTER_DECISION = (Stage.SERVICE, Stage.EXECUTION, Stage.CLOSING_APPROVAL, Stage.CLOSED)
+# 查封扣押 is taken while the facts are established (from an on-site seizure before 立案 on);
+# its period may outlast the decision, so the extension and the 处理决定 stay open until 执行.
+SEIZURE_STAGES = (Stage.FILING_APPROVAL, *BEFORE_DECISION)
+MEASURE_STAGES = (*SEIZURE_STAGES, Stage.SERVICE, Stage.EXECUTION)
 
 
 class Performer(StrEnum):
@@ -222,6 +226,39 @@ ACTIONS: tuple[Action, ...] = (
         "decide_preservation", "处理先行登记保存的证据", GENERAL, (Stage.INVESTIGATION,), None,
         Performer.HANDLER, f"{LAW}第五十六条", ("preservation_decided",),
         ("preservation_disposal_approval", "preservation_disposal"), ("note",),
+    ),
+    Action(
+        "approve_seizure", "批准查封扣押", GENERAL, SEIZURE_STAGES, None, Performer.LEADER,
+        f"{FORCE_LAW}第十八条第（一）项、第十九条", ("seizure_approved",),
+        ("coercion_approval",), ("note",), is_approval=True, once=True,
+    ),
+    Action(
+        "decide_seizure", "送达查封扣押决定书及清单", GENERAL, SEIZURE_STAGES, None,
+        Performer.HANDLER, f"{FORCE_LAW}第十八条、第二十四条", ("seizure_decided",),
+        ("seizure_decision",), ("served_method", "recipient"), once=True,
+    ),
+    Action(
+        "extend_seizure", "批准延长查封扣押期限", GENERAL, MEASURE_STAGES, None,
+        Performer.LEADER, f"{FORCE_LAW}第二十五条", ("seizure_extended",),
+        ("coercion_approval", "seizure_extension_decision"), ("note", "served_method"),
+        is_approval=True,
+    ),
+    Action(
+        "dispose_seizure", "作出查封扣押处理决定", GENERAL, MEASURE_STAGES, None,
+        Performer.LEADER, f"{FORCE_LAW}第二十七条、第二十八条", ("seizure_disposed",),
+        ("coercion_approval", "seizure_disposal"), ("note", "served_method"),
+        is_approval=True, once=True,
+    ),
+    Action(
+        "cut_power", "停止供电（供应民用爆炸物品）", GENERAL, MEASURE_STAGES, None,
+        Performer.LEADER, "《中华人民共和国安全生产法》第七十条", ("power_cut",),
+        ("coercion_approval", "power_cut_decision", "power_cut_notice"),
+        ("note", "served_method"), is_approval=True, once=True,
+    ),
+    Action(
+        "restore_power", "恢复供电（供应民用爆炸物品）", GENERAL, MEASURE_STAGES, None,
+        Performer.LEADER, "《中华人民共和国安全生产法》第七十条第二款", ("power_restored",),
+        ("power_restore_notice",), ("note",), is_approval=True, once=True,
     ),
     Action(
         "approve_extension", "批准案件延期", GENERAL, BEFORE_DECISION, None, Performer.LEADER,

@@ -331,6 +331,10 @@ SERVING_ACTIONS = frozenset(
         "decide_onsite",
         "serve_payment_reminder",
         "serve_enforcement_reminder",
+        "decide_seizure",  # 行政强制法第二十四条: decision and 清单 handed over on the spot
+        "extend_seizure",  # 第二十五条: the extension told to the party in writing
+        "dispose_seizure",
+        "cut_power",  # 安全生产法第七十条: the decision to the unit (the notice to its supplier)
     }
 )
 

@@ -137,11 +137,11 @@ def _preservation(file: CaseFile) -> dict[str, object]:
     return {
         "case.preservation_no": notice.number or "",
         "case.preservation_on": written_date(notice.issued_on),
-        "case.preserved_items": "、".join(_preserved_item(row) for row in rows if row.get("name")),
+        "case.preserved_items": "、".join(item_line(row) for row in rows if row.get("name")),
     }
 
 
-def _preserved_item(row: Mapping[str, Any]) -> str:
+def item_line(row: Mapping[str, Any]) -> str:
     """``台式砂轮机1台（型号M3025）`` from a row of the 证据清单."""
     text = {key: str(row.get(key) or "").strip() for key in ("name", "quantity", "unit", "model")}
     model = f"（型号{text['model']}）" if text["model"] else ""

@@ -38,6 +38,7 @@ from fuanjian_desktop.models import (
     Inspection,
     RecheckFinding,
 )
+from fuanjian_desktop.services.coercion_records import case_steps, onsite_seizure_on
 from fuanjian_desktop.services.execution_records import (
     deferred_until_of,
     document_fact,
@@ -106,6 +107,8 @@ def facts_of(
         party_name=case.party_name,
         party_operates=party_operates(session, case),
         orders=case_orders(session, case.id),
+        steps=case_steps(session, case.id),
+        onsite_seizure_on=onsite_seizure_on(session, case.id),
     )
     return with_deadlines(facts)
 

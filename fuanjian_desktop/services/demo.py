@@ -20,6 +20,7 @@ from fuanjian_desktop.models import Case, User
 from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import SYSTEM
 from fuanjian_desktop.services.demo_cases import create_demo_cases
+from fuanjian_desktop.services.demo_coercion import grant_demo_powers, issue_appraisal
 from fuanjian_desktop.services.demo_documents import issue_remaining_documents
 from fuanjian_desktop.services.demo_inspections import DemoPlan, create_demo_inspections
 from fuanjian_desktop.services.demo_transcripts import issue_demo_transcripts
@@ -95,8 +96,10 @@ def create_demo(database: Database, now: dt.datetime | None = None) -> bool:
                 registry.add_enterprise(scope, registry.check_draft(draft), squad.id)
         plan = DemoPlan(now or utc_now(), DEMO_SEED)
         create_demo_inspections(scope, plan)
+        grant_demo_powers(scope)
         create_demo_cases(scope, plan, units[DEMO_HOME_SQUAD].id)
         issue_remaining_documents(scope, units[DEMO_HOME_SQUAD].id)
+        issue_appraisal(scope, units[DEMO_HOME_SQUAD].id)
         issue_demo_transcripts(scope, units[DEMO_HOME_SQUAD].id)
         save_installation(scope.session, AppMode.DEMO, units[DEMO_HOME_SQUAD].id)
     return True

@@ -60,6 +60,9 @@ SERVED = "直接送达"
 FIRE_RECEIVER = "深圳市福田区消防救援大队"
 DEFERRAL_DAYS = 60  # the 延期缴纳 granted in the demo
 EXTENSION_DAYS = 30  # the 案件延期 granted in the demo
+# working days between the seizure, its extension and its 处理决定: at most 21 natural days even
+# across 国庆 or 春节, so each falls inside the 30-day period (行政强制法第二十五条)
+SEIZURE_GAP = 10
 COMPLAINT_NOTE = "12345热线转办群众投诉举报"
 NOTES = {
     "approve_filing": "同意立案。",
@@ -80,6 +83,12 @@ NOTES = {
     "decide_preservation": "证据已检验完毕，解除先行登记保存，退还当事人。",
     "approve_extension": "案情复杂，须集体讨论，报请延长办案期限30日。",
     "approve_deferral": "当事人确有经济困难，同意延期缴纳罚款。",
+    "approve_seizure": "当事人一楼装配车间电动葫芦钢丝绳断丝超标、限位器失效，仍在吊运作业，"
+    "需查封、扣押，防止继续使用。",
+    "extend_seizure": "送检设备的检验鉴定尚未完成，案情复杂",
+    "dispose_seizure": "经检验，当事人已更换钢丝绳和限位器并检验合格，解除查封、扣押，退还当事人。",
+    "cut_power": "当事人拒不执行责令暂时停产停业的决定，仍组织冒险作业，有发生生产安全事故的现实危险。",
+    "restore_power": "当事人已停产整改，重大事故隐患已消除。",
 }
 
 
@@ -331,6 +340,24 @@ SCRIPTS = (
         ),
         tail=40,
         circumstances=(Circumstance.OBSTRUCTED,),
+    ),
+    Script(
+        "调查取证：查封扣押（已延长期限并作出处理决定）",
+        (
+            *FILE,
+            Step("approve_seizure", 1),
+            Step("decide_seizure", 0),
+            Step("extend_seizure", SEIZURE_GAP),
+            Step("dispose_seizure", SEIZURE_GAP),
+        ),
+        tail=1,
+        code="AQ-99-3",
+    ),
+    Script(
+        "调查取证：拒不执行停产停业决定，停止供电后恢复",
+        (*FILE, Step("cut_power", 1), Step("restore_power", 5)),
+        tail=2,
+        code="AQ-99-2",
     ),
     Script(
         "南园中队：法制审核",

@@ -25,6 +25,11 @@ from fuanjian_desktop.services.case_document_values import case_values
 from fuanjian_desktop.services.case_file import read_case_file
 from fuanjian_desktop.services.case_money_values import execution_values
 from fuanjian_desktop.services.cases import enterprise_party_columns
+from fuanjian_desktop.services.coercion_document_values import (
+    COERCION_KEYS,
+    COERCION_LIST_KEYS,
+    coercion_values,
+)
 from fuanjian_desktop.services.inspection_document_values import inspection_values
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.party_document_values import PARTY_COLUMNS, party_values
@@ -73,10 +78,12 @@ CONTEXT_KEYS = (
     *CASE_KEYS,
     *OFFICER_KEYS,
     *INSPECTION_KEYS,
+    *COERCION_KEYS,
 )
 LIST_KEYS = frozenset(
     {"case.evidence", "case.served_documents", "case.attachments"}
     | {"inspection.problems", "inspection.measures"}
+    | COERCION_LIST_KEYS
 )
 OFFICER_TITLE = "行政执法人员"  # 职务 of the handlers as the 笔录 print it
 Officer = tuple[str, str | None]  # name and 执法证号
@@ -100,6 +107,7 @@ def case_context(session: Session, case_id: str, on: dt.date) -> dict[str, objec
         _inspection(session, inspection) if inspection else {},
         case_values(file := read_case_file(session, case)),
         execution_values(file, on),
+        coercion_values(file),
     )
 
 

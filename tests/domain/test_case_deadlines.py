@@ -53,6 +53,7 @@ def test_the_shipped_rules_load_in_file_order() -> None:
         "litigation_period",
         "reminder_wait",
         "court_application",
+        "seizure_limit",
         "preservation",
     ]
     assert all(rule.source.startswith("《") for rule in rules)
@@ -375,5 +376,5 @@ def test_a_file_that_is_not_json_is_refused(tmp_path: Path) -> None:
 
 def test_every_event_has_a_chinese_label() -> None:
     """The event keys other code dates are the agreed ones, each labelled for the user."""
-    assert len(EVENT_LABELS) == 21
+    assert len(EVENT_LABELS) == 27  # 21, and the 6 of 查封扣押 and 停止供电
     assert EVENT_LABELS["notice_served"] == "行政处罚告知书送达"

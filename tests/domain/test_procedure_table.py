@@ -54,18 +54,32 @@ CLOSING = {
 }
 # 办案期限 extension (行政处罚法第六十条): from 立案 until the decision.
 EXTEND = {"approve_extension": STAYS}
+# 行政强制, general procedure only, recorded within the stage: 查封扣押 approved and decided
+# with its 清单 (行政强制法第十八、二十四条) from 立案审批 (a seizure taken on site, 第十九条) until
+# the decision; its one extension and its 处理决定 (第二十五、二十七、二十八条) and 停止供电 /
+# 恢复供电 (安全生产法第七十条) also while the decision is served and executed.
+SEIZE = {"approve_seizure": STAYS, "decide_seizure": STAYS}
+COERCE = {
+    "extend_seizure": STAYS,
+    "dispose_seizure": STAYS,
+    "cut_power": STAYS,
+    "restore_power": STAYS,
+}
+BEFORE = {**EXTEND, **SEIZE, **COERCE}  # from 立案 until the decision
 
 LAWFUL: dict[Procedure, dict[Stage, dict[str, Stage | None]]] = {
     Procedure.GENERAL: {
         # 第五十四条: 立案 approved or refused; 第二十七条: a matter not ours is transferred.
         S.FILING_APPROVAL: {
+            **SEIZE,
+            **COERCE,
             "approve_filing": S.INVESTIGATION,
             "refuse_filing": S.NOT_FILED,
             "transfer_case": S.TRANSFERRED,
         },
         # 第五十五、五十六条 调查取证 and 先行登记保存; 第五十七条 终结; 撤销立案; 移送.
         S.INVESTIGATION: {
-            **EXTEND,
+            **BEFORE,
             "preserve_evidence": STAYS,
             "decide_preservation": STAYS,
             "end_investigation": S.LEGAL_REVIEW,
@@ -74,7 +88,7 @@ LAWFUL: dict[Procedure, dict[Stage, dict[str, Stage | None]]] = {
         },
         # 第五十八条 法制审核: pass (to 告知, or to 集体讨论 for a 重大 case), or send back.
         S.LEGAL_REVIEW: {
-            **EXTEND,
+            **BEFORE,
             "pass_review": S.NOTICE,
             "return_for_investigation": S.INVESTIGATION,
             "revoke_filing": S.REVOKED,
@@ -82,15 +96,15 @@ LAWFUL: dict[Procedure, dict[Stage, dict[str, Stage | None]]] = {
         },
         # 第五十七条第二款 集体讨论.
         S.COLLECTIVE: {
-            **EXTEND,
+            **BEFORE,
             "record_discussion": S.NOTICE,
             "return_for_investigation": S.INVESTIGATION,
         },
         # 第四十四条、第六十三条 告知.
-        S.NOTICE: {**EXTEND, "serve_notice": S.STATEMENT},
+        S.NOTICE: {**BEFORE, "serve_notice": S.STATEMENT},
         # 第四十五条 陈述申辩; 第六十四条 听证 asked or waived; 第五十七条 提请决定.
         S.STATEMENT: {
-            **EXTEND,
+            **BEFORE,
             "record_statement": STAYS,
             "waive_statement": STAYS,
             "request_hearing": S.HEARING,
@@ -99,21 +113,22 @@ LAWFUL: dict[Procedure, dict[Stage, dict[str, Stage | None]]] = {
         },
         # 第六十四条 听证会通知, held or waived; 第六十五条 decision after the 听证笔录.
         S.HEARING: {
-            **EXTEND,
+            **BEFORE,
             "schedule_hearing": STAYS,
             "hold_hearing": S.DECISION_APPROVAL,
             "waive_hearing": S.STATEMENT,
         },
         # 第五十七条: penalty, no penalty, or back for more investigation.
         S.DECISION_APPROVAL: {
-            **EXTEND,
+            **BEFORE,
             "approve_decision": S.SERVICE,
             "decide_no_penalty": S.CLOSING_APPROVAL,
             "return_for_investigation": S.INVESTIGATION,
         },
         # 第六十一条 送达.
-        S.SERVICE: {**AFTER_DECISION, "serve_decision": S.EXECUTION},
+        S.SERVICE: {**AFTER_DECISION, **COERCE, "serve_decision": S.EXECUTION},
         **CLOSING,
+        S.EXECUTION: {**EXECUTION, **COERCE},
         S.NOT_FILED: {},
         S.REVOKED: {},
         S.TRANSFERRED: {},
