@@ -1,0 +1,159 @@
+"""查封扣押 and 停止供电 taken as steps of a case, and the documents they issue.
+
+The period printed and stored is counted by hand here from 行政强制法第二十五条: thirty natural
+days after the day the decision was served (the start day not counted, 民法典第二百零一条), the
+last day never rolled; the one extension adds thirty natural days after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.procedure import find_action
+from fuanjian_desktop.models import Case, CaseDeadlineRow, CaseDocument
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.case_actions import ProcedureRefused, StepInput, take_step
+from fuanjian_desktop.services.demo_documents import prepare_step_drafts
+from fuanjian_desktop.services.documents import create_draft, document_view
+from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.procedure_settings import save_settings
+from fuanjian_desktop.services.unit_of_work import user_action
+from tests.cases import open_plain_case
+
+TODAY = local_today()
+OPENED, SEIZED, EXTENDED = (TODAY - dt.timedelta(days=n) for n in (6, 5, 3))
+SignIn = Callable[[str], Actor]
+
+
+def take(db: Database, actor: Actor, case_id: str, code: str, on: dt.date, **fields: str) -> None:
+    """Take a step as its performer does, its documents drafted with the demo story's values."""
+    action = find_action(code)
+    with user_action(db, actor, action.label) as scope:
+        case = fetch(scope.session, Case, case_id)
+        prepare_step_drafts(scope, case, action.documents, on)
+        take_step(scope, case, action, StepInput(on=on, **fields), TODAY)
+
+
+def issued(db: Database, case_id: str, type_key: str) -> CaseDocument:
+    """The case's document of ``type_key`` in force."""
+    with db.read() as session:
+        query = select(CaseDocument).where(
+            CaseDocument.case_id == case_id,
+            CaseDocument.type_key == type_key,
+            CaseDocument.status.in_(("issued", "served")),
+        )
+        found = session.scalars(query).one()
+        session.expunge(found)
+        return found
+
+
+def seizure_deadline(db: Database, case_id: str) -> CaseDeadlineRow:
+    """The stored 查封扣押期限 of the case."""
+    with db.read() as session:
+        query = select(CaseDeadlineRow).where(
+            CaseDeadlineRow.case_id == case_id, CaseDeadlineRow.rule_id == "seizure_limit"
+        )
+        found = session.scalars(query).one()
+        session.expunge(found)
+        return found
+
+
+def written(day: dt.date) -> str:
+    """A date as the documents write it."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@pytest.fixture
+def seized(demo_database: Database, sign_in: SignIn) -> tuple[Database, str, Actor, Actor]:
+    """A case filed six days ago whose seizure was approved and served five days ago."""
+    zhang, li, liu = (sign_in(name) for name in ("zhangwei", "lina", "liuyang"))
+    case_id = open_plain_case(demo_database, zhang, li.user_id or "", OPENED)
+    take(demo_database, liu, case_id, "approve_filing", OPENED, note="同意立案。")
+    take(demo_database, liu, case_id, "approve_seizure", SEIZED, note="设备存在重大隐患。")
+    take(
+        demo_database, zhang, case_id, "decide_seizure", SEIZED,
+        served_method="直接送达", recipient="当事人",
+    )  # fmt: skip
+    return demo_database, case_id, zhang, liu
+
+
+def test_the_decision_is_approved_served_with_its_list_and_prints_thirty_days(
+    seized: tuple[Database, str, Actor, Actor],
+) -> None:
+    """行政强制审批表 issued, the 决定书 served on the day with its 清单, the period to day 30,
+    and the same last day stored as the case's open deadline (工作台, case page)."""
+    db, case_id, _, _ = seized
+    assert issued(db, case_id, "coercion_approval").status == "issued"
+    decision = issued(db, case_id, "seizure_decision")
+    assert (decision.status, decision.served_on) == ("served", SEIZED)
+    assert decision.values["period_from"] == written(SEIZED)
+    assert decision.values["period_until"] == written(SEIZED + dt.timedelta(days=30))
+    assert decision.values["items"][0]["name"] == "电动葫芦"
+    limit = seizure_deadline(db, case_id)
+    assert (limit.due, limit.state) == (SEIZED + dt.timedelta(days=30), "open")
+    assert "第二十五条" in limit.source
+
+
+def test_the_extension_prints_and_stores_sixty_days_and_a_second_is_refused(
+    seized: tuple[Database, str, Actor, Actor],
+) -> None:
+    """延长 by approval: the decision says 延长至 day 60; a second extension is refused."""
+    db, case_id, _, liu = seized
+    take(
+        db, liu, case_id, "extend_seizure", EXTENDED, note="检验尚未完成", served_method="直接送达"
+    )
+    extension = issued(db, case_id, "seizure_extension_decision")
+    assert extension.status == "served"
+    assert extension.values["extended_until"] == written(SEIZED + dt.timedelta(days=60))
+    assert extension.values["reason"] == "检验尚未完成"
+    assert extension.values["decision_no"] == issued(db, case_id, "seizure_decision").number
+    assert seizure_deadline(db, case_id).due == SEIZED + dt.timedelta(days=60)
+    with pytest.raises(ProcedureRefused, match="不得再次延长"):
+        take(db, liu, case_id, "extend_seizure", TODAY, note="再延长", served_method="直接送达")
+
+
+def test_the_disposal_ends_the_seizure_and_cites_its_basis(
+    seized: tuple[Database, str, Actor, Actor],
+) -> None:
+    """解除 cites 行政强制法第二十八条 and meets the deadline."""
+    db, case_id, _, liu = seized
+    take(
+        db, liu, case_id, "dispose_seizure", TODAY,
+        note="解除查封、扣押，退还当事人。", served_method="直接送达",
+    )  # fmt: skip
+    disposal = issued(db, case_id, "seizure_disposal")
+    assert disposal.values["basis"] == "《中华人民共和国行政强制法》第二十八条"
+    assert "电动葫芦1台" in disposal.values["items"]
+    assert seizure_deadline(db, case_id).state == "met"
+
+
+def test_the_appraisal_is_drafted_from_the_seized_items(
+    seized: tuple[Database, str, Actor, Actor],
+) -> None:
+    """A 鉴定委托书 new from the 文书 tab lists what the 清单 holds."""
+    db, case_id, zhang, _ = seized
+    draft_id = create_draft(db, zhang, type_key="appraisal_commission", case_id=case_id)
+    rows = document_view(db, draft_id).values["items"]
+    assert [row["name"] for row in rows] == ["电动葫芦", "电动葫芦控制手柄", "起重钢丝绳"]
+    assert rows[2]["quantity"] == "30米"
+
+
+def test_power_cut_needs_the_delegated_power(
+    seized: tuple[Database, str, Actor, Actor], sign_in: SignIn
+) -> None:
+    """Off: 停止供电 refused citing 安全生产法第七十条; on: decision served, notice issued."""
+    db, case_id, _, liu = seized
+    admin = sign_in("zhaolei")
+    save_settings(db, admin, {"power_cut_delegated": 0})
+    with pytest.raises(ProcedureRefused, match="第七十条"):
+        take(db, liu, case_id, "cut_power", TODAY, note="拒不执行", served_method="直接送达")
+    save_settings(db, admin, {"power_cut_delegated": 1})
+    take(db, liu, case_id, "cut_power", TODAY, note="拒不执行", served_method="直接送达")
+    assert issued(db, case_id, "power_cut_decision").status == "served"
+    assert issued(db, case_id, "power_cut_notice").status == "issued"
