@@ -40,6 +40,7 @@ from fuanjian_desktop.documents.pdf import (
     RIGHT,
     SIGN_BLANK,
     SMALL_SIZE,
+    TABLE_GAP,
     TOP,
     label_column,
     number_line,
@@ -78,7 +79,7 @@ CELL = Style("fang", SMALL_SIZE, BODY_LEADING * SMALL_SIZE / BODY_SIZE)
 HEAD = replace(CELL, role="song", align="center")
 GAP = replace(BODY, leading=6)
 HALF = replace(BODY, leading=BODY_LEADING / 2)
-HAIRLINE = replace(BODY, leading=1)  # an exactly 1 pt paragraph: keeps tables apart unseen
+TABLE_SPACE = replace(BODY, leading=TABLE_GAP)  # keeps two tables apart, as in the PDF
 MARK = Style("hei", 22, None)
 SPEAKER = replace(BODY, role="hei")
 SPEAKER_HANG = 2 * BODY_SIZE  # the width of 问：
@@ -342,7 +343,7 @@ def _table(
     return "".join(parts)
 
 
-SEPARATOR = _p("", HAIRLINE)
+SEPARATOR = _p("", TABLE_SPACE)
 UNDERLINED = f"<w:tcBorders>{_border('bottom', THIN)}</w:tcBorders>"
 MIDDLE = '<w:vAlign w:val="center"/>'
 FORM_MARGINS = (1, 0, 1, 2)  # the PDF's form lines: no left padding, 2 pt on the right
@@ -371,7 +372,7 @@ def _body(sheet: model.Sheet) -> str:
 
 
 def _tables_apart(parts: Iterable[str]) -> Iterable[str]:
-    """The body's pieces with a hairline paragraph between two tables that would touch: Word
+    """The body's pieces with a 4 pt paragraph between two tables that would touch: Word
     and LibreOffice join adjacent tables into one grid, so the 立案审批表's form lines would
     take the widths of its ruled box."""
     previous = ""

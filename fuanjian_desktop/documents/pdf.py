@@ -59,6 +59,8 @@ SIGN_BLANK = "_" * 14
 ALIGN = {"left": TA_JUSTIFY, "center": TA_CENTER, "right": TA_RIGHT}
 QR_SIZE = 17 * mm
 QR_FORM = "check-code"
+TABLE_GAP = 4  # between two tables one after the other (the Word file has it too)
+TABLE_BLOCKS = (model.Lines, model.Numbered, model.Table, model.Box)
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,9 @@ def render_pdf(
     document = SimpleDocTemplate(
         str(target) if isinstance(target, Path) else target,
         pagesize=A4,
-        leftMargin=LEFT,
-        rightMargin=RIGHT,
+        # the frame pads its content: without this, text would start 6 pt right of the tables
+        leftMargin=LEFT - FRAME_PADDING,
+        rightMargin=RIGHT - FRAME_PADDING,
         topMargin=TOP,
         bottomMargin=bottom_margin(footer_block),
         title=sheet.title,
@@ -139,7 +142,7 @@ def _fitted(story: list[Flowable], height: float) -> list[Flowable]:
     """A one-page form shrunk onto its page when it runs over (down to 小五, ``MIN_FIT``), so
     its last row never stands alone on a second page; content longer than that flows on at
     full size. reportlab measures it as the frame stacks it (spaces between flowables too)."""
-    width = FRAME_WIDTH - 2 * FRAME_PADDING
+    width = FRAME_WIDTH
     fitted = KeepInFrame(width, height, story, mode="shrink")
     fitted.canv = Canvas(BytesIO())  # a throwaway canvas: only the shrinking is measured
     fitted.wrap(width, height)
@@ -329,8 +332,17 @@ def _style(indent: bool, align: str, size: float, leading: float) -> ParagraphSt
 
 
 def _flowables(block: model.Block, after: model.Block | None = None) -> list[Flowable]:
-    """What draws ``block``; blank lines for the pen fill the page unless the rest is struck
-    out after them (``after``)."""
+    """What draws ``block``, and a small gap when another table follows it (``after``): form
+    lines straight over a ruled box would put the last value's rule on the box's top edge."""
+    flowables = _drawn(block, after)
+    if isinstance(block, TABLE_BLOCKS) and isinstance(after, TABLE_BLOCKS):
+        flowables.append(Spacer(1, TABLE_GAP))
+    return flowables
+
+
+def _drawn(block: model.Block, after: model.Block | None) -> list[Flowable]:
+    """The flowables of one block; blank lines for the pen fill the page unless the rest is
+    struck out after them."""
     if isinstance(block, model.Paragraph):
         return [
             _para(_runs(runs), indent=block.indent, align=block.align)

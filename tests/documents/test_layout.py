@@ -26,7 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from fuanjian_desktop.documents.compose import Wording, compose
 from fuanjian_desktop.documents.docx import render_docx
-from fuanjian_desktop.documents.pdf import FRAME_PADDING, FRAME_WIDTH, render_pdf
+from fuanjian_desktop.documents.pdf import FRAME_WIDTH, LEFT, render_pdf
 from fuanjian_desktop.documents.qr import qr_modules
 from fuanjian_desktop.documents.ruled import StruckSpace
 from fuanjian_desktop.documents.sheet import (
@@ -295,7 +295,7 @@ def test_a_record_strikes_out_the_rest_of_its_last_page(key: str) -> None:
     assert len(strokes) == 1
     left, _bottom, right, top = strokes[0]
     assert top < words_bottom
-    assert right - left > 0.9 * (FRAME_WIDTH - 2 * FRAME_PADDING)
+    assert right - left > 0.9 * FRAME_WIDTH
 
 
 def test_the_inquiry_record_keeps_its_lines_for_the_confirmation_before_striking() -> None:
@@ -370,3 +370,33 @@ def test_a_struck_out_record_is_stored_and_read_back_whole() -> None:
     again = sheet_from_json(json.loads(json.dumps(sheet_to_json(sheet))))
     assert again == sheet
     assert fingerprint(again) == fingerprint(sheet)
+
+
+def test_text_form_lines_and_ruled_boxes_share_one_left_edge() -> None:
+    """The body's text, the form lines' labels and a ruled box start at the left margin, as in
+    the template (reportlab's frame padding once set the text 6 pt right of the tables)."""
+    spec = document_specs()["hearing_meeting_notice"]
+    buffer = io.BytesIO()
+    render_pdf(compose(spec, {"party_name": "深圳市某某有限公司"}, wording()), buffer)
+    document = pypdfium2.PdfDocument(buffer.getvalue())
+    try:
+        text = document[0].get_textpage()
+        whole = text.get_text_range()
+        edges = [text.get_charbox(whole.find(start))[0] for start in ("深圳市某某", "听证主持人")]
+    finally:
+        document.close()
+    assert edges == pytest.approx([LEFT, LEFT], abs=1.5)
+
+
+def test_form_lines_over_a_ruled_box_keep_a_gap() -> None:
+    """The 立案审批表's last form line keeps its own rule a few points above the box's top edge,
+    not on it."""
+    spec = document_specs()["filing_approval"]
+    buffer = io.BytesIO()
+    render_pdf(compose(spec, {"party_address": ADDRESS}, wording(), number=NUMBER), buffer)
+    rules = horizontal_rules(buffer.getvalue())[0]
+    box_top = max(y for y, left, right in rules if right - left > 0.95 * FRAME_WIDTH)
+    form_rule = min(
+        y for y, left, right in rules if right - left < 0.95 * FRAME_WIDTH and y >= box_top - 0.5
+    )
+    assert form_rule - box_top >= 3
