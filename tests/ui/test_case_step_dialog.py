@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
+from sqlalchemy import select
 
+from fuanjian_desktop.domain.deadlines import is_working_day
 from fuanjian_desktop.domain.procedure import SERVED_METHODS
+from fuanjian_desktop.models import Case, CaseDocument
 from fuanjian_desktop.services.case_actions import REMEDY_RESULTS
 from fuanjian_desktop.services.case_queries import ActionChoice, case_view
 from tests.ui.case_support import OPENED_ON, TO_NOTICE, case_team, make_case
@@ -98,3 +101,45 @@ def test_a_payment_is_typed_in_yuan(qtbot, make_context, inspector):
     amount.lineEdit().selectAll()
     qtbot.keyClicks(amount, "20000")
     assert dialog.step_input().amount == 20000
+
+
+def test_the_surcharge_is_shown_derived_never_typed(
+    qtbot, make_context, sign_in, demo_database, wait_idle
+):
+    """决定加处罚款 has no amount box: the amount the law fixes for the chosen date is shown with
+    its days, and follows the date (3 days late: 9% of the fine; on the deadline: none)."""
+    case_id, fine, due = _demo_surcharge_case(demo_database)
+    leader = sign_in("liuyang")
+    choice = ActionChoice("impose_surcharge", "决定加处罚款", ("note",), True, None)
+    on = due + dt.timedelta(days=3)
+    dialog = CaseStepDialog(make_context(leader), case_id, choice, on)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle()
+    assert "amount" not in dialog.fields
+    expected = min(fine * 9 // 100, fine)
+    assert dialog.derived.text().startswith(f"加处罚款{expected}元：自")
+    assert "共3日" in dialog.derived.text()
+    dialog.date.setDate(QDate(due))
+    wait_idle()
+    assert dialog.derived.text().endswith("不能加处罚款。")
+
+
+def _demo_surcharge_case(database):
+    """The open demo case with a 加处罚款决定书: its id, fine and payment deadline (15 days after
+    the decision was served, moved off a rest day)."""
+    with database.read() as session:
+        case = session.scalars(
+            select(Case)
+            .join(CaseDocument, CaseDocument.case_id == Case.id)
+            .where(CaseDocument.type_key == "surcharge_decision", Case.closed_on.is_(None))
+        ).one()
+        served = session.scalars(
+            select(CaseDocument.served_on).where(
+                CaseDocument.case_id == case.id, CaseDocument.type_key == "penalty_decision"
+            )
+        ).one()
+    due = served + dt.timedelta(days=15)
+    while not is_working_day(due):
+        due += dt.timedelta(days=1)
+    return case.id, case.total_fine, due
