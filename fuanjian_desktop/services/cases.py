@@ -398,8 +398,7 @@ def _chosen_stage(choice: ViolationChoice) -> PenaltyStage | None:
 def _check_basis(title: str, choice: ViolationChoice, basis: PenaltyBasis) -> None:
     """Refuse a stage or party type the case's records do not give: they are derived."""
     if choice.overdue != basis.stage.overdue:
-        how = "如确属另一阶段，请记录理由。" if basis.stage_overridable else ""
-        raise UserError(f"“{title}”应按{basis.stage.label}裁量：{basis.stage_reason}{how}")
+        raise UserError(f"“{title}”应按{basis.stage.label}裁量：{basis.stage_reason}")
     if choice.target != str(basis.party_type):
         raise UserError(
             f"“{title}”应适用对{basis.party_type.label}的罚款幅度：{basis.party_reason}"

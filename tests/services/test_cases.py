@@ -94,7 +94,8 @@ def test_a_rectified_hazard_cannot_start_a_case(demo_database: Database) -> None
 
 
 def test_charged_violations_come_back_as_saved(demo_database: Database, sign_in: SignIn) -> None:
-    """The 裁量 form reads back each violation's tier, circumstances, fine, reason and stage."""
+    """The 裁量 form reads back each violation's tier, circumstances, fine, reason and stage;
+    the linked hazard is another violation's, so 逾期 is chosen with a reason, which is kept."""
     zhang, li = sign_in("zhangwei"), sign_in("lina")
     ensure_number_block(demo_database, zhang, TODAY.year)
     draft = cases.prefill_from_hazard(
@@ -103,7 +104,13 @@ def test_charged_violations_come_back_as_saved(demo_database: Database, sign_in:
     draft = cases.with_handlers(draft, [zhang.user_id or "", li.user_id or ""])
     case_id = cases.open_case(demo_database, zhang, replace(draft, opened_on=TODAY))
     choice = cases.ViolationChoice(
-        "AQ-97-3", Tier.LENIENT, 16_700, "从轻", (Circumstance.CONFESSED,), overdue=True
+        "AQ-97-3",
+        Tier.LENIENT,
+        116_700,
+        "从轻",
+        (Circumstance.CONFESSED,),
+        overdue=True,
+        basis_reason="整改指令书同时责令组织从业人员安全培训，逾期未改正",
     )
     cases.set_violations(demo_database, zhang, case_id, [choice])
     charged = cases.charged_violations(demo_database, case_id)

@@ -30,7 +30,7 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.services import demo
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_facts import milestones_of
+from fuanjian_desktop.services.case_facts import case_violations, milestones_of
 from fuanjian_desktop.services.case_queries import (
     OVERDUE,
     CaseFilter,
@@ -128,14 +128,16 @@ def test_every_demo_story_still_shows_its_procedure(fixed_demo: Database) -> Non
     assert STORY_STEPS - taken == set()
 
 
-def test_most_cases_start_from_an_unrectified_hazard_handed_over(fixed_demo: Database) -> None:
-    """Over half the cases come from field work; each of their hazards is now 移交立案."""
-    found = all_cases(fixed_demo)
-    from_field = [case for case in found if case.source == "inspection"]
-    assert len(from_field) * 2 > len(found)
+def test_cases_from_unrectified_hazards_are_at_the_overdue_stage(fixed_demo: Database) -> None:
+    """Six cases come from field work: hazards found unrectified, now 移交立案; their stage is
+    逾期未改正 (derived from the hazard), so each is charged at that stage's range."""
+    from_field = [case for case in all_cases(fixed_demo) if case.source == "inspection"]
+    assert len(from_field) == 6
     with fixed_demo.read() as session:
         statuses = set(session.scalars(select(Hazard.status).where(Hazard.closed_on.is_not(None))))
+        charged = [case_violations(session, case.id) for case in from_field]
     assert "transferred" in statuses
+    assert all(row.overdue for rows in charged for row in rows)
 
 
 def test_the_guard_finds_no_defect_in_any_demo_case(fixed_demo: Database, leader: Actor) -> None:

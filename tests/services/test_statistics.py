@@ -129,7 +129,8 @@ def _add_cases(db: Database) -> None:
             ("wangfang", "record_remedy", D(2022, 6, 1), remedy("reconsideration", "维持")),
         ],
     )
-    major = cases.ViolationChoice("AQ-97-3", Tier.ORDINARY, 150000, overdue=True)
+    # a first finding (no order on record) at the top of 第九十七条's 10万元以下: 重大 all the same
+    major = cases.ViolationChoice("AQ-97-3", Tier.SEVERE, 100000)
     case_b = open_complaint_case(db, yuanling, D(2022, 11, 1), major)
     walk(
         db,
@@ -292,7 +293,7 @@ def test_every_figure_of_the_year_for_all_squads(stats_database: Database) -> No
         "立案": 4,  # A, B, D, F — not C (approved in 2023) nor the 当场处罚 E
         "结案": 2,  # A, E — F was 撤销立案
         "作出处罚决定": 4,  # A, B (2022-12-30), D, E
-        "罚没金额": 20000 + 150000 + 25000 + 2000,
+        "罚没金额": 20000 + 100000 + 25000 + 2000,
         "已缴罚款": 20000 + 2000,
         "集体讨论": 1,
         "听证": 1,

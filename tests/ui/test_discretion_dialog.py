@@ -11,7 +11,7 @@ from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.models import Enterprise, EnterpriseCategory
 from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.case_queries import case_view
-from tests.cases import ensure_number_block
+from tests.cases import ensure_number_block, open_hazard_case
 from tests.ui.case_support import OPENED_ON, TO_INVESTIGATION, CaseTeam, case_team, make_case
 from tests.ui.conftest import type_text
 from ui.dialogs.discretion_dialog import DiscretionDialog
@@ -95,9 +95,40 @@ def test_an_edited_fine_is_kept_and_checked_against_the_article(
     tick(qtbot, dialog.circumstances[Circumstance.OBSTRUCTED])
     assert dialog.fine.value() == 150_000
     assert "对当事人从重处罚" in dialog.reason.toPlainText()
-    tick(qtbot, dialog.overdue)
+    # no order to rectify on record: 首次发现, shown with why, and no other stage to choose
+    assert "处罚阶段：首次发现（责令改正阶段）" in dialog.basis.text()
+    assert "属生产经营单位" in dialog.basis.text()
+    assert dialog.other_stage.isHidden() and dialog.basis_reason.isHidden()
+    assert dialog.fine_problem.isVisible()
+
+
+def test_another_stage_is_chosen_only_with_a_reason_where_the_records_allow(
+    qtbot, make_context, sign_in, demo_database, wait_idle
+):
+    """A case from a hazard: its own violation is 逾期未改正 (fixed, 停产停业整顿 ticked and
+    locked); a second violation may be put at that stage only with a reason, which is saved."""
+    team = case_team(sign_in)
+    case_id = open_hazard_case(demo_database, team.handler, team.partner_id, OPENED_ON)
+    dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
+    assert "处罚阶段：逾期未改正阶段" in dialog.basis.text()
+    assert dialog.other_stage.isHidden()
+    own = cases.charged_violations(demo_database, case_id).choices[0].code
+    other = "AQ-97-4" if own != "AQ-97-4" else "AQ-97-3"
+    dialog.add_violation(other)
+    assert "不是本项违法行为" in dialog.basis.text() and dialog.other_stage.isVisible()
+    assert "法定 10万元以下" in dialog.suggestion.text()
+    tick(qtbot, dialog.other_stage)
     assert "法定 10万元以上20万元以下" in dialog.suggestion.text()
-    assert dialog.fine_problem.isHidden()  # 15万 is inside the 逾期未改正 range
+    stop = dialog.penalties.findItems("责令停产停业整顿", Qt.MatchFlag.MatchExactly)[0]
+    assert stop.checkState() == Qt.CheckState.Checked
+    assert not stop.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialog.message.text()))
+    assert "应按首次发现（责令改正阶段）裁量" in dialog.message.text()
+    type_text(qtbot, dialog.basis_reason, "整改指令书同时责令如实记录培训情况")
+    save(qtbot, dialog)
+    saved = cases.charged_violations(demo_database, case_id).choices[1]
+    assert saved.overdue and saved.basis_reason == "整改指令书同时责令如实记录培训情况"
 
 
 def test_first_offence_is_not_excused_for_a_hazchem_business(

@@ -1,11 +1,14 @@
 """认定违法行为 and 裁量: the violations a case charges and, for each, the fine and its reasons.
 
-For the violation selected on the left the officer ticks the circumstances established
-(grouped as the law weighs them: 不予处罚, 从轻/减轻, 从重) and whether the party failed to
-correct in time; the calculator (``domain/discretion.py``) proposes the 裁量阶次, the band, a
-fine and the 裁量理由 as they change. The fine and the reason follow the proposal until the
-officer edits them, and an amount the penalty article does not allow is flagged at once. All
-violations are saved together, before 调查终结 only.
+For the violation selected on the left the form shows, read-only and with its derivation, the
+stage (首次发现 or 逾期未改正), the party type and the legal range the case's records give
+(``domain/penalty_basis.py``); the stage may be changed only where the records leave room, with
+a reason that is stored. The officer ticks the circumstances established (grouped as the law
+weighs them: 不予处罚, 从轻/减轻, 从重); the calculator (``domain/discretion.py``) proposes the
+裁量阶次, the band, a fine and the 裁量理由 as they change. Penalties the article makes mandatory
+at that stage are ticked and cannot be unticked. The fine and the reason follow the proposal
+until the officer edits them, and an amount the penalty article does not allow is flagged at
+once. All violations are saved together, before 调查终结 only.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -40,6 +44,7 @@ from fuanjian_desktop.domain.discretion import (
     suggest,
     yuan_text,
 )
+from fuanjian_desktop.domain.penalty_basis import PenaltyBasis, PenaltyStage
 from fuanjian_desktop.domain.violations import ViolationEntry, find_violation
 from fuanjian_desktop.services.cases import (
     ChargedViolations,
@@ -130,12 +135,18 @@ class DiscretionDialog(QDialog):
         return panel
 
     def _refresh_penalties(self, checked: set[str]) -> None:
-        """List what the charged articles provide besides fines, keeping what was ticked."""
+        """List what the charged articles provide besides fines, keeping what was ticked; those
+        mandatory at the derived stage are ticked and locked."""
         self.penalties.clear()
+        mandatory = {p for choice in self.choices for p in self._basis(choice).mandatory}
         for penalty in provided_penalties([choice.code for choice in self.choices]):
             item = QListWidgetItem(penalty)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            ticked = penalty in checked
+            if penalty in mandatory:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                item.setToolTip("依法应当作出（处罚条款在该阶段的规定），不能取消")
+            else:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = penalty in checked or penalty in mandatory
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             self.penalties.addItem(item)
 
@@ -151,9 +162,15 @@ class DiscretionDialog(QDialog):
         self.articles = QLabel()
         self.articles.setWordWrap(True)
         self.circumstances: dict[Circumstance, QCheckBox] = {}
-        self.overdue = QCheckBox("逾期未改正或者拒不改正（适用该条第二阶段的罚款幅度）")
+        self.basis = QLabel()
+        self.basis.setWordWrap(True)
+        self.basis.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.other_stage = QCheckBox()
+        self.basis_reason = QLineEdit()
+        self.basis_reason.setPlaceholderText("改按另一阶段的理由（必填，记入案卷和审计日志）")
+        self.basis_reason.textChanged.connect(lambda _text: self._edited())
         self.mitigate = QCheckBox("减轻处罚（低于法定最低额；须有第三十二条情节）")
-        for box in (self.overdue, self.mitigate):
+        for box in (self.other_stage, self.mitigate):
             box.toggled.connect(lambda _on: self._recalculate())
         self.suggestion = QLabel()
         self.suggestion.setWordWrap(True)
@@ -165,8 +182,10 @@ class DiscretionDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.title)
         column.addWidget(self.articles)
+        column.addWidget(self.basis)
+        column.addWidget(self.other_stage)
+        column.addWidget(self.basis_reason)
         column.addLayout(self._circumstance_groups())
-        column.addWidget(self.overdue)
         column.addWidget(self.mitigate)
         column.addWidget(self.suggestion)
         column.addWidget(self.warnings)
@@ -239,10 +258,12 @@ class DiscretionDialog(QDialog):
     # --- the list ------------------------------------------------------------------------
 
     def add_violation(self, code: str) -> None:
-        """Charge ``code`` too (or select it, if already charged)."""
+        """Charge ``code`` too (or select it, if already charged), on its derived basis."""
         codes = [choice.code for choice in self.choices]
         if code not in codes:
-            self._append(ViolationChoice(code, target=self._charged.party_kind))
+            basis = self._charged.basis(code)
+            choice = ViolationChoice(code, target=str(basis.party_type))
+            self._append(replace(choice, overdue=basis.stage.overdue))
             self._refresh_penalties(set(self.checked_penalties()))
         self.violations.setCurrentRow(codes.index(code) if code in codes else len(codes))
 
@@ -266,7 +287,7 @@ class DiscretionDialog(QDialog):
         self.articles.setText(f"违反：{entry.violated_article}\n处罚依据：{entry.penalty_article}")
         for circumstance, box in self.circumstances.items():
             box.setChecked(circumstance in choice.circumstances)
-        self.overdue.setChecked(choice.overdue)
+        self._show_stage_choice(choice)
         self.mitigate.setChecked(choice.tier is Tier.MITIGATED)
         suggestion = self._show_suggestion(entry)
         assessed = bool(choice.reason)  # a violation just added has no 裁量 yet
@@ -276,20 +297,50 @@ class DiscretionDialog(QDialog):
         self._loading = False
         self._edited()
 
+    # --- the penalty basis ---------------------------------------------------------------
+
+    def _basis(self, choice: ViolationChoice) -> PenaltyBasis:
+        """The derived basis of ``choice``, with the other stage where it was chosen with a
+        reason and the records leave room for it."""
+        derived = self._charged.basis(choice.code)
+        if not choice.basis_reason or choice.overdue == derived.stage.overdue:
+            return derived
+        return self._charged.basis(choice.code, _other(derived.stage))
+
+    def _show_stage_choice(self, choice: ViolationChoice) -> None:
+        """Offer the other stage only where the records leave room (then a reason is needed)."""
+        derived = self._charged.basis(choice.code)
+        chosen = bool(choice.basis_reason) and choice.overdue != derived.stage.overdue
+        self.other_stage.setText(f"改按{_other(derived.stage).label}裁量（须记录理由）")
+        self.other_stage.setChecked(chosen)
+        self.other_stage.setVisible(derived.stage_overridable)
+        self.basis_reason.setText(choice.basis_reason if chosen else "")
+        self.basis_reason.setVisible(derived.stage_overridable)
+
+    def _current_basis(self) -> PenaltyBasis:
+        """The basis of the violation on screen, as the stage box says."""
+        code = self.choices[self.violations.currentRow()].code
+        derived = self._charged.basis(code)
+        if derived.stage_overridable and self.other_stage.isChecked():
+            return self._charged.basis(code, _other(derived.stage))
+        return derived
+
     # --- the calculator ------------------------------------------------------------------
 
     def facts(self) -> DiscretionFacts:
-        """The boxes ticked, as the calculator's facts about the party."""
+        """The boxes ticked and the derived basis, as the calculator's facts about the party."""
         ticked = frozenset(c for c, box in self.circumstances.items() if box.isChecked())
+        basis = self._current_basis()
         return DiscretionFacts(
-            party_kind=self._charged.party_kind,
+            party_kind=str(basis.party_type),
             circumstances=ticked,
-            overdue=self.overdue.isChecked(),
+            overdue=basis.stage.overdue,
             hazchem_business=self._charged.hazchem_business,
             mitigate=self.mitigate.isChecked(),
         )
 
     def _show_suggestion(self, entry: ViolationEntry) -> DiscretionSuggestion:
+        self.basis.setText(self._current_basis().derivation)
         suggestion = suggest(entry, self.facts())
         self.suggestion.setText(
             f"裁量阶次：<b>{suggestion.tier.label}</b>　"
@@ -321,15 +372,19 @@ class DiscretionDialog(QDialog):
         if self._loading or row < 0:
             return
         facts, entry = self.facts(), find_violation(self.choices[row].code)
+        chosen = not self.other_stage.isHidden() and self.other_stage.isChecked()
         choice = replace(
             self.choices[row],
             tier=suggest(entry, facts).tier,
             fine=self.fine.value(),
             reason=self.reason.toPlainText().strip(),
             circumstances=tuple(c for c in Circumstance if c in facts.circumstances),
+            target=facts.party_kind,
             overdue=facts.overdue,
+            basis_reason=self.basis_reason.text().strip() if chosen else "",
         )
         self.choices[row] = choice
+        self._refresh_penalties(set(self.checked_penalties()))
         problem = amount_defect(entry, choice.fine, choice.tier, choice.target, choice.overdue)
         self.fine_problem.setText(problem or "")
         self.fine_problem.setVisible(bool(problem))
@@ -351,6 +406,11 @@ class DiscretionDialog(QDialog):
     def _refused(self, error: Exception) -> None:
         self.message.setText(failure_text(error))
         self.save_button.setEnabled(True)
+
+
+def _other(stage: PenaltyStage) -> PenaltyStage:
+    """The stage a person may choose instead of ``stage``."""
+    return PenaltyStage.FIRST if stage.overdue else PenaltyStage.OVERDUE
 
 
 def _legal_text(entry: ViolationEntry, facts: DiscretionFacts) -> str:
