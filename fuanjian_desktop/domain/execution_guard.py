@@ -33,6 +33,8 @@ from fuanjian_desktop.domain.execution_references import (
 from fuanjian_desktop.domain.surcharge import derive_surcharge, surcharge_rule
 
 ISSUING_STEPS = {
+    "deferral_approval": "approve_deferral",
+    "deferral_permit": "approve_deferral",
     "payment_reminder": "serve_payment_reminder",
     SURCHARGE_DECISION: "impose_surcharge",
     "enforcement_reminder": "serve_enforcement_reminder",

@@ -29,6 +29,8 @@ SUBJECT_LINE = "申请强制执行标的情况说明"
 
 # The fields of each execution document that cite a record, by the context key they cite.
 REFERENCES: Mapping[str, Mapping[str, str]] = {
+    "deferral_approval": {"decision_no": "case.decision_no"},
+    "deferral_permit": {"decided_on": "case.decided_on", "decision_no": "case.decision_no"},
     "payment_reminder": {
         "decided_on": "case.decided_on",
         "decision_no": "case.decision_no",

@@ -19,6 +19,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fuanjian_desktop.documents.spec import document_specs
 from fuanjian_desktop.domain.case_guard import (
     CaseFacts,
     DocumentFact,
@@ -30,6 +31,7 @@ from fuanjian_desktop.domain.case_guard import (
     refusals,
 )
 from fuanjian_desktop.domain.discretion import Tier
+from fuanjian_desktop.domain.execution_references import REFERENCES
 from fuanjian_desktop.domain.procedure import Procedure, Stage, find_action
 from fuanjian_desktop.domain.procedure_settings import default_settings
 from fuanjian_desktop.domain.surcharge import Payment
@@ -370,3 +372,26 @@ def test_property_the_surcharge_decision_is_checked_against_the_article(
             payments=payments,
         )
         assert (found(facts, "surcharge_amount") == []) is ok
+
+
+def test_the_checked_fields_are_those_the_specs_fill_from_the_records() -> None:
+    """Every field the guard compares is, in its spec, filled from the context key it is
+    compared with; every execution spec field naming such a key is compared."""
+    for type_key, spec in document_specs().items():
+        sources = {name: field.source for name, field in spec.fields.items()}
+        cited = {name for name, source in sources.items() if source in CITED_KEYS}
+        fields = REFERENCES.get(type_key, {})
+        assert {name: sources[name] for name in fields} == dict(fields), type_key
+        assert cited <= set(fields), type_key
+
+
+CITED_KEYS = {
+    "case.decided_on",
+    "case.decision_no",
+    "case.payment_due",
+    "case.unpaid",
+    "case.surcharge",
+    "case.surcharge_due",
+    "case.amount_due",
+    "case.attachments",
+}
