@@ -39,9 +39,11 @@ def issue_appraisal(scope: ActionScope, squad_id: str) -> None:
         .where(Case.squad_id == squad_id, CaseDocument.type_key == "seizure_decision")
         .order_by(CaseDocument.issued_on.desc())
     ).first()
-    if found is None or found[1] is None:
+    if found is None:
         return
     case, seized_on = found
+    if seized_on is None:
+        return
     on = add_working_days(seized_on, 1)
     handler = as_user(scope, case.handler_rows[0].user_id)
     spec = document_spec(APPRAISAL)

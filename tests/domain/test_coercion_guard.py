@@ -15,6 +15,9 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fuanjian_desktop.domain.case_deadlines import case_deadlines
 from fuanjian_desktop.domain.case_guard import (
     CaseFacts,
@@ -238,3 +241,35 @@ def test_seizure_steps_are_offered_from_filing_to_execution_in_general_procedure
     assert not simple & {"approve_seizure", "decide_seizure", "cut_power"}
     for code in ("approve_seizure", "decide_seizure", "extend_seizure", "dispose_seizure"):
         assert find_action(code).to_stage is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    served=st.dates(D(2019, 1, 1), D(2026, 11, 30)),
+    later=st.one_of(st.sampled_from([29, 30, 31, 59, 60, 61]), st.integers(0, 70)),
+    extended_after=st.one_of(st.none(), st.sampled_from([30, 31]), st.integers(1, 40)),
+)
+def test_any_seizure_runs_thirty_days_plus_one_timely_extension(
+    served: dt.date, later: int, extended_after: int | None
+) -> None:
+    """Over eight years of holidays: the period ends on day 30 (day 60 once extended), never
+    rolled; an extension is lawful up to day 30 only; the seizure is overdue exactly after its
+    last day while no 处理决定 was made."""
+    steps = (("approve_seizure", served),)
+    milestones = {"filed": served, "seizure_approved": served, "seizure_decided": served}
+    extension = served + dt.timedelta(days=extended_after) if extended_after else None
+    if extension is not None:
+        milestones["seizure_extended"] = extension
+        steps += (("extend_seizure", extension),)
+    today = served + dt.timedelta(days=later)
+    if extension is not None:
+        today = max(today, extension)
+    case = facts(milestones=milestones, steps=steps, today=today)
+    last_day = served + dt.timedelta(days=60 if extension else 30)
+    found = {code for code in codes(case) if code.startswith("seizure")}
+    expected = set()
+    if today > last_day:
+        expected.add("seizure_limit_passed")
+    if extension is not None and extension > served + dt.timedelta(days=30):
+        expected.add("seizure_extended_late")
+    assert found == expected

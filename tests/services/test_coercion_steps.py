@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import find_action
-from fuanjian_desktop.models import Case, CaseDeadlineRow, CaseDocument
+from fuanjian_desktop.models import Case, CaseDeadlineRow, CaseDocument, CaseLink, Inspection
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.case_actions import ProcedureRefused, StepInput, take_step
+from fuanjian_desktop.services.case_queries import case_view
 from fuanjian_desktop.services.demo_documents import prepare_step_drafts
 from fuanjian_desktop.services.documents import create_draft, document_view
 from fuanjian_desktop.services.inspections import local_today
@@ -157,3 +158,30 @@ def test_power_cut_needs_the_delegated_power(
     take(db, liu, case_id, "cut_power", TODAY, note="拒不执行", served_method="直接送达")
     assert issued(db, case_id, "power_cut_decision").status == "served"
     assert issued(db, case_id, "power_cut_notice").status == "issued"
+
+
+def test_an_onsite_seizure_comes_first_in_the_case_opened_from_that_inspection(
+    demo_database: Database, sign_in: SignIn
+) -> None:
+    """The inspection a case awaiting 立案 was opened from took 查封、扣押 on site: 立案 is refused
+    until the approval and the 决定书 with its 清单 are recorded; then it passes, and the late
+    approval (after 24 hours, 行政强制法第十九条) stays on the case page."""
+    db, zhang, liu = demo_database, sign_in("zhangwei"), sign_in("liuyang")
+    with user_action(db, liu, "现场查封、扣押") as scope:  # the inspection as finished on site
+        case = scope.session.scalars(select(Case).where(Case.stage == "filing_approval")).one()
+        link = select(CaseLink.target_id).where(
+            CaseLink.case_id == case.id, CaseLink.kind == "inspection"
+        )
+        inspection = scope.session.scalars(select(Inspection).where(Inspection.id.in_(link))).one()
+        inspection.onsite_measures = [*inspection.onsite_measures, "seal_or_seize"]
+        case_id, handlers = case.id, {row.user_id for row in case.handler_rows}
+    with pytest.raises(ProcedureRefused, match="第十九条"):
+        take(db, liu, case_id, "approve_filing", TODAY, note="同意立案。")
+    handler = zhang if zhang.user_id in handlers else sign_in("lina")
+    take(db, liu, case_id, "approve_seizure", TODAY, note="现场已查封。")
+    take(
+        db, handler, case_id, "decide_seizure", TODAY, served_method="直接送达", recipient="当事人"
+    )
+    take(db, liu, case_id, "approve_filing", TODAY, note="同意立案。")
+    codes = [defect.code for defect in case_view(db, liu, case_id, TODAY).defects]
+    assert codes == ["onsite_seizure_approved_late"]
