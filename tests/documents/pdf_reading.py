@@ -25,7 +25,9 @@ def page_lines(pdf: bytes) -> list[list[str]]:
     try:
         pages = []
         for page in document:
-            text = page.get_textpage().get_text_range()
+            # PDFium reports a hyphen ending a line as U+FFFE (a soft hyphen it would drop): our
+            # documents never hyphenate, so it is the printed hyphen of a value (XAC-A4913)
+            text = page.get_textpage().get_text_range().replace("\ufffe", "-")
             pages.append([line.strip() for line in text.splitlines() if line.strip()])
         return pages
     finally:
