@@ -30,7 +30,6 @@ from fuanjian_desktop.services.users import NewUser, add_user
 from tests.cases import (
     aq_hazard_id,
     ensure_number_block,
-    open_hazard_case,
     open_plain_case,
 )
 
@@ -56,9 +55,10 @@ def stage_of(db: Database, case_id: str) -> Stage:
 
 @pytest.fixture
 def case_id(demo_database: Database, sign_in: SignIn) -> str:
-    """A case opened by 张伟 (with 李娜) from an overdue demo hazard on 2026-11-02."""
+    """A case opened by 张伟 (with 李娜) on a complaint on 2026-11-02: a first finding, so the
+    charge below is in 第九十七条's first-stage range (a hazard case would be 逾期未改正)."""
     zhang, li = sign_in("zhangwei"), sign_in("lina")
-    return open_hazard_case(demo_database, zhang, li.user_id or "", D(2026, 11, 2))
+    return open_plain_case(demo_database, zhang, li.user_id or "", D(2026, 11, 2))
 
 
 def charge(db: Database, actor: Actor, case_id: str, fine: int = 20000) -> None:
@@ -137,7 +137,7 @@ def test_a_reviewer_who_handles_the_case_cannot_review_it(
             ),
         )
     dual = auth.sign_in(db, "dual", demo.DEMO_PASSWORD)
-    case_id = open_hazard_case(db, dual, zhang.user_id or "", D(2026, 11, 2))
+    case_id = open_plain_case(db, dual, zhang.user_id or "", D(2026, 11, 2))
     step(db, sign_in("liuyang"), case_id, "approve_filing", on=D(2026, 11, 2))
     charge(db, dual, case_id)
     step(db, dual, case_id, "end_investigation", on=D(2026, 11, 10))
@@ -234,6 +234,8 @@ def test_simplified_procedure_on_the_spot(demo_database: Database, sign_in: Sign
     simple = replace(
         draft,
         procedure=Procedure.SIMPLE,
+        hazard_ids=(),  # on the day the inspection found it: a first finding
+        other_penalties=(),
         violations=(cases.ViolationChoice(code, Tier.LENIENT, 2000),),
         opened_on=TODAY,
     )
