@@ -1,4 +1,5 @@
-"""Helpers for tests that need cases: a number block for the laptop, and a case from a hazard."""
+"""Helpers for tests that need cases: a number block for the laptop, a case from a hazard, and
+a step taken with its documents written."""
 
 from __future__ import annotations
 
@@ -8,12 +9,27 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.procedure import Procedure
-from fuanjian_desktop.models import Enterprise, Hazard, NumberBlock
+from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.procedure import Procedure, find_action
+from fuanjian_desktop.models import Case, CaseDocument, Enterprise, Hazard, NumberBlock
 from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.case_actions import StepInput, step_documents, take_step
+from fuanjian_desktop.services.demo_documents import blanks_only, prepare_step_drafts
+from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.numbering import device_id, grant_block
-from fuanjian_desktop.services.unit_of_work import user_action
+from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
+
+# what a handler writes where a test case's records leave a required field blank (the demo's
+# stories fill these from their records: a 裁量理由 from the 裁量 form, a conclusion from the step)
+TEST_BLANKS = {
+    "investigation_report": {
+        "discretion_reason": "当事人违法行为情节一般，按一般阶次裁量。",
+        "conclusion": "建议给予行政处罚。",
+    },
+    "case_handling_approval": {"handler_opinion": "建议给予行政处罚。"},
+}
 
 
 def ensure_number_block(database: Database, actor: Actor, year: int) -> None:
@@ -70,6 +86,47 @@ def open_plain_case(database: Database, handler: Actor, partner_id: str, opened_
         cause="未按规定对从业人员进行安全生产教育和培训",
         handler_ids=(handler.user_id or "", partner_id),
         violations=(cases.ViolationChoice("AQ-97-3"),),
+        facts="接群众投诉举报，经现场核查，当事人未按规定对从业人员进行安全生产教育和培训。",
         opened_on=opened_on,
     )
     return cases.open_case(database, handler, draft)
+
+
+def perform_written(
+    database: Database,
+    actor: Actor,
+    case_id: str,
+    action_code: str,
+    step: StepInput,
+    today: dt.date | None = None,
+) -> None:
+    """Take a step as a person does once the step's documents are written: drafts holding what
+    the demo story types into them, then the step, in one action (a refusal writes nothing)."""
+    action = find_action(action_code)
+    today = today or local_today()
+    with user_action(database, actor, action.label) as scope:
+        case = fetch(scope.session, Case, case_id)
+        documents = step_documents(scope.session, case, action, today)
+        prepare_step_drafts(scope, case, documents, step.on or today)
+        _fill_blanks(scope, case, documents, step.on or today)
+        take_step(scope, case, action, step, today)
+
+
+def _fill_blanks(scope: ActionScope, case: Case, documents: list[str], on: dt.date) -> None:
+    """Write :data:`TEST_BLANKS` into the step's drafts where the records leave them blank."""
+    for type_key in set(documents) & set(TEST_BLANKS):
+        draft = scope.session.scalars(
+            select(CaseDocument).where(
+                CaseDocument.case_id == case.id,
+                CaseDocument.type_key == type_key,
+                CaseDocument.status == "draft",
+            )
+        ).first()
+        if draft is None:
+            title = document_type(type_key).title
+            draft = CaseDocument(
+                case_id=case.id, type_key=type_key, title=title, status="draft", values={}
+            )
+            scope.session.add(draft)
+        typed = blanks_only(scope, draft, TEST_BLANKS[type_key], on)
+        draft.values = {**typed, **draft.values}

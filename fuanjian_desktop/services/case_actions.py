@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.case_guard import CaseFacts, Defect, facts_after, refusals
@@ -36,7 +37,7 @@ from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.case_facts import case_documents, facts_of
 from fuanjian_desktop.services.cases import refresh_case
 from fuanjian_desktop.services.document_context import case_context
-from fuanjian_desktop.services.document_issue import issue_with_content
+from fuanjian_desktop.services.document_issue import IncompleteDocument, issue_with_content
 from fuanjian_desktop.services.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.procedure_settings import current_settings
@@ -62,6 +63,26 @@ class ProcedureRefused(UserError):
         lines = "\n".join(f"· {defect.text}" for defect in defects)
         super().__init__(f"不能“{action.label}”，请先解决以下问题：\n{lines}")
         self.defects = defects
+
+
+class StepDocumentIncomplete(UserError):
+    """A step whose document lacks content a person must write: nothing is written.
+
+    Carries the document's type and its empty fields, so the screen can open the editor on a
+    draft of that document with those fields marked; the step issues that draft when taken
+    again (see :func:`_prepared_draft`).
+    """
+
+    def __init__(self, action: Action, incomplete: IncompleteDocument) -> None:
+        labels = "、".join(incomplete.labels)
+        super().__init__(
+            f"不能“{action.label}”：《{incomplete.title}》尚未填写{labels}。"
+            f"请在文书中填写后再办理“{action.label}”。"
+        )
+        self.action_code = action.code
+        self.type_key = incomplete.type_key
+        self.fields = incomplete.fields
+        self.labels = incomplete.labels
 
 
 @dataclass(frozen=True)
@@ -208,9 +229,18 @@ def _apply(
     scope.session.add(event)
     scope.record(event, f"{case.case_no} {action.label}", before=None)
     refresh_case(scope.session, case, today)
-    _issue_documents(scope, case, _documents_of(action, facts), step, event)
+    try:
+        _issue_documents(scope, case, _documents_of(action, facts), step, event)
+    except IncompleteDocument as incomplete:
+        raise StepDocumentIncomplete(action, incomplete) from None
     scope.record(case, f"{case.case_no} {action.label}", before)
     return event
+
+
+def step_documents(session: Session, case: Case, action: Action, today: dt.date) -> list[str]:
+    """The documents ``action`` would issue on ``case`` now (with the 听证告知书 where the
+    party must be offered a hearing), for drafts prepared before the step."""
+    return _documents_of(action, facts_of(session, case, current_settings(session), today))
 
 
 def _documents_of(action: Action, facts: CaseFacts) -> list[str]:

@@ -109,6 +109,7 @@ def _steps(file: CaseFile) -> dict[str, object]:
         "case.investigation_conclusion": file.note("end_investigation"),
         "case.statement_summary": _statement(file),
         "case.hearing_on": file.on("hearing_held", "hearing_scheduled"),
+        "case.hearing_place": _hearing_place(file),
         "case.notice_no": file.number("penalty_notice"),
         "case.decision_served_on": file.on("decision_served"),
         "case.extension_reason": file.note("approve_extension"),
@@ -116,6 +117,12 @@ def _steps(file: CaseFile) -> dict[str, object]:
         "case.transfer_to": file.data("transfer_case", "receiver"),
         "case.transfer_reason": file.note("transfer_case"),
     }
+
+
+def _hearing_place(file: CaseFile) -> str:
+    """听证地点 as the 听证会通知书 in force told the party (the 听证笔录 records the same)."""
+    notice = file.latest("hearing_meeting_notice")
+    return str(notice.values.get("hearing_place") or "") if notice else ""
 
 
 def _statement(file: CaseFile) -> str:

@@ -38,7 +38,7 @@ from fuanjian_desktop.models import (
     User,
 )
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepInput, take_step
+from fuanjian_desktop.services.case_actions import StepInput, step_documents, take_step
 from fuanjian_desktop.services.case_facts import operated_business, order_of
 from fuanjian_desktop.services.cases import (
     NewCase,
@@ -598,7 +598,7 @@ def _take(
     action = find_action(step.action)
     username = STAFF[item.script.squad].username(action.performer, item.team)
     actor_scope = ActionScope(scope.session, people[username], scope.action)
-    prepare_step_drafts(actor_scope, case, action.documents, on)
+    prepare_step_drafts(actor_scope, case, step_documents(scope.session, case, action, on), on)
     take_step(actor_scope, case, action, _input(step, action, case, on), today=on)
 
 

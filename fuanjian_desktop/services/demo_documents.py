@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fuanjian_desktop.documents.spec import document_spec
+from fuanjian_desktop.documents.spec import TYPED, document_spec
 from fuanjian_desktop.domain.deadlines import add_working_days
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.document_types import document_type
@@ -29,7 +29,13 @@ from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, Inspection, User
 from fuanjian_desktop.resources import load_json_resource, resource_path
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.document_issue import chosen_variant, context_for, fill, freeze
+from fuanjian_desktop.services.document_issue import (
+    chosen_variant,
+    context_for,
+    fill,
+    freeze,
+    is_empty,
+)
 from fuanjian_desktop.services.unit_of_work import ActionScope
 
 INSPECTION_DOCUMENTS = (
@@ -70,7 +76,11 @@ def written(value: Any, on: dt.date, party: str) -> Any:
 def prepare_step_drafts(
     scope: ActionScope, case: Case, type_keys: Iterable[str], on: dt.date
 ) -> None:
-    """A draft with the typed values of each document the step taken on ``on`` issues."""
+    """A draft with the typed values of each document the step taken on ``on`` issues.
+
+    A story value for a field the records fill (the 主要证据 of a complaint case the app holds
+    no record of) is written only where the records leave it blank, as a handler would.
+    """
     for type_key in type_keys:
         typed = demo_values().get(type_key)
         if not typed:
@@ -81,10 +91,24 @@ def prepare_step_drafts(
             type_key=type_key,
             title=document_type(type_key).title,
             status="draft",
-            values=written(typed, on, case.party_name),
         )
+        draft.values = blanks_only(scope, draft, written(typed, on, case.party_name), on)
         scope.session.add(draft)
         scope.record(draft, f"新建《{draft.title}》草稿", before=None)
+
+
+def blanks_only(
+    scope: ActionScope, draft: CaseDocument, typed: dict[str, Any], on: dt.date
+) -> dict[str, Any]:
+    """``typed`` without the values of fields the records already fill for ``draft``: what a
+    person writes goes only where the records leave a blank."""
+    fields = document_spec(draft.type_key).fields
+    sourced = [name for name in typed if name in fields and fields[name].source != TYPED]
+    if not sourced:
+        return typed
+    context = context_for(scope.session, draft, on)
+    filled = {name for name in sourced if not is_empty(context.get(fields[name].source))}
+    return {name: value for name, value in typed.items() if name not in filled}
 
 
 def issue_remaining_documents(scope: ActionScope, squad_id: str) -> None:

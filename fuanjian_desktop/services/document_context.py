@@ -67,6 +67,7 @@ INSPECTION_KEYS = tuple(
     for name in (
         "place", "started_at", "ended_at", "time_range", "site_person", "site_person_title",
         "site_person_phone", "findings", "problems", "rectify_items", "rectify_due",
+        "rectify_by_item",
         "measures", "measures_basis", "order_no", "order_on", "recheck_opinion", "industry",
         "date", "checklist", "order_title",
     )

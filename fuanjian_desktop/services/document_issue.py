@@ -10,17 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.base import utc_now
-from fuanjian_desktop.documents.compose import compose
+from fuanjian_desktop.documents.compose import compose, value_text
 from fuanjian_desktop.documents.sheet import fingerprint, sheet_to_json
 from fuanjian_desktop.documents.spec import TYPED, DocumentSpec, FieldSpec, document_specs
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.numbering import Convention
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, CaseDocument, Inspection
+from fuanjian_desktop.services.document_content import check_content
 from fuanjian_desktop.services.document_context import case_context, inspection_context
 from fuanjian_desktop.services.document_settings import wording_for
 from fuanjian_desktop.services.lookup import fetch
@@ -29,6 +31,49 @@ from fuanjian_desktop.services.unit_of_work import ActionScope
 
 # numbered with the 案号 of their case, which the very document gave the case
 CASE_NUMBERED = frozenset({"filing_approval", "onsite_penalty_decision"})
+
+
+class IncompleteDocument(UserError):
+    """A document that cannot be issued while required fields it prints are empty.
+
+    ``fields`` are the field names (the editor marks them), ``labels`` their Chinese labels,
+    which the message names. Raised by :func:`freeze`, the one gate every issue passes, so a
+    document a procedure step issues is held to the same check as one issued from the editor.
+    """
+
+    def __init__(self, document: CaseDocument, fields: tuple[str, ...], labels: tuple[str, ...]):
+        super().__init__(f"请先填写：{'、'.join(labels)}。")
+        self.type_key = document.type_key
+        self.title = document.title
+        self.fields = fields
+        self.labels = labels
+
+
+def missing_fields(
+    spec: DocumentSpec, variant: str | None, values: Mapping[str, Any]
+) -> dict[str, str]:
+    """The required fields the variant prints that are still empty, name → label
+    (a 单位 form needs no 身份证号)."""
+    printed = spec.printed_fields(variant)
+    return {
+        name: field.label
+        for name, field in spec.fields.items()
+        if field.required and name in printed and is_empty(values.get(name))
+    }
+
+
+def is_empty(value: Any) -> bool:
+    """Whether a value prints nothing (an empty list, or text that is only blank)."""
+    if isinstance(value, list | tuple):
+        return not value
+    return not value_text(value)
+
+
+def check_complete(spec: DocumentSpec, document: CaseDocument) -> None:
+    """Raise :class:`IncompleteDocument` while a required printed field is empty."""
+    missing = missing_fields(spec, document.variant, document.values)
+    if missing:
+        raise IncompleteDocument(document, tuple(missing), tuple(missing.values()))
 
 
 def issue_with_content(
@@ -67,7 +112,10 @@ def _sourced(spec: DocumentSpec) -> list[tuple[str, FieldSpec]]:
 
 
 def freeze(scope: ActionScope, document: CaseDocument, spec: DocumentSpec, on: dt.date) -> None:
-    """Take the 文号 and keep the sheet composed with the wording in force on ``on``."""
+    """Check the document is complete, take the 文号 and keep the sheet composed with the
+    wording in force on ``on``. Every way of issuing a document ends here."""
+    check_complete(spec, document)
+    check_content(scope.session, document)
     number = document_number(scope, document, on)
     wording = wording_for(scope.session, on)
     sheet = compose(spec, document.values, wording, variant=document.variant, number=number)

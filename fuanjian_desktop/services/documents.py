@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.documents.compose import compose, value_text
+from fuanjian_desktop.documents.compose import compose
 from fuanjian_desktop.documents.sheet import Sheet, sheet_from_json
 from fuanjian_desktop.documents.spec import DocumentSpec, document_spec
 from fuanjian_desktop.domain.document_types import IN_FORCE, document_type, status_label
@@ -198,7 +198,6 @@ def issue_draft(scope: ActionScope, document: CaseDocument, on: dt.date) -> Docu
     spec = document_spec(document.type_key)
     before = document.audit_snapshot()
     _date_values(document, spec, context_for(scope.session, document, on))
-    _check_complete(spec, document.variant, document.values)
     corrected = _corrected(scope.session, document)
     freeze(scope, document, spec, on)
     document.status = "issued"
@@ -379,24 +378,6 @@ def _date_values(document: CaseDocument, spec: DocumentSpec, context: Mapping[st
         if field.source.startswith("document.")
     }
     document.values = {**document.values, **dated}
-
-
-def _check_complete(spec: DocumentSpec, variant: str | None, values: Mapping[str, Any]) -> None:
-    """Every required field the variant prints is filled (a 单位 form needs no 身份证号)."""
-    printed = spec.printed_fields(variant)
-    missing = [
-        field.label
-        for name, field in spec.fields.items()
-        if field.required and name in printed and _is_empty(values.get(name))
-    ]
-    if missing:
-        raise UserError(f"请先填写：{'、'.join(missing)}。")
-
-
-def _is_empty(value: Any) -> bool:
-    if isinstance(value, list | tuple):
-        return not value
-    return not value_text(value)
 
 
 def _corrected(session: Session, document: CaseDocument, check: bool = True) -> CaseDocument | None:

@@ -7,6 +7,7 @@ the problems are those of the inspection it follows up, and the opinion is its f
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -15,15 +16,27 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop import reference
 from fuanjian_desktop.domain.document_text import (
     cited,
-    item_numbers,
     sentences,
     written_date,
     written_moment,
     written_period,
 )
 from fuanjian_desktop.domain.document_types import IN_FORCE
-from fuanjian_desktop.domain.inspection_rules import HazardStatus, InspectionSource, problem_text
-from fuanjian_desktop.models import CaseDocument, Hazard, Inspection, RecheckFinding
+from fuanjian_desktop.domain.inspection_findings import AnswerCounts, FoundProblem, findings_text
+from fuanjian_desktop.domain.inspection_rules import (
+    Answer,
+    HazardStatus,
+    InspectionSource,
+    problem_text,
+)
+from fuanjian_desktop.domain.rectification_order import order_terms
+from fuanjian_desktop.models import (
+    CaseDocument,
+    Hazard,
+    Inspection,
+    InspectionAnswer,
+    RecheckFinding,
+)
 from fuanjian_desktop.services.checklist_versions import pinned_template
 from fuanjian_desktop.services.lookup import fetch
 
@@ -38,7 +51,7 @@ RECHECK_RESULTS = {
 def inspection_values(session: Session, inspection: Inspection) -> dict[str, object]:
     """Every ``inspection.*`` key the records of ``inspection`` can fill."""
     ordered = _ordered_inspection(session, inspection)
-    hazards = _hazards(session, ordered.id)
+    hazards = inspection_hazards(session, ordered.id)
     return {
         "inspection.place": inspection.place,
         "inspection.date": written_date(inspection.started_at.astimezone().date()),
@@ -48,7 +61,7 @@ def inspection_values(session: Session, inspection: Inspection) -> dict[str, obj
         "inspection.site_person": inspection.site_person_name,
         "inspection.site_person_title": inspection.site_person_position or "",
         "inspection.site_person_phone": inspection.site_person_phone or "",
-        "inspection.findings": inspection.summary or "",
+        "inspection.findings": _findings(session, inspection, hazards),
         "inspection.checklist": _checklist(session, inspection),
         **_rectification(hazards),
         **_order(session, ordered.id),
@@ -60,7 +73,38 @@ def inspection_values(session: Session, inspection: Inspection) -> dict[str, obj
     }
 
 
-def _hazards(session: Session, inspection_id: str) -> list[Hazard]:
+def _findings(session: Session, inspection: Inspection, hazards: Sequence[Hazard]) -> str:
+    """检查情况 from the answers and hazards (``domain.inspection_findings``); a 复查's record
+    states what the 复查 found of each hazard."""
+    if inspection.source == InspectionSource.RECHECK.value:
+        return _recheck_opinion(session, inspection, hazards)
+    results = Counter(
+        session.scalars(
+            select(InspectionAnswer.result).where(InspectionAnswer.inspection_id == inspection.id)
+        )
+    )
+    counts = AnswerCounts(
+        results[Answer.COMPLIANT.value],
+        results[Answer.NON_COMPLIANT.value],
+        results[Answer.NOT_APPLICABLE.value],
+    )
+    problems = [
+        FoundProblem(problem_text(h.description), h.basis_text, h.days, h.due_date)
+        for h in hazards
+    ]
+    title = _template_title(session, inspection)
+    return findings_text(
+        title, counts, problems, _measure_labels(inspection), inspection.summary or ""
+    )
+
+
+def _template_title(session: Session, inspection: Inspection) -> str:
+    if not (inspection.template_id and inspection.template_version):
+        return ""
+    return pinned_template(session, inspection.template_id, inspection.template_version).title
+
+
+def inspection_hazards(session: Session, inspection_id: str) -> list[Hazard]:
     """The hazards an inspection found, in the order they were recorded (the walking order)."""
     query = select(Hazard).where(Hazard.inspection_id == inspection_id)
     return list(session.scalars(query.order_by(Hazard.created_at, Hazard.id)))
@@ -75,18 +119,14 @@ def _ordered_inspection(session: Session, inspection: Inspection) -> Inspection:
 
 def _rectification(hazards: Sequence[Hazard]) -> dict[str, object]:
     """存在的问题, the items to rectify (all of them: the order covers every hazard found) and
-    the date to rectify by. With different dates the latest is the order's date and each
-    problem names its own."""
-    dues = {hazard.due_date for hazard in hazards}
-    per_item = len(dues) > 1
+    their deadline: the one date they share, or each problem's own
+    (``domain.rectification_order``)."""
+    terms = order_terms([(problem_text(h.description), h.due_date) for h in hazards])
     return {
-        "inspection.problems": [
-            problem_text(hazard.description)
-            + (f"（整改期限：{written_date(hazard.due_date)}）" if per_item else "")
-            for hazard in hazards
-        ],
-        "inspection.rectify_items": item_numbers(len(hazards)),
-        "inspection.rectify_due": written_date(max(dues, default=None)),
+        "inspection.problems": list(terms.problems),
+        "inspection.rectify_items": terms.items,
+        "inspection.rectify_due": terms.due,
+        "inspection.rectify_by_item": terms.by_item,
     }
 
 
@@ -125,13 +165,19 @@ def _checklist(session: Session, inspection: Inspection) -> str:
 
 
 def _measures(inspection: Inspection) -> dict[str, object]:
-    """现场处理措施 as the 决定书 lists them (catalogue order, the note last) and their basis."""
+    """现场处理措施 as the 决定书 lists them and their basis."""
     chosen = [m for m in reference.onsite_measures() if m.code in inspection.onsite_measures]
-    note = (inspection.onsite_measures_note or "").strip()
     return {
-        "inspection.measures": [measure.label for measure in chosen] + ([note] if note else []),
+        "inspection.measures": _measure_labels(inspection),
         "inspection.measures_basis": cited(measure.basis for measure in chosen),
     }
+
+
+def _measure_labels(inspection: Inspection) -> list[str]:
+    """The measures in catalogue order, the inspectors' own wording of others last."""
+    chosen = [m.label for m in reference.onsite_measures() if m.code in inspection.onsite_measures]
+    note = (inspection.onsite_measures_note or "").strip()
+    return chosen + ([note] if note else [])
 
 
 def _recheck_opinion(session: Session, recheck: Inspection, hazards: Sequence[Hazard]) -> str:

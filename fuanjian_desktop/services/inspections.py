@@ -258,7 +258,7 @@ def save_answer(
     answer.answered_at = moment
     answer.answered_by_id = scope.actor.user_id or ""
     scope.record(answer, f"检查项 {item.id} 记为{result.label}", before)
-    _sync_hazard(scope, inspection, item, result, note, _local_date(moment))
+    _sync_hazard(scope, inspection, item, result, _local_date(moment))
 
 
 def finish_inspection(
@@ -428,25 +428,27 @@ def _sync_hazard(
     inspection: Inspection,
     item: Item,
     result: Answer,
-    note: str,
     found_on: dt.date,
 ) -> None:
     hazard = scope.session.scalar(
         select(Hazard).where(Hazard.inspection_id == inspection.id, Hazard.item_id == item.id)
     )
     if result is Answer.NON_COMPLIANT and hazard is None:
-        hazard = new_hazard(inspection, item, note, found_on)
+        hazard = new_hazard(inspection, item, found_on)
         scope.session.add(hazard)
         scope.record(hazard, f"发现隐患：{hazard.description[:60]}", None)
     elif result is not Answer.NON_COMPLIANT and hazard is not None:
         scope.record_deletion(hazard, f"撤销隐患：{hazard.description[:60]}")
 
 
-def new_hazard(inspection: Inspection, item: Item, note: str, found_on: dt.date) -> Hazard:
-    """A hazard with the item's defaults: description, level, requirement and deadline."""
+def new_hazard(inspection: Inspection, item: Item, found_on: dt.date) -> Hazard:
+    """A hazard with the item's defaults: description, level, requirement and deadline.
+
+    The description is official text that documents print (责改, 检查情况, a case's facts); the
+    inspector's note on the answer (备注) stays with the answer and never enters it. The
+    inspector words the description in the hazard editor.
+    """
     description = f"{NOT_COMPLIANT}{item.check}"
-    if note.strip():
-        description += f"（{note.strip()}）"
     return Hazard(
         inspection_id=inspection.id,
         item_id=item.id,

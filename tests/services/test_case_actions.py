@@ -23,7 +23,7 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.services import auth, cases, demo
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import ProcedureRefused, StepInput, perform
+from fuanjian_desktop.services.case_actions import ProcedureRefused, StepInput
 from fuanjian_desktop.services.case_queries import case_view
 from fuanjian_desktop.services.unit_of_work import user_action
 from fuanjian_desktop.services.users import NewUser, add_user
@@ -31,6 +31,7 @@ from tests.cases import (
     aq_hazard_id,
     ensure_number_block,
     open_plain_case,
+    perform_written,
 )
 
 D = dt.date
@@ -42,7 +43,7 @@ def step(
     db: Database, actor: Actor, case_id: str, code: str, today: dt.date = TODAY, **values: object
 ) -> None:
     """Take one step, by default on the fixed test day."""
-    perform(db, actor, case_id, code, StepInput(**values), today=today)  # type: ignore[arg-type]
+    perform_written(db, actor, case_id, code, StepInput(**values), today=today)  # type: ignore[arg-type]
 
 
 def stage_of(db: Database, case_id: str) -> Stage:
@@ -233,9 +234,9 @@ def test_simplified_procedure_on_the_spot(demo_database: Database, sign_in: Sign
     code = draft.violations[0].code
     simple = replace(
         draft,
-        procedure=Procedure.SIMPLE,
         hazard_ids=(),  # on the day the inspection found it: a first finding
         other_penalties=(),
+        procedure=Procedure.SIMPLE,
         violations=(cases.ViolationChoice(code, Tier.LENIENT, 2000),),
         opened_on=TODAY,
     )

@@ -26,14 +26,14 @@ from fuanjian_desktop.models import (
 from fuanjian_desktop.resources import resource_path
 from fuanjian_desktop.services import cases, hazards, inspections
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepInput, perform
+from fuanjian_desktop.services.case_actions import StepInput
 from fuanjian_desktop.services.document_context import (
     CONTEXT_KEYS,
     case_context,
     inspection_context,
 )
 from fuanjian_desktop.services.hazards import RecheckRecord
-from tests.cases import ensure_number_block, open_hazard_case
+from tests.cases import ensure_number_block, open_hazard_case, perform_written
 from tests.conftest import team_ids
 
 D = dt.date
@@ -48,7 +48,7 @@ def step(
     db: Database, actor: Actor, case_id: str, code: str, on: dt.date, **values: object
 ) -> None:
     """Take one step of the procedure on ``on``, entered on the fixed test day."""
-    perform(db, actor, case_id, code, StepInput(on=on, **values), today=TODAY)  # type: ignore[arg-type]
+    perform_written(db, actor, case_id, code, StepInput(on=on, **values), today=TODAY)  # type: ignore[arg-type]
 
 
 def catalogue_keys() -> set[str]:
@@ -286,8 +286,8 @@ def local(hour: int, minute: int) -> dt.datetime:
 def test_an_inspection_lists_its_problems_due_dates_and_inspectors(
     demo_database: Database, finished_inspection: tuple[str, list[str]]
 ) -> None:
-    """存在的问题 in the order found, each with its own date when the dates differ, the latest
-    date as the order's, the two inspectors, the site person, the visit's times and measures."""
+    """存在的问题 in the order found, each with its own date when the dates differ and no date
+    of the order's own, the two inspectors, the site person, the visit's times and measures."""
     inspection_id, _ = finished_inspection
     with demo_database.read() as session:
         context = inspection_context(session, inspection_id, TODAY)
@@ -303,7 +303,10 @@ def test_an_inspection_lists_its_problems_due_dates_and_inspectors(
         problem.format(3, 3),
     ]
     assert context["inspection.rectify_items"] == "1、2、3"
-    assert context["inspection.rectify_due"] == "2026年12月3日"
+    assert (context["inspection.rectify_due"], context["inspection.rectify_by_item"]) == (
+        "",
+        "分别于各项所列整改期限前",
+    )
     assert (context["inspector1.name"], context["inspector1.cert"]) == (
         zhang.full_name,
         zhang.cert_no,
@@ -314,7 +317,19 @@ def test_an_inspection_lists_its_problems_due_dates_and_inspectors(
     assert context["inspection.site_person_phone"] == "13800138000"
     assert context["inspection.started_at"] == "2026年11月26日9时30分"
     assert context["inspection.time_range"] == "2026年11月26日9时30分至11月26日11时05分"
-    assert context["inspection.findings"] == "检查了疏散通道"
+    law = "《中华人民共和国消防法》第二十八条"  # the fixture template's basis of every item
+    assert context["inspection.findings"] == (
+        "本次按照《测试检查表（12项）》检查12项，其中符合9项，不符合3项，不涉及0项。\n"
+        "发现的问题及现场处理：\n"
+        f"1．未做到：第1项检查要求：疏散通道保持畅通，不符合{law}的规定；"
+        "已责令于2026年12月1日前整改完毕。\n"
+        f"2．未做到：第2项检查要求：疏散通道保持畅通，不符合{law}的规定；"
+        "已责令于2026年12月3日前整改完毕。\n"
+        f"3．未做到：第3项检查要求：疏散通道保持畅通，不符合{law}的规定；"
+        "已责令于2026年12月3日前整改完毕。\n"
+        "现场处理措施：责令限期改正、责令立即排除事故隐患。\n"
+        "检查了疏散通道。"
+    )
     assert context["inspection.date"] == "2026年11月26日"
     assert context["inspection.checklist"] == "按照《测试检查表（12项）》，检查第1组、第2组。"
     assert context["inspection.measures"] == ["责令限期改正", "责令立即排除事故隐患"]

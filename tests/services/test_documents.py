@@ -30,7 +30,7 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.services import auth, cases, demo
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepInput, perform
+from fuanjian_desktop.services.case_actions import StepInput
 from fuanjian_desktop.services.documents import (
     DocumentView,
     case_document_views,
@@ -50,7 +50,7 @@ from fuanjian_desktop.services.numbering import (
     NumberingSettings,
     save_numbering_settings,
 )
-from tests.cases import ensure_number_block, open_hazard_case, open_plain_case
+from tests.cases import ensure_number_block, open_hazard_case, open_plain_case, perform_written
 
 D = dt.date
 TODAY = D(2026, 11, 26)
@@ -355,15 +355,19 @@ def _to_notice(db: Database, sign_in: SignIn) -> str:
     """A hazard case taken to 待告知 (立案, 调查终结, 法制审核) with a 20,000 yuan fine."""
     zhang, leader = sign_in("zhangwei"), sign_in("liuyang")
     case_id = open_hazard_case(db, zhang, sign_in("lina").user_id or "", D(2026, 11, 2))
-    perform(db, leader, case_id, "approve_filing", StepInput(on=D(2026, 11, 2)), today=TODAY)
+    perform_written(
+        db, leader, case_id, "approve_filing", StepInput(on=D(2026, 11, 2)), today=TODAY
+    )
     with db.read() as session:
         query = select(CaseViolation.code).where(CaseViolation.case_id == case_id)
         first = session.scalars(query).first()
     assert first is not None
     choice = cases.ViolationChoice(first, Tier.ORDINARY, 20000)
     cases.set_violations(db, zhang, case_id, [choice])
-    perform(db, zhang, case_id, "end_investigation", StepInput(on=D(2026, 11, 10)), today=TODAY)
-    perform(
+    perform_written(
+        db, zhang, case_id, "end_investigation", StepInput(on=D(2026, 11, 10)), today=TODAY
+    )
+    perform_written(
         db, sign_in("chenjing"), case_id, "pass_review", StepInput(on=D(2026, 11, 11)), today=TODAY
     )
     return case_id
@@ -403,7 +407,7 @@ def test_serving_a_corrected_notice_restarts_the_statement_period(
     db, zhang = demo_database, sign_in("zhangwei")
     case_id = _to_notice(db, sign_in)
     step = StepInput(on=D(2026, 11, 12), served_method="直接送达")
-    perform(db, zhang, case_id, "serve_notice", step, today=TODAY)
+    perform_written(db, zhang, case_id, "serve_notice", step, today=TODAY)
     assert _deadline_start(db, case_id, "statement_period") == D(2026, 11, 12)
     notice = next(v for v in case_document_views(db, case_id) if v.type_key == "penalty_notice")
     assert notice.status == "served" and notice.sheet is not None
@@ -425,10 +429,14 @@ def test_a_step_issues_the_draft_prepared_for_it(demo_database: Database, sign_i
     """The 调查终结报告 drafted beforehand is the one 调查终结 issues: what was typed stays."""
     db, zhang, leader = demo_database, sign_in("zhangwei"), sign_in("liuyang")
     case_id = open_hazard_case(db, zhang, sign_in("lina").user_id or "", D(2026, 11, 2))
-    perform(db, leader, case_id, "approve_filing", StepInput(on=D(2026, 11, 2)), today=TODAY)
+    perform_written(
+        db, leader, case_id, "approve_filing", StepInput(on=D(2026, 11, 2)), today=TODAY
+    )
     draft = create_draft(db, zhang, type_key="investigation_report", case_id=case_id)
     save_draft(db, zhang, draft, {"course": "2026年11月3日询问了负责人。", "party_phone": ""})
-    perform(db, zhang, case_id, "end_investigation", StepInput(on=D(2026, 11, 10)), today=TODAY)
+    perform_written(
+        db, zhang, case_id, "end_investigation", StepInput(on=D(2026, 11, 10)), today=TODAY
+    )
     reports = [
         view for view in case_document_views(db, case_id) if view.type_key == "investigation_report"
     ]

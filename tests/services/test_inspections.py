@@ -107,7 +107,7 @@ def test_non_compliant_answer_opens_a_hazard_and_taking_it_back_removes_it(
     )
     view = inspections.open_inspection(demo_database, inspection_id)
     hazard = view.hazards[item.id]
-    assert hazard.description == f"不符合：{item.check}（杂物堆放）"
+    assert hazard.description == f"不符合：{item.check}"  # the private note stays on the answer
     assert hazard.days == item.days == 5
     assert hazard.status is HazardStatus.PENDING
     assert view.answers[item.id].note == "杂物堆放"

@@ -25,11 +25,11 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Enterprise, Inspection, User
 from fuanjian_desktop.services import cases, hazards, inspections
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import REMEDY_RESULTS, StepInput, perform
+from fuanjian_desktop.services.case_actions import REMEDY_RESULTS, StepInput
 from fuanjian_desktop.services.setup import find_squad
 from fuanjian_desktop.services.statistics import REMEDY_BREAKDOWN, enforcement_statistics
 from fuanjian_desktop.services.unit_of_work import user_action
-from tests.cases import ensure_number_block
+from tests.cases import ensure_number_block, perform_written
 from tests.conftest import SMALL_TEMPLATE, write_small_template
 
 D = dt.date
@@ -88,6 +88,7 @@ def open_complaint_case(
         cause="未按规定履行安全生产义务",
         handler_ids=tuple(actor(database, name).user_id or "" for name in handlers),
         violations=(choice,),
+        facts="接群众投诉举报，经现场核查，当事人未按规定履行安全生产义务。",
         opened_on=opened_on,
     )
     return cases.open_case(database, lead, draft)
@@ -96,7 +97,9 @@ def open_complaint_case(
 def walk(database: Database, case_id: str, steps: Walk) -> None:
     """Take each step on its date, entered that day."""
     for username, code, on, values in steps:
-        perform(database, actor(database, username), case_id, code, StepInput(on, **values), on)
+        perform_written(
+            database, actor(database, username), case_id, code, StepInput(on, **values), on
+        )
 
 
 def remedy(kind: str, result: str) -> dict[str, Any]:
@@ -200,11 +203,9 @@ def _add_nanyuan_case(db: Database) -> None:
             ("sunhao", "approve_decision", D(2022, 5, 26), {}),
             ("huangmin", "serve_decision", D(2022, 5, 27), SERVED),
             ("wuxia", "publish_decision", D(2022, 5, 30), {}),
-            ("wuxia", "record_remedy", D(2022, 6, 10), remedy("reconsideration", "在审")),
-            ("wuxia", "record_remedy", D(2022, 8, 1), remedy("reconsideration", "变更")),
-            ("wuxia", "record_remedy", D(2022, 8, 15), remedy("litigation", "在审")),
             # the 6-month 起诉期 from 05-27 ends Sun 11-27 → Mon 11-28; the 催告 comes after it
-            # and the court 10 working days after the 催告 (行政强制法第五十三条、第五十四条)
+            # and the court 10 working days after the 催告 (行政强制法第五十三条、第五十四条);
+            # the party, not having applied in time, files a 复议 and sues late afterwards
             (
                 "huangmin",
                 "serve_enforcement_reminder",
@@ -212,6 +213,9 @@ def _add_nanyuan_case(db: Database) -> None:
                 {"served_method": "直接送达"},
             ),
             ("sunhao", "apply_court", D(2022, 12, 14), {}),
+            ("wuxia", "record_remedy", D(2022, 12, 15), remedy("reconsideration", "在审")),
+            ("wuxia", "record_remedy", D(2022, 12, 20), remedy("reconsideration", "变更")),
+            ("wuxia", "record_remedy", D(2022, 12, 22), remedy("litigation", "在审")),
         ],
     )
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass, replace
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import SERVED_METHODS, Performer, find_action
 from fuanjian_desktop.models import Case
-from fuanjian_desktop.services import case_actions
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.case_actions import StepInput
-from tests.cases import open_plain_case
+from tests.cases import open_plain_case, perform_written
 
 OPENED_ON = dt.date(2030, 1, 2)  # a year no demo case uses, so counts are the test's own
 TO_INVESTIGATION = ("approve_filing",)
@@ -58,7 +57,7 @@ def make_case(
     for day, code in enumerate(steps, start=1):
         on = opened_on + dt.timedelta(days=day)
         step = replace(STEP_INPUTS.get(code, StepInput()), on=on)
-        case_actions.perform(database, team.performer(code), case_id, code, step, today=on)
+        perform_written(database, team.performer(code), case_id, code, step, today=on)
     return case_id
 
 
