@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from fuanjian_desktop.domain.case_deadlines import CaseDeadline
+from fuanjian_desktop.domain.case_deadlines import CaseDeadline, compute_period
 from fuanjian_desktop.domain.case_guard import CaseFacts, Defect, DocumentFact, ReviewItem
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.document_types import IN_FORCE, document_type
@@ -32,6 +33,7 @@ from fuanjian_desktop.domain.execution_references import (
 )
 from fuanjian_desktop.domain.surcharge import derive_surcharge, surcharge_rule
 
+DEFERRAL_SOURCE = "《中华人民共和国行政处罚法》第七十二条第二款"
 ISSUING_STEPS = {
     "deferral_approval": "approve_deferral",
     "deferral_permit": "approve_deferral",
@@ -69,6 +71,7 @@ def execution_defects(facts: CaseFacts) -> Iterator[Defect]:
     yield from _surcharge_step(facts)
     yield from _surcharge_amounts(facts)
     yield from _reminder_after_periods(facts)
+    yield from _reminder_after_remedy(facts)
     yield from _court_window(facts)
     for document in facts.documents:
         if document.status in IN_FORCE and document.type_key in REFERENCES:
@@ -142,25 +145,65 @@ def _reminder_after_periods(facts: CaseFacts) -> Iterator[Defect]:
     )
 
 
+@dataclass(frozen=True)
+class CourtWindow:
+    """The days the court may be applied to: after ``after``, up to ``last``."""
+
+    after: dt.date
+    last: dt.date
+    explanation: str
+    source: str
+
+
+def court_window(facts: CaseFacts) -> CourtWindow | None:
+    """行政强制法第五十三条: three months from the end of the 起诉期限; where an approved 延期 ends
+    later, from the end of the 延期 (行政处罚法第七十二条第二款)."""
+    window = facts.deadline("court_application")
+    if window is None:
+        return None
+    deferred = facts.deferred_until
+    if deferred is None or deferred <= window.start:
+        return CourtWindow(window.start, window.due, window.explanation, window.rule.source)
+    last, trail = compute_period(window.rule.count, deferred, window.rule.length)
+    explanation = f"批准延期缴纳至{written_date(deferred)}，自期限结束之日起计算：{trail}"
+    return CourtWindow(window.start, last, explanation, f"{window.rule.source}；{DEFERRAL_SOURCE}")
+
+
+def _reminder_after_remedy(facts: CaseFacts) -> Iterator[Defect]:
+    """A party that did apply for 复议 or sue makes the 执行催告书's statement untrue."""
+    served = facts.dated("reminder_served")
+    filed = [r.first for r in facts.remedies if served is not None and r.first <= served]
+    if filed:
+        yield Defect(
+            "reminder_after_remedy",
+            "行政强制执行事先催告书载明当事人“在法定期限内未申请行政复议或者提起行政诉讼”，但当事人"
+            f"已于{written_date(min(filed))}申请行政复议或者提起行政诉讼（本案复议、诉讼记录）。"
+            "请按复议决定或者裁判结果处理，不能以此催告书申请强制执行（《中华人民共和国行政强制法》"
+            "第五十三条）。",
+            ReviewItem.PROCEDURE,
+            frozenset({"serve_enforcement_reminder", "apply_court"}),
+        )
+
+
 def _court_window(facts: CaseFacts) -> Iterator[Defect]:
-    """行政强制法第五十三条: after the periods, within three months of their end."""
-    applied, window = facts.dated("court_applied"), facts.deadline("court_application")
+    """After the periods, within three months of their end (or of the 延期's)."""
+    applied, window = facts.dated("court_applied"), court_window(facts)
     if applied is None or window is None:
         return
-    if applied <= window.start:
+    if applied <= window.after:
         yield Defect(
             "court_before_periods",
-            f"行政诉讼起诉期至{written_date(window.start)}届满，届满前不得申请人民法院强制执行"
-            f"（{window.rule.source}）。请在{written_date(window.start + dt.timedelta(days=1))}"
-            f"至{written_date(window.due)}之间申请。",
+            f"行政诉讼起诉期至{written_date(window.after)}届满，届满前不得申请人民法院强制执行"
+            f"（{window.source}）。请在{written_date(window.after + dt.timedelta(days=1))}"
+            f"至{written_date(window.last)}之间申请。",
             ReviewItem.PROCEDURE,
             frozenset({"apply_court"}),
         )
-    elif applied > window.due:
+    elif applied > window.last:
         yield Defect(
             "court_too_late",
-            f"申请人民法院强制执行的期限已于{written_date(window.due)}届满（{window.explanation}；"
-            f"{window.rule.source}），{written_date(applied)}申请已超过期限。",
+            f"申请人民法院强制执行的期限已于{written_date(window.last)}届满（{window.explanation}；"
+            f"{window.source}），{written_date(applied)}申请已超过期限。",
             ReviewItem.PROCEDURE,
             frozenset({"apply_court"}),
         )

@@ -34,7 +34,7 @@ from fuanjian_desktop.domain.discretion import Tier
 from fuanjian_desktop.domain.execution_references import REFERENCES
 from fuanjian_desktop.domain.procedure import Procedure, Stage, find_action
 from fuanjian_desktop.domain.procedure_settings import default_settings
-from fuanjian_desktop.domain.surcharge import Payment
+from fuanjian_desktop.domain.surcharge import Payment, Suspension
 
 D = dt.date
 DECISION_NO = "（深福）应急罚〔2026〕3号"
@@ -395,3 +395,29 @@ CITED_KEYS = {
     "case.amount_due",
     "case.attachments",
 }
+
+
+def test_a_reminder_after_the_party_applied_for_reconsideration() -> None:
+    """A 复议 filed 04-01: the reminder's statement would be untrue, even after the periods."""
+    facts = replace(executed(), remedies=(Suspension(D(2026, 4, 1), D(2026, 5, 20)),))
+    assert refused_by(facts, "serve_enforcement_reminder", D(2026, 9, 4)) == [
+        "reminder_after_remedy"
+    ]
+    message = found(dated(facts, reminder_served=D(2026, 9, 4)), "reminder_after_remedy")[0]
+    assert "当事人已于2026年4月1日申请行政复议或者提起行政诉讼" in message
+
+
+def test_an_approved_deferral_moves_the_payment_deadline_and_the_court_window() -> None:
+    """延期 to Thu 10-15: no 加处罚款 on 10-15, 3% a day from 10-16; the court window runs
+    3 months from 10-15 to Fri 2027-01-15 (行政处罚法第七十二条第二款), not to 12-03."""
+    facts = replace(executed(documents=(DECISION, REMINDER)), deferred_until=D(2026, 10, 15))
+    assert refused_by(facts, "impose_surcharge", D(2026, 10, 15)) == ["surcharge_not_due"]
+    assert refused_by(facts, "impose_surcharge", D(2026, 10, 16)) == []
+    reminded = dated(facts, reminder_served=D(2026, 9, 4))
+    assert refused_by(reminded, "apply_court", D(2026, 12, 4)) == []
+    assert refused_by(reminded, "apply_court", D(2027, 1, 15)) == []
+    assert refused_by(reminded, "apply_court", D(2027, 1, 18)) == ["court_too_late"]
+    message = found(dated(reminded, court_applied=D(2027, 1, 18)), "court_too_late")[0]
+    assert message.startswith(
+        "申请人民法院强制执行的期限已于2027年1月15日届满（批准延期缴纳至2026年10月15日"
+    )
