@@ -99,6 +99,9 @@ def test_the_decision_is_approved_served_with_its_list_and_prints_thirty_days(
     limit = seizure_deadline(db, case_id)
     assert (limit.due, limit.state) == (SEIZED + dt.timedelta(days=30), "open")
     assert "第二十五条" in limit.source
+    with db.read() as session:  # the 工作台's 案件期限提醒 reads the case's next due date
+        case = fetch(session, Case, case_id)
+        assert (case.next_due_on, case.next_due_label) == (limit.due, "查封扣押期限")
 
 
 def test_the_extension_prints_and_stores_sixty_days_and_a_second_is_refused(
