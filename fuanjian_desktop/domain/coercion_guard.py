@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from fuanjian_desktop.domain.case_guard import PROGRESS, CaseFacts, Defect, ReviewItem
 from fuanjian_desktop.domain.coercion import (
+    EXTEND_STEP,
     SEIZURE_RULE,
     extensions,
     power_cut_allowed,
@@ -30,6 +31,7 @@ def coercion_defects(facts: CaseFacts) -> Iterator[Defect]:
     yield from _seizure_approval(facts)
     yield from _seizure_missing(facts)
     yield from _seizure_extensions(facts)
+    yield from _seizure_extended_after_disposal(facts)
     yield from _seizure_limit(facts)
     yield from _seizure_open_at_closing(facts)
     yield from _power_cut(facts)
@@ -111,6 +113,19 @@ def _seizure_extensions(facts: CaseFacts) -> Iterator[Defect]:
             "期限届满的，请立即作出处理决定（解除查封扣押）。",
             ReviewItem.PROCEDURE,
             frozenset({"extend_seizure"}),
+        )
+
+
+def _seizure_extended_after_disposal(facts: CaseFacts) -> Iterator[Defect]:
+    """Once the 处理决定 is made the seizure has ended: there is nothing left to extend."""
+    codes = [code for code, _ in facts.steps]
+    if "dispose_seizure" in codes and EXTEND_STEP in codes[codes.index("dispose_seizure") :]:
+        yield Defect(
+            "seizure_extended_after_disposal",
+            f"查封扣押已作出处理决定，不能再延长期限（{FORCE_LAW}第二十五条、第二十七条）。"
+            "需要重新查封扣押的，请另行报批。",
+            ReviewItem.PROCEDURE,
+            frozenset({EXTEND_STEP}),
         )
 
 

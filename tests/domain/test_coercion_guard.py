@@ -157,6 +157,19 @@ def test_a_second_extension_is_refused() -> None:
     assert refused_by(once, "extend_seizure", D(2026, 9, 25)) == ["seizure_extended_twice"]
 
 
+def test_an_extension_after_the_disposal_is_refused() -> None:
+    """After the 处理决定 the seizure has ended: 延长 is refused."""
+    disposed = replace(
+        with_milestone(facts(), seizure_disposed=D(2026, 9, 20)),
+        steps=(*facts().steps, ("dispose_seizure", D(2026, 9, 20))),
+        today=D(2026, 9, 21),
+    )
+    assert codes(disposed) == []
+    assert refused_by(disposed, "extend_seizure", D(2026, 9, 21)) == [
+        "seizure_extended_after_disposal"
+    ]
+
+
 def test_extension_or_disposal_without_a_seizure_is_refused() -> None:
     """Nothing seized, nothing to extend or dispose of."""
     none = facts(milestones={"filed": D(2026, 9, 1)})
