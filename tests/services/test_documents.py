@@ -50,7 +50,7 @@ from fuanjian_desktop.services.numbering import (
     NumberingSettings,
     save_numbering_settings,
 )
-from tests.cases import ensure_number_block, open_hazard_case, open_plain_case, perform_written
+from tests.cases import ensure_number_block, open_plain_case, perform_written
 
 D = dt.date
 TODAY = D(2026, 11, 26)
@@ -352,9 +352,10 @@ def _laptop_case(database: Database) -> tuple[Actor, str]:
 
 
 def _to_notice(db: Database, sign_in: SignIn) -> str:
-    """A hazard case taken to 待告知 (立案, 调查终结, 法制审核) with a 20,000 yuan fine."""
+    """A complaint case taken to 待告知 (立案, 调查终结, 法制审核) with a 20,000 yuan fine (a
+    first finding: a hazard case would be at the 逾期未改正 stage and its range)."""
     zhang, leader = sign_in("zhangwei"), sign_in("liuyang")
-    case_id = open_hazard_case(db, zhang, sign_in("lina").user_id or "", D(2026, 11, 2))
+    case_id = open_plain_case(db, zhang, sign_in("lina").user_id or "", D(2026, 11, 2))
     perform_written(
         db, leader, case_id, "approve_filing", StepInput(on=D(2026, 11, 2)), today=TODAY
     )
@@ -428,7 +429,7 @@ def _deadline_start(db: Database, case_id: str, rule_id: str) -> dt.date:
 def test_a_step_issues_the_draft_prepared_for_it(demo_database: Database, sign_in: SignIn) -> None:
     """The 调查终结报告 drafted beforehand is the one 调查终结 issues: what was typed stays."""
     db, zhang, leader = demo_database, sign_in("zhangwei"), sign_in("liuyang")
-    case_id = open_hazard_case(db, zhang, sign_in("lina").user_id or "", D(2026, 11, 2))
+    case_id = open_plain_case(db, zhang, sign_in("lina").user_id or "", D(2026, 11, 2))
     perform_written(
         db, leader, case_id, "approve_filing", StepInput(on=D(2026, 11, 2)), today=TODAY
     )
