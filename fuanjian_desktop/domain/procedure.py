@@ -365,7 +365,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "impose_surcharge", "决定加处罚款", BOTH, (Stage.EXECUTION,), None, Performer.LEADER,
         f"{LAW}第七十二条第一款第（一）项", ("surcharge_imposed",), ("surcharge_decision",),
-        ("note",), is_approval=True, once=True,
+        ("note", "served_method"), is_approval=True, once=True,
     ),
     Action(
         "serve_enforcement_reminder", "送达强制执行事先催告书", BOTH, (Stage.EXECUTION,), None,

@@ -361,6 +361,7 @@ SERVING_ACTIONS = frozenset(
         "decide_onsite",
         "serve_payment_reminder",
         "serve_enforcement_reminder",
+        "impose_surcharge",  # the 加处罚款决定书 handed to the party (行政强制法第三十八条)
         "decide_seizure",  # 行政强制法第二十四条: decision and 清单 handed over on the spot
         "extend_seizure",  # 第二十五条: the extension told to the party in writing
         "dispose_seizure",
