@@ -19,6 +19,7 @@ from fuanjian_desktop.domain.coercion import (
     seizure_law,
 )
 from fuanjian_desktop.domain.document_text import written_date
+from fuanjian_desktop.domain.document_types import IN_FORCE
 from fuanjian_desktop.services.case_document_values import item_line
 from fuanjian_desktop.services.case_file import CaseFile
 
@@ -87,10 +88,12 @@ def _measure_basis() -> str:
 
 
 def _request(file: CaseFile, seizure: Mapping[str, str]) -> str:
-    """报请审批的行政强制事项: drafted for the latest coercive step, for the handlers to edit."""
+    """报请审批的行政强制事项 of the approval the latest coercive step issues, for the handlers
+    to edit; empty once that step's own 行政强制审批表 is issued (a form drafted for the next
+    step is written by the handlers, or filled when that step issues it)."""
     templates: dict[str, str] = coercion_data()["requests"]
     event = next((e for e in reversed(file.events) if e.action in templates), None)
-    if event is None:
+    if event is None or _approved(file, event.id):
         return ""
     values = {
         "note": _clause(event.note or ""),
@@ -102,6 +105,14 @@ def _request(file: CaseFile, seizure: Mapping[str, str]) -> str:
         "disposal_basis": seizure["seizure.disposal_basis"],
     }
     return templates[event.action].format_map(values)
+
+
+def _approved(file: CaseFile, event_id: str) -> bool:
+    """Whether the 行政强制审批表 of the step ``event_id`` has been issued."""
+    return any(
+        d.type_key == "coercion_approval" and d.event_id == event_id and d.status in IN_FORCE
+        for d in file.documents
+    )
 
 
 def _clause(note: str) -> str:

@@ -188,3 +188,19 @@ def test_an_onsite_seizure_comes_first_in_the_case_opened_from_that_inspection(
     take(db, liu, case_id, "approve_filing", TODAY, note="同意立案。")
     codes = [defect.code for defect in case_view(db, liu, case_id, TODAY).defects]
     assert codes == ["onsite_seizure_approved_late"]
+
+
+def test_an_approval_form_drafted_ahead_asks_for_its_own_step(
+    seized: tuple[Database, str, Actor, Actor],
+) -> None:
+    """A 行政强制审批表 drafted from the 文书 tab after the seizure was approved does not repeat
+    that request; the extension step issues it asking for the extension to day 60."""
+    db, case_id, zhang, liu = seized
+    draft_id = create_draft(db, zhang, type_key="coercion_approval", case_id=case_id)
+    assert document_view(db, draft_id).values["request"] == ""
+    take(
+        db, liu, case_id, "extend_seizure", EXTENDED, note="检验尚未完成", served_method="直接送达"
+    )
+    request = document_view(db, draft_id).values["request"]
+    assert f"延长至{written(SEIZED + dt.timedelta(days=60))}" in request
+    assert "理由：检验尚未完成。" in request
