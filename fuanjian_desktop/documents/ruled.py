@@ -114,7 +114,11 @@ class RuledLines(Flowable):  # type: ignore[misc]
         return availWidth, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        return []  # too few lines fit here: all of them go to the next page
+        """Too few lines fit here: all of them go to the next page; when the record is struck
+        out after them, the lines left blank here are struck through first."""
+        if self.fill or availHeight + FUZZ < self.style.leading:
+            return []
+        return [StruckSpace("", self.style), RuledLines(self.minimum, self.style, fill=False)]
 
     def draw(self) -> None:
         canvas: Any = self.canv
@@ -127,7 +131,8 @@ class RuledLines(Flowable):  # type: ignore[misc]
 class StruckSpace(Flowable):  # type: ignore[misc]
     """The unused rest of a record's last page struck out, as a clerk does by hand: ``text``
     (以下空白) on the next line, then a diagonal from under it to the bottom right corner. It
-    takes what is left of the page and never starts a new one: a full page gets nothing."""
+    takes what is left of the page and never starts a new one: a full page gets nothing.
+    Without ``text`` the diagonal starts at the top (a gap the record continues after)."""
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
@@ -146,10 +151,11 @@ class StruckSpace(Flowable):  # type: ignore[misc]
         if not self.height:
             return
         canvas: Any = self.canv
-        baseline = self.height - self.style.fontSize
-        canvas.setFont(self.style.fontName, self.style.fontSize)
-        canvas.drawString(2 * self.style.fontSize, baseline, self.text)
-        top = self.height - self.style.leading
-        if top >= self.style.leading:  # room for a stroke under the words
+        top = self.height
+        if self.text:
+            canvas.setFont(self.style.fontName, self.style.fontSize)
+            canvas.drawString(2 * self.style.fontSize, top - self.style.fontSize, self.text)
+            top -= self.style.leading
+        if top >= self.style.leading:  # room for a stroke (under the words)
             canvas.setLineWidth(RULE_WIDTH)
             canvas.line(0, top, self.width, 0)

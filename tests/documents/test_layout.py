@@ -400,3 +400,47 @@ def test_form_lines_over_a_ruled_box_keep_a_gap() -> None:
         y for y, left, right in rules if right - left < 0.95 * FRAME_WIDTH and y >= box_top - 0.5
     )
     assert form_rule - box_top >= 3
+
+
+def strokes_on(pdf: bytes, page: int) -> int:
+    """How many straight strokes that are not horizontal a page carries."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return sum(
+            1
+            for path in document[page % len(document)].get_objects(
+                filter=(pdfium.FPDF_PAGEOBJ_PATH,)
+            )
+            if pdfium.FPDFPath_CountSegments(path.raw) == 2
+            and path.get_bounds()[3] - path.get_bounds()[1] > 5
+        )
+    finally:
+        document.close()
+
+
+def moved_confirmation() -> bytes:
+    """An inquiry record whose blank lines for the confirmation did not fit under the last
+    answer and start the last page (found by trying answers of one and of several lines)."""
+    spec = document_specs()["inquiry_record"]
+    for turns in range(30):
+        for first in ("属实。", PROSE):
+            pairs = [
+                {"id": f"d{n}", "q": "情况？", "a": first if n == 0 else "属实。"}
+                for n in range(turns)
+            ]
+            buffer = io.BytesIO()
+            render_pdf(compose(spec, {"qa": pairs}, wording()), buffer)
+            pages = page_lines(buffer.getvalue())
+            if len(pages) > 1 and not any(line.startswith(("问", "答")) for line in pages[-1]):
+                return buffer.getvalue()
+    raise AssertionError("no record moved its confirmation lines to a new page")
+
+
+def test_blank_space_left_before_the_confirmation_lines_move_on_is_struck_too() -> None:
+    """When the lines kept for the confirmation do not fit under the last answer they start the
+    next page; the few blank lines they leave behind are struck through (without 以下空白, since
+    the record goes on), so no page of a record keeps blank space to write into."""
+    pdf = moved_confirmation()
+    assert strokes_on(pdf, -2) == 1
+    assert strokes_on(pdf, -1) == 1
+    assert STRUCK_OUT not in "".join(page_lines(pdf)[-2])
