@@ -49,7 +49,6 @@ from fuanjian_desktop.services.case_facts import (
     case_orders,
     case_violations,
     facts_of,
-    order_of,
     party_operates,
     store_deadlines,
 )
@@ -103,8 +102,8 @@ class ViolationChoice:
     fine: int = 0
     reason: str = ""
     circumstances: tuple[Circumstance, ...] = ()
-    target: str = "unit"
-    overdue: bool = False
+    target: str | None = None  # None: derived from the party's record (penalty_basis)
+    overdue: bool | None = None  # None: derived from the case's orders to rectify
     basis_reason: str = ""  # why the stage differs from the derived one, where the law allows
 
 
@@ -233,14 +232,8 @@ def hazard_prefill(session: Session, hazard_id: str) -> HazardPrefill:
             )
         )
     )
-    violations: tuple[ViolationChoice, ...] = ()
-    mandatory: tuple[str, ...] = ()
-    if entry is not None:
-        party = PartyRecord("unit", enterprise.name)
-        basis = derive(entry, party, (order_of(session, hazard),), local_today())
-        choice = ViolationChoice(entry.code, target=str(basis.party_type))
-        violations = (replace(choice, overdue=basis.stage.overdue),)
-        mandatory = basis.mandatory
+    # stage, party type and mandatory penalties are derived when the case is opened
+    violations = (ViolationChoice(entry.code),) if entry else ()
     draft = NewCase(
         procedure=Procedure.GENERAL,
         source="inspection",
@@ -249,7 +242,6 @@ def hazard_prefill(session: Session, hazard_id: str) -> HazardPrefill:
         handler_ids=(),
         violations=violations,
         facts=_hazard_facts(hazard),
-        other_penalties=mandatory,
         hazard_ids=(hazard.id,),
         inspection_ids=(hazard.inspection_id,),
         photo_ids=tuple(photos),
@@ -374,8 +366,8 @@ def _add_violations(scope: ActionScope, case: Case, choices: Sequence[ViolationC
             title=entry.title,
             violated_article=entry.violated_article,
             penalty_article=entry.penalty_article,
-            target=choice.target,
-            overdue=choice.overdue,
+            target=str(basis.party_type),
+            overdue=basis.stage.overdue,
             tier=str(choice.tier),
             circumstances=[str(c) for c in choice.circumstances],
             fine=choice.fine,
@@ -390,16 +382,17 @@ def _add_violations(scope: ActionScope, case: Case, choices: Sequence[ViolationC
 
 def _chosen_stage(choice: ViolationChoice) -> PenaltyStage | None:
     """The stage a person chose, which counts only with a reason (and where the law allows)."""
-    if not choice.basis_reason.strip():
+    if not choice.basis_reason.strip() or choice.overdue is None:
         return None
     return PenaltyStage.OVERDUE if choice.overdue else PenaltyStage.FIRST
 
 
 def _check_basis(title: str, choice: ViolationChoice, basis: PenaltyBasis) -> None:
-    """Refuse a stage or party type the case's records do not give: they are derived."""
-    if choice.overdue != basis.stage.overdue:
+    """Refuse a stage or party type the case's records do not give: they are derived (a
+    choice that names neither takes the derived ones)."""
+    if choice.overdue is not None and choice.overdue != basis.stage.overdue:
         raise UserError(f"“{title}”应按{basis.stage.label}裁量：{basis.stage_reason}")
-    if choice.target != str(basis.party_type):
+    if choice.target is not None and choice.target != str(basis.party_type):
         raise UserError(
             f"“{title}”应适用对{basis.party_type.label}的罚款幅度：{basis.party_reason}"
         )

@@ -109,6 +109,7 @@ def test_charged_violations_come_back_as_saved(demo_database: Database, sign_in:
         116_700,
         "从轻",
         (Circumstance.CONFESSED,),
+        target="unit",
         overdue=True,
         basis_reason="整改指令书同时责令组织从业人员安全培训，逾期未改正",
     )

@@ -385,7 +385,7 @@ class DiscretionDialog(QDialog):
         )
         self.choices[row] = choice
         self._refresh_penalties(set(self.checked_penalties()))
-        problem = amount_defect(entry, choice.fine, choice.tier, choice.target, choice.overdue)
+        problem = amount_defect(entry, choice.fine, choice.tier, facts.party_kind, facts.overdue)
         self.fine_problem.setText(problem or "")
         self.fine_problem.setVisible(bool(problem))
 

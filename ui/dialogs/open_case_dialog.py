@@ -272,7 +272,6 @@ class OpenCaseDialog(QDialog):
     def draft(self) -> NewCase:
         """The form's content as the core's draft (keeping the hazard's links, if any)."""
         party = self.party()
-        target = "person" if party.kind == "person" else "unit"
         fields = {
             "procedure": Procedure(self.procedure.currentData()),
             "source": self.source.currentData(),
@@ -280,7 +279,8 @@ class OpenCaseDialog(QDialog):
             "cause": self.cause.text(),
             "facts": self.facts.toPlainText(),
             "handler_ids": self.handlers.checked_ids(),
-            "violations": tuple(ViolationChoice(c, target=target) for c in self.violation_codes()),
+            # stage and party type are derived from the records when the case is opened
+            "violations": tuple(ViolationChoice(c) for c in self.violation_codes()),
         }
         if self._prefill is not None:
             return replace(self._prefill.draft, **fields)
