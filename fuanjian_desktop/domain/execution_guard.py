@@ -69,6 +69,7 @@ def payment_deadline(facts: CaseFacts) -> dt.date | None:
 def execution_defects(facts: CaseFacts) -> Iterator[Defect]:
     """Every execution defect of the case (``facts`` carry their deadlines)."""
     yield from _surcharge_step(facts)
+    yield from _surcharge_reminded(facts)
     yield from _surcharge_amounts(facts)
     yield from _reminder_after_periods(facts)
     yield from _reminder_after_remedy(facts)
@@ -98,6 +99,19 @@ def _surcharge_step(facts: CaseFacts) -> Iterator[Defect]:
         ReviewItem.PROCEDURE,
         frozenset({"impose_surcharge"}),
     )
+
+
+def _surcharge_reminded(facts: CaseFacts) -> Iterator[Defect]:
+    """The 加处罚款决定书 says 经催告: a 缴纳罚款催告书 was served first."""
+    on, reminded = facts.dated("surcharge_imposed"), facts.dated("payment_reminded")
+    if on is not None and (reminded is None or reminded > on):
+        yield Defect(
+            "surcharge_without_reminder",
+            "加处罚款决定书载明“经催告”，但此前未送达缴纳罚款催告书（《中华人民共和国行政强制法》"
+            "第三十五条、第四十五条）。请先送达缴纳罚款催告书。",
+            ReviewItem.PROCEDURE,
+            frozenset({"impose_surcharge"}),
+        )
 
 
 def _surcharge_amounts(facts: CaseFacts) -> Iterator[Defect]:

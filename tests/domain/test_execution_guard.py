@@ -110,6 +110,7 @@ def executed(**changes: Any) -> CaseFacts:
             "decided": D(2026, 3, 2),
             "decision_served": D(2026, 3, 3),
             "published": D(2026, 3, 4),
+            "payment_reminded": D(2026, 3, 19),  # 缴纳罚款催告书, the day after the deadline
         },
         today=D(2026, 12, 31),
         settings=default_settings(),
@@ -183,7 +184,10 @@ def test_a_payment_recorded_after_the_surcharge_was_decided_does_not_change_it()
 def test_no_surcharge_on_or_before_the_payment_deadline() -> None:
     """决定加处罚款 on 03-18, the last day to pay, is refused; on 03-19 it goes."""
     facts = executed()
-    assert refused_by(facts, "impose_surcharge", D(2026, 3, 18)) == ["surcharge_not_due"]
+    assert refused_by(facts, "impose_surcharge", D(2026, 3, 18)) == [
+        "surcharge_not_due",
+        "surcharge_without_reminder",
+    ]
     assert refused_by(facts, "impose_surcharge", D(2026, 3, 19)) == []
     message = found(dated(facts, surcharge_imposed=D(2026, 3, 18)), "surcharge_not_due")[0]
     assert message.startswith(
@@ -421,3 +425,15 @@ def test_an_approved_deferral_moves_the_payment_deadline_and_the_court_window() 
     assert message.startswith(
         "申请人民法院强制执行的期限已于2027年1月15日届满（批准延期缴纳至2026年10月15日"
     )
+
+
+def test_no_surcharge_decision_without_a_payment_reminder() -> None:
+    """The 加处罚款决定书 says 经催告: without a 缴纳罚款催告书 served before it, it is refused."""
+    milestones = {k: v for k, v in executed().milestones.items() if k != "payment_reminded"}
+    facts = executed(milestones=milestones)
+    assert refused_by(facts, "impose_surcharge", D(2026, 3, 28)) == ["surcharge_without_reminder"]
+    message = found(dated(facts, surcharge_imposed=D(2026, 3, 28)), "surcharge_without_reminder")
+    assert message == [
+        "加处罚款决定书载明“经催告”，但此前未送达缴纳罚款催告书（《中华人民共和国行政强制法》"
+        "第三十五条、第四十五条）。请先送达缴纳罚款催告书。"
+    ]
