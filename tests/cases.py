@@ -4,6 +4,7 @@ a step taken with its documents written."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure, find_action
+from fuanjian_desktop.domain.violations import Tier
 from fuanjian_desktop.models import Case, CaseDocument, Enterprise, Hazard, NumberBlock
 from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
@@ -23,6 +25,8 @@ from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 # what a handler writes where a test case's records leave a required field blank (the demo's
 # stories fill these from their records: a 裁量理由 from the 裁量 form, a conclusion from the step)
+HEARING_OPENED, FILED = dt.date(2030, 1, 2), dt.date(2030, 1, 3)  # a year no demo case uses
+SERVED = {"served_method": "直接送达", "recipient": "张三"}
 TEST_BLANKS = {
     "investigation_report": {
         "discretion_reason": "当事人违法行为情节一般，按一般阶次裁量。",
@@ -130,3 +134,23 @@ def _fill_blanks(scope: ActionScope, case: Case, documents: list[str], on: dt.da
             scope.session.add(draft)
         typed = blanks_only(scope, draft, TEST_BLANKS[type_key], on)
         draft.values = {**typed, **draft.values}
+
+
+def case_at_hearing(db: Database, sign_in: Callable[[str], Actor]) -> str:
+    """A case (opened 2030-01-02) fined 100,000 元, so a hearing must be offered, discussed
+    collectively, its notice served on 01-09 and a hearing asked for on 01-10."""
+    zhang, leader, reviewer = sign_in("zhangwei"), sign_in("liuyang"), sign_in("chenjing")
+    case_id = open_plain_case(db, zhang, sign_in("lina").user_id or "", HEARING_OPENED)
+    perform_written(db, leader, case_id, "approve_filing", StepInput(on=FILED), FILED)
+    fine = cases.ViolationChoice("AQ-97-3", Tier.SEVERE, 100000)
+    cases.set_violations(db, zhang, case_id, [fine])
+    steps = [
+        (zhang, "end_investigation", dt.date(2030, 1, 7), {}),
+        (reviewer, "pass_review", dt.date(2030, 1, 8), {}),
+        (leader, "record_discussion", dt.date(2030, 1, 8), {"note": "同意拟处罚意见"}),
+        (zhang, "serve_notice", dt.date(2030, 1, 9), SERVED),
+        (zhang, "request_hearing", dt.date(2030, 1, 10), {"note": "当事人书面申请听证"}),
+    ]
+    for actor, code, on, values in steps:
+        perform_written(db, actor, case_id, code, StepInput(on=on, **values), on)  # type: ignore[arg-type]
+    return case_id

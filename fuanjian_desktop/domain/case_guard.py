@@ -124,6 +124,7 @@ class DocumentFact:
     issued_on: dt.date | None = None
     served_on: dt.date | None = None
     values: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
+    missing: tuple[str, ...] = ()  # labels of required printed fields left empty
 
 
 @dataclass(frozen=True)
@@ -516,6 +517,14 @@ def _execution(facts: CaseFacts) -> Iterator[Defect]:
     yield from execution_defects(facts)
 
 
+def _document_contents(facts: CaseFacts) -> Iterator[Defect]:
+    """Issued documents missing a required printed field (imported here: ``document_guard``
+    judges these very facts)."""
+    from fuanjian_desktop.domain.document_guard import document_content_defects
+
+    yield from document_content_defects(facts)
+
+
 def _coercion(facts: CaseFacts) -> Iterator[Defect]:
     """查封扣押 and 停止供电 (imported here: ``coercion_guard`` judges these very facts)."""
     from fuanjian_desktop.domain.coercion_guard import coercion_defects
@@ -538,6 +547,7 @@ CHECKS: tuple[Check, ...] = (
     _court,
     _closing,
     _documents,
+    _document_contents,
     _date_order,
     _execution,
     _coercion,

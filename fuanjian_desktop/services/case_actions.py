@@ -38,6 +38,7 @@ from fuanjian_desktop.services.case_facts import case_documents, facts_of
 from fuanjian_desktop.services.cases import refresh_case
 from fuanjian_desktop.services.document_context import case_context
 from fuanjian_desktop.services.document_issue import IncompleteDocument, issue_with_content
+from fuanjian_desktop.services.documents import create_draft
 from fuanjian_desktop.services.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.procedure_settings import current_settings
@@ -394,7 +395,7 @@ def _issue_document(
     kind = document_type(type_key)
     on = event.occurred_on
     served = kind.served and event.action in SERVING_ACTIONS
-    draft = _prepared_draft(scope, case.id, type_key)
+    draft = _prepared_draft(scope.session, case.id, type_key)
     document = draft or CaseDocument(id=new_id(), case_id=case.id, type_key=type_key)
     before = document.audit_snapshot() if draft else None
     document.title = document.title or kind.title
@@ -409,7 +410,7 @@ def _issue_document(
     scope.record(document, f"{case.case_no} 签发《{document.title}》", before=before)
 
 
-def _prepared_draft(scope: ActionScope, case_id: str, type_key: str) -> CaseDocument | None:
+def _prepared_draft(session: Session, case_id: str, type_key: str) -> CaseDocument | None:
     """A first-edition draft of the step's document prepared beforehand, if there is one."""
     query = select(CaseDocument).where(
         CaseDocument.case_id == case_id,
@@ -417,7 +418,17 @@ def _prepared_draft(scope: ActionScope, case_id: str, type_key: str) -> CaseDocu
         CaseDocument.status == "draft",
         CaseDocument.corrects_id.is_(None),
     )
-    return scope.session.scalars(query.order_by(CaseDocument.created_at)).first()
+    return session.scalars(query.order_by(CaseDocument.created_at)).first()
+
+
+def draft_for_step(database: Database, actor: Actor, case_id: str, type_key: str) -> str:
+    """The id of the draft a step will issue as ``type_key``: the one already prepared, else a
+    new one prefilled from the case, for the person to complete before taking the step again."""
+    with database.read() as session:
+        prepared = _prepared_draft(session, case_id, type_key)
+    if prepared is not None:
+        return prepared.id
+    return create_draft(database, actor, type_key=type_key, case_id=case_id)
 
 
 def _mark_decision_served(scope: ActionScope, case: Case, on: dt.date, step: StepInput) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from fuanjian_desktop.documents.spec import TYPED, document_spec
 from fuanjian_desktop.domain.deadlines import add_working_days
+from fuanjian_desktop.domain.document_guard import is_empty
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure
@@ -34,7 +35,6 @@ from fuanjian_desktop.services.document_issue import (
     context_for,
     fill,
     freeze,
-    is_empty,
 )
 from fuanjian_desktop.services.unit_of_work import ActionScope
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.base import utc_now
-from fuanjian_desktop.documents.compose import compose, value_text
+from fuanjian_desktop.documents.compose import compose
 from fuanjian_desktop.documents.sheet import fingerprint, sheet_to_json
 from fuanjian_desktop.documents.spec import TYPED, DocumentSpec, FieldSpec, document_specs
+from fuanjian_desktop.domain.document_guard import missing_fields
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.numbering import Convention
 from fuanjian_desktop.errors import UserError
@@ -47,26 +47,6 @@ class IncompleteDocument(UserError):
         self.title = document.title
         self.fields = fields
         self.labels = labels
-
-
-def missing_fields(
-    spec: DocumentSpec, variant: str | None, values: Mapping[str, Any]
-) -> dict[str, str]:
-    """The required fields the variant prints that are still empty, name → label
-    (a 单位 form needs no 身份证号)."""
-    printed = spec.printed_fields(variant)
-    return {
-        name: field.label
-        for name, field in spec.fields.items()
-        if field.required and name in printed and is_empty(values.get(name))
-    }
-
-
-def is_empty(value: Any) -> bool:
-    """Whether a value prints nothing (an empty list, or text that is only blank)."""
-    if isinstance(value, list | tuple):
-        return not value
-    return not value_text(value)
 
 
 def check_complete(spec: DocumentSpec, document: CaseDocument) -> None:

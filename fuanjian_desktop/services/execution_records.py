@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.domain.case_guard import DocumentFact
+from fuanjian_desktop.domain.document_guard import missing_labels
 from fuanjian_desktop.domain.surcharge import Payment, Suspension
 from fuanjian_desktop.models import CaseDocument, CaseEvent, CaseRemedy
 
@@ -51,4 +52,5 @@ def document_fact(document: CaseDocument) -> DocumentFact:
         document.issued_on,
         document.served_on,
         dict(document.values or {}),
+        missing_labels(document.type_key, document.variant, document.values or {}),
     )

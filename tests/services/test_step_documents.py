@@ -10,40 +10,15 @@ from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.sheet import sheet_from_json, sheet_text
-from fuanjian_desktop.domain.violations import Tier
 from fuanjian_desktop.models import CaseDocument, CaseEvent
-from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.case_actions import StepDocumentIncomplete, StepInput, perform
 from fuanjian_desktop.services.demo_documents import demo_values
 from fuanjian_desktop.services.documents import create_draft, save_draft
-from tests.cases import open_plain_case, perform_written
+from tests.cases import SERVED, case_at_hearing
 
 SignIn = Callable[[str], Actor]
 D = dt.date
-OPENED = D(2030, 1, 2)  # a year no demo case uses
-SERVED = {"served_method": "直接送达", "recipient": "张三"}
-
-
-def _to_hearing(db: Database, sign_in: SignIn) -> str:
-    """A case fined 100,000 元 (a hearing must be offered), the party asking for one."""
-    zhang, leader, reviewer = sign_in("zhangwei"), sign_in("liuyang"), sign_in("chenjing")
-    case_id = open_plain_case(db, zhang, sign_in("lina").user_id or "", OPENED)
-    perform_written(
-        db, leader, case_id, "approve_filing", StepInput(on=D(2030, 1, 3)), D(2030, 1, 3)
-    )
-    fine = cases.ViolationChoice("AQ-97-3", Tier.SEVERE, 100000)
-    cases.set_violations(db, zhang, case_id, [fine])
-    steps = [
-        (zhang, "end_investigation", D(2030, 1, 7), {}),
-        (reviewer, "pass_review", D(2030, 1, 8), {}),
-        (leader, "record_discussion", D(2030, 1, 8), {"note": "同意拟处罚意见"}),
-        (zhang, "serve_notice", D(2030, 1, 9), SERVED),
-        (zhang, "request_hearing", D(2030, 1, 10), {"note": "当事人书面申请听证"}),
-    ]
-    for actor, code, on, values in steps:
-        perform_written(db, actor, case_id, code, StepInput(on=on, **values), on)  # type: ignore[arg-type]
-    return case_id
 
 
 def _count(db: Database, model: type[CaseDocument] | type[CaseEvent], case_id: str) -> int:
@@ -57,7 +32,7 @@ def test_a_hearing_notice_without_a_place_is_refused_and_issues_once_written(
     """发出听证会通知 with a draft lacking 听证地点 is refused naming it, writing nothing; once
     the place is written the step issues that very draft, place printed (行政处罚法第六十四条)."""
     db, zhang = demo_database, sign_in("zhangwei")
-    case_id = _to_hearing(db, sign_in)
+    case_id = case_at_hearing(db, sign_in)
     typed = {
         k: v for k, v in demo_values()["hearing_meeting_notice"].items() if k != "hearing_place"
     }

@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import SERVED_METHODS, Performer, find_action
+from fuanjian_desktop.domain.violations import Tier
 from fuanjian_desktop.models import Case
+from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.case_actions import StepInput
 from tests.cases import open_plain_case, perform_written
@@ -22,7 +24,14 @@ TO_INVESTIGATION = ("approve_filing",)
 TO_LEGAL_REVIEW = (*TO_INVESTIGATION, "end_investigation")
 TO_NOTICE = (*TO_LEGAL_REVIEW, "pass_review")
 SERVED = StepInput(served_method=SERVED_METHODS[0], recipient="张三")
-STEP_INPUTS = {"serve_notice": SERVED, "serve_decision": SERVED}
+STEP_INPUTS = {
+    "serve_notice": SERVED,
+    "serve_decision": SERVED,
+    "end_investigation": StepInput(note="违法事实清楚，证据确凿，建议给予罚款。"),
+}
+PROPOSED = cases.ViolationChoice(
+    "AQ-97-3", Tier.ORDINARY, 20000, "当事人违法行为情节一般，按一般阶次裁量。"
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ def make_case(
     case_id = open_plain_case(database, team.handler, team.partner_id, opened_on)
     for day, code in enumerate(steps, start=1):
         on = opened_on + dt.timedelta(days=day)
+        if code == "end_investigation":  # the notice states the penalty proposed
+            cases.set_violations(database, team.handler, case_id, [PROPOSED])
         step = replace(STEP_INPUTS.get(code, StepInput()), on=on)
         perform_written(database, team.performer(code), case_id, code, step, today=on)
     return case_id

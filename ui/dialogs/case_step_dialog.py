@@ -4,7 +4,9 @@ The procedure declares what each step asks for (``ActionChoice.fields``); this d
 widget per field from that list, so a new step in the core needs no new dialog. The date is
 the legal date of the step (e.g. the day the notice was served), never later than today. The
 core decides: a refusal, such as the procedure guard listing what is missing, is shown in the
-dialog, which stays open with everything typed.
+dialog, which stays open with everything typed. A step whose document lacks what a person must
+write (听证地点 …) opens the document editor on the draft the step will issue, the empty fields
+marked; once they are filled, taking the step again issues that draft.
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ from fuanjian_desktop.domain.procedure import FIELD_LABELS, SERVED_METHODS, find
 from fuanjian_desktop.services.case_actions import (
     REMEDY_LABELS,
     REMEDY_RESULTS,
+    StepDocumentIncomplete,
     StepInput,
+    draft_for_step,
     perform,
 )
 from fuanjian_desktop.services.case_money_values import surcharge_preview
 from fuanjian_desktop.services.case_queries import ActionChoice
 from ui.context import AppContext
+from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.errors import failure_text
 from ui.widgets.form_parts import aligned_form, date_edit, error_label, lay_out_form_dialog
 
@@ -66,6 +71,7 @@ class CaseStepDialog(QDialog):
         self._choice = choice
         self._today = today
         self.fields: dict[str, QWidget] = {}
+        self.editor: DocumentEditorDialog | None = None  # open on a document the step needs
         self._readers: dict[str, Reader] = {}
         self.message = error_label()
         self._setup_ui()
@@ -167,6 +173,27 @@ class CaseStepDialog(QDialog):
     def _refused(self, error: Exception) -> None:
         self.message.setText(failure_text(error))
         self.ok_button.setEnabled(True)
+        if isinstance(error, StepDocumentIncomplete):
+            self._complete_document(error)
+
+    def _complete_document(self, incomplete: StepDocumentIncomplete) -> None:
+        """Open the editor on the draft the step will issue, its empty fields marked."""
+        context, case_id, type_key = self._context, self._case_id, incomplete.type_key
+        hint = (
+            f"请填写标红的栏目：{'、'.join(incomplete.labels)}。"
+            f"填好后关闭本窗口，再点“{self._choice.label}”。"
+        )
+
+        def show(draft_id: str) -> None:
+            self.editor = DocumentEditorDialog(context, draft_id, self)
+            self.editor.mark_missing(incomplete.fields, hint)
+            self.editor.open()
+
+        context.workers.run(
+            lambda: draft_for_step(context.database, context.actor, case_id, type_key),
+            show,
+            lambda error: self.message.setText(failure_text(error)),
+        )
 
 
 def _note() -> tuple[QWidget, Reader]:

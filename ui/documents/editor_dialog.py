@@ -44,6 +44,7 @@ from ui.widgets.form_parts import aligned_form, error_label
 AUTOSAVE_DELAY_MS = 400
 ON_ISSUE = "document."  # context keys taken from the document itself when it is issued
 REQUIRED_MARK = '<span style="color:#b3261e;">*</span>'
+MISSING_STYLE = "color: #b3261e; font-weight: bold;"  # a label the step found empty
 ISSUE_WARNING = "签发后内容不可修改，将取得文号并记录签发时间。\n\n确定签发“{title}”吗？"
 CORRECT_NOTE = "更正会生成一份新版本的草稿，签发后替代本文书；本文书保留，标为已更正。"
 VOID_NOTE = "作废后本文书不再有效，文号不再使用，作废原因记录在案。"
@@ -89,6 +90,8 @@ class DocumentEditorDialog(QDialog):
         self.document_id = document_id
         self.view: DocumentView | None = None
         self.fields: dict[str, FieldEditor] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.missing: tuple[str, ...] = ()  # fields a procedure step found empty, marked
         self._automatic: set[str] = set()  # fields the core fills when the document is issued
         self.dialog: QDialog | None = None  # the open sub-dialog, kept alive while shown
         self.print_job: PrintJob | None = None
@@ -158,7 +161,7 @@ class DocumentEditorDialog(QDialog):
         """One editor per field the variant prints (a 个人 form asks no 法定代表人), required
         ones marked with a red star; a value the core fills on issue (签发日期) is shown but
         not typed."""
-        self.fields = {}
+        self.fields, self.labels = {}, {}
         self._automatic = {name for name, f in spec.fields.items() if f.source.startswith(ON_ISSUE)}
         form = aligned_form()
         printed = spec.printed_fields(variant)
@@ -169,7 +172,7 @@ class DocumentEditorDialog(QDialog):
                 editor.setToolTip("签发时自动填写")
             label = QLabel(f"{REQUIRED_MARK if field.required else ''}{field.label}：")
             form.addRow(label, editor)
-            self.fields[name] = editor
+            self.fields[name], self.labels[name] = editor, label
         page = QWidget()
         column = QVBoxLayout(page)
         column.addLayout(form)
@@ -202,6 +205,22 @@ class DocumentEditorDialog(QDialog):
         self.facts.setText(_facts(view))
         self._show_actions(view)
         self._set_busy(False)
+        self._show_missing()
+
+    def mark_missing(self, fields: tuple[str, ...], hint: str) -> None:
+        """Mark the fields a procedure step refused to issue without, say so, and put the cursor
+        in the first (applied once the form is built, if it is not yet)."""
+        self.missing = fields
+        self.message.setText(hint)
+        self._show_missing()
+
+    def _show_missing(self) -> None:
+        for name in self.missing:
+            if name in self.labels:
+                self.labels[name].setStyleSheet(MISSING_STYLE)
+        first = next((self.fields[name] for name in self.missing if name in self.fields), None)
+        if first is not None:
+            first.setFocus()
 
     def _show_actions(self, view: DocumentView) -> None:
         allowed = ACTIONS_BY_STATUS.get(view.status, ("preview",))

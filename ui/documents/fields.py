@@ -209,6 +209,7 @@ def _wrap(editor: QWidget, inner: QWidget) -> None:
     layout = QVBoxLayout(editor)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(inner)
+    editor.setFocusProxy(inner)  # focusing a field puts the cursor in it
 
 
 def _text(value: Any) -> str:
