@@ -65,6 +65,7 @@ def _onsite_seizure(facts: CaseFacts) -> Iterator[Defect]:
 
 
 def _seizure_approval(facts: CaseFacts) -> Iterator[Defect]:
+    """The leader approves before the 决定书 is served (or the same day)."""
     decided, approved = facts.dated("seizure_decided"), facts.dated("seizure_approved")
     if decided and (approved is None or approved > decided):
         yield Defect(
@@ -77,6 +78,7 @@ def _seizure_approval(facts: CaseFacts) -> Iterator[Defect]:
 
 
 def _seizure_missing(facts: CaseFacts) -> Iterator[Defect]:
+    """An extension or a 处理决定 needs a seizure to act on."""
     if facts.dated("seizure_decided"):
         return
     for milestone, what in (("seizure_extended", "延长查封扣押期限"), ("seizure_disposed", "处理")):
@@ -91,6 +93,7 @@ def _seizure_missing(facts: CaseFacts) -> Iterator[Defect]:
 
 
 def _seizure_extensions(facts: CaseFacts) -> Iterator[Defect]:
+    """One extension, decided while the first thirty days still run."""
     decided = facts.dated("seizure_decided")
     dates = extensions(facts.steps)
     if decided is None or not dates:
@@ -130,6 +133,7 @@ def _seizure_extended_after_disposal(facts: CaseFacts) -> Iterator[Defect]:
 
 
 def _seizure_limit(facts: CaseFacts) -> Iterator[Defect]:
+    """The 处理决定 comes by the period's last day (extended or not)."""
     limit = facts.deadline(SEIZURE_RULE)
     if limit is None:
         return
@@ -146,6 +150,7 @@ def _seizure_limit(facts: CaseFacts) -> Iterator[Defect]:
 
 
 def _seizure_open_at_closing(facts: CaseFacts) -> Iterator[Defect]:
+    """A case does not close with property still seized."""
     closing = facts.dated("closing_submitted") or facts.dated("closed")
     if closing and facts.dated("seizure_decided") and not facts.dated("seizure_disposed"):
         yield Defect(
@@ -158,6 +163,7 @@ def _seizure_open_at_closing(facts: CaseFacts) -> Iterator[Defect]:
 
 
 def _power_cut(facts: CaseFacts) -> Iterator[Defect]:
+    """停止供电 only with the delegated power; 恢复 only after a 停止."""
     if facts.dated("power_cut") and not power_cut_allowed(facts.settings):
         yield Defect(
             "power_cut_not_delegated",

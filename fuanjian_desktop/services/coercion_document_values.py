@@ -56,6 +56,7 @@ def coercion_values(file: CaseFile) -> dict[str, object]:
 
 
 def _seizure(file: CaseFile) -> dict[str, str]:
+    """The ``seizure.*`` keys: the decision in force, its period and the later steps' notes."""
     decision = file.latest("seizure_decision")
     rows = (decision.values.get("items") or []) if decision else []
     decided = file.milestones.get("seizure_decided")
@@ -133,6 +134,7 @@ def _evidence_items(file: CaseFile) -> list[dict[str, str]]:
 
 
 def _evidence_row(row: Mapping[str, Any], model: str) -> dict[str, str]:
+    """One row of the 鉴定委托书 from a row of another list (``model``: its 规格 column)."""
     text = {key: str(row.get(key) or "").strip() for key in ("name", model, "quantity", "unit")}
     return {
         "name": text["name"],
