@@ -34,6 +34,7 @@ from fuanjian_desktop.documents.pdf import (
     BODY_LEADING,
     BODY_SIZE,
     BOTTOM,
+    BOX_LEADING,
     FRAME_WIDTH,
     LEFT,
     QR_SIZE,
@@ -78,7 +79,8 @@ SMALL = Style("song", SMALL_SIZE, 15)
 CELL = Style("fang", SMALL_SIZE, BODY_LEADING * SMALL_SIZE / BODY_SIZE)
 HEAD = replace(CELL, role="song", align="center")
 GAP = replace(BODY, leading=6)
-HALF = replace(BODY, leading=BODY_LEADING / 2)
+BOX = replace(BODY, leading=BOX_LEADING)  # inside a ruled approval form, as in the PDF
+BOX_HALF = replace(BODY, leading=BOX_LEADING / 2)
 TABLE_SPACE = replace(BODY, leading=TABLE_GAP)  # keeps two tables apart, as in the PDF
 MARK = Style("hei", 22, None)
 SPEAKER = replace(BODY, role="hei")
@@ -493,15 +495,17 @@ def _box(block: model.Box) -> str:
 
 
 def _box_cell(cell: model.Cell) -> str:
-    parts = [_p(_run(cell.label + "：")) if cell.label else ""]
+    """A cell of an approval form, set on the PDF's tighter lines, so the form is as tall in
+    Word as it is in the PDF (at the body's pitch a full form ran onto a second page)."""
+    parts = [_p(_run(cell.label + "："), BOX) if cell.label else ""]
     if cell.runs:
-        parts += [_p(_runs(runs), indent=True) for runs in model.split_lines(cell.runs)]
-        parts.append(_p("", HALF))
+        parts += [_p(_runs(runs), BOX, indent=True) for runs in model.split_lines(cell.runs)]
+        parts.append(_p("", BOX_HALF))
     else:
-        parts += [_p("")] * cell.lines
-    parts += [_p(_sign(sign), align="right") for sign in cell.signs]
+        parts += [_p("", BOX)] * cell.lines
+    parts += [_p(_sign(sign), BOX, align="right") for sign in cell.signs]
     if cell.date is not None:
-        parts.append(_p(_run(cell.date + "\u3000"), align="right"))
+        parts.append(_p(_run(cell.date + "\u3000"), BOX, align="right"))
     return "".join(parts)
 
 

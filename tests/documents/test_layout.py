@@ -26,7 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from fuanjian_desktop.documents.compose import Wording, compose
 from fuanjian_desktop.documents.docx import render_docx
-from fuanjian_desktop.documents.pdf import FRAME_WIDTH, LEFT, render_pdf
+from fuanjian_desktop.documents.pdf import BOX_LEADING, FRAME_WIDTH, LEFT, render_pdf
 from fuanjian_desktop.documents.qr import qr_modules
 from fuanjian_desktop.documents.ruled import StruckSpace
 from fuanjian_desktop.documents.sheet import (
@@ -444,3 +444,20 @@ def test_blank_space_left_before_the_confirmation_lines_move_on_is_struck_too() 
     assert strokes_on(pdf, -2) == 1
     assert strokes_on(pdf, -1) == 1
     assert STRUCK_OUT not in "".join(page_lines(pdf)[-2])
+
+
+def test_a_word_approval_form_is_set_on_the_pdfs_lines() -> None:
+    """In Word the cells of an approval form keep the PDF's tighter pitch (19 pt, not the body's
+    22 pt), so a form that fills its PDF page does not run onto a second page in Word."""
+    spec = document_specs()["filing_approval"]
+    buffer = io.BytesIO()
+    render_docx(compose(spec, {"summary": PROSE}, wording(), number=NUMBER), buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    cells = [p for p in root.iter(f"{W}p") if p.getparent().tag == f"{W}tc"]
+    box = [
+        p for p in cells if "".join(p.itertext()).startswith(("案件基本情况", PROSE[:6], "承办人"))
+    ]
+    assert len(box) >= 3
+    pitches = {p.find(f"{W}pPr/{W}spacing").get(f"{W}line") for p in box}
+    assert pitches == {str(BOX_LEADING * 20)}
