@@ -138,7 +138,7 @@ def _inspect(
         inspections.save_answer(as_lead, inspection, item, result, note, moment)
     if not still_open:
         ended = started + dt.timedelta(minutes=len(items) + 10)
-        summary, found = _summary(scope, inspection, len(items))
+        summary, found = _summary(scope, inspection)
         measures = ("rectify_within_deadline",) if found else ()
         finish = inspections.InspectionFinish(ended, summary, onsite_measures=measures)
         inspections.complete_inspection(as_lead, inspection, finish)
@@ -198,14 +198,15 @@ def _answer(rng: random.Random) -> Answer:
     return Answer.NOT_APPLICABLE if roll > 0.93 else Answer.COMPLIANT
 
 
-def _summary(scope: ActionScope, inspection: Inspection, total: int) -> tuple[str, int]:
-    """检查情况 as written at the end, and how many hazards were found."""
+def _summary(scope: ActionScope, inspection: Inspection) -> tuple[str, int]:
+    """What the inspectors add to the 检查情况 at the end (the counts, the problems and the
+    measures are written from the answers and hazards), and how many hazards were found."""
     found = len(
         scope.session.scalars(select(Hazard.id).where(Hazard.inspection_id == inspection.id)).all()
     )
     if not found:
-        return f"本次检查共 {total} 项，未发现事故隐患。", 0
-    return f"本次检查共 {total} 项，发现事故隐患 {found} 处，已责令限期整改。", found
+        return "现场负责人陪同检查。", 0
+    return "现场负责人陪同检查，对检查发现的问题无异议。", found
 
 
 def _moment(day: dt.date, rng: random.Random) -> dt.datetime:

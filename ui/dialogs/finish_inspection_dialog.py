@@ -9,7 +9,6 @@ problems such as items still unanswered.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop import reference
-from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.inspections import (
     InspectionFinish,
@@ -42,19 +40,12 @@ from ui.widgets.form_parts import lay_out_form_dialog
 REFUSAL_TEXT = "被检查单位负责人拒绝签名（安全生产法第六十八条）"
 MEASURES_TITLE = "现场处理措施（安全生产法第六十五条）"
 MEASURE_COLUMNS = 2  # two columns keep the dialog short enough for a 768 px high screen
-# what the pre-written summary says was done about hazards ("已责令限期整改")
+# ticked in advance when hazards were found ("已责令限期整改")
 DEFAULT_MEASURE = "rectify_within_deadline"
-
-
-def default_summary(view: InspectionView) -> str:
-    """检查情况 as the inspectors usually write it, counted from the saved answers."""
-    counts = Counter(view.answers[item.id].result for item in view.items if item.id in view.answers)
-    text = (
-        f"本次检查共 {len(view.items)} 项，符合 {counts[Answer.COMPLIANT]} 项，"
-        f"不符合 {counts[Answer.NON_COMPLIANT]} 项，不涉及 {counts[Answer.NOT_APPLICABLE]} 项。"
-    )
-    found = len(view.hazards)
-    return text + (f"发现隐患 {found} 处，已责令限期整改。" if found else "未发现隐患。")
+SUMMARY_HINT = (
+    "补充说明（可不填）。检查项数、发现的问题及其依据和整改要求、现场处理措施"
+    "由系统根据检查结果写入现场检查记录的“检查情况”，签发前可修改。"
+)
 
 
 class FinishInspectionDialog(QDialog):
@@ -70,7 +61,8 @@ class FinishInspectionDialog(QDialog):
         self.ended_at = QDateTimeEdit(to_qdatetime(dt.datetime.now().astimezone()))
         self.ended_at.setDisplayFormat(QT_MINUTE_FORMAT)
         self.ended_at.setCalendarPopup(True)
-        self.summary = QPlainTextEdit(default_summary(view))
+        self.summary = QPlainTextEdit()
+        self.summary.setPlaceholderText(SUMMARY_HINT)
         self.summary.setFixedHeight(90)
         self.measures = _measure_boxes(checked=(DEFAULT_MEASURE,) if view.hazards else ())
         self.measures_note = QLineEdit()
@@ -86,7 +78,7 @@ class FinishInspectionDialog(QDialog):
     def _setup_ui(self) -> None:
         form = QFormLayout()
         self.errors.add_row(form, "结束时间：", "ended_at", self.ended_at)
-        self.errors.add_row(form, "检查情况：", "summary", self.summary)
+        self.errors.add_row(form, "检查情况补充：", "summary", self.summary)
         form.addRow(self._measures_box())
         form.addRow("", self.refused)
         self._refusal_row = self.errors.add_row(
