@@ -48,22 +48,24 @@ OWN_RULE = frozenset({(SURCHARGE_DECISION, "surcharge"), (SURCHARGE_DECISION, "s
 CONTENT_DEFECTS = frozenset({"surcharge_amount", "reference_mismatch", "total_mismatch"})
 
 
-def execution_records(facts: CaseFacts) -> ExecutionRecords:
-    """The records the execution documents of ``facts`` cite."""
+def execution_records(facts: CaseFacts, on: dt.date) -> ExecutionRecords:
+    """The records a document of ``facts`` dated ``on`` cites."""
     return ExecutionRecords(
         fine=facts.total_fine,
         payments=facts.payments,
-        payment_due=payment_deadline(facts),
+        payment_due=payment_deadline(facts, on),
         suspensions=facts.remedies,
         documents=facts.documents,
     )
 
 
-def payment_deadline(facts: CaseFacts) -> dt.date | None:
-    """缴款期限: the approved 延期 date, else the last day of the 缴纳罚款期
-    (行政处罚法第六十七条)."""
+def payment_deadline(facts: CaseFacts, on: dt.date) -> dt.date | None:
+    """缴款期限 on ``on``: the 延期 date approved by then, else the last day of the 缴纳罚款期
+    (行政处罚法第六十七条) — a 延期 approved later does not undo a 加处罚款 already decided."""
     payment = facts.deadline("payment")
-    return facts.deferred_until or (payment.due if payment else None)
+    approved = facts.dated("payment_deferred")
+    deferred = facts.deferred_until if approved is not None and approved <= on else None
+    return deferred or (payment.due if payment else None)
 
 
 def execution_defects(facts: CaseFacts) -> Iterator[Defect]:
@@ -84,7 +86,7 @@ def _surcharge_step(facts: CaseFacts) -> Iterator[Defect]:
     on = facts.dated("surcharge_imposed")
     if on is None:
         return
-    due = payment_deadline(facts)
+    due = payment_deadline(facts, on)
     if due is None:
         message = "处罚决定书尚未送达，缴款期限尚未起算，不能加处罚款。"
     elif derive_surcharge(facts.total_fine, due, on, facts.payments, facts.remedies).amount:
@@ -116,8 +118,8 @@ def _surcharge_reminded(facts: CaseFacts) -> Iterator[Defect]:
 
 def _surcharge_amounts(facts: CaseFacts) -> Iterator[Defect]:
     """The amount an issued 加处罚款决定书 imposes is the derived one on its date."""
-    due = payment_deadline(facts)
     for document in _issued(facts, SURCHARGE_DECISION):
+        due = payment_deadline(facts, document.issued_on) if document.issued_on else None
         if due is None or document.issued_on is None:
             continue
         derived = derive_surcharge(
@@ -226,7 +228,7 @@ def _court_window(facts: CaseFacts) -> Iterator[Defect]:
 def _references(facts: CaseFacts, document: DocumentFact) -> Iterator[Defect]:
     """An issued document's cited values against the records on its date."""
     assert document.issued_on is not None
-    expected = reference_values(execution_records(facts), document.issued_on)
+    expected = reference_values(execution_records(facts, document.issued_on), document.issued_on)
     title = f"《{document_type(document.type_key).title}》{document.number or ''}"
     blocks = frozenset({ISSUING_STEPS[document.type_key]})
     wrong = [

@@ -115,7 +115,7 @@ def surcharge_preview(database: Database, case_id: str, on: dt.date) -> str:
     with database.read() as session:
         case = fetch(session, Case, case_id)
         facts = facts_of(session, case, current_settings(session), on)
-    values = surcharge_values(execution_records(facts), on)
+    values = surcharge_values(execution_records(facts, on), on)
     if not values["case.surcharge_due"]:
         return f"{values['case.surcharge_derivation'] or '处罚决定书尚未送达'}，不能加处罚款。"
     return f"加处罚款{values['case.surcharge_due']}元：{values['case.surcharge_derivation']}。"

@@ -414,7 +414,8 @@ def test_a_reminder_after_the_party_applied_for_reconsideration() -> None:
 def test_an_approved_deferral_moves_the_payment_deadline_and_the_court_window() -> None:
     """延期 to Thu 10-15: no 加处罚款 on 10-15, 3% a day from 10-16; the court window runs
     3 months from 10-15 to Fri 2027-01-15 (行政处罚法第七十二条第二款), not to 12-03."""
-    facts = replace(executed(documents=(DECISION, REMINDER)), deferred_until=D(2026, 10, 15))
+    approved = dated(executed(documents=(DECISION, REMINDER)), payment_deferred=D(2026, 3, 10))
+    facts = replace(approved, deferred_until=D(2026, 10, 15))
     assert refused_by(facts, "impose_surcharge", D(2026, 10, 15)) == ["surcharge_not_due"]
     assert refused_by(facts, "impose_surcharge", D(2026, 10, 16)) == []
     reminded = dated(facts, reminder_served=D(2026, 9, 4))
@@ -437,3 +438,10 @@ def test_no_surcharge_decision_without_a_payment_reminder() -> None:
         "加处罚款决定书载明“经催告”，但此前未送达缴纳罚款催告书（《中华人民共和国行政强制法》"
         "第三十五条、第四十五条）。请先送达缴纳罚款催告书。"
     ]
+
+
+def test_a_deferral_approved_after_the_surcharge_leaves_it_as_decided() -> None:
+    """A 延期 approved on 04-10, after the 03-28 加处罚款 (15,000 on the 03-18 deadline), does
+    not make that decision wrong; it moves the deadline only from its approval on."""
+    later = replace(dated(lawful(), payment_deferred=D(2026, 4, 10)), deferred_until=D(2026, 6, 30))
+    assert found(later, "surcharge_amount") == []
