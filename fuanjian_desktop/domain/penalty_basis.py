@@ -154,7 +154,7 @@ def derive(
     choice where :attr:`PenaltyBasis.stage_overridable` allows it (else it is ignored)."""
     derived, stage_reason, overridable = derive_stage(entry, orders, opened_on)
     if overridable and stage is not None and stage is not derived:
-        derived, stage_reason = stage, f"{stage_reason}承办人选择{stage.label}，理由已记录。"
+        derived, stage_reason = stage, f"{stage_reason}承办人依所记录的理由改按{stage.label}。"
     party_type, party_reason = derive_party_type(entry, party)
     mandatory, proposed = stage_penalties(entry, derived, party_type)
     return PenaltyBasis(

@@ -91,7 +91,7 @@ def test_an_order_for_another_violation_leaves_the_stage_to_a_reasoned_choice() 
     assert "不是本项违法行为" in derived.stage_reason
     chosen = derive(entry, COMPANY, other, OPENED, PenaltyStage.OVERDUE)
     assert chosen.stage is PenaltyStage.OVERDUE and chosen.mandatory == (STOP,)
-    assert "理由已记录" in chosen.stage_reason
+    assert "承办人依所记录的理由改按逾期未改正阶段" in chosen.stage_reason
     fixed = derive(entry, COMPANY, (order(),), OPENED, PenaltyStage.FIRST)
     assert fixed.stage is PenaltyStage.OVERDUE
 

@@ -96,8 +96,8 @@ def test_an_edited_fine_is_kept_and_checked_against_the_article(
     assert dialog.fine.value() == 150_000
     assert "对当事人从重处罚" in dialog.reason.toPlainText()
     # no order to rectify on record: 首次发现, shown with why, and no other stage to choose
-    assert "处罚阶段：首次发现（责令改正阶段）" in dialog.basis.text()
-    assert "属生产经营单位" in dialog.basis.text()
+    assert "处罚阶段：首次发现（责令改正阶段）" in dialog.basis_text()
+    assert "属生产经营单位" in dialog.basis_text()
     assert dialog.other_stage.isHidden() and dialog.basis_reason.isHidden()
     assert dialog.fine_problem.isVisible()
 
@@ -110,12 +110,12 @@ def test_another_stage_is_chosen_only_with_a_reason_where_the_records_allow(
     team = case_team(sign_in)
     case_id = open_hazard_case(demo_database, team.handler, team.partner_id, OPENED_ON)
     dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
-    assert "处罚阶段：逾期未改正阶段" in dialog.basis.text()
+    assert "处罚阶段：逾期未改正阶段" in dialog.basis_text()
     assert dialog.other_stage.isHidden()
     own = cases.charged_violations(demo_database, case_id).choices[0].code
     other = "AQ-97-4" if own != "AQ-97-4" else "AQ-97-3"
     dialog.add_violation(other)
-    assert "不是本项违法行为" in dialog.basis.text() and dialog.other_stage.isVisible()
+    assert "不是本项违法行为" in dialog.basis_text() and dialog.other_stage.isVisible()
     assert "法定 10万元以下" in dialog.suggestion.text()
     tick(qtbot, dialog.other_stage)
     assert "法定 10万元以上20万元以下" in dialog.suggestion.text()

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -107,7 +109,7 @@ class DiscretionDialog(QDialog):
     def _setup_ui(self) -> None:
         columns = QHBoxLayout()
         columns.addWidget(self._list_panel())
-        columns.addWidget(self._editor(), 1)
+        columns.addWidget(self._scrolled(self._editor()), 1)
         self.save_button = lay_out_form_dialog(self, columns, self.message, self.save, "保存")
         self.save_button.setEnabled(False)  # until the violations are loaded
 
@@ -162,9 +164,12 @@ class DiscretionDialog(QDialog):
         self.articles = QLabel()
         self.articles.setWordWrap(True)
         self.circumstances: dict[Circumstance, QCheckBox] = {}
-        self.basis = QLabel()
-        self.basis.setWordWrap(True)
-        self.basis.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # one label per line of the derivation: a word-wrapped label of several paragraphs is
+        # measured a line short by Qt and loses its last one
+        self.basis = [QLabel() for _ in range(3)]  # stage, party type, range and penalties
+        for label in self.basis:
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.other_stage = QCheckBox()
         self.basis_reason = QLineEdit()
         self.basis_reason.setPlaceholderText("改按另一阶段的理由（必填，记入案卷和审计日志）")
@@ -182,9 +187,7 @@ class DiscretionDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.title)
         column.addWidget(self.articles)
-        column.addWidget(self.basis)
-        column.addWidget(self.other_stage)
-        column.addWidget(self.basis_reason)
+        column.addWidget(self._basis_group())
         column.addLayout(self._circumstance_groups())
         column.addWidget(self.mitigate)
         column.addWidget(self.suggestion)
@@ -192,6 +195,23 @@ class DiscretionDialog(QDialog):
         column.addLayout(self._decision_form(), 1)
         self.editor.setEnabled(False)
         return self.editor
+
+    @staticmethod
+    def _scrolled(editor: QWidget) -> QScrollArea:
+        """The editor scrolls rather than squeezing a long derivation out of sight."""
+        area = QScrollArea()
+        area.setWidget(editor)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        return area
+
+    def _basis_group(self) -> QGroupBox:
+        """The derived stage, party type and range, with the other stage where allowed."""
+        group = QGroupBox("处罚阶段、对象和法定幅度（依案件记录得出）")
+        column = QVBoxLayout(group)
+        for widget in (*self.basis, self.other_stage, self.basis_reason):
+            column.addWidget(widget)
+        return group
 
     def _circumstance_groups(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -317,6 +337,10 @@ class DiscretionDialog(QDialog):
         self.basis_reason.setText(choice.basis_reason if chosen else "")
         self.basis_reason.setVisible(derived.stage_overridable)
 
+    def basis_text(self) -> str:
+        """The derivation as shown, one line per label."""
+        return "\n".join(label.text() for label in self.basis)
+
     def _current_basis(self) -> PenaltyBasis:
         """The basis of the violation on screen, as the stage box says."""
         code = self.choices[self.violations.currentRow()].code
@@ -340,7 +364,11 @@ class DiscretionDialog(QDialog):
         )
 
     def _show_suggestion(self, entry: ViolationEntry) -> DiscretionSuggestion:
-        self.basis.setText(self._current_basis().derivation)
+        lines = self._current_basis().derivation.split("\n")
+        for label, line in zip(self.basis, lines, strict=True):
+            label.setText(line)
+            # a word-wrapped label is measured a line short unless told its height for the width
+            label.setMinimumHeight(label.heightForWidth(label.width()))
         suggestion = suggest(entry, self.facts())
         self.suggestion.setText(
             f"裁量阶次：<b>{suggestion.tier.label}</b>　"
