@@ -126,6 +126,11 @@ class PenaltyBasis:
     proposed: tuple[str, ...]
 
     @property
+    def provided(self) -> tuple[str, ...]:
+        """The other penalties the article provides here: the mandatory, then the conditional."""
+        return self.mandatory + self.proposed
+
+    @property
     def range_label(self) -> str:
         """The legal range in the statute's words, or that the clause sets no fine here."""
         if self.legal is None:
@@ -239,14 +244,15 @@ def fines_unit(entry: ViolationEntry) -> bool:
 def stage_penalties(
     entry: ViolationEntry, stage: PenaltyStage, party_type: PartyType
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(mandatory, proposed) other penalties of ``entry`` at ``stage``. They are imposed on
-    the 生产经营单位, so a decision against a person is not required to carry them."""
+    """(mandatory, conditional) other penalties of ``entry`` at ``stage``; the other stage's
+    are not provided here. The mandatory ones are imposed on the 生产经营单位, so a decision
+    against a person does not carry them; another authority's are never this case's."""
     penalties = entry.overdue_other_penalties if stage.overdue else entry.other_penalties
     kinds = penalty_kinds()
-    mandatory = tuple(p for p in penalties if kinds[p] == "mandatory")
+    proposed = tuple(p for p in penalties if kinds[p] == "conditional")
     if party_type is PartyType.PERSON:
-        return (), tuple(p for p in penalties if kinds[p] != "other_authority")
-    return mandatory, tuple(p for p in penalties if kinds[p] == "conditional")
+        return (), proposed
+    return tuple(p for p in penalties if kinds[p] == "mandatory"), proposed
 
 
 @functools.cache

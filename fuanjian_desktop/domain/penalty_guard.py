@@ -29,6 +29,7 @@ def penalty_basis_defects(facts: CaseFacts) -> Iterator[Defect]:
     """Every basis defect of the case's violations, in their order."""
     catalogue = catalogue_by_code()
     party = PartyRecord(facts.party_kind, facts.party_name, facts.party_operates)
+    bases: list[PenaltyBasis] = []
     for violation in facts.violations:
         entry = catalogue.get(violation.code)
         if entry is None:
@@ -36,12 +37,15 @@ def penalty_basis_defects(facts: CaseFacts) -> Iterator[Defect]:
         recorded = PenaltyStage.OVERDUE if violation.overdue else PenaltyStage.FIRST
         chosen = recorded if violation.basis_reason.strip() else None
         basis = derive(entry, party, facts.orders, facts.opened_on, chosen)
+        bases.append(basis)
         yield from _basis_differs(entry, basis, recorded, violation.target)
         differs = (recorded, violation.target) != (basis.stage, str(basis.party_type))
         if differs:
             yield from _fine_outside(entry, basis, violation.fine, violation.tier)
         yield from _party_not_fined(entry, basis, facts.party_kind)
         yield from _mandatory_missing(entry, basis, facts.other_penalties)
+    if bases:
+        yield from _not_provided(bases, facts.other_penalties)
 
 
 def _basis_differs(
@@ -110,6 +114,22 @@ def _mandatory_missing(
                 f"“{entry.title}”在{basis.stage.label}依{entry.penalty_article}应当"
                 f"{penalty}（{entry.penalty_text}），本案拟作出的处罚中没有。"
                 f"请在“认定违法行为与裁量”的其他处罚中勾选“{penalty}”。",
+                ReviewItem.LAW,
+                ISSUING,
+            )
+
+
+def _not_provided(bases: list[PenaltyBasis], proposed: tuple[str, ...]) -> Iterator[Defect]:
+    """A penalty none of the articles provides at its derived stage (e.g. 责令停产停业整顿
+    on a first finding under 第九十七条): a penalty without a legal basis."""
+    provided = {penalty for basis in bases for penalty in basis.provided}
+    for penalty in proposed:
+        if penalty not in provided:
+            stages = "、".join(f"{basis.code}：{basis.stage.label}" for basis in bases)
+            yield Defect(
+                "penalty_other_not_provided",
+                f"拟作出的“{penalty}”不是所认定违法行为的处罚条款在所适用阶段（{stages}）"
+                "规定的处罚，没有法律依据。请在“认定违法行为与裁量”中取消该项处罚。",
                 ReviewItem.LAW,
                 ISSUING,
             )

@@ -276,37 +276,31 @@ def set_violations(
         scope.record(case, f"{case.case_no} 认定违法行为 {len(choices)} 项", before)
 
 
-def provided_penalties(codes: Sequence[str]) -> tuple[str, ...]:
-    """The other penalties the articles of ``codes`` provide for, in catalogue order."""
-    penalties: dict[str, None] = {}
-    for code in codes:
-        entry = find_violation(code)
-        penalties.update(dict.fromkeys((*entry.other_penalties, *entry.overdue_other_penalties)))
-    return tuple(penalties)
-
-
-def _lawful_other_penalties(choices: Sequence[ViolationChoice], chosen: Sequence[str]) -> list[str]:
-    provided = provided_penalties([choice.code for choice in choices])
-    unknown = [penalty for penalty in chosen if penalty not in provided]
-    if unknown:
-        raise UserError(
-            f"所认定违法行为的处罚条款没有规定“{'、'.join(unknown)}”，请重新选择其他处罚。"
-        )
-    return list(dict.fromkeys(chosen))
+def provided_penalties(bases: Sequence[PenaltyBasis]) -> tuple[str, ...]:
+    """The other penalties the charged articles provide at their derived stages, in order."""
+    return tuple(dict.fromkeys(penalty for basis in bases for penalty in basis.provided))
 
 
 def _with_mandatory(
     session: Session, case: Case, choices: Sequence[ViolationChoice], chosen: Sequence[str]
 ) -> list[str]:
-    """The other penalties chosen, checked, plus those the articles make mandatory at the
-    derived stage (``domain/penalty_basis.py``): these are never left to a tick box."""
-    lawful = _lawful_other_penalties(choices, chosen)
+    """The other penalties chosen, checked against what the articles provide at the derived
+    stage, plus those they make mandatory there (``domain/penalty_basis.py``): these are never
+    left to a tick box."""
     party, orders = party_record(session, case), case_orders(session, case.id)
-    for choice in choices:
-        stage = _chosen_stage(choice)
-        basis = derive(find_violation(choice.code), party, orders, case.opened_on, stage)
-        lawful += [penalty for penalty in basis.mandatory if penalty not in lawful]
-    return lawful
+    bases = [
+        derive(find_violation(choice.code), party, orders, case.opened_on, _chosen_stage(choice))
+        for choice in choices
+    ]
+    provided = provided_penalties(bases)
+    unknown = [penalty for penalty in chosen if penalty not in provided]
+    if unknown:
+        raise UserError(
+            f"所认定违法行为的处罚条款在所适用的处罚阶段没有规定“{'、'.join(unknown)}”，"
+            "请重新选择其他处罚。"
+        )
+    mandatory = [penalty for basis in bases for penalty in basis.mandatory]
+    return list(dict.fromkeys([*chosen, *mandatory]))
 
 
 def party_record(session: Session, case: Case) -> PartyRecord:

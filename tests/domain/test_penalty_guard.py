@@ -94,6 +94,16 @@ def test_the_mandatory_stop_order_left_out_is_refused() -> None:
     assert penalty_codes(replace(case, other_penalties=(STOP,))) == []
 
 
+def test_a_penalty_of_the_other_stage_is_refused() -> None:
+    """第九十七条 provides 责令停产停业整顿 only 逾期未改正: on a first finding it has no basis."""
+    case = facts(other_penalties=(STOP,))
+    message = next(d.message for d in case_defects(case) if d.code == "penalty_other_not_provided")
+    assert "拟作出的“责令停产停业整顿”不是所认定违法行为的处罚条款在所适用阶段" in message
+    assert "AQ-97-3：首次发现（责令改正阶段）" in message
+    assert "penalty_other_not_provided" in refused_by(case, "serve_notice", D(2026, 10, 20))
+    assert penalty_codes(OVERDUE_CASE) == ["penalty_stage_wrong", "penalty_fine_outside_range"]
+
+
 def test_a_conditional_penalty_is_not_required() -> None:
     """第九十九条: 情节严重的，责令停产停业整顿 — proposed, never required."""
     order = replace(ORDER, violation_code="AQ-99-8")

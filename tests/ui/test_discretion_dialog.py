@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox
 from sqlalchemy import select
 
 from fuanjian_desktop.domain.discretion import Circumstance
 from fuanjian_desktop.domain.procedure import Procedure
-from fuanjian_desktop.models import Enterprise, EnterpriseCategory
+from fuanjian_desktop.models import Enterprise, EnterpriseCategory, Hazard
 from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.case_queries import case_view
 from tests.cases import ensure_number_block, open_hazard_case
@@ -172,16 +174,29 @@ def test_a_violation_added_is_saved_with_its_suggested_fine(
 def test_a_ticked_other_penalty_is_proposed_and_calls_for_a_hearing(
     qtbot, make_context, sign_in, demo_database, wait_idle
 ):
-    """The articles' other penalties are offered; 责令停产停业整顿 ticked makes a hearing due."""
+    """Only what the article provides at the derived stage is offered: nothing on a first
+    finding under 第九十七条; after 逾期 under 第九十九条 the conditional 情节严重的，责令停产停业
+    整顿, which, ticked, makes a hearing due."""
     team = case_team(sign_in)
-    case_id = case_against(demo_database, team, hazchem=False)
+    first = open_dialog(
+        qtbot, make_context, team.handler, case_against(demo_database, team, False), wait_idle
+    )
+    assert first.penalties.count() == 0
+    with demo_database.read() as session:
+        query = select(Hazard.id).where(
+            Hazard.violation_code == "AQ-99-8", Hazard.status == "not_rectified"
+        )
+        hazard_id = session.scalars(query).first()
+    draft = cases.prefill_from_hazard(demo_database, hazard_id).draft
+    handlers = (team.handler.user_id or "", team.partner_id)
+    draft = replace(draft, handler_ids=handlers, opened_on=OPENED_ON)
+    case_id = cases.open_case(demo_database, team.handler, draft)
     dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
     offered = [dialog.penalties.item(row).text() for row in range(dialog.penalties.count())]
-    assert "责令停产停业整顿" in offered
-    item = dialog.penalties.item(offered.index("责令停产停业整顿"))
-    item.setCheckState(Qt.CheckState.Checked)
+    assert offered == ["情节严重的，责令停产停业整顿"]
+    dialog.penalties.item(0).setCheckState(Qt.CheckState.Checked)
     save(qtbot, dialog)
-    assert cases.charged_violations(demo_database, case_id).other_penalties == ("责令停产停业整顿",)
+    assert cases.charged_violations(demo_database, case_id).other_penalties == tuple(offered)
     with demo_database.read() as session:
         from fuanjian_desktop.models import Case
         from fuanjian_desktop.services.case_facts import facts_of

@@ -141,7 +141,7 @@ class DiscretionDialog(QDialog):
         mandatory at the derived stage are ticked and locked."""
         self.penalties.clear()
         mandatory = {p for choice in self.choices for p in self._basis(choice).mandatory}
-        for penalty in provided_penalties([choice.code for choice in self.choices]):
+        for penalty in provided_penalties([self._basis(choice) for choice in self.choices]):
             item = QListWidgetItem(penalty)
             if penalty in mandatory:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
