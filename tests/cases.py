@@ -10,6 +10,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.document_guard import is_empty
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure, find_action
 from fuanjian_desktop.domain.violations import Tier
@@ -111,7 +112,8 @@ def perform_written(
     with user_action(database, actor, action.label) as scope:
         case = fetch(scope.session, Case, case_id)
         documents = step_documents(scope.session, case, action, today)
-        prepare_step_drafts(scope, case, documents, step.on or today)
+        unprepared = [key for key in documents if _first_draft(scope, case, key) is None]
+        prepare_step_drafts(scope, case, unprepared, step.on or today)
         _fill_blanks(scope, case, documents, step.on or today)
         take_step(scope, case, action, step, today)
 
@@ -119,13 +121,7 @@ def perform_written(
 def _fill_blanks(scope: ActionScope, case: Case, documents: list[str], on: dt.date) -> None:
     """Write :data:`TEST_BLANKS` into the step's drafts where the records leave them blank."""
     for type_key in set(documents) & set(TEST_BLANKS):
-        draft = scope.session.scalars(
-            select(CaseDocument).where(
-                CaseDocument.case_id == case.id,
-                CaseDocument.type_key == type_key,
-                CaseDocument.status == "draft",
-            )
-        ).first()
+        draft = _first_draft(scope, case, type_key)
         if draft is None:
             title = document_type(type_key).title
             draft = CaseDocument(
@@ -133,7 +129,22 @@ def _fill_blanks(scope: ActionScope, case: Case, documents: list[str], on: dt.da
             )
             scope.session.add(draft)
         typed = blanks_only(scope, draft, TEST_BLANKS[type_key], on)
-        draft.values = {**typed, **draft.values}
+        blank = {name: value for name, value in typed.items() if is_empty(draft.values.get(name))}
+        draft.values = {**draft.values, **blank}
+
+
+def _first_draft(scope: ActionScope, case: Case, type_key: str) -> CaseDocument | None:
+    """The draft of ``type_key`` a step of ``case`` would issue, if one is prepared."""
+    return scope.session.scalars(
+        select(CaseDocument)
+        .where(
+            CaseDocument.case_id == case.id,
+            CaseDocument.type_key == type_key,
+            CaseDocument.status == "draft",
+            CaseDocument.corrects_id.is_(None),
+        )
+        .order_by(CaseDocument.created_at)
+    ).first()
 
 
 def case_at_hearing(db: Database, sign_in: Callable[[str], Actor]) -> str:

@@ -31,6 +31,7 @@ from fuanjian_desktop.services.unit_of_work import ActionScope
 
 # numbered with the 案号 of their case, which the very document gave the case
 CASE_NUMBERED = frozenset({"filing_approval", "onsite_penalty_decision"})
+DATED = "document."  # context keys of the document itself (its issue date and year)
 
 
 class IncompleteDocument(UserError):
@@ -80,10 +81,17 @@ def issue_with_content(
         document.values = {
             **{name: context.get(field.source) for name, field in _sourced(spec)},
             **{name: value for name, value in document.values.items() if value},
+            **{name: context.get(field.source) for name, field in dated_fields(spec)},
         }
     else:
         fill(document, spec, context, chosen_variant(spec, None, context))
     freeze(scope, document, spec, on)
+
+
+def dated_fields(spec: DocumentSpec) -> list[tuple[str, FieldSpec]]:
+    """The fields taken from the document's own date (签发日期 …): the day of issue, whatever
+    day the draft was made."""
+    return [(name, field) for name, field in spec.fields.items() if field.source.startswith(DATED)]
 
 
 def _sourced(spec: DocumentSpec) -> list[tuple[str, FieldSpec]]:

@@ -39,6 +39,7 @@ from fuanjian_desktop.services.document_issue import (
     CASE_NUMBERED,
     chosen_variant,
     context_for,
+    dated_fields,
     fill,
     freeze,
 )
@@ -372,11 +373,7 @@ def _label(document: CaseDocument) -> str:
 
 def _date_values(document: CaseDocument, spec: DocumentSpec, context: Mapping[str, object]) -> None:
     """Fields taken from the document's own date (签发日期 …) get the day of issue."""
-    dated = {
-        name: context.get(field.source)
-        for name, field in spec.fields.items()
-        if field.source.startswith("document.")
-    }
+    dated = {name: context.get(field.source) for name, field in dated_fields(spec)}
     document.values = {**document.values, **dated}
 
 

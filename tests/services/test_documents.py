@@ -395,6 +395,7 @@ def test_a_notice_is_first_served_by_its_step(demo_database: Database, sign_in: 
     db, zhang = demo_database, sign_in("zhangwei")
     case_id = _to_notice(db, sign_in)
     draft = create_draft(db, zhang, type_key="penalty_notice", case_id=case_id, on=D(2026, 11, 12))
+    save_draft(db, zhang, draft, {"evidence": ["现场核查笔录"]})  # a complaint case: typed
     notice = issue_document(db, zhang, draft, D(2026, 11, 12))
     with pytest.raises(UserError, match="“送达行政处罚告知书”"):
         serve_document(db, zhang, notice.id, method="直接送达", on=D(2026, 11, 12), today=TODAY)

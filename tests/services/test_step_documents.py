@@ -30,7 +30,8 @@ def test_a_hearing_notice_without_a_place_is_refused_and_issues_once_written(
     demo_database: Database, sign_in: SignIn
 ) -> None:
     """发出听证会通知 with a draft lacking 听证地点 is refused naming it, writing nothing; once
-    the place is written the step issues that very draft, place printed (行政处罚法第六十四条)."""
+    the place is written the step issues that very draft, place printed (行政处罚法第六十四条)
+    and dated the day of the step."""
     db, zhang = demo_database, sign_in("zhangwei")
     case_id = case_at_hearing(db, sign_in)
     typed = {
@@ -59,3 +60,4 @@ def test_a_hearing_notice_without_a_place_is_refused_and_issues_once_written(
         assert notice is not None and notice.status == "served" and notice.sheet is not None
         text = sheet_text(sheet_from_json(notice.sheet))
     assert "在本局三楼听证室公开举行听证会议" in text
+    assert notice.values["issued_on"] == "2030年1月13日"  # the step's day, not the draft's
