@@ -13,22 +13,33 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.case_guard import case_defects
 from fuanjian_desktop.domain.codes import id_check_char
-from fuanjian_desktop.domain.discretion import DiscretionFacts, suggest
+from fuanjian_desktop.domain.discretion import (
+    Circumstance,
+    CircumstanceKind,
+    DiscretionFacts,
+    suggest,
+)
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.domain.violations import find_violation
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import AuditEvent, Case, Enterprise, Hazard
 from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.case_facts import facts_of
+from fuanjian_desktop.services.procedure_settings import current_settings
 from tests.cases import ensure_number_block
 
 TODAY = dt.date(2026, 11, 26)
 STOP = "责令停产停业整顿"
 SignIn = Callable[[str], Actor]
+EXEMPTING = CircumstanceKind.EXEMPTING
 
 
 def team(sign_in: SignIn, database: Database) -> tuple[Actor, tuple[str, str]]:
@@ -156,3 +167,84 @@ def test_a_stage_chosen_where_the_law_allows_is_stored_and_audited_with_its_reas
             select(AuditEvent.summary).where(AuditEvent.entity_type == "case_violation")
         ).all()
     assert any(reason in summary and case.case_no in summary for summary in summaries)
+
+
+# (code, party type) → the first-stage range written from the statute (no order on record)
+FIRST_STAGE = {
+    ("AQ-97-3", "unit"): (0, 100_000),  # 第九十七条: 处十万元以下的罚款
+    ("AQ-97-3", "person"): None,  # only the 主管人员 after 逾期未改正
+    ("AQ-99-8", "unit"): (0, 50_000),  # 第九十九条: 处五万元以下的罚款
+    ("AQ-99-8", "person"): None,
+    ("AQ-105-1", "unit"): (0, 50_000),  # 第一百零五条: 处五万元以下，对…人员处一万元以下
+    ("AQ-105-1", "person"): (0, 10_000),
+    ("GZ-CF-45-1", "unit"): (10_000, 30_000),  # 处罚办法第四十五条，并给予警告
+    ("GZ-CF-45-1", "person"): (1_000, 10_000),
+}
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    code=st.sampled_from(sorted({code for code, _ in FIRST_STAGE})),
+    who=st.sampled_from(["company", "operator", "stranger"]),
+    circumstances=st.sets(st.sampled_from([c for c in Circumstance if c.kind is not EXEMPTING])),
+)
+def test_the_service_charges_a_complaint_inside_the_statute(
+    demo_database: Database,
+    sign_in: SignIn,
+    code: str,
+    who: str,
+    circumstances: set[Circumstance],
+) -> None:
+    """Whatever the party and circumstances, a complaint case (no order on record) charged as
+    the form proposes holds a fine inside the first-stage range for that party, with 警告
+    where 第四十五条 makes it mandatory, and the guard finds no basis defect."""
+    zhang, handlers = team(sign_in, demo_database)
+    party = _party(demo_database, who)
+    draft = cases.NewCase(
+        procedure=Procedure.GENERAL,
+        source="complaint",
+        party=party,
+        cause="投诉举报",
+        handler_ids=handlers,
+        violations=(cases.ViolationChoice(code),),
+        opened_on=TODAY,
+    )
+    case_id = cases.open_case(demo_database, zhang, draft)
+    proposal = suggested(demo_database, case_id, code)
+    facts = DiscretionFacts(proposal.target or "", frozenset(circumstances), False)
+    suggestion = suggest(find_violation(code), facts)
+    choice = replace(proposal, tier=suggestion.tier, fine=suggestion.suggested_fine)
+    cases.set_violations(demo_database, zhang, case_id, [choice])
+    charged = cases.charged_violations(demo_database, case_id)
+    party_type = "person" if who == "stranger" else "unit"
+    legal = FIRST_STAGE[code, party_type]
+    fine = charged.choices[0].fine
+    assert charged.choices[0].target == party_type and not charged.choices[0].overdue
+    assert fine == 0 if legal is None else legal[0] <= fine <= legal[1]
+    warned = code == "GZ-CF-45-1" and party_type == "unit"
+    assert charged.other_penalties == (("警告",) if warned else ())
+    with demo_database.read() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        found = case_defects(facts_of(session, case, current_settings(session), TODAY))
+    assert [d.code for d in found if d.code.startswith("penalty_")] == []
+
+
+def _party(database: Database, who: str) -> cases.Party:
+    """A registry company, the operator of a registry 个体工商户, or a person it does not know."""
+    with database.read() as session:
+        company = session.scalars(
+            select(Enterprise.id).where(Enterprise.uscc.like("91%")).order_by(Enterprise.name)
+        ).first()
+        shop = session.scalars(
+            select(Enterprise)
+            .where(Enterprise.operator_id_no.is_not(None))
+            .order_by(Enterprise.name)
+        ).first()
+    assert company is not None and shop is not None
+    if who == "company":
+        return cases.Party("enterprise", company)
+    if who == "operator":
+        return cases.Party("person", name=shop.operator_name or "", id_no=shop.operator_id_no or "")
+    number = "44030419850612123"
+    return cases.Party("person", name="陈志强", id_no=number + id_check_char(number))
