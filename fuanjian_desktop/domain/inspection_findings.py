@@ -32,10 +32,12 @@ class AnswerCounts:
 
 @dataclass(frozen=True)
 class FoundProblem:
-    """A hazard as the record states it: the problem (its official description), the rule it
-    breaks, the working days given to put it right (0: 立即改正) and its due date."""
+    """A hazard as the record states it: the problem (its official description, where the
+    inspector writes the place), the checklist item's requirement, the rule it breaks, the
+    working days given to put it right (0: 立即改正) and its due date."""
 
     text: str
+    requirement: str
     basis: str
     days: int
     due: dt.date
@@ -68,9 +70,14 @@ def findings_text(
 
 
 def problem_line(problem: FoundProblem) -> str:
-    """``问题，不符合…的规定；已责令于…前整改完毕。``"""
+    """``问题（未做到：要求），不符合…的规定；已责令于…前整改完毕。`` — the requirement is named
+    when the inspector's own wording of the problem does not already state it."""
+    text = problem.text.rstrip("。")
+    requirement = problem.requirement.strip()
+    if requirement and requirement not in text:
+        text += f"（未做到：{requirement}）"
     basis = f"，不符合{problem.basis}的规定" if problem.basis.strip() else ""
-    return f"{problem.text.rstrip('。')}{basis}；{ordered(problem)}。"
+    return f"{text}{basis}；{ordered(problem)}。"
 
 
 def ordered(problem: FoundProblem) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop import reference
+from fuanjian_desktop.checklists.model import Template
 from fuanjian_desktop.domain.document_text import (
     cited,
     sentences,
@@ -88,20 +89,25 @@ def _findings(session: Session, inspection: Inspection, hazards: Sequence[Hazard
         results[Answer.NON_COMPLIANT.value],
         results[Answer.NOT_APPLICABLE.value],
     )
+    template = _template(session, inspection)
+    checks = {item.id: item.check for item in template.items} if template else {}
     problems = [
-        FoundProblem(problem_text(h.description), h.basis_text, h.days, h.due_date)
+        FoundProblem(
+            problem_text(h.description), checks.get(h.item_id, ""), h.basis_text, h.days, h.due_date
+        )
         for h in hazards
     ]
-    title = _template_title(session, inspection)
+    title = template.title if template else ""
     return findings_text(
         title, counts, problems, _measure_labels(inspection), inspection.summary or ""
     )
 
 
-def _template_title(session: Session, inspection: Inspection) -> str:
+def _template(session: Session, inspection: Inspection) -> Template | None:
+    """The checklist version the inspection ran, if any."""
     if not (inspection.template_id and inspection.template_version):
-        return ""
-    return pinned_template(session, inspection.template_id, inspection.template_version).title
+        return None
+    return pinned_template(session, inspection.template_id, inspection.template_version)
 
 
 def inspection_hazards(session: Session, inspection_id: str) -> list[Hazard]:
@@ -150,9 +156,9 @@ def _order(session: Session, inspection_id: str) -> dict[str, object]:
 
 def _checklist(session: Session, inspection: Inspection) -> str:
     """检查内容: the checklist run and the sections that applied to this venue."""
-    if not (inspection.template_id and inspection.template_version):
+    template = _template(session, inspection)
+    if template is None:
         return ""
-    template = pinned_template(session, inspection.template_id, inspection.template_version)
     items = template.applicable_items(
         dict(inspection.facts or {}), frozenset(inspection.venue_categories)
     )

@@ -16,11 +16,18 @@ FOUND = D(2026, 11, 26)
 
 
 def test_each_problem_its_rule_and_the_measure_ordered_then_the_visit_measures() -> None:
-    """A hand-written record for a fixture visit: 12 items, one problem fixed at once, one by a
-    date, the visit's measures and what the inspectors wrote."""
+    """A hand-written record for a fixture visit: 12 items, one problem fixed at once, one the
+    inspector worded with its place (the item's requirement then named too) due by a date, the
+    visit's measures and what the inspectors wrote."""
     problems = [
-        FoundProblem("未做到：疏散通道保持畅通", f"{LAW}第四十四条", 0, FOUND),
-        FoundProblem("未做到：灭火器定期检查", f"{LAW}第三十六条", 5, D(2026, 12, 3)),
+        FoundProblem("未做到：疏散通道保持畅通", "疏散通道保持畅通", f"{LAW}第四十四条", 0, FOUND),
+        FoundProblem(
+            "二楼仓库东侧灭火器压力不足",
+            "灭火器定期检查、压力正常",
+            f"{LAW}第三十六条",
+            5,
+            D(2026, 12, 3),
+        ),
     ]
     text = findings_text(
         "小型商店检查表",
@@ -34,7 +41,8 @@ def test_each_problem_its_rule_and_the_measure_ordered_then_the_visit_measures()
         "发现的问题及现场处理：\n"
         "1．未做到：疏散通道保持畅通，不符合《中华人民共和国安全生产法》第四十四条的规定；"
         "已责令立即改正。\n"
-        "2．未做到：灭火器定期检查，不符合《中华人民共和国安全生产法》第三十六条的规定；"
+        "2．二楼仓库东侧灭火器压力不足（未做到：灭火器定期检查、压力正常），"
+        "不符合《中华人民共和国安全生产法》第三十六条的规定；"
         "已责令于2026年12月3日前整改完毕。\n"
         "现场处理措施：责令限期改正、责令立即排除事故隐患。\n"
         "现场负责人陪同检查。"
