@@ -39,8 +39,8 @@ def test_the_step_opens_the_editor_on_the_missing_fields_and_then_issues_that_dr
     qtbot.addWidget(dialog)
     dialog.show()
 
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    wait_idle()
+    with qtbot.waitSignal(dialog.drafted):  # the case page lists the draft then
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.editor is not None and dialog.editor.isVisible())
     wait_idle()
     editor = dialog.editor

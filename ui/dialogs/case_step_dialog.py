@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -53,7 +53,10 @@ Reader = Callable[[], Any]
 
 
 class CaseStepDialog(QDialog):
-    """Takes ``choice`` on the case through :func:`perform`; accepted once the core agreed."""
+    """Takes ``choice`` on the case through :func:`perform`; accepted once the core agreed.
+    ``drafted`` tells the case page a draft of the step's document was made for completing."""
+
+    drafted = Signal()
 
     def __init__(
         self,
@@ -188,6 +191,7 @@ class CaseStepDialog(QDialog):
             self.editor = DocumentEditorDialog(context, draft_id, self)
             self.editor.mark_missing(incomplete.fields, hint)
             self.editor.open()
+            self.drafted.emit()
 
         context.workers.run(
             lambda: draft_for_step(context.database, context.actor, case_id, type_key),

@@ -289,6 +289,7 @@ class CasePage(QWidget):
         if self.case_id is None:
             return
         dialog = CaseStepDialog(self._context, self.case_id, choice, self._today(), self)
+        dialog.drafted.connect(self.refresh)  # the draft to complete shows among the documents
         self._open(dialog)
 
     def edit_violations(self) -> None:
