@@ -331,7 +331,7 @@ def test_the_squad_filter(stats_database: Database) -> None:
     """Each squad sees its own cases, remedies, inspections and hazards only."""
     yuanling, nanyuan = figures(stats_database, 2022, "园岭"), figures(stats_database, 2022, "南园")
     assert (yuanling["立案"], nanyuan["立案"]) == (3, 1)
-    assert (yuanling["罚没金额"], nanyuan["罚没金额"]) == (172000, 25000)
+    assert (yuanling["罚没金额"], nanyuan["罚没金额"]) == (20000 + 100000 + 2000, 25000)
     assert (yuanling["申请法院强制执行"], nanyuan["申请法院强制执行"]) == (0, 1)
     assert (yuanling["行政复议"], nanyuan["行政复议"]) == (1, 1)
     assert (yuanling["检查企业"], nanyuan["检查企业"]) == (1, 1)
