@@ -209,9 +209,12 @@ class DocumentEditorDialog(QDialog):
 
     def mark_missing(self, fields: tuple[str, ...], hint: str) -> None:
         """Mark the fields a procedure step refused to issue without, say so, and put the cursor
-        in the first (applied once the form is built, if it is not yet)."""
+        in the first (applied once the form is built, if it is not yet). The step issues this
+        draft, so the editor offers no 签发 of its own."""
         self.missing = fields
         self.message.setText(hint)
+        if self.view is not None:
+            self._show_actions(self.view)
         self._show_missing()
 
     def _show_missing(self) -> None:
@@ -225,8 +228,10 @@ class DocumentEditorDialog(QDialog):
     def _show_actions(self, view: DocumentView) -> None:
         allowed = ACTIONS_BY_STATUS.get(view.status, ("preview",))
         served = document_type(view.type_key).served
+        for_step = bool(self.missing)  # the step issues this draft: no 签发 of its own here
         for key, button in self.buttons.items():
-            button.setVisible(key in allowed and (key != "serve" or served))
+            shown = key in allowed and (key != "serve" or served)
+            button.setVisible(shown and not (for_step and key == "issue"))
         if view.status != "draft":
             self.status.setText("已签发的文书不能修改；如有错误请更正或作废。")
 
