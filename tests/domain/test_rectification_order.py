@@ -93,9 +93,9 @@ def _applying(sheet: Sheet) -> list[set[dt.date]]:
     """For each printed problem, every date the printed order makes it due by."""
     items = next(block.items for block in sheet.blocks if isinstance(block, Numbered))
     texts = ["".join(run.text for run in b.runs) for b in sheet.blocks if isinstance(b, Paragraph)]
-    closing = next(m for text in texts if (m := CLOSING.search(text)))
-    covered = {int(n) for n in closing["items"].split("、")}
-    order_dates = {D(*map(int, m)) for m in DATE.findall(closing["rest"])}
+    closing = next((m for text in texts if (m := CLOSING.search(text))), None)
+    covered = {int(n) for n in closing["items"].split("、")} if closing else set()
+    order_dates = {D(*map(int, m)) for m in DATE.findall(closing["rest"])} if closing else set()
     return [
         {D(*map(int, m)) for m in DATE.findall(item)} | (order_dates if n in covered else set())
         for n, item in enumerate(items, start=1)
@@ -123,3 +123,45 @@ def test_an_issued_order_never_carries_two_disagreeing_deadlines(dues: list[dt.d
     sheet = compose(document_spec("rectification_order"), values, WORDING)
     assert _applying(sheet) == [{due} for due in dues]
     assert deadline_conflicts(terms.problems, terms.due, terms.by_item, dues) == []
+
+
+DATES = [D(2026, 12, 14), D(2026, 12, 21), D(2027, 1, 4)]
+
+
+@st.composite
+def typed_orders(draw: st.DrawFn) -> tuple[list[dt.date], dict[str, object]]:
+    """Hazards' due dates and an order as a person might have edited it: any one date or none,
+    分别于… or not, each problem with any stated date or none."""
+    dues = draw(st.lists(st.sampled_from(DATES), min_size=1, max_size=5))
+    stated = [draw(st.sampled_from([None, *DATES])) for _ in dues]
+    problems = [
+        f"第{n}项问题" + (f"（整改期限：{written}）" if day else "")
+        for n, day in enumerate(stated, start=1)
+        for written in [f"{day.year}年{day.month}月{day.day}日" if day else ""]
+    ]
+    due = draw(st.sampled_from(["", *(f"{d.year}年{d.month}月{d.day}日" for d in DATES)]))
+    values = {
+        "party_name": "深圳市某某有限公司",
+        "problems": problems,
+        "rectify_items": "、".join(str(n) for n in range(1, len(dues) + 1)),
+        "rectify_due": due,
+        "rectify_by_item": draw(st.sampled_from(["", BY_ITEM])),
+    }
+    return dues, values
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed_orders())
+def test_an_edited_order_the_check_lets_through_has_one_right_date_per_problem(
+    order: tuple[list[dt.date], dict[str, object]],
+) -> None:
+    """Whatever a person typed, an order the issue check accepts makes each problem due by
+    exactly one date, its hazard's; anything else is refused."""
+    dues, values = order
+    problems = [str(p) for p in values["problems"]]  # type: ignore[attr-defined]
+    conflicts = deadline_conflicts(
+        problems, str(values["rectify_due"]), str(values["rectify_by_item"]), dues
+    )
+    sheet = compose(document_spec("rectification_order"), values, WORDING)
+    if not conflicts:
+        assert _applying(sheet) == [{due} for due in dues]
