@@ -217,7 +217,13 @@ def _remedy(kind: str, result: str, gap: int) -> Step:
 
 # Earlier scripts have the first pick of the hazards: the complete case and the hearing first.
 SCRIPTS = (
-    Script("已结案：程序完整", PREPARE + NOTIFY + STATEMENT + DECIDE + SERVE + PAY + CLOSE, 2),
+    Script(
+        "已结案：程序完整（逾期未改正，集体讨论）",
+        PREPARE + DISCUSS + NOTIFY + STATEMENT + DECIDE + SERVE + PAY + CLOSE,
+        tail=2,
+        major=True,
+        from_hazard=True,
+    ),
     Script(
         "已结案：举行听证（当事人为个人）",
         PREPARE + DISCUSS + NOTIFY + HEARING_ASKED + HEARING_HELD + SERVE + PAY + CLOSE,

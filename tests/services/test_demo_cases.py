@@ -129,10 +129,10 @@ def test_every_demo_story_still_shows_its_procedure(fixed_demo: Database) -> Non
 
 
 def test_cases_from_unrectified_hazards_are_at_the_overdue_stage(fixed_demo: Database) -> None:
-    """Six cases come from field work: hazards found unrectified, now 移交立案; their stage is
+    """Seven cases come from field work: hazards found unrectified, now 移交立案; their stage is
     逾期未改正 (derived from the hazard), so each is charged at that stage's range."""
     from_field = [case for case in all_cases(fixed_demo) if case.source == "inspection"]
-    assert len(from_field) == 6
+    assert len(from_field) == 7
     with fixed_demo.read() as session:
         statuses = set(session.scalars(select(Hazard.status).where(Hazard.closed_on.is_not(None))))
         charged = [case_violations(session, case.id) for case in from_field]
