@@ -26,6 +26,7 @@ import datetime as dt
 import random
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -56,6 +57,8 @@ from fuanjian_desktop.services.numbering import numbering_settings
 from fuanjian_desktop.services.synthetic import EnterpriseFactory
 
 AS_OF = dt.date(2026, 11, 30)
+# the draws standing in for a squad's first two open cases: overdue, then due within three days
+FIRST_OPEN_DRAWS = (0.15, 0.3)
 YEARS = 5
 INSPECTORS_PER_SQUAD = 8
 HANDLERS_PER_CASE = 2
@@ -186,6 +189,7 @@ class CaseFactory:
         }
         self._taken = set(session.scalars(select(Case.case_no)))
         self._serials: dict[tuple[Procedure, int], int] = {}
+        self._open_seen: Counter[str] = Counter()
         self.pools = [self._pool(session, number, squad) for number, squad in _squads(session)]
 
     def cases(self, count: int) -> Iterator[tuple[Row, list[Row]]]:
@@ -227,7 +231,7 @@ class CaseFactory:
             "extension_days": 0,
             **self._party(pool),
             **self._progress(stage, procedure, opened_on),
-            **self._next_due(stage),
+            **self._next_due(stage, pool.id),
         }
         return case, [_handler_row(case_id, n, who) for n, who in enumerate(handlers, start=1)]
 
@@ -301,10 +305,19 @@ class CaseFactory:
             "paid_amount": paid,
         }
 
-    def _next_due(self, stage: Stage) -> Row:
-        """Open cases mostly wait on a deadline: 12% overdue, 15% due within three days."""
-        draw = self._rng.random()
-        if stage in FINAL_STAGES or draw < 0.1:
+    def _next_due(self, stage: Stage, squad_id: str) -> Row:
+        """Open cases mostly wait on a deadline: about 12% overdue, 15% due within three days.
+
+        Each squad's first open case is overdue and its second due soon, so even a small
+        dataset gives every squad's list both filters (the demo, being lawful, adds no
+        overdue case of its own).
+        """
+        if stage in FINAL_STAGES:
+            return {"next_due_on": None, "next_due_label": None}
+        seen = self._open_seen[squad_id]
+        self._open_seen[squad_id] += 1
+        draw = FIRST_OPEN_DRAWS[seen] if seen < len(FIRST_OPEN_DRAWS) else self._rng.random()
+        if draw < 0.1:
             return {"next_due_on": None, "next_due_label": None}
         if draw < 0.22:
             offset = -self._rng.randint(1, 30)
