@@ -488,24 +488,30 @@ def _ruled(block: model.Table) -> str:
 def _box(block: model.Box) -> str:
     """A ruled approval form: two columns, a single cell spanning both."""
     rows = [
-        [Cell(FRAME_WIDTH / len(row[:2]), _box_cell(cell)) for cell in row[:2]]
+        [Cell(FRAME_WIDTH / len(row[:2]), _box_cell(cell, len(row) == 1)) for cell in row[:2]]
         for row in block.rows
     ]
     return _table(rows, lines=RULE, margins=RULED_MARGINS, cant_split=False)
 
 
-def _box_cell(cell: model.Cell) -> str:
+def _box_cell(cell: model.Cell, wide: bool) -> str:
     """A cell of an approval form, set on the PDF's tighter lines, so the form is as tall in
-    Word as it is in the PDF (at the body's pitch a full form ran onto a second page)."""
+    Word as it is in the PDF (at the body's pitch a full form ran onto a second page); signed and
+    dated on one line where the PDF does it (:func:`model.dated_signature`)."""
     parts = [_p(_run(cell.label + "："), BOX) if cell.label else ""]
     if cell.runs:
         parts += [_p(_runs(runs), BOX, indent=True) for runs in model.split_lines(cell.runs)]
         parts.append(_p("", BOX_HALF))
     else:
         parts += [_p("", BOX)] * cell.lines
+    date = _run(cell.date + "\u3000") if cell.date is not None else ""
+    if model.dated_signature(cell, wide):
+        return "".join(parts) + _p(
+            _sign(cell.signs[0]) + _run("\u3000\u3000") + date, BOX, align="right"
+        )
     parts += [_p(_sign(sign), BOX, align="right") for sign in cell.signs]
-    if cell.date is not None:
-        parts.append(_p(_run(cell.date + "\u3000"), BOX, align="right"))
+    if date:
+        parts.append(_p(date, BOX, align="right"))
     return "".join(parts)
 
 

@@ -513,10 +513,10 @@ def _box(block: model.Box) -> Table:
     spans: list[Any] = []
     for index, row in enumerate(block.rows):
         if len(row) == 1:
-            data.append([_cell(row[0]), ""])
+            data.append([_cell(row[0], wide=True), ""])
             spans.append(("SPAN", (0, index), (1, index)))
         else:
-            data.append([_cell(cell) for cell in row[:2]])
+            data.append([_cell(cell, wide=False) for cell in row[:2]])
     table = Table(data, colWidths=[half, half])
     table.setStyle(
         _table_style(
@@ -532,8 +532,9 @@ def _box(block: model.Box) -> Table:
     return table
 
 
-def _cell(cell: model.Cell) -> list[Flowable]:
-    """A cell of an approval form, set tighter than the body as the templates' forms are."""
+def _cell(cell: model.Cell, *, wide: bool) -> list[Flowable]:
+    """A cell of an approval form, set tighter than the body as the templates' forms are; a
+    full-width cell signs and dates on one line (see :func:`model.dated_signature`)."""
     line = functools.partial(_para, leading=BOX_LEADING)
     flowables: list[Flowable] = []
     if cell.label:
@@ -541,10 +542,12 @@ def _cell(cell: model.Cell) -> list[Flowable]:
     if cell.runs:
         flowables += [line(_runs(runs), indent=True) for runs in model.split_lines(cell.runs)]
     flowables.append(Spacer(1, BOX_LEADING * (cell.lines if not cell.runs else 0.5)))
-    for sign in cell.signs:
-        flowables.append(line(_sign_markup(sign), align="right"))
-    if cell.date is not None:
-        flowables.append(line(markup(cell.date + "\u3000", "fang"), align="right"))
+    date = markup(cell.date + "\u3000", "fang") if cell.date is not None else ""
+    if model.dated_signature(cell, wide):
+        return [*flowables, line(f"{_sign_markup(cell.signs[0])}\u3000\u3000{date}", align="right")]
+    flowables += [line(_sign_markup(sign), align="right") for sign in cell.signs]
+    if date:
+        flowables.append(line(date, align="right"))
     return flowables
 
 
