@@ -43,6 +43,8 @@ from fuanjian_desktop.documents.pdf import (
     SMALL_SIZE,
     TABLE_GAP,
     TOP,
+    dated_signature,
+    inline_value,
     label_column,
     number_line,
 )
@@ -488,24 +490,32 @@ def _ruled(block: model.Table) -> str:
 def _box(block: model.Box) -> str:
     """A ruled approval form: two columns, a single cell spanning both."""
     rows = [
-        [Cell(FRAME_WIDTH / len(row[:2]), _box_cell(cell, len(row) == 1)) for cell in row[:2]]
+        [
+            Cell(FRAME_WIDTH / len(row[:2]), _box_cell(cell, FRAME_WIDTH / len(row[:2])))
+            for cell in row[:2]
+        ]
         for row in block.rows
     ]
     return _table(rows, lines=RULE, margins=RULED_MARGINS, cant_split=False)
 
 
-def _box_cell(cell: model.Cell, wide: bool) -> str:
+def _box_cell(cell: model.Cell, width: float) -> str:
     """A cell of an approval form, set on the PDF's tighter lines, so the form is as tall in
     Word as it is in the PDF (at the body's pitch a full form ran onto a second page); signed and
-    dated on one line where the PDF does it (:func:`model.dated_signature`)."""
-    parts = [_p(_run(cell.label + "："), BOX) if cell.label else ""]
-    if cell.runs:
+    dated on one line and a short value beside its label where the PDF does it
+    (:func:`dated_signature`, :func:`inline_value`)."""
+    inline = inline_value(cell, width)
+    label = _run(cell.label + "：") if cell.label else ""
+    parts = [_p(label + (_runs(cell.runs) if inline else ""), BOX) if label else ""]
+    if inline:
+        parts.append(_p("", BOX_HALF))
+    elif cell.runs:
         parts += [_p(_runs(runs), BOX, indent=True) for runs in model.split_lines(cell.runs)]
         parts.append(_p("", BOX_HALF))
     else:
         parts += [_p("", BOX)] * cell.lines
     date = _run(cell.date + "\u3000") if cell.date is not None else ""
-    if model.dated_signature(cell, wide):
+    if dated_signature(cell, width):
         return "".join(parts) + _p(
             _sign(cell.signs[0]) + _run("\u3000\u3000") + date, BOX, align="right"
         )

@@ -47,6 +47,7 @@ LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 30 * mm, 26 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 BODY_SIZE, BODY_LEADING = 12, 22  # 小四; about 1.8 lines as printed templates are spaced
 BOX_LEADING = 19  # inside the ruled approval forms
+BOX_PADDING = 6  # left and right inside an approval form's cell
 # a form line's value sits just above its rule, the row keeping the body's pitch
 FORM_LEADING = 16
 ON_RULE = ("TOPPADDING", (0, 0), (-1, -1), 1 + BODY_LEADING - FORM_LEADING)
@@ -513,18 +514,18 @@ def _box(block: model.Box) -> Table:
     spans: list[Any] = []
     for index, row in enumerate(block.rows):
         if len(row) == 1:
-            data.append([_cell(row[0], wide=True), ""])
+            data.append([_cell(row[0], FRAME_WIDTH), ""])
             spans.append(("SPAN", (0, index), (1, index)))
         else:
-            data.append([_cell(cell, wide=False) for cell in row[:2]])
+            data.append([_cell(cell, half) for cell in row[:2]])
     table = Table(data, colWidths=[half, half])
     table.setStyle(
         _table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.75, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING),
                 *spans,
             ]
         )
@@ -532,23 +533,51 @@ def _box(block: model.Box) -> Table:
     return table
 
 
-def _cell(cell: model.Cell, *, wide: bool) -> list[Flowable]:
+def _cell(cell: model.Cell, width: float) -> list[Flowable]:
     """A cell of an approval form, set tighter than the body as the templates' forms are; a
-    full-width cell signs and dates on one line (see :func:`model.dated_signature`)."""
+    short value beside its label and the signature beside its date where they fit
+    (:func:`inline_value`, :func:`dated_signature`)."""
     line = functools.partial(_para, leading=BOX_LEADING)
     flowables: list[Flowable] = []
-    if cell.label:
+    if inline_value(cell, width):
+        flowables.append(line(markup(cell.label + "：", "fang") + _runs(cell.runs)))
+    elif cell.label:
         flowables.append(line(markup(cell.label + "：", "fang")))
-    if cell.runs:
+    if cell.runs and not inline_value(cell, width):
         flowables += [line(_runs(runs), indent=True) for runs in model.split_lines(cell.runs)]
     flowables.append(Spacer(1, BOX_LEADING * (cell.lines if not cell.runs else 0.5)))
     date = markup(cell.date + "\u3000", "fang") if cell.date is not None else ""
-    if model.dated_signature(cell, wide):
+    if dated_signature(cell, width):
         return [*flowables, line(f"{_sign_markup(cell.signs[0])}\u3000\u3000{date}", align="right")]
     flowables += [line(_sign_markup(sign), align="right") for sign in cell.signs]
     if date:
         flowables.append(line(date, align="right"))
     return flowables
+
+
+def dated_signature(cell: model.Cell, width: float) -> bool:
+    """Whether a cell ``width`` wide prints its one signature and its date on a single line, as
+    the 2016 approval forms do (审核人（签名）：____　年　月　日): only where the line fits, so a
+    half-width cell or a signer with a 证号 keeps separate lines."""
+    if cell.date is None or len(cell.signs) != 1:
+        return False
+    sign = cell.signs[0]
+    after = "".join(run.text for run in sign.after)
+    return _fits(f"{sign.label}：{SIGN_BLANK}{after}\u3000\u3000{cell.date}\u3000", width)
+
+
+def inline_value(cell: model.Cell, width: float) -> bool:
+    """Whether a cell prints its value on its label's line (性别：男), as the template sets a
+    short value beside its label: a value of one line that fits there, in a cell left unsigned."""
+    if not cell.label or not cell.runs or cell.signs or cell.date is not None:
+        return False
+    text = "".join(run.text for run in cell.runs)
+    return "\n" not in text and _fits(f"{cell.label}：{text}", width)
+
+
+def _fits(text: str, width: float) -> bool:
+    """Whether ``text`` fits on one line of a cell ``width`` wide (with a little air)."""
+    return float(stringWidth(text, face("fang").name, BODY_SIZE)) <= width - 2 * BOX_PADDING - 6
 
 
 def _sign_markup(sign: model.SignLine) -> str:

@@ -205,13 +205,6 @@ class Sheet:
         )
 
 
-def dated_signature(cell: Cell, wide: bool) -> bool:
-    """Whether a cell prints its one signature and its date on a single line, as the 2016
-    approval forms do (审核人（签名）：____　年　月　日): only across the full width, where both
-    fit, and not for signers who print a 证号 after the blank."""
-    return wide and cell.date is not None and len(cell.signs) == 1 and not cell.signs[0].after
-
-
 def split_lines(runs: tuple[Run, ...]) -> list[tuple[Run, ...]]:
     """Runs cut at the line breaks typed into values: each piece prints as its own paragraph."""
     pieces: list[list[Run]] = [[]]

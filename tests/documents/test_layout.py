@@ -6,10 +6,10 @@ What a one-page form must hold on its page (set down to 小五 at most), field b
 
 - a free-text form line (名称, 地址, 案件名称, 职务, 引用的条款 …): ``LINE_MAX`` = 30 characters,
   a long Shenzhen address or unit name;
-- a fixed-format form line at its format's length (``FORMATTED``): 性别 1, 出生年月 8 (1985年11月),
-  年龄 3, 邮政编码 6, 电话 13 (0755-83456789), 执法证号 12, a date 11 (2026年12月14日), a 文号
-  20, an amount 12, an amount in words 20 (壹佰贰拾叁万肆仟伍佰陆拾柒元整), a □/■ mark 1,
-  days or an instalment number 3, a clock time 6 (14时30分), 公开/不公开 3;
+- a fixed-format form line the widest value of its format (``FORMATTED``): 性别 男, 出生年月
+  1985年11月, 邮政编码 518000, 电话 0755-83456789, 执法证号 44030419001, a date 2026年12月14日,
+  a 文号 （深福）应急罚〔2026〕1234号, an amount 1,777,777.00 and in words
+  壹佰柒拾柒万柒仟柒佰柒拾柒元整, ■, 30 days, the 12th instalment, 14时30分, 不公开;
 - each opinion (承办人/承办机构/审核/审批意见): ``OPINION_MAX`` = 60 characters, two lines of a
   cell (a 审批意见 is 同意。 or a sentence naming the penalty);
 - the prose fields (案件基本情况, 违法事实及证据, 理由 …) together: ``PROSE_BUDGET`` = 360
@@ -67,15 +67,18 @@ NUMBER = "（深福）应急测〔2026〕1234号"
 LINE_MAX = 30
 OPINION_MAX = 60
 PROSE_BUDGET = 360
-DATE, AMOUNT, WORDS = 11, 12, 20
+DATE = "2026年12月14日"
+AMOUNT = "1,777,777.00"
+WORDS = "壹佰柒拾柒万柒仟柒佰柒拾柒元整"
+# a fixed-format field holds the widest value of its format, as typed or derived
 FORMATTED = {
-    "party_sex": 1,
-    "party_birth": 8,
-    "party_age": 3,
-    "party_postcode": 6,
-    "party_phone": 13,
-    "handler1_cert": 12,
-    "handler2_cert": 12,
+    "party_sex": "男",
+    "party_birth": "1985年11月",
+    "party_age": "45",
+    "party_postcode": "518000",
+    "party_phone": "0755-83456789",
+    "handler1_cert": "44030419001",
+    "handler2_cert": "44030419002",
     **dict.fromkeys(
         (
             "found_on",
@@ -94,30 +97,25 @@ FORMATTED = {
         ),
         DATE,
     ),
-    "decision_no": 20,
+    "decision_no": "（深福）应急罚〔2026〕1234号",
     **dict.fromkeys(("fine", "surcharge", "unpaid", "remaining", "instalment_amount"), AMOUNT),
     **dict.fromkeys(
         ("fine_words", "surcharge_words", "unpaid_words", "remaining_words", "instalment_words"),
         WORDS,
     ),
-    "deferral_mark": 1,
-    "instalment_mark": 1,
-    "extension_days": 3,
-    "instalment_no": 3,
-    "hearing_clock": 6,
-    "publicity": 3,
+    "deferral_mark": "■",
+    "instalment_mark": "■",
+    "extension_days": "30",
+    "instalment_no": "12",
+    "hearing_clock": "14时30分",
+    "publicity": "不公开",
 }
 # forms that cannot hold PROSE_BUDGET on one page at 小五, with why (measured with the values above)
 LOWER_BUDGETS = {
-    # the 违法事实 cell also prints the two cited articles (form lines of 30), and the person
-    # variant's 当事人基本情况 runs to three lines: its facts hold about 330
-    "case_handling_approval": 300,
-    # the person variant gives 姓名/性别, 出生年月/电话 and 住址 a row each: its summary holds
-    # about 350
-    "coercion_approval": 330,
-    # the 加处罚款的计算 is written by the domain, never typed: two payment stretches, suspended
-    # days and the cap come to about 190 characters; the decision's fixed wording fills the rest
-    "surcharge_decision": 240,
+    # the 加处罚款的计算 is written by the domain, never typed: with a 复议 suspension and one part
+    # payment it runs to about 260 characters (seven-figure amounts); each further part payment
+    # adds about 60, and such a derivation flows on at full size
+    "surcharge_decision": 280,
 }
 
 
@@ -175,7 +173,7 @@ def full_values(spec: DocumentSpec) -> dict[str, str]:
         if field.kind != "text":
             continue
         if not field.multiline:
-            values[field.name] = prose(FORMATTED.get(field.name, LINE_MAX))
+            values[field.name] = FORMATTED.get(field.name, prose(LINE_MAX))
         elif is_opinion(field.name):
             values[field.name] = prose(OPINION_MAX)
     return values
@@ -259,6 +257,23 @@ def test_a_form_beyond_its_budget_flows_on() -> None:
     spec = document_specs()["preservation_approval"]
     values = full_values(spec) | {"summary": prose(2 * PROSE_BUDGET)}
     assert form_pages(spec, "", values) > 1
+
+
+def test_an_approval_cell_is_set_as_compactly_as_the_template() -> None:
+    """As on the 2016 行政强制审批表: a short value beside its label (性别 | 男), the 审核人 and
+    审批人 signing on their date's line; a value too long for its label's line goes below it."""
+    spec = document_specs()["coercion_approval"]
+    values = full_values(spec) | {"summary": PROSE}
+    buffer = io.BytesIO()
+    render_pdf(compose(spec, values, wording(), variant="person", number=NUMBER), buffer)
+    lines = [line.replace(" ", "") for line in page_lines(buffer.getvalue())[0]]
+    assert "性别：男" in lines
+    assert any(line.startswith("出生年月：1985年11月") for line in lines)  # 联系电话 beside it
+    assert (
+        sum(line.startswith(("审核人", "审批人")) and line.endswith("年月日") for line in lines)
+        == 2
+    )
+    assert "案件基本情况：" in lines
 
 
 def test_the_forms_the_review_saw_spill_are_one_page_forms() -> None:
