@@ -518,7 +518,8 @@ def _box(block: model.Box) -> Table:
             spans.append(("SPAN", (0, index), (1, index)))
         else:
             data.append([_cell(cell, half) for cell in row[:2]])
-    table = Table(data, colWidths=[half, half])
+    # a row taller than a page (a long 案件基本情况) splits across pages rather than failing
+    table = Table(data, colWidths=[half, half], splitInRow=1)
     table.setStyle(
         _table_style(
             [

@@ -259,6 +259,18 @@ def test_a_form_beyond_its_budget_flows_on() -> None:
     assert form_pages(spec, "", values) > 1
 
 
+def test_an_approval_cell_longer_than_a_page_flows_on_instead_of_failing() -> None:
+    """A clerk who pastes a whole report into one cell gets the text on the following pages,
+    never a layout error: the ruled row splits across pages."""
+    spec = document_specs()["preservation_approval"]
+    values = full_values(spec) | {"summary": prose(1440) + "以上为案件基本情况全文。"}
+    buffer = io.BytesIO()
+    render_pdf(compose(spec, values, wording(), number=NUMBER), buffer)
+    pages = ["".join(page).replace(" ", "") for page in page_lines(buffer.getvalue())]
+    assert len(pages) > 2
+    assert any("以上为案件基本情况全文。" in page for page in pages[1:])
+
+
 def test_an_approval_cell_is_set_as_compactly_as_the_template() -> None:
     """As on the 2016 行政强制审批表: a short value beside its label (性别 | 男), the 审核人 and
     审批人 signing on their date's line; a value too long for its label's line goes below it."""
