@@ -108,7 +108,7 @@ def run_demo(data_dir: str | None) -> int:
     """Create the demo database and print the accounts."""
     from fuanjian_desktop.config import resolve_data_folder
     from fuanjian_desktop.db.startup import open_database
-    from fuanjian_desktop.services import demo
+    from fuanjian_desktop.demo import demo
 
     folder = resolve_data_folder(data_dir)
     database = open_database(folder)
@@ -156,8 +156,8 @@ def run_document_samples(data_dir: str | None, out: Path) -> int:
     """Write the samples from the database's issued documents (an empty one gets the demo)."""
     from fuanjian_desktop.config import resolve_data_folder
     from fuanjian_desktop.db.startup import open_database
-    from fuanjian_desktop.services import demo
-    from fuanjian_desktop.services.document_samples import write_samples
+    from fuanjian_desktop.demo import demo
+    from fuanjian_desktop.services.documents.document_samples import write_samples
     from fuanjian_desktop.services.setup import installation
 
     database = open_database(resolve_data_folder(data_dir))
@@ -179,8 +179,8 @@ def run_review(data_dir: str | None, case_no: str | None) -> int:
     from fuanjian_desktop.config import chosen_data_folder
     from fuanjian_desktop.db.startup import open_database
     from fuanjian_desktop.errors import UserError
-    from fuanjian_desktop.services.case_review import UnknownCaseNumber, review_cases
-    from fuanjian_desktop.services.inspections import local_today
+    from fuanjian_desktop.services.cases.case_review import UnknownCaseNumber, review_cases
+    from fuanjian_desktop.services.inspections.inspections import local_today
     from fuanjian_desktop.services.setup import installation
 
     folder = chosen_data_folder(data_dir)

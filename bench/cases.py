@@ -31,7 +31,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.models import Case, CaseHandler, Squad
-from fuanjian_desktop.services.case_queries import (
+from fuanjian_desktop.services.cases.case_queries import (
     DUE_SOON,
     OVERDUE,
     CaseFilter,

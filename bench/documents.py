@@ -95,10 +95,10 @@ def samples_timing(repeat: int) -> list[list[object]]:
     time of their PDFs and their Word files apart (rendering only, into memory)."""
     from fuanjian_desktop.config import DataFolder
     from fuanjian_desktop.db.startup import open_database
+    from fuanjian_desktop.demo import demo
     from fuanjian_desktop.documents.docx import render_docx
-    from fuanjian_desktop.services import demo
-    from fuanjian_desktop.services.document_samples import sample_documents, write_samples
-    from fuanjian_desktop.services.documents import document_sheet
+    from fuanjian_desktop.services.documents.document_samples import sample_documents, write_samples
+    from fuanjian_desktop.services.documents.documents import document_sheet
 
     with tempfile.TemporaryDirectory() as folder:
         data = DataFolder(Path(folder) / "data")

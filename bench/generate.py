@@ -32,12 +32,13 @@ from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.base import Base, utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo import demo
+from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.domain.registry_rules import CleanEnterprise, EnterpriseDraft
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Enterprise, Squad
-from fuanjian_desktop.services import demo, registry
-from fuanjian_desktop.services.synthetic import EnterpriseFactory
+from fuanjian_desktop.services.registry import registry
 
 DEFAULT_SEED = 7
 BATCH_SIZE = 5_000

@@ -44,6 +44,7 @@ from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.base import Base, utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.numbering import format_number
 from fuanjian_desktop.domain.procedure import FINAL_STAGES, Outcome, Procedure, Stage
@@ -52,9 +53,8 @@ from fuanjian_desktop.domain.violations import load_catalogue
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseHandler, Enterprise, Squad, User, UserRole
-from fuanjian_desktop.services.cases import CaseSource, enterprise_party_columns
+from fuanjian_desktop.services.cases.cases import CaseSource, enterprise_party_columns
 from fuanjian_desktop.services.numbering import numbering_settings
-from fuanjian_desktop.services.synthetic import EnterpriseFactory
 
 AS_OF = dt.date(2026, 11, 30)
 # the draws standing in for a squad's first two open cases: overdue, then due within three days
@@ -383,7 +383,7 @@ def _add_inspectors(
 
 
 def _parties_of(session: Session, squad_id: str) -> tuple[Row, ...]:
-    """The squad's enterprises as case party columns (as ``services.cases`` copies them)."""
+    """The squad's enterprises as case party columns (as ``services.cases.cases`` copies them)."""
     query = select(Enterprise).where(Enterprise.squad_id == squad_id).order_by(Enterprise.id)
     return tuple(enterprise_party_columns(enterprise) for enterprise in session.scalars(query))
 

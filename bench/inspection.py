@@ -27,10 +27,13 @@ from bench.timing import Summary, print_table, repeat_ms, time_ms
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo import demo
+from fuanjian_desktop.demo.synthetic import synthetic_checklist
 from fuanjian_desktop.domain.inspection_rules import Answer, InspectionSource, SitePerson
-from fuanjian_desktop.services import auth, demo, inspections, registry
+from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.synthetic import synthetic_checklist
+from fuanjian_desktop.services.inspections import inspections
+from fuanjian_desktop.services.registry import registry
 
 if TYPE_CHECKING:
     from ui.context import AppContext

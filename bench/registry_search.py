@@ -31,7 +31,7 @@ from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.models import Enterprise
-from fuanjian_desktop.services import registry
+from fuanjian_desktop.services.registry import registry
 
 PAGE = 200
 SCREEN_ROWS = 25

@@ -96,7 +96,8 @@ def run_app(data_dir: str) -> int:
     """The real main window for the demo inspector, as ``run_gui`` builds it after sign-in."""
     from fuanjian_desktop.config import resolve_data_folder
     from fuanjian_desktop.db.startup import open_database
-    from fuanjian_desktop.services import auth, demo
+    from fuanjian_desktop.demo import demo
+    from fuanjian_desktop.services import auth
     from ui import app as ui_app
     from ui import shell
     from ui.pages import workbench_page

@@ -40,9 +40,11 @@ from bench.timing import Summary, print_table, time_ms
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo import demo
 from fuanjian_desktop.models import Case
-from fuanjian_desktop.services import auth, demo, transcripts
+from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.transcripts import transcripts
 
 if TYPE_CHECKING:
     from ui.context import AppContext

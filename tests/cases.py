@@ -10,16 +10,16 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo.demo_documents import blanks_only, prepare_step_drafts
 from fuanjian_desktop.domain.document_guard import is_empty
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure, find_action
 from fuanjian_desktop.domain.violations import Tier
 from fuanjian_desktop.models import Case, CaseDocument, Enterprise, Hazard, NumberBlock
-from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepInput, step_documents, take_step
-from fuanjian_desktop.services.demo_documents import blanks_only, prepare_step_drafts
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.cases.case_actions import StepInput, step_documents, take_step
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.numbering import device_id, grant_block
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action

@@ -21,10 +21,13 @@ os.environ.pop("QT_QPA_PLATFORMTHEME", None)
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo import demo
+from fuanjian_desktop.demo.synthetic import synthetic_checklist
 from fuanjian_desktop.domain.inspection_rules import InspectionSource, SitePerson
-from fuanjian_desktop.services import auth, demo, inspections, registry
+from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.synthetic import synthetic_checklist
+from fuanjian_desktop.services.inspections import inspections
+from fuanjian_desktop.services.registry import registry
 
 # Property tests run the same generated cases every time (deterministic CI), with no example
 # database left behind and no per-example deadline on a loaded 2-core machine.

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.inspection_rules import Answer
-from fuanjian_desktop.services import auth, demo, inspections
+from fuanjian_desktop.services import auth
+from fuanjian_desktop.services.inspections import inspections
 
 
 def main(data_dir: str, inspection_id: str) -> None:

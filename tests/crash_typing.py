@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.startup import open_database
-from fuanjian_desktop.services import transcripts
+from fuanjian_desktop.services.transcripts import transcripts
 
 ANSWER = "我们车间有十二名工人，去年只组织过一次消防演练，没有做过安全生产教育培训。" * 20
 

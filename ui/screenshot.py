@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo import demo
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import auth, demo
+from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.setup import installation
 from ui.app import make_application
 from ui.pages.case_page import CasePage

@@ -93,7 +93,8 @@ class Startup(QObject):
         self._enable_sign_in(opened)
 
     def _enable_sign_in(self, opened: Opened) -> None:
-        from fuanjian_desktop.services import auth, demo
+        from fuanjian_desktop.demo import demo
+        from fuanjian_desktop.services import auth
 
         accounts = [
             DemoAccountRow(a.username, a.full_name, a.squad, a.role_labels)

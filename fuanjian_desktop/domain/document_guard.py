@@ -2,9 +2,9 @@
 
 An issued document must print every field its type requires (the spec's ``required`` fields
 its variant prints): a 听证会通知书 without 听证地点 fails 行政处罚法第六十四条第二项 whatever
-path issued it. Issuing checks the same rule (``services.document_issue.check_complete``), so
-this finds documents issued before the check, or imported, and keeps the case from closing on
-them until they are corrected.
+path issued it. Issuing checks the same rule
+(``services.documents.document_issue.check_complete``), so this finds documents issued before
+the check, or imported, and keeps the case from closing on them until they are corrected.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every 文号, date and amount they cite, and the 强制执行申请书's list of attached materials, is read
 from the case's issued records as they stood on the document's date, never typed: the same
-function fills a draft (``services/case_money_values.py``) and lets the guard
+function fills a draft (``services/cases/case_money_values.py``) and lets the guard
 (``domain/execution_guard.py``) compare an issued document's frozen values with the records.
 A document not issued (or voided, or replaced by a correction) is never cited or listed; 合计 is
 the sum of the amounts printed beside it.

@@ -4,7 +4,7 @@ The stage and the milestone dates of a case come from its events; the computed d
 stored (``case_deadline``) and recomputed whenever a fact they depend on changes, and the
 earliest open one is copied to ``next_due_on`` so the case list filters on one indexed column.
 
-The case list (``services.case_queries``) filters by squad, stage, handler and due date and
+The case list (``services.cases.case_queries``) filters by squad, stage, handler and due date and
 counts every filter value on each change; ``bench/cases.py`` times it over 100,000 cases
 against a 100 ms goal. So most of the case indexes carry, after the columns they search on,
 the other columns the list filters and sorts on plus ``id`` (the rowid is not the case id):

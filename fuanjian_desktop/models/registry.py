@@ -23,7 +23,8 @@ class Enterprise(SyncedRecord, Base):
     __table_args__ = (
         Index("ix_enterprise_squad_name", "squad_id", "name"),
         # Covering index for the registry search: walked in name order, it answers the filter
-        # on search_text and returns ids without touching the table (see services.registry).
+        # on search_text and returns ids without touching the table
+        # (see services.registry.registry).
         Index("ix_enterprise_search", "name", "id", "search_text"),
     )
 

@@ -41,7 +41,7 @@ from fuanjian_desktop.domain.inspection_rules import HazardStatus, InspectionSou
 from fuanjian_desktop.domain.procedure import Outcome, Procedure
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, CaseEvent, CaseRemedy, Hazard, Inspection
-from fuanjian_desktop.services.case_actions import REMEDY_LABELS
+from fuanjian_desktop.services.cases.case_actions import REMEDY_LABELS
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 EVENT_LINES = (

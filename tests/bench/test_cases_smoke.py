@@ -32,7 +32,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.procedure import FINAL_STAGES, Stage
 from fuanjian_desktop.models import Case, CaseHandler, Squad, User
-from fuanjian_desktop.services.case_queries import (
+from fuanjian_desktop.services.cases.case_queries import (
     DUE_SOON,
     OVERDUE,
     CaseFilter,

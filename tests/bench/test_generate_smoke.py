@@ -15,7 +15,7 @@ from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.codes import check_uscc
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Enterprise
-from fuanjian_desktop.services import registry
+from fuanjian_desktop.services.registry import registry
 
 SYNTHETIC = 50
 

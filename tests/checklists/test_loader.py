@@ -13,7 +13,7 @@ from fuanjian_desktop.checklists.loader import (
     load_catalogue,
     load_template_file,
 )
-from fuanjian_desktop.services.synthetic import synthetic_checklist
+from fuanjian_desktop.demo.synthetic import synthetic_checklist
 
 
 def write(folder: Path, document: Any, name: str = "syn.t") -> Path:

@@ -23,8 +23,8 @@ from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.documents.pdf import SIGN_BLANK
 from fuanjian_desktop.documents.sheet import sheet_from_json
 from fuanjian_desktop.documents.spec import document_spec, document_specs
-from fuanjian_desktop.services.document_samples import sample_documents, write_samples
-from fuanjian_desktop.services.documents import DocumentView, document_view
+from fuanjian_desktop.services.documents.document_samples import sample_documents, write_samples
+from fuanjian_desktop.services.documents.documents import DocumentView, document_view
 from tests.documents.pdf_reading import (
     body_text,
     lines_starting_with_closing,

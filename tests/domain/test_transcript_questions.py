@@ -83,7 +83,7 @@ def test_common_violations_have_sets_with_sources() -> None:
 
 def test_relations_are_those_a_transcript_can_record() -> None:
     """Every role set is keyed by a relation the transcript service accepts."""
-    from fuanjian_desktop.services.transcripts import RELATIONS
+    from fuanjian_desktop.services.transcripts.transcripts import RELATIONS
 
     assert set(question_book().roles) <= set(RELATIONS)
     assert {"负责人", "法定代表人", "从业人员", "证人", "当事人"} <= set(question_book().roles)

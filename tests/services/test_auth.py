@@ -12,12 +12,12 @@ from sqlalchemy import func, literal_column, select
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo.demo import DEMO_PASSWORD
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import AuditEvent, User
 from fuanjian_desktop.services import auth, users
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.demo import DEMO_PASSWORD
 
 T0 = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)
 WRONG = "not-the-password-1"

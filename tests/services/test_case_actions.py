@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.roles import Role
@@ -21,10 +22,11 @@ from fuanjian_desktop.models import (
     CaseViolation,
     OutboxEntry,
 )
-from fuanjian_desktop.services import auth, cases, demo
+from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import ProcedureRefused, StepInput
-from fuanjian_desktop.services.case_queries import case_view
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.cases.case_actions import ProcedureRefused, StepInput
+from fuanjian_desktop.services.cases.case_queries import case_view
 from fuanjian_desktop.services.unit_of_work import user_action
 from fuanjian_desktop.services.users import NewUser, add_user
 from tests.cases import (

@@ -14,8 +14,8 @@ from fuanjian_desktop.domain.discretion import Circumstance, Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, CaseLink, Hazard
-from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.cases import cases
 from tests.cases import aq_hazard_id, ensure_number_block
 
 TODAY = dt.date(2026, 11, 26)

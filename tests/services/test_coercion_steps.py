@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo.demo_documents import prepare_step_drafts
 from fuanjian_desktop.domain.procedure import find_action
 from fuanjian_desktop.models import Case, CaseDeadlineRow, CaseDocument, CaseLink, Inspection
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import ProcedureRefused, StepInput, take_step
-from fuanjian_desktop.services.case_queries import case_view
-from fuanjian_desktop.services.demo_documents import prepare_step_drafts
-from fuanjian_desktop.services.documents import create_draft, document_view
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.cases.case_actions import ProcedureRefused, StepInput, take_step
+from fuanjian_desktop.services.cases.case_queries import case_view
+from fuanjian_desktop.services.documents.documents import create_draft, document_view
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.procedure_settings import save_settings
 from fuanjian_desktop.services.unit_of_work import user_action

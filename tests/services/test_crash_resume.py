@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import Answer
-from fuanjian_desktop.services import inspections
+from fuanjian_desktop.services.inspections import inspections
 from tests.crash_child import lines_until_killed
 
 SAVES_BEFORE_KILL = 30  # more than two rounds over the 12 items, so answers are being changed

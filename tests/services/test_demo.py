@@ -7,12 +7,12 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo.demo_inspections import DemoPlan, create_demo_inspections
 from fuanjian_desktop.domain.inspection_rules import HazardStatus, InspectionStatus
 from fuanjian_desktop.models import Hazard, Inspection
 from fuanjian_desktop.services.actor import SYSTEM
-from fuanjian_desktop.services.demo_inspections import DemoPlan, create_demo_inspections
-from fuanjian_desktop.services.hazards import HazardFilter, HazardQuery, hazard_rows
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.inspections.hazards import HazardFilter, HazardQuery, hazard_rows
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.unit_of_work import user_action
 
 

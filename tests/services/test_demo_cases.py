@@ -16,6 +16,7 @@ from sqlalchemy import select
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.case_deadlines import hearing_notice_gap_ok
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure, Stage
@@ -28,10 +29,9 @@ from fuanjian_desktop.models import (
     IssuedNumber,
     User,
 )
-from fuanjian_desktop.services import demo
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_facts import case_violations, milestones_of
-from fuanjian_desktop.services.case_queries import (
+from fuanjian_desktop.services.cases.case_facts import case_violations, milestones_of
+from fuanjian_desktop.services.cases.case_queries import (
     OVERDUE,
     CaseFilter,
     approval_ids,

@@ -24,15 +24,16 @@ from fuanjian_desktop.models import (
     User,
 )
 from fuanjian_desktop.resources import resource_path
-from fuanjian_desktop.services import cases, hazards, inspections
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepInput
-from fuanjian_desktop.services.document_context import (
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.cases.case_actions import StepInput
+from fuanjian_desktop.services.documents.document_context import (
     CONTEXT_KEYS,
     case_context,
     inspection_context,
 )
-from fuanjian_desktop.services.hazards import RecheckRecord
+from fuanjian_desktop.services.inspections import hazards, inspections
+from fuanjian_desktop.services.inspections.hazards import RecheckRecord
 from tests.cases import ensure_number_block, open_hazard_case, perform_written
 from tests.conftest import team_ids
 

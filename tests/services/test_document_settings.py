@@ -13,7 +13,7 @@ from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import AuditEvent
 from fuanjian_desktop.resources import load_json_resource
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.document_settings import (
+from fuanjian_desktop.services.documents.document_settings import (
     organisation,
     organisation_in_force,
     save_organisation,

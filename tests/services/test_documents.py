@@ -15,6 +15,7 @@ from sqlalchemy import select
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.demo import demo
 from fuanjian_desktop.documents.sheet import fingerprint, sheet_from_json
 from fuanjian_desktop.domain.discretion import Tier
 from fuanjian_desktop.domain.numbering import Convention
@@ -28,10 +29,11 @@ from fuanjian_desktop.models import (
     IssuedNumber,
     LocalSetting,
 )
-from fuanjian_desktop.services import auth, cases, demo
+from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepInput
-from fuanjian_desktop.services.documents import (
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.cases.case_actions import StepInput
+from fuanjian_desktop.services.documents.documents import (
     DocumentView,
     case_document_views,
     correct_document,

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.models import EvidenceFile, InspectionPhoto
-from fuanjian_desktop.services import evidence
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.inspections import evidence
 from tests.photos import make_photo
 
 

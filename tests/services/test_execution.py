@@ -16,15 +16,15 @@ import pytest
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo.demo_documents import prepare_step_drafts
 from fuanjian_desktop.domain.deadlines import is_working_day
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.procedure import find_action
 from fuanjian_desktop.models import Case, CaseDocument, User
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import ProcedureRefused, StepInput, take_step
-from fuanjian_desktop.services.case_money_values import surcharge_preview
-from fuanjian_desktop.services.demo_documents import prepare_step_drafts
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.cases.case_actions import ProcedureRefused, StepInput, take_step
+from fuanjian_desktop.services.cases.case_money_values import surcharge_preview
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.unit_of_work import user_action
 

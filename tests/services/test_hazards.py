@@ -13,10 +13,15 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import Answer, HazardStatus, SitePerson
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Hazard
-from fuanjian_desktop.services import hazards, inspections
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.hazards import HazardEdit, HazardFilter, HazardQuery, RecheckRecord
-from fuanjian_desktop.services.inspections import InspectionInvalid
+from fuanjian_desktop.services.inspections import hazards, inspections
+from fuanjian_desktop.services.inspections.hazards import (
+    HazardEdit,
+    HazardFilter,
+    HazardQuery,
+    RecheckRecord,
+)
+from fuanjian_desktop.services.inspections.inspections import InspectionInvalid
 from tests.conftest import team_ids
 
 D = dt.date

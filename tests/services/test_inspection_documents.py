@@ -13,10 +13,11 @@ from fuanjian_desktop.documents.sheet import sheet_from_json, sheet_text
 from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Hazard
-from fuanjian_desktop.services import cases, inspections
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.document_context import inspection_context
-from fuanjian_desktop.services.documents import create_draft, issue_document, save_draft
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.documents.document_context import inspection_context
+from fuanjian_desktop.services.documents.documents import create_draft, issue_document, save_draft
+from fuanjian_desktop.services.inspections import inspections
 from tests.cases import ensure_number_block
 
 D = dt.date

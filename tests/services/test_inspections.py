@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo.synthetic import synthetic_checklist
 from fuanjian_desktop.domain.inspection_rules import (
     Answer,
     HazardStatus,
@@ -20,14 +21,14 @@ from fuanjian_desktop.domain.inspection_rules import (
 )
 from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import AuditEvent, Hazard, InspectionAnswer, OutboxEntry
-from fuanjian_desktop.services import inspections, registry
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.inspections import (
+from fuanjian_desktop.services.inspections import inspections
+from fuanjian_desktop.services.inspections.inspections import (
     InspectionFinish,
     InspectionInvalid,
     InspectionStart,
 )
-from fuanjian_desktop.services.synthetic import synthetic_checklist
+from fuanjian_desktop.services.registry import registry
 from tests.conftest import SMALL_TEMPLATE, team_ids
 
 StartInspection = Callable[..., str]

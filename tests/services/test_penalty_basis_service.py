@@ -30,9 +30,9 @@ from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.domain.violations import find_violation
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import AuditEvent, Case, Enterprise, Hazard
-from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_facts import facts_of
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.cases.case_facts import facts_of
 from fuanjian_desktop.services.procedure_settings import current_settings
 from tests.cases import ensure_number_block
 

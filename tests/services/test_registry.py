@@ -10,13 +10,15 @@ from sqlalchemy import func, select
 
 from fuanjian_desktop import reference
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.codes import check_resident_id, check_uscc
 from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry, Squad, User
-from fuanjian_desktop.services import demo, registry, setup
+from fuanjian_desktop.services import setup
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.services.users import NewUser
 from tests.samples import HARDWARE_SHOP
 

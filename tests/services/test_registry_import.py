@@ -18,14 +18,17 @@ from fuanjian_desktop.domain.codes import USCC_CHARSET, id_check_char, uscc_chec
 from fuanjian_desktop.domain.registry_rules import FIELD_LABELS
 from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry
-from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.registry_import import (
+from fuanjian_desktop.services.registry import registry
+from fuanjian_desktop.services.registry.registry_import import (
     ImportProblem,
     ImportReport,
     import_enterprises,
 )
-from fuanjian_desktop.services.registry_template import TEMPLATE_FIELDS, write_import_template
+from fuanjian_desktop.services.registry.registry_template import (
+    TEMPLATE_FIELDS,
+    write_import_template,
+)
 
 SignIn = Callable[[str], Actor]
 LABELS = [FIELD_LABELS[name] for name in TEMPLATE_FIELDS]

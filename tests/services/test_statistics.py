@@ -23,9 +23,10 @@ from fuanjian_desktop.domain.inspection_rules import Answer, InspectionSource, S
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Enterprise, Inspection, User
-from fuanjian_desktop.services import cases, hazards, inspections
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import REMEDY_RESULTS, StepInput
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.cases.case_actions import REMEDY_RESULTS, StepInput
+from fuanjian_desktop.services.inspections import hazards, inspections
 from fuanjian_desktop.services.setup import find_squad
 from fuanjian_desktop.services.statistics import REMEDY_BREAKDOWN, enforcement_statistics
 from fuanjian_desktop.services.unit_of_work import user_action

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo.demo_documents import demo_values
 from fuanjian_desktop.documents.sheet import sheet_from_json, sheet_text
 from fuanjian_desktop.models import CaseDocument, CaseEvent
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepDocumentIncomplete, StepInput, perform
-from fuanjian_desktop.services.demo_documents import demo_values
-from fuanjian_desktop.services.documents import create_draft, save_draft
+from fuanjian_desktop.services.cases.case_actions import StepDocumentIncomplete, StepInput, perform
+from fuanjian_desktop.services.documents.documents import create_draft, save_draft
 from tests.cases import SERVED, case_at_hearing
 
 SignIn = Callable[[str], Actor]

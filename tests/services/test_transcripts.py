@@ -13,13 +13,13 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.sheet import sheet_from_json, sheet_text
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import AuditEvent, Case, CaseDocument, DraftJournal
-from fuanjian_desktop.services import transcripts
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_document_values import case_values
-from fuanjian_desktop.services.case_file import read_case_file
-from fuanjian_desktop.services.case_queries import case_view
-from fuanjian_desktop.services.documents import discard_draft
-from fuanjian_desktop.services.transcripts import Interviewee
+from fuanjian_desktop.services.cases.case_document_values import case_values
+from fuanjian_desktop.services.cases.case_file import read_case_file
+from fuanjian_desktop.services.cases.case_queries import case_view
+from fuanjian_desktop.services.documents.documents import discard_draft
+from fuanjian_desktop.services.transcripts import transcripts
+from fuanjian_desktop.services.transcripts.transcripts import Interviewee
 from tests.cases import open_plain_case
 from tests.crash_child import lines_until_killed
 from tests.crash_typing import ANSWER

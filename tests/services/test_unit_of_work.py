@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.errors import PermissionDenied
 from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry
-from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.services.unit_of_work import user_action
 from tests.samples import HARDWARE_SHOP
 

@@ -14,9 +14,9 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import SERVED_METHODS, Performer, find_action
 from fuanjian_desktop.domain.violations import Tier
 from fuanjian_desktop.models import Case
-from fuanjian_desktop.services import cases
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepInput
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.cases.case_actions import StepInput
 from tests.cases import open_plain_case, perform_written
 
 OPENED_ON = dt.date(2030, 1, 2)  # a year no demo case uses, so counts are the test's own

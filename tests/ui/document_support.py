@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QImage
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.services import documents
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.inspections.inspections import local_today
 from tests.ui.case_support import TO_INVESTIGATION, CaseTeam, make_case
 
 SAMPLING = "sampling_voucher"  # a case document with text, required and table (rows) fields

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.models import Hazard
-from fuanjian_desktop.services import inspections
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.inspections import inspections
 
 
 def make_hazards(

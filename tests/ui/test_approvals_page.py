@@ -6,8 +6,8 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 
-from fuanjian_desktop.services import case_actions
-from fuanjian_desktop.services.case_actions import StepInput
+from fuanjian_desktop.services.cases import case_actions
+from fuanjian_desktop.services.cases.case_actions import StepInput
 from tests.ui.case_support import TO_INVESTIGATION, TO_LEGAL_REVIEW, case_team, make_case
 from ui.pages.approvals_page import EMPTY_TEXT, ApprovalsPage
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from fuanjian_desktop.domain.deadlines import is_working_day
 from fuanjian_desktop.domain.procedure import SERVED_METHODS
 from fuanjian_desktop.models import Case, CaseDocument
-from fuanjian_desktop.services.case_actions import REMEDY_RESULTS
-from fuanjian_desktop.services.case_queries import ActionChoice, case_view
+from fuanjian_desktop.services.cases.case_actions import REMEDY_RESULTS
+from fuanjian_desktop.services.cases.case_queries import ActionChoice, case_view
 from tests.ui.case_support import OPENED_ON, TO_NOTICE, case_team, make_case
 from tests.ui.conftest import type_text
 from ui.dialogs.case_step_dialog import CaseStepDialog

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox
 
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.services.case_queries import DUE_SOON, OVERDUE
+from fuanjian_desktop.services.cases.case_queries import DUE_SOON, OVERDUE
 from tests.conftest import team_ids
 from tests.ui.case_support import (
     TO_INVESTIGATION,

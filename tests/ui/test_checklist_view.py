@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from fuanjian_desktop.domain.inspection_rules import Answer
-from fuanjian_desktop.services import inspections
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.inspections import inspections
 from tests.ui.conftest import MakeContext, type_text
 from ui.dialogs.finish_inspection_dialog import FinishInspectionDialog
 from ui.widgets.checklist_view import ChecklistView

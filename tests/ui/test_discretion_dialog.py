@@ -11,8 +11,8 @@ from sqlalchemy import select
 from fuanjian_desktop.domain.discretion import Circumstance
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.models import Enterprise, EnterpriseCategory, Hazard
-from fuanjian_desktop.services import cases
-from fuanjian_desktop.services.case_queries import case_view
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.cases.case_queries import case_view
 from tests.cases import ensure_number_block, open_hazard_case
 from tests.ui.case_support import OPENED_ON, TO_INVESTIGATION, CaseTeam, case_team, make_case
 from tests.ui.conftest import type_text
@@ -199,7 +199,7 @@ def test_a_ticked_other_penalty_is_proposed_and_calls_for_a_hearing(
     assert cases.charged_violations(demo_database, case_id).other_penalties == tuple(offered)
     with demo_database.read() as session:
         from fuanjian_desktop.models import Case
-        from fuanjian_desktop.services.case_facts import facts_of
+        from fuanjian_desktop.services.cases.case_facts import facts_of
         from fuanjian_desktop.services.procedure_settings import current_settings
 
         case = session.get(Case, case_id)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QTableWidgetItem
 
 from fuanjian_desktop.documents.spec import document_spec
-from fuanjian_desktop.services import documents
+from fuanjian_desktop.services.documents import documents
 from tests.ui.case_support import case_team
 from tests.ui.conftest import type_text
 from tests.ui.document_support import FILLED, SAMPLING, case_draft

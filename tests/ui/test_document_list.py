@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from fuanjian_desktop.services import documents
+from fuanjian_desktop.services.documents import documents
 from tests.ui.case_support import TO_LEGAL_REVIEW, case_team, make_case
 from tests.ui.conftest import type_text
 from tests.ui.document_support import issued_document

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout
 
-from fuanjian_desktop.services.document_settings import organisation_in_force
+from fuanjian_desktop.services.documents.document_settings import organisation_in_force
 from tests.ui.conftest import type_text
 from ui.documents.settings_dialog import DocumentSettingsDialog
 from ui.pages.users_page import UsersPage

@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 
-from fuanjian_desktop.services import hazards
+from fuanjian_desktop.services.inspections import hazards
 from tests.ui.conftest import type_text
 from tests.ui.hazard_support import make_hazards, set_dates
 from ui.widgets.hazard_form import HazardForm

@@ -8,9 +8,10 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
-from fuanjian_desktop.services import hazards, registry
-from fuanjian_desktop.services.hazards import HazardFilter
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.inspections import hazards
+from fuanjian_desktop.services.inspections.hazards import HazardFilter
+from fuanjian_desktop.services.inspections.inspections import local_today
+from fuanjian_desktop.services.registry import registry
 from tests.cases import ensure_number_block
 from tests.ui.conftest import type_text
 from tests.ui.hazard_support import make_hazards, set_dates

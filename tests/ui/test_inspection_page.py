@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from fuanjian_desktop.domain.inspection_rules import Answer
-from fuanjian_desktop.services import evidence, hazards, inspections
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.inspections import evidence, hazards, inspections
 from tests.photos import make_photo
 from tests.ui.conftest import MakeContext, type_text
 from tests.ui.test_checklist_view import build_view

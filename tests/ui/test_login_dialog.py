@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 
-from fuanjian_desktop.services import auth, demo
+from fuanjian_desktop.demo import demo
+from fuanjian_desktop.services import auth
 from tests.ui.conftest import type_text
 from ui.dialogs.login_dialog import DemoAccountRow, LoginDialog
 

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from fuanjian_desktop.domain.procedure import Stage
-from fuanjian_desktop.services import case_actions
-from fuanjian_desktop.services.case_actions import StepInput
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.cases import case_actions
+from fuanjian_desktop.services.cases.case_actions import StepInput
+from fuanjian_desktop.services.inspections.inspections import local_today
 from tests.ui.case_support import case_team, make_case
 from ui.main_window import SYNC_STATE, MainWindow
 

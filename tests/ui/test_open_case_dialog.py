@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
-from fuanjian_desktop.services import case_queries, hazards
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.cases import case_queries
+from fuanjian_desktop.services.inspections import hazards
+from fuanjian_desktop.services.inspections.inspections import local_today
 from tests.cases import aq_hazard_id, ensure_number_block
 from tests.ui.conftest import type_text
 from tests.ui.test_start_inspection_dialog import check_inspector

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 from fuanjian_desktop.domain.inspection_rules import Answer, HazardStatus
-from fuanjian_desktop.services import evidence, hazards
+from fuanjian_desktop.services.inspections import evidence, hazards
 from tests.ui.hazard_support import make_hazards
 from ui.dialogs.recheck_dialog import RecheckDialog
 

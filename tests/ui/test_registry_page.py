@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.registry import registry
 from tests.ui.conftest import MakeContext, type_text
 from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.dialogs.import_report_dialog import ImportReportDialog

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from fuanjian_desktop.services import inspections
+from fuanjian_desktop.services.inspections import inspections
 from tests.conftest import SMALL_TEMPLATE
 from tests.ui.conftest import type_text
 from tests.ui.test_registry_page import GOOD_USCC, fill_required

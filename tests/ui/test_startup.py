@@ -7,7 +7,7 @@ import sqlite3
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fuanjian_desktop.config import DataFolder
-from fuanjian_desktop.services import demo
+from fuanjian_desktop.demo import demo
 from tests.ui.conftest import type_text
 from ui.startup import Startup
 

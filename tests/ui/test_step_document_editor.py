@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from fuanjian_desktop.documents.sheet import sheet_from_json, sheet_text
 from fuanjian_desktop.models import CaseDocument
-from fuanjian_desktop.services.case_queries import case_view
+from fuanjian_desktop.services.cases.case_queries import case_view
 from tests.cases import case_at_hearing
 from tests.ui.conftest import type_text
 from ui.dialogs.case_step_dialog import CaseStepDialog

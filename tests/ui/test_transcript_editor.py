@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.models import DraftJournal
-from fuanjian_desktop.services import documents, transcripts
-from fuanjian_desktop.services.transcripts import Interviewee
+from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.transcripts import transcripts
+from fuanjian_desktop.services.transcripts.transcripts import Interviewee
 from tests.ui.case_support import TO_INVESTIGATION, CaseTeam, case_team, make_case
 from tests.ui.conftest import type_text
 from ui.transcripts.closing import CorrectionDialog

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from fuanjian_desktop.services import documents, transcripts
-from fuanjian_desktop.services.transcripts import Interviewee
+from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.transcripts import transcripts
+from fuanjian_desktop.services.transcripts.transcripts import Interviewee
 from tests.ui.case_support import TO_INVESTIGATION, case_team, make_case
 from tests.ui.conftest import type_text
 from tests.ui.test_case_page import open_page, row_texts

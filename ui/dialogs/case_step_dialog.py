@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop.domain.procedure import FIELD_LABELS, SERVED_METHODS, find_action
-from fuanjian_desktop.services.case_actions import (
+from fuanjian_desktop.services.cases.case_actions import (
     REMEDY_LABELS,
     REMEDY_RESULTS,
     StepDocumentIncomplete,
@@ -36,8 +36,8 @@ from fuanjian_desktop.services.case_actions import (
     draft_for_step,
     perform,
 )
-from fuanjian_desktop.services.case_money_values import surcharge_preview
-from fuanjian_desktop.services.case_queries import ActionChoice
+from fuanjian_desktop.services.cases.case_money_values import surcharge_preview
+from fuanjian_desktop.services.cases.case_queries import ActionChoice
 from ui.context import AppContext
 from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.errors import failure_text

@@ -48,7 +48,7 @@ from fuanjian_desktop.domain.discretion import (
 )
 from fuanjian_desktop.domain.penalty_basis import PenaltyBasis, PenaltyStage
 from fuanjian_desktop.domain.violations import ViolationEntry, find_violation
-from fuanjian_desktop.services.cases import (
+from fuanjian_desktop.services.cases.cases import (
     ChargedViolations,
     ViolationChoice,
     charged_violations,

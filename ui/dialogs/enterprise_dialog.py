@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop import reference
 from fuanjian_desktop.domain.registry_rules import FIELD_LABELS, EnterpriseDraft, FieldIssue
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services.registry import EnterpriseInvalid
+from fuanjian_desktop.services.registry.registry import EnterpriseInvalid
 from ui.widgets.form_parts import error_label, lay_out_form_dialog
 
 SaveDraft = Callable[[EnterpriseDraft], None]

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop import reference
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services.inspections import (
+from fuanjian_desktop.services.inspections.inspections import (
     InspectionFinish,
     InspectionInvalid,
     InspectionView,

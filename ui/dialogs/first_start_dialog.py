@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop import APP_NAME, reference
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import demo, setup
+from fuanjian_desktop.services import setup
 from ui.dialogs.user_dialog import UserForm
 from ui.errors import failure_text
 from ui.widgets.form_parts import error_label

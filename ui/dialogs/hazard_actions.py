@@ -15,7 +15,7 @@ from fuanjian_desktop.domain.inspection_rules import HazardStatus
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.hazards import HazardRow, transfer_hazard
+from fuanjian_desktop.services.inspections.hazards import HazardRow, transfer_hazard
 from ui.context import AppContext
 from ui.dialogs.recheck_dialog import RecheckDialog
 from ui.errors import show_failure

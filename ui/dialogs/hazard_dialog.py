@@ -13,8 +13,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
-from fuanjian_desktop.services.hazards import hazard_row, load_hazard
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.inspections.hazards import hazard_row, load_hazard
+from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
 from ui.dialogs.hazard_actions import confirm_transfer, may_recheck, may_transfer, open_recheck
 from ui.widgets.hazard_form import HazardForm

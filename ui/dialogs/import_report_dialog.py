@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services.registry_import import ImportReport
+from fuanjian_desktop.services.registry.registry_import import ImportReport
 from ui.errors import show_failure
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.domain.numbering import MAX_SERIAL, Convention
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.numbering import (
     NumberingSettings,
     NumberingState,

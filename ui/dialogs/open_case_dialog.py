@@ -34,8 +34,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.inspection_rules import Inspector
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.domain.violations import find_violation
-from fuanjian_desktop.services import inspections
-from fuanjian_desktop.services.cases import (
+from fuanjian_desktop.services.cases.cases import (
     CaseInvalid,
     CaseSource,
     HazardPrefill,
@@ -45,7 +44,8 @@ from fuanjian_desktop.services.cases import (
     open_case,
     prefill_from_hazard,
 )
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.inspections import inspections
+from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
 from ui.errors import failure_text
 from ui.widgets.field_errors import FieldErrors

@@ -35,9 +35,13 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.inspection_rules import Answer, SitePerson, check_times
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services.evidence import attach_photos
-from fuanjian_desktop.services.hazards import RecheckRecord, hazards_to_recheck, record_recheck
-from fuanjian_desktop.services.inspections import (
+from fuanjian_desktop.services.inspections.evidence import attach_photos
+from fuanjian_desktop.services.inspections.hazards import (
+    RecheckRecord,
+    hazards_to_recheck,
+    record_recheck,
+)
+from fuanjian_desktop.services.inspections.inspections import (
     HazardView,
     InspectionInvalid,
     InspectionView,

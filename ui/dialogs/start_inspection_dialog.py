@@ -31,8 +31,9 @@ from fuanjian_desktop.domain.inspection_rules import InspectionSource, Inspector
 from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import inspections, registry
-from fuanjian_desktop.services.inspections import InspectionInvalid, InspectionStart
+from fuanjian_desktop.services.inspections import inspections
+from fuanjian_desktop.services.inspections.inspections import InspectionInvalid, InspectionStart
+from fuanjian_desktop.services.registry import registry
 from ui.context import AppContext
 from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.errors import show_failure

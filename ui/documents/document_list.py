@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.services import documents, transcripts
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.documents import DocumentView
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.documents.documents import DocumentView
+from fuanjian_desktop.services.inspections.inspections import local_today
+from fuanjian_desktop.services.transcripts import transcripts
 from ui.context import AppContext
 from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.documents.export import PDF, WORD, ExportFormat, ask_path, export_document

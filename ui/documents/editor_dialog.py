@@ -29,10 +29,10 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.spec import DocumentSpec, document_spec
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import documents
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.documents import DocumentView
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.documents.documents import DocumentView
+from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
 from ui.documents.fields import FieldEditor, field_editor
 from ui.documents.lifecycle_dialogs import LifecycleDialog, ReasonDialog, ServeDialog

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from fuanjian_desktop.documents.docx import render_docx
 from fuanjian_desktop.documents.pdf import render_pdf
-from fuanjian_desktop.services.documents import DocumentView
+from fuanjian_desktop.services.documents.documents import DocumentView
 from ui.context import AppContext
 from ui.documents.rendering import Renderer, default_file_name, render_document
 

@@ -23,7 +23,7 @@ from PySide6.QtPrintSupport import QPrinter
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.pdf import render_pdf
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services.documents import document_sheet, document_view
+from fuanjian_desktop.services.documents.documents import document_sheet, document_view
 
 Renderer = Callable[..., Any]  # render_pdf / render_docx: (sheet, target, *, qr, draft)
 POINTS_PER_INCH = 72

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from fuanjian_desktop.services.document_settings import (
+from fuanjian_desktop.services.documents.document_settings import (
     OrganisationItem,
     organisation_in_force,
     organisation_items,

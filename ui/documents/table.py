@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from fuanjian_desktop.services.documents import DocumentView
+from fuanjian_desktop.services.documents.documents import DocumentView
 from ui.models.column_table import Column, RowListModel
 
 INACTIVE = ("voided", "superseded")

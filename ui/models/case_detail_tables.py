@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from fuanjian_desktop.services.case_queries import DeadlineView
+from fuanjian_desktop.services.cases.case_queries import DeadlineView
 from ui.models.column_table import Column, Index, RowListModel
 from ui.models.hazard_table import OVERDUE_BACKGROUND, OVERDUE_FOREGROUND
 

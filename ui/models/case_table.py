@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from fuanjian_desktop.services.case_queries import CaseRow
+from fuanjian_desktop.services.cases.case_queries import CaseRow
 from ui.models.column_table import Column, PagedRowModel
 from ui.models.hazard_table import OVERDUE_BACKGROUND, OVERDUE_FOREGROUND
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 
 from fuanjian_desktop.checklists.model import Item
 from fuanjian_desktop.domain.inspection_rules import Answer
-from fuanjian_desktop.services.inspections import InspectionView
+from fuanjian_desktop.services.inspections.inspections import InspectionView
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MARKS = {

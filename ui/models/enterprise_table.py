@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from fuanjian_desktop.services.registry import EnterpriseRow
+from fuanjian_desktop.services.registry.registry import EnterpriseRow
 from ui.models.column_table import Column, PagedRowModel
 
 

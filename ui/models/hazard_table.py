@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from fuanjian_desktop.checklists.model import HazardLevel
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
-from fuanjian_desktop.services.hazards import HazardRow
+from fuanjian_desktop.services.inspections.hazards import HazardRow
 from ui.models.column_table import Column, RowListModel
 
 _OPEN = (HazardStatus.PENDING, HazardStatus.NOT_RECTIFIED)

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from fuanjian_desktop.domain.inspection_rules import InspectionStatus
-from fuanjian_desktop.services.inspections import InspectionRow
+from fuanjian_desktop.services.inspections.inspections import InspectionRow
 from ui.local_time import local_text
 from ui.models.column_table import Column, RowListModel
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from fuanjian_desktop.services.case_queries import CaseRow, approval_ids, case_rows
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.cases.case_queries import CaseRow, approval_ids, case_rows
+from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
 from ui.errors import show_failure
 from ui.models.case_table import CaseTableModel

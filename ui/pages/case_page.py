@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.domain.procedure import find_action
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.services.case_queries import ActionChoice, CaseView, case_view
-from fuanjian_desktop.services.cases import VIOLATION_STAGES
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.cases.case_queries import ActionChoice, CaseView, case_view
+from fuanjian_desktop.services.cases.cases import VIOLATION_STAGES
+from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
 from ui.dialogs.case_step_dialog import CaseStepDialog
 from ui.dialogs.discretion_dialog import DiscretionDialog

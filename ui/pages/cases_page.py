@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.inspection_rules import Inspector
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.services.case_queries import (
+from fuanjian_desktop.services.cases.case_queries import (
     DUE_SOON,
     OVERDUE,
     CaseFilter,
@@ -37,7 +37,7 @@ from fuanjian_desktop.services.case_queries import (
     filter_counts,
     search_case_ids,
 )
-from fuanjian_desktop.services.inspections import available_inspectors, local_today
+from fuanjian_desktop.services.inspections.inspections import available_inspectors, local_today
 from ui.context import AppContext
 from ui.errors import show_failure
 from ui.models.case_table import COLUMNS, CaseTableModel

@@ -25,8 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.services.hazards import HazardFilter, HazardQuery, HazardRow, hazard_rows
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.inspections.hazards import (
+    HazardFilter,
+    HazardQuery,
+    HazardRow,
+    hazard_rows,
+)
+from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
 from ui.dialogs.hazard_actions import (
     confirm_transfer,

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.inspection_rules import InspectionStatus
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import inspections, registry
-from fuanjian_desktop.services.inspections import InspectionRow
+from fuanjian_desktop.services.inspections import inspections
+from fuanjian_desktop.services.inspections.inspections import InspectionRow
+from fuanjian_desktop.services.registry import registry
 from ui.context import AppContext
 from ui.dialogs.start_inspection_dialog import StartInspectionDialog
 from ui.errors import show_failure

@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import registry
+from fuanjian_desktop.services.registry import registry
 from ui.context import AppContext
 from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.errors import show_failure
 from ui.models.enterprise_table import EnterpriseTableModel
 
 if TYPE_CHECKING:
-    from fuanjian_desktop.services.registry_import import ImportReport
+    from fuanjian_desktop.services.registry.registry_import import ImportReport
 
 SEARCH_DELAY_MS = 150
 COLUMN_WIDTHS = (260, 170, 170, 150, 300, 80, 110, 70)
@@ -210,7 +210,9 @@ class RegistryPage(QWidget):
 
     def run_import(self, path: Path) -> None:
         """Import ``path`` in the background and show the report (also used by tests)."""
-        from fuanjian_desktop.services import registry_import  # openpyxl: ~170 ms, on demand
+        from fuanjian_desktop.services.registry import (
+            registry_import,  # openpyxl: ~170 ms, on demand
+        )
 
         context = self._context
         self.count_label.setText("正在导入…")
@@ -234,7 +236,7 @@ class RegistryPage(QWidget):
             self, "保存导入模板", "企业台账导入模板.xlsx", "Excel 文件 (*.xlsx)"
         )
         if path:
-            from fuanjian_desktop.services import registry_template  # openpyxl, on demand
+            from fuanjian_desktop.services.registry import registry_template  # openpyxl, on demand
 
             try:
                 registry_template.write_import_template(Path(path))

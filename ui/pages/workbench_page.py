@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import InspectionStatus
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.services.case_queries import (
+from fuanjian_desktop.services.cases.case_queries import (
     DUE_SOON,
     OVERDUE,
     CaseFilter,
@@ -34,8 +34,12 @@ from fuanjian_desktop.services.case_queries import (
     case_rows,
     search_case_ids,
 )
-from fuanjian_desktop.services.hazards import HazardRow, workbench_hazards
-from fuanjian_desktop.services.inspections import InspectionRow, inspection_rows, local_today
+from fuanjian_desktop.services.inspections.hazards import HazardRow, workbench_hazards
+from fuanjian_desktop.services.inspections.inspections import (
+    InspectionRow,
+    inspection_rows,
+    local_today,
+)
 from ui.context import AppContext
 from ui.dialogs.hazard_dialog import open_hazard_dialog
 from ui.errors import show_failure

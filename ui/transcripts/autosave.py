@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from fuanjian_desktop.services import transcripts
+from fuanjian_desktop.services.transcripts import transcripts
 from ui.context import AppContext
 
 AUTOSAVE_DELAY_MS = 300

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.services.transcripts import CONFIRMATION, READ_BACK_WAYS
+from fuanjian_desktop.services.transcripts.transcripts import CONFIRMATION, READ_BACK_WAYS
 from ui.documents.lifecycle_dialogs import LifecycleDialog
 
 GUIDANCE = "询问结束后，将笔录交被询问人阅看或向其宣读，由其在末页空白处亲笔写明："

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.documents.spec import DocumentSpec, document_spec
 from fuanjian_desktop.domain.transcript_questions import question_sets
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.services import transcripts
-from fuanjian_desktop.services.documents import DocumentView
+from fuanjian_desktop.services.documents.documents import DocumentView
+from fuanjian_desktop.services.transcripts import transcripts
 from ui.context import AppContext
 from ui.documents.printing import PrintJob
 from ui.errors import failure_text

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.domain.codes import check_resident_id
 from fuanjian_desktop.domain.resident_ids import age_on, sex_of
-from fuanjian_desktop.services.transcripts import MOMENT_FORMAT, RELATIONS
+from fuanjian_desktop.services.transcripts.transcripts import MOMENT_FORMAT, RELATIONS
 from ui.transcripts.header import HeaderForm
 from ui.widgets.form_parts import aligned_form, error_label
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.sheet import Dialogue, Paragraph, Sheet
-from fuanjian_desktop.services import cases, documents, transcripts
-from fuanjian_desktop.services.transcripts import TranscriptState
+from fuanjian_desktop.services.cases import cases
+from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.transcripts import transcripts
+from fuanjian_desktop.services.transcripts.transcripts import TranscriptState
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QWidget
 
-from fuanjian_desktop.services import transcripts
-from fuanjian_desktop.services.transcripts import RELATIONS, Interviewee
+from fuanjian_desktop.services.transcripts import transcripts
+from fuanjian_desktop.services.transcripts.transcripts import RELATIONS, Interviewee
 from ui.context import AppContext
 from ui.errors import failure_text
 from ui.widgets.form_parts import aligned_form, error_label, lay_out_form_dialog

@@ -20,7 +20,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from fuanjian_desktop.services.transcripts import new_entry_id
+from fuanjian_desktop.services.transcripts.transcripts import new_entry_id
 from ui.transcripts.entry_box import EntryBox
 from ui.transcripts.qa_pair import ANSWER, PARTS, QUESTION, Mode, PairSketch, QaPair
 from ui.widgets.ask import ask

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.services import transcripts
-from fuanjian_desktop.services.transcripts import TranscriptSummary
+from fuanjian_desktop.services.transcripts import transcripts
+from fuanjian_desktop.services.transcripts.transcripts import TranscriptSummary
 from ui.context import AppContext
 from ui.errors import failure_text
 from ui.models.column_table import Column, RowListModel

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from fuanjian_desktop.domain.case_guard import Defect
 from fuanjian_desktop.domain.procedure import FINAL_STAGES, Stage
-from fuanjian_desktop.services.case_queries import CaseView
+from fuanjian_desktop.services.cases.case_queries import CaseView
 from ui.widgets.tags import BLUE, GREEN, set_tag, tag_label
 
 ENDED_GREY = "#6b7280"

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.checklists.model import Item
 from fuanjian_desktop.domain.inspection_rules import Answer, InspectionStatus
-from fuanjian_desktop.services import inspections
-from fuanjian_desktop.services.inspections import InspectionView
+from fuanjian_desktop.services.inspections import inspections
+from fuanjian_desktop.services.inspections.inspections import InspectionView
 from ui.context import AppContext
 from ui.dialogs.finish_inspection_dialog import FinishInspectionDialog
 from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog

@@ -25,8 +25,8 @@ from fuanjian_desktop.checklists.model import HazardLevel
 from fuanjian_desktop.domain.deadlines import MAX_RECTIFICATION_DAYS, compute_deadline
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.services.hazards import HazardEdit, update_hazard
-from fuanjian_desktop.services.inspections import HazardView, InspectionInvalid
+from fuanjian_desktop.services.inspections.hazards import HazardEdit, update_hazard
+from fuanjian_desktop.services.inspections.inspections import HazardView, InspectionInvalid
 from ui.context import AppContext
 from ui.errors import failure_text
 from ui.widgets.form_parts import error_label

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop import reference
 from fuanjian_desktop.domain.inspection_rules import InspectionStatus
-from fuanjian_desktop.services.inspections import InspectionView
+from fuanjian_desktop.services.inspections.inspections import InspectionView
 from ui.local_time import local_text
 from ui.widgets.tags import BLUE, GREEN, set_tag, tag_label
 

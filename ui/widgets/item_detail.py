@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from fuanjian_desktop.checklists.model import HazardLevel, Item
 from fuanjian_desktop.domain.inspection_rules import Answer
-from fuanjian_desktop.services.inspections import AnswerView, HazardView
+from fuanjian_desktop.services.inspections.inspections import AnswerView, HazardView
 from ui.widgets.tags import ORANGE, tag_label
 
 ANSWER_KEYS = {Answer.COMPLIANT: "1", Answer.NON_COMPLIANT: "2", Answer.NOT_APPLICABLE: "3"}

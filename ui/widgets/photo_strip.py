@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.evidence.store import PHOTO_EXTENSIONS
-from fuanjian_desktop.services import evidence
-from fuanjian_desktop.services.evidence import PhotoImport, PhotoView
+from fuanjian_desktop.services.inspections import evidence
+from fuanjian_desktop.services.inspections.evidence import PhotoImport, PhotoView
 from ui.context import AppContext
 from ui.errors import show_failure
 from ui.local_time import local_text

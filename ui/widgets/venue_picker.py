@@ -11,8 +11,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from fuanjian_desktop.services import registry
-from fuanjian_desktop.services.registry import EnterpriseRow
+from fuanjian_desktop.services.registry import registry
+from fuanjian_desktop.services.registry.registry import EnterpriseRow
 from ui.context import AppContext
 from ui.errors import show_failure
 

@@ -35,7 +35,7 @@ from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, DraftJournal
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.documents import (
+from fuanjian_desktop.services.documents.documents import (
     DocumentView,
     create_draft,
     document_view,
@@ -43,7 +43,7 @@ from fuanjian_desktop.services.documents import (
     issue_draft,
     save_values,
 )
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 INQUIRY = "inquiry_record"

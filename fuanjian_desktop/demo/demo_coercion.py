@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from fuanjian_desktop.demo.demo_documents import as_user, demo_values, written
 from fuanjian_desktop.documents.spec import document_spec
 from fuanjian_desktop.domain.coercion import coercion_data
 from fuanjian_desktop.domain.deadlines import add_working_days
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, LocalSetting
-from fuanjian_desktop.services.demo_documents import as_user, demo_values, written
-from fuanjian_desktop.services.document_issue import chosen_variant, context_for, fill
-from fuanjian_desktop.services.documents import issue_draft
+from fuanjian_desktop.services.documents.document_issue import chosen_variant, context_for, fill
+from fuanjian_desktop.services.documents.documents import issue_draft
 from fuanjian_desktop.services.procedure_settings import PREFIX
 from fuanjian_desktop.services.unit_of_work import ActionScope
 

@@ -54,17 +54,17 @@ from fuanjian_desktop.models import (
     User,
 )
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import REMEDY_LABELS, performer_refusal
-from fuanjian_desktop.services.case_facts import (
+from fuanjian_desktop.services.cases.case_actions import REMEDY_LABELS, performer_refusal
+from fuanjian_desktop.services.cases.case_facts import (
     case_documents,
     case_events,
     case_violations,
     facts_of,
 )
-from fuanjian_desktop.services.cases import CaseSource
+from fuanjian_desktop.services.cases.cases import CaseSource
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.procedure_settings import current_settings
-from fuanjian_desktop.services.transcript_evidence import transcript_evidence
+from fuanjian_desktop.services.transcripts.transcript_evidence import transcript_evidence
 
 _Ts = TypeVarTuple("_Ts")
 DUE_SOON = "soon"

@@ -1,8 +1,8 @@
 """Making a document's content and 文号: prefilled values, the variant, the frozen sheet.
 
-Shared by the document lifecycle (``services.documents``) and by the procedure steps that issue
-documents as they are taken (``services.case_actions``), so a step's document is filled,
-numbered and frozen exactly as one a clerk drafts and issues.
+Shared by the document lifecycle (``services.documents.documents``) and by the procedure steps
+that issue documents as they are taken (``services.cases.case_actions``), so a step's document is
+filled, numbered and frozen exactly as one a clerk drafts and issues.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.numbering import Convention
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, CaseDocument, Inspection
-from fuanjian_desktop.services.document_content import check_content
-from fuanjian_desktop.services.document_context import case_context, inspection_context
-from fuanjian_desktop.services.document_settings import wording_for
+from fuanjian_desktop.services.documents.document_content import check_content
+from fuanjian_desktop.services.documents.document_context import case_context, inspection_context
+from fuanjian_desktop.services.documents.document_settings import wording_for
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.numbering import numbering_settings, reuse_serial, take_number
 from fuanjian_desktop.services.unit_of_work import ActionScope

@@ -2,9 +2,9 @@
 
 A case prints its party as recorded on 立案 day (the case's own columns), an inspection the
 enterprise as the registry holds it; both come as the same party columns
-(:func:`~fuanjian_desktop.services.cases.enterprise_party_columns`). A unit is identified by its
-统一社会信用代码, a person (or an 个体工商户 without one) by a resident ID, from which a person's
-sex, age and 出生年月 are read.
+(:func:`~fuanjian_desktop.services.cases.cases.enterprise_party_columns`). A unit is
+identified by its 统一社会信用代码, a person (or an 个体工商户 without one) by a resident ID,
+from which a person's sex, age and 出生年月 are read.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, Inspection, User
 from fuanjian_desktop.resources import load_json_resource, resource_path
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.document_issue import (
+from fuanjian_desktop.services.documents.document_issue import (
     chosen_variant,
     context_for,
     fill,

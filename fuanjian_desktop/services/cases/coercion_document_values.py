@@ -20,8 +20,8 @@ from fuanjian_desktop.domain.coercion import (
 )
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.domain.document_types import IN_FORCE
-from fuanjian_desktop.services.case_document_values import item_line
-from fuanjian_desktop.services.case_file import CaseFile
+from fuanjian_desktop.services.cases.case_document_values import item_line
+from fuanjian_desktop.services.cases.case_file import CaseFile
 
 COERCION_KEYS = (
     "coercion.request",

@@ -14,23 +14,23 @@ from sqlalchemy import func, select
 
 from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo.demo_cases import create_demo_cases
+from fuanjian_desktop.demo.demo_coercion import grant_demo_powers, issue_appraisal
+from fuanjian_desktop.demo.demo_documents import issue_remaining_documents
+from fuanjian_desktop.demo.demo_inspections import DemoPlan, create_demo_inspections
+from fuanjian_desktop.demo.demo_transcripts import issue_demo_transcripts
+from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.domain.roles import Role, role_labels
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, User
-from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import SYSTEM
-from fuanjian_desktop.services.demo_cases import create_demo_cases
-from fuanjian_desktop.services.demo_coercion import grant_demo_powers, issue_appraisal
-from fuanjian_desktop.services.demo_documents import issue_remaining_documents
-from fuanjian_desktop.services.demo_inspections import DemoPlan, create_demo_inspections
-from fuanjian_desktop.services.demo_transcripts import issue_demo_transcripts
+from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.services.setup import (
     AppMode,
     ensure_org_units,
     installation,
     save_installation,
 )
-from fuanjian_desktop.services.synthetic import EnterpriseFactory
 from fuanjian_desktop.services.unit_of_work import user_action
 from fuanjian_desktop.services.users import NewUser, add_user
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop.domain.rectification_order import deadline_conflicts
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import CaseDocument
-from fuanjian_desktop.services.inspection_document_values import inspection_hazards
+from fuanjian_desktop.services.documents.inspection_document_values import inspection_hazards
 
 ContentCheck = Callable[[Session, CaseDocument], list[str]]
 

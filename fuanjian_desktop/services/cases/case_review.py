@@ -3,7 +3,7 @@
 ``python main.py review`` prints these, so a squad (or a test) can check a whole data folder —
 the demo included — the way a 法制科 reviewer would, without opening each case page. The guard
 is the same one the case page shows (:func:`~fuanjian_desktop.domain.case_guard.case_defects`
-over :func:`~fuanjian_desktop.services.case_facts.facts_of`), so the two never disagree.
+over :func:`~fuanjian_desktop.services.cases.case_facts.facts_of`), so the two never disagree.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.case_guard import Defect, case_defects
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case
-from fuanjian_desktop.services.case_facts import facts_of
+from fuanjian_desktop.services.cases.case_facts import facts_of
 from fuanjian_desktop.services.procedure_settings import current_settings
 
 

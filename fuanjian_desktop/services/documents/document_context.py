@@ -21,18 +21,18 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop.domain.document_text import written_date
 from fuanjian_desktop.models import Case, CaseLink, Enterprise, Inspection, Squad
-from fuanjian_desktop.services.case_document_values import case_values
-from fuanjian_desktop.services.case_file import read_case_file
-from fuanjian_desktop.services.case_money_values import execution_values
-from fuanjian_desktop.services.cases import enterprise_party_columns
-from fuanjian_desktop.services.coercion_document_values import (
+from fuanjian_desktop.services.cases.case_document_values import case_values
+from fuanjian_desktop.services.cases.case_file import read_case_file
+from fuanjian_desktop.services.cases.case_money_values import execution_values
+from fuanjian_desktop.services.cases.cases import enterprise_party_columns
+from fuanjian_desktop.services.cases.coercion_document_values import (
     COERCION_KEYS,
     COERCION_LIST_KEYS,
     coercion_values,
 )
-from fuanjian_desktop.services.inspection_document_values import inspection_values
+from fuanjian_desktop.services.cases.party_document_values import PARTY_COLUMNS, party_values
+from fuanjian_desktop.services.documents.inspection_document_values import inspection_values
 from fuanjian_desktop.services.lookup import fetch
-from fuanjian_desktop.services.party_document_values import PARTY_COLUMNS, party_values
 
 PARTY_KEYS = tuple(
     f"party.{name}"

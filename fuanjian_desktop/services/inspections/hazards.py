@@ -33,7 +33,7 @@ from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.models import Enterprise, Hazard, Inspection, RecheckFinding, Squad
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.inspections import (
+from fuanjian_desktop.services.inspections.inspections import (
     HazardView,
     InspectionInvalid,
     InspectionStart,

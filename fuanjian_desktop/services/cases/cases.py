@@ -2,7 +2,7 @@
 
 A general-procedure case takes its 案号 (the 立案审批表's 文号) when it is opened and waits for
 the squad leader's 立案 approval; a simplified-procedure case takes the number of its 当场处罚
-决定书. Steps after that are :mod:`fuanjian_desktop.services.case_actions`.
+决定书. Steps after that are :mod:`fuanjian_desktop.services.cases.case_actions`.
 """
 
 from __future__ import annotations
@@ -45,15 +45,15 @@ from fuanjian_desktop.models import (
     User,
 )
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_facts import (
+from fuanjian_desktop.services.cases.case_facts import (
     case_orders,
     case_violations,
     facts_of,
     party_operates,
     store_deadlines,
 )
-from fuanjian_desktop.services.hazards import mark_transferred
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.inspections.hazards import mark_transferred
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.numbering import take_number
 from fuanjian_desktop.services.procedure_settings import current_settings

@@ -34,12 +34,15 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, CaseRemedy
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_facts import case_documents, facts_of
-from fuanjian_desktop.services.cases import refresh_case
-from fuanjian_desktop.services.document_context import case_context
-from fuanjian_desktop.services.document_issue import IncompleteDocument, issue_with_content
-from fuanjian_desktop.services.documents import create_draft
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.cases.case_facts import case_documents, facts_of
+from fuanjian_desktop.services.cases.cases import refresh_case
+from fuanjian_desktop.services.documents.document_context import case_context
+from fuanjian_desktop.services.documents.document_issue import (
+    IncompleteDocument,
+    issue_with_content,
+)
+from fuanjian_desktop.services.documents.documents import create_draft
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.procedure_settings import current_settings
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action

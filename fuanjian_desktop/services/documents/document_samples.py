@@ -20,7 +20,7 @@ from fuanjian_desktop.documents.spec import document_specs
 from fuanjian_desktop.domain.document_types import IN_FORCE
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import CaseDocument
-from fuanjian_desktop.services.documents import document_sheet
+from fuanjian_desktop.services.documents.documents import document_sheet
 
 
 @dataclass(frozen=True)

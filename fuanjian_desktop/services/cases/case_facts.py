@@ -38,8 +38,8 @@ from fuanjian_desktop.models import (
     Inspection,
     RecheckFinding,
 )
-from fuanjian_desktop.services.coercion_records import case_steps, onsite_seizure_on
-from fuanjian_desktop.services.execution_records import (
+from fuanjian_desktop.services.cases.coercion_records import case_steps, onsite_seizure_on
+from fuanjian_desktop.services.cases.execution_records import (
     deferred_until_of,
     document_fact,
     payments_of,

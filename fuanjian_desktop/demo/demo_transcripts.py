@@ -17,14 +17,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fuanjian_desktop.demo.demo_documents import as_user, written
 from fuanjian_desktop.documents.spec import document_spec
 from fuanjian_desktop.domain.deadlines import add_working_days
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument
 from fuanjian_desktop.resources import resource_path
-from fuanjian_desktop.services.demo_documents import as_user, written
-from fuanjian_desktop.services.document_issue import chosen_variant, context_for, fill, freeze
-from fuanjian_desktop.services.transcripts import (
+from fuanjian_desktop.services.documents.document_issue import (
+    chosen_variant,
+    context_for,
+    fill,
+    freeze,
+)
+from fuanjian_desktop.services.transcripts.transcripts import (
     INQUIRY,
     MOMENT_FORMAT,
     NOTICE_ANSWER,

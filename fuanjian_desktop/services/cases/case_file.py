@@ -28,13 +28,13 @@ from fuanjian_desktop.models import (
     Inspection,
     RecheckFinding,
 )
-from fuanjian_desktop.services.case_facts import (
+from fuanjian_desktop.services.cases.case_facts import (
     case_documents,
     case_events,
     case_violations,
     milestones_of,
 )
-from fuanjian_desktop.services.execution_records import remedy_spans
+from fuanjian_desktop.services.cases.execution_records import remedy_spans
 
 PAYMENT_RULE = "payment"  # the 缴纳罚款期 of resources/procedure/deadlines.json
 

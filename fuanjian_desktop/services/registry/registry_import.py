@@ -34,9 +34,9 @@ from fuanjian_desktop.domain.registry_rules import (
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Enterprise
-from fuanjian_desktop.services import registry
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.registry_template import (
+from fuanjian_desktop.services.registry import registry
+from fuanjian_desktop.services.registry.registry_template import (
     CODE_FIELDS,
     FLAG_FIELDS,
     save_workbook,

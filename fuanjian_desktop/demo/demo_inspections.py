@@ -24,8 +24,8 @@ from fuanjian_desktop.domain.inspection_rules import (
     SitePerson,
 )
 from fuanjian_desktop.models import Enterprise, Hazard, Inspection, User
-from fuanjian_desktop.services import hazards, inspections
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.inspections import hazards, inspections
 from fuanjian_desktop.services.unit_of_work import ActionScope
 
 SOURCES = (

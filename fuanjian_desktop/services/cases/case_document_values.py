@@ -1,6 +1,6 @@
 """The ``case.*`` keys of a document's context, as the documents word them.
 
-Read from the :class:`~fuanjian_desktop.services.case_file.CaseFile`: the case row (party,
+Read from the :class:`~fuanjian_desktop.services.cases.case_file.CaseFile`: the case row (party,
 cause, facts), its violations (articles cited, 裁量理由), its steps (dates, notes and data) and
 its documents (文号, what was served, the 先行登记保存 list). The money keys are
 :mod:`case_money_values`'. A value the records do not hold stays empty.
@@ -16,10 +16,10 @@ from fuanjian_desktop.domain.document_text import cited, sentences, written_date
 from fuanjian_desktop.domain.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.models import CaseDocument
-from fuanjian_desktop.services.case_file import CaseFile
-from fuanjian_desktop.services.case_money_values import money_values
-from fuanjian_desktop.services.cases import CaseSource
-from fuanjian_desktop.services.transcript_evidence import transcript_evidence
+from fuanjian_desktop.services.cases.case_file import CaseFile
+from fuanjian_desktop.services.cases.case_money_values import money_values
+from fuanjian_desktop.services.cases.cases import CaseSource
+from fuanjian_desktop.services.transcripts.transcript_evidence import transcript_evidence
 
 DECISIONS = ("penalty_decision", "onsite_penalty_decision")
 # what the 送达回执 prints in the recipient's column when nobody signs there

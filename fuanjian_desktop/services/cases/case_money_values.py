@@ -25,9 +25,9 @@ from fuanjian_desktop.domain.execution_references import (
 )
 from fuanjian_desktop.domain.procedure import Outcome
 from fuanjian_desktop.models import Case
-from fuanjian_desktop.services.case_facts import facts_of
-from fuanjian_desktop.services.case_file import CaseFile
-from fuanjian_desktop.services.execution_records import (
+from fuanjian_desktop.services.cases.case_facts import facts_of
+from fuanjian_desktop.services.cases.case_file import CaseFile
+from fuanjian_desktop.services.cases.execution_records import (
     deferred_until_of,
     document_fact,
     payments_of,

@@ -38,7 +38,7 @@ from fuanjian_desktop.models import (
     InspectionAnswer,
     RecheckFinding,
 )
-from fuanjian_desktop.services.checklist_versions import pinned_template
+from fuanjian_desktop.services.inspections.checklist_versions import pinned_template
 from fuanjian_desktop.services.lookup import fetch
 
 # the orders a 复查 checks, preferred in this order, and how the 复查意见书 names them

@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fuanjian_desktop.demo.demo_documents import prepare_step_drafts
+from fuanjian_desktop.demo.demo_inspections import DemoPlan
 from fuanjian_desktop.domain.deadlines import add_working_days, is_working_day
 from fuanjian_desktop.domain.discretion import Circumstance, DiscretionFacts, suggest
 from fuanjian_desktop.domain.document_text import written_date
@@ -38,17 +40,15 @@ from fuanjian_desktop.models import (
     User,
 )
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_actions import StepInput, step_documents, take_step
-from fuanjian_desktop.services.case_facts import operated_business, order_of
-from fuanjian_desktop.services.cases import (
+from fuanjian_desktop.services.cases.case_actions import StepInput, step_documents, take_step
+from fuanjian_desktop.services.cases.case_facts import operated_business, order_of
+from fuanjian_desktop.services.cases.cases import (
     NewCase,
     Party,
     ViolationChoice,
     create_case,
     hazard_prefill,
 )
-from fuanjian_desktop.services.demo_documents import prepare_step_drafts
-from fuanjian_desktop.services.demo_inspections import DemoPlan
 from fuanjian_desktop.services.numbering import grant_block
 from fuanjian_desktop.services.procedure_settings import current_settings
 from fuanjian_desktop.services.unit_of_work import ActionScope

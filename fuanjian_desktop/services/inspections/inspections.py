@@ -46,7 +46,7 @@ from fuanjian_desktop.models import (
     UserRole,
 )
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.checklist_versions import pin_current, pinned_template
+from fuanjian_desktop.services.inspections.checklist_versions import pin_current, pinned_template
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 

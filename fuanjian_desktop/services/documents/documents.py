@@ -33,9 +33,9 @@ from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, Inspection
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.case_facts import case_documents, case_events, milestones_of
-from fuanjian_desktop.services.cases import refresh_case
-from fuanjian_desktop.services.document_issue import (
+from fuanjian_desktop.services.cases.case_facts import case_documents, case_events, milestones_of
+from fuanjian_desktop.services.cases.cases import refresh_case
+from fuanjian_desktop.services.documents.document_issue import (
     CASE_NUMBERED,
     chosen_variant,
     context_for,
@@ -43,8 +43,8 @@ from fuanjian_desktop.services.document_issue import (
     fill,
     freeze,
 )
-from fuanjian_desktop.services.document_settings import wording_for
-from fuanjian_desktop.services.inspections import local_today
+from fuanjian_desktop.services.documents.document_settings import wording_for
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch
 from fuanjian_desktop.services.numbering import void_number
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action

@@ -1,0 +1,1 @@
+"""On-site inspections, their hazards, evidence photos and checklist versions."""

@@ -1,0 +1,1 @@
+"""The enterprise registry: records, the Excel import and its template."""

@@ -1,0 +1,1 @@
+"""Inquiry transcripts (询问笔录) and the evidence they become."""
