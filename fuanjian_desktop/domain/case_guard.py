@@ -155,6 +155,7 @@ class CaseFacts:
     party_operates: str | None = None  # the registry business a person party runs (penalty_basis)
     orders: tuple[OrderFact, ...] = ()  # orders to rectify linked to the case (penalty_basis)
     steps: tuple[tuple[str, dt.date], ...] = ()  # every step taken (code, legal date), in order
+    extensions: tuple[tuple[dt.date, int], ...] = ()  # 案件延期 approved (date, days), in order
     onsite_seizure_on: dt.date | None = None  # 查封、扣押 taken on site by the linked inspection
 
     @property
@@ -224,6 +225,11 @@ def facts_after(
         extension_days=facts.extension_days + extension_days,
         today=max(facts.today, on),
         steps=(*facts.steps, (action.code, on)),
+        extensions=(
+            (*facts.extensions, (on, extension_days))
+            if action.code == "approve_extension"
+            else facts.extensions
+        ),
     )
 
 
@@ -345,6 +351,32 @@ def _case_limit(facts: CaseFacts) -> Iterator[Defect]:
             ReviewItem.PROCEDURE,
             PROGRESS if not decided else frozenset(),
         )
+
+
+def _late_extensions(facts: CaseFacts) -> Iterator[Defect]:
+    """An extension must be approved while the 办案期限 still runs: one approved after it ran
+    out cannot make the late decision timely (行政处罚法第六十条)."""
+    granted = 0
+    for approved_on, days in facts.extensions:
+        limit = _case_limit_with(facts, granted)
+        if limit is not None and approved_on > limit.due:
+            yield Defect(
+                "extension_too_late",
+                f"案件延期于{approved_on:%Y年%m月%d日}批准，而办案期限已于{limit.due:%Y年%m月%d日}"
+                f"届满（{limit.rule.source}）。延期须在期限届满前批准，届满后批准不能补正超期；"
+                "请在案卷中如实说明超期原因。",
+                ReviewItem.PROCEDURE,
+                frozenset({"approve_extension"}),
+            )
+        granted += days
+
+
+def _case_limit_with(facts: CaseFacts, extension_days: int) -> CaseDeadline | None:
+    """The 办案期限 as it stood with ``extension_days`` of approved extensions."""
+    deadlines = case_deadlines(
+        facts.milestones, facts.settings.values, {"case_limit": extension_days}
+    )
+    return next((d for d in deadlines if d.rule.id == "case_limit"), None)
 
 
 def _windows(facts: CaseFacts) -> Iterator[Defect]:
@@ -540,6 +572,7 @@ CHECKS: tuple[Check, ...] = (
     _penalty_basis,
     _simple_limit,
     _case_limit,
+    _late_extensions,
     _windows,
     _notices,
     _reviews,

@@ -403,7 +403,11 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "transfer_case", "移送", GENERAL,
-        (Stage.FILING_APPROVAL, Stage.INVESTIGATION, Stage.LEGAL_REVIEW), Stage.TRANSFERRED,
+        (
+            Stage.FILING_APPROVAL, Stage.INVESTIGATION, Stage.LEGAL_REVIEW, Stage.COLLECTIVE,
+            Stage.DECISION_APPROVAL,
+        ),
+        Stage.TRANSFERRED,
         Performer.LEADER, f"{LAW}第二十七条、第五十七条第一款第（四）项", ("transferred",),
         ("transfer_approval", "transfer_letter"), ("receiver", "note"), Outcome.TRANSFERRED,
         is_approval=True,

@@ -213,9 +213,31 @@ def test_ninety_day_limit_passed_without_extension() -> None:
     assert codes(replace(late, today=D(2026, 8, 31))) == []
     assert refused_by(late, "end_investigation", D(2026, 9, 1)) == ["case_limit_passed"]
     extension = find_action("approve_extension")
-    extended = facts_after(late, extension, D(2026, 9, 1), "u-leader", extension_days=30)
+    in_time = replace(late, today=D(2026, 8, 31))
+    extended = facts_after(in_time, extension, D(2026, 8, 31), "u-leader", extension_days=30)
     assert refusals(extended, extension) == []
-    assert codes(extended) == []
+    assert codes(replace(extended, today=D(2026, 9, 1))) == []
+
+
+def test_an_extension_after_the_limit_ran_out_is_refused() -> None:
+    """Filed 2026-06-01, the 90 days end on Monday 08-31 (行政处罚法第六十条): an extension
+    approved on 09-01 cannot make the case timely again; approved on 08-31 it does. A second
+    extension must come within the first: 90 + 30 days from 06-01 end on Tuesday 09-29."""
+    late = facts(opened_on=D(2026, 6, 1), milestones={"filed": D(2026, 6, 1)}, today=D(2026, 9, 1))
+    extension = find_action("approve_extension")
+    too_late = facts_after(late, extension, D(2026, 9, 1), "u-leader", extension_days=30)
+    defects = [d for d in refusals(too_late, extension)]
+    assert [d.code for d in defects] == ["extension_too_late"]
+    assert defects[0].review_item is ReviewItem.PROCEDURE
+    assert "2026年09月01日批准" in defects[0].message
+    assert "已于2026年08月31日届满" in defects[0].message
+    first = facts_after(
+        replace(late, today=D(2026, 8, 20)), extension, D(2026, 8, 20), "u-leader", 30
+    )
+    second_on_time = facts_after(first, extension, D(2026, 9, 29), "u-leader", 30)
+    assert refusals(second_on_time, extension) == []
+    second_late = facts_after(first, extension, D(2026, 9, 30), "u-leader", 30)
+    assert [d.code for d in refusals(second_late, extension)] == ["extension_too_late"]
 
 
 def test_document_issued_without_number() -> None:

@@ -94,11 +94,12 @@ LAWFUL: dict[Procedure, dict[Stage, dict[str, Stage | None]]] = {
             "revoke_filing": S.REVOKED,
             "transfer_case": S.TRANSFERRED,
         },
-        # 第五十七条第二款 集体讨论.
+        # 第五十七条第二款 集体讨论; 第五十七条第一款第（四）项: a suspected crime goes to the 司法机关.
         S.COLLECTIVE: {
             **BEFORE,
             "record_discussion": S.NOTICE,
             "return_for_investigation": S.INVESTIGATION,
+            "transfer_case": S.TRANSFERRED,
         },
         # 第四十四条、第六十三条 告知.
         S.NOTICE: {**BEFORE, "serve_notice": S.STATEMENT},
@@ -118,12 +119,14 @@ LAWFUL: dict[Procedure, dict[Stage, dict[str, Stage | None]]] = {
             "hold_hearing": S.DECISION_APPROVAL,
             "waive_hearing": S.STATEMENT,
         },
-        # 第五十七条: penalty, no penalty, or back for more investigation.
+        # 第五十七条: penalty, no penalty, back for more investigation, or (第一款第（四）项)
+        # transferred to the 司法机关 when the facts point to a crime.
         S.DECISION_APPROVAL: {
             **BEFORE,
             "approve_decision": S.SERVICE,
             "decide_no_penalty": S.CLOSING_APPROVAL,
             "return_for_investigation": S.INVESTIGATION,
+            "transfer_case": S.TRANSFERRED,
         },
         # 第六十一条 送达.
         S.SERVICE: {**AFTER_DECISION, **COERCE, "serve_decision": S.EXECUTION},

@@ -213,14 +213,17 @@ def test_returning_for_investigation_undoes_the_later_milestones(
 
 
 def test_extension_lifts_the_overdue_case_limit(demo_database: Database, sign_in: SignIn) -> None:
-    """A case filed 100 days ago is blocked until the leader approves an extension."""
+    """A case filed 100 days ago is blocked until an extension the leader approved before the
+    90 days ran out (Monday 2026-11-16) is recorded; one approved today, after them, is refused."""
     db, zhang, leader = demo_database, sign_in("zhangwei"), sign_in("liuyang")
     case_id = open_plain_case(db, zhang, sign_in("lina").user_id or "", D(2026, 8, 18))
     step(db, leader, case_id, "approve_filing", today=D(2026, 8, 18))
     charge(db, zhang, case_id)
     with pytest.raises(ProcedureRefused, match="办案期限"):
         step(db, zhang, case_id, "end_investigation")
-    step(db, leader, case_id, "approve_extension", days=30, note="案情复杂")
+    with pytest.raises(ProcedureRefused, match="已于2026年11月16日届满"):
+        step(db, leader, case_id, "approve_extension", days=30, note="案情复杂")
+    step(db, leader, case_id, "approve_extension", on=D(2026, 11, 16), days=30, note="案情复杂")
     step(db, zhang, case_id, "end_investigation")
     with db.read() as session:
         case = session.get(Case, case_id)

@@ -63,6 +63,15 @@ def milestones_of(events: Sequence[CaseEvent]) -> dict[str, dt.date]:
     return dates
 
 
+def extensions_of(events: Sequence[CaseEvent]) -> tuple[tuple[dt.date, int], ...]:
+    """Each 批准案件延期 step: when it was approved and by how many days."""
+    return tuple(
+        (event.occurred_on, int(event.data.get("days") or 0))
+        for event in events
+        if event.action == "approve_extension"
+    )
+
+
 def case_violations(session: Session, case_id: str) -> list[CaseViolation]:
     """The violations charged, in their order on the case."""
     query = select(CaseViolation).where(CaseViolation.case_id == case_id)
@@ -108,6 +117,7 @@ def facts_of(
         party_operates=party_operates(session, case),
         orders=case_orders(session, case.id),
         steps=case_steps(session, case.id),
+        extensions=extensions_of(events),
         onsite_seizure_on=onsite_seizure_on(session, case.id),
     )
     return with_deadlines(facts)
