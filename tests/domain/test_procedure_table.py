@@ -94,7 +94,8 @@ LAWFUL: dict[Procedure, dict[Stage, dict[str, Stage | None]]] = {
             "revoke_filing": S.REVOKED,
             "transfer_case": S.TRANSFERRED,
         },
-        # 第五十七条第二款 集体讨论; 第五十七条第一款第（四）项: a suspected crime goes to the 司法机关.
+        # 第五十七条第二款 集体讨论; 第五十七条第一款第（四）项: a suspected crime goes to
+        # the 司法机关.
         S.COLLECTIVE: {
             **BEFORE,
             "record_discussion": S.NOTICE,
