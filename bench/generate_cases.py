@@ -45,11 +45,11 @@ from fuanjian_desktop.db.base import Base, utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo.synthetic import EnterpriseFactory
-from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.documents.document_types import document_type
 from fuanjian_desktop.domain.numbering import format_number
+from fuanjian_desktop.domain.penalties.violations import load_catalogue
 from fuanjian_desktop.domain.procedure import FINAL_STAGES, Outcome, Procedure, Stage
 from fuanjian_desktop.domain.roles import Role
-from fuanjian_desktop.domain.violations import load_catalogue
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseHandler, Enterprise, Squad, User, UserRole

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo.demo_documents import blanks_only, prepare_step_drafts
-from fuanjian_desktop.domain.document_guard import is_empty
-from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.documents.document_types import document_type
+from fuanjian_desktop.domain.guard.document_guard import is_empty
+from fuanjian_desktop.domain.penalties.violations import Tier
 from fuanjian_desktop.domain.procedure import Procedure, find_action
-from fuanjian_desktop.domain.violations import Tier
 from fuanjian_desktop.models import Case, CaseDocument, Enterprise, Hazard, NumberBlock
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases import cases

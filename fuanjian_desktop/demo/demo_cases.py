@@ -8,8 +8,8 @@ with the dates as they would on a real laptop. A 重大 case starts from a hazar
 unrectified when one was overdue by the opening date (party, violation and evidence are then
 real, and the case is at the 逾期未改正 stage), the others from a complaint (投诉举报) about a
 registry enterprise or the operator of a 个体工商户 (first finding). Stage, party type and the
-mandatory penalties are derived from those records (``domain/penalty_basis.py``) and the fines
-come from the discretion calculator for them. Deterministic for a seed and a date.
+mandatory penalties are derived from those records (``domain/penalties/penalty_basis.py``) and
+the fines come from the discretion calculator for them. Deterministic for a seed and a date.
 """
 
 from __future__ import annotations
@@ -24,12 +24,17 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop.demo.demo_documents import prepare_step_drafts
 from fuanjian_desktop.demo.demo_inspections import DemoPlan
 from fuanjian_desktop.domain.deadlines import add_working_days, is_working_day
-from fuanjian_desktop.domain.discretion import Circumstance, DiscretionFacts, suggest
-from fuanjian_desktop.domain.document_text import written_date
+from fuanjian_desktop.domain.documents.document_text import written_date
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
-from fuanjian_desktop.domain.penalty_basis import OrderFact, PartyRecord, PenaltyBasis, derive
+from fuanjian_desktop.domain.penalties.discretion import Circumstance, DiscretionFacts, suggest
+from fuanjian_desktop.domain.penalties.penalty_basis import (
+    OrderFact,
+    PartyRecord,
+    PenaltyBasis,
+    derive,
+)
+from fuanjian_desktop.domain.penalties.violations import catalogue_by_code, find_violation
 from fuanjian_desktop.domain.procedure import Action, Performer, Procedure, find_action
-from fuanjian_desktop.domain.violations import catalogue_by_code, find_violation
 from fuanjian_desktop.models import (
     Case,
     Enterprise,

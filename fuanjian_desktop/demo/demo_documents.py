@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from fuanjian_desktop.documents.spec import TYPED, document_spec
 from fuanjian_desktop.domain.deadlines import add_working_days
-from fuanjian_desktop.domain.document_guard import is_empty
-from fuanjian_desktop.domain.document_text import written_date
-from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.documents.document_text import written_date
+from fuanjian_desktop.domain.documents.document_types import document_type
+from fuanjian_desktop.domain.guard.document_guard import is_empty
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, Inspection, User

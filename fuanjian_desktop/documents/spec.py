@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fuanjian_desktop.documents.wording import law_keys
-from fuanjian_desktop.domain.document_types import document_types
+from fuanjian_desktop.domain.documents.document_types import document_types
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import load_json_resource, resource_path
 

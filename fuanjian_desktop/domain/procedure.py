@@ -4,7 +4,7 @@ A case sits in one :class:`Stage`. An :class:`Action` moves it on (or records so
 the stage); each action names the stages it starts from, the stage it leads to, who may take it,
 the dated milestones it sets (the events deadlines start from) and the documents it issues.
 The diagram is in ``docs/case-procedure.md``; the preconditions are the procedure guard's
-(``domain/case_guard.py``), checked on the case as it would be after the action.
+(``domain/guard/case_guard.py``), checked on the case as it would be after the action.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeGuard
 
-from fuanjian_desktop.domain.violations import CODE_PATTERN
+from fuanjian_desktop.domain.penalties.violations import CODE_PATTERN
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import resource_path
 

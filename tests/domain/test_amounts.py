@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fuanjian_desktop.domain.amounts import yuan_in_words
+from fuanjian_desktop.domain.penalties.amounts import yuan_in_words
 
 
 @pytest.mark.parametrize(

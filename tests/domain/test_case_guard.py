@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from fuanjian_desktop.domain.case_guard import (
+from fuanjian_desktop.domain.guard.case_guard import (
     CaseFacts,
     DocumentFact,
     HandlerFact,
@@ -16,7 +16,7 @@ from fuanjian_desktop.domain.case_guard import (
     facts_after,
     refusals,
 )
-from fuanjian_desktop.domain.discretion import Tier
+from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage, find_action
 from fuanjian_desktop.domain.procedure_settings import default_settings
 

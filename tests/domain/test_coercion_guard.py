@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fuanjian_desktop.domain.case_deadlines import case_deadlines
-from fuanjian_desktop.domain.case_guard import (
+from fuanjian_desktop.domain.coercion import seizure_end
+from fuanjian_desktop.domain.guard.case_guard import (
     CaseFacts,
     HandlerFact,
     ReviewItem,
@@ -29,8 +30,7 @@ from fuanjian_desktop.domain.case_guard import (
     refusals,
     with_deadlines,
 )
-from fuanjian_desktop.domain.coercion import seizure_end
-from fuanjian_desktop.domain.discretion import Tier
+from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage, actions_from, find_action
 from fuanjian_desktop.domain.procedure_settings import default_settings
 

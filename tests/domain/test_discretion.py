@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fuanjian_desktop.domain.discretion import (
+from fuanjian_desktop.domain.penalties.discretion import (
     Circumstance,
     CircumstanceKind,
     DiscretionFacts,
@@ -17,7 +17,7 @@ from fuanjian_desktop.domain.discretion import (
     suggested_fine,
     yuan_text,
 )
-from fuanjian_desktop.domain.violations import FineRange, find_violation
+from fuanjian_desktop.domain.penalties.violations import FineRange, find_violation
 
 C = Circumstance
 TRAINING = "AQ-97-3"  # 未按照规定对从业人员进行安全生产教育和培训: 10万元以下 / 逾期 10–20万

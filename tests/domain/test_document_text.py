@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fuanjian_desktop.domain.document_text import (
+from fuanjian_desktop.domain.documents.document_text import (
     cited,
     item_numbers,
     sentences,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fuanjian_desktop.domain.document_types import status_label
+from fuanjian_desktop.domain.documents.document_types import status_label
 
 
 @pytest.mark.parametrize("type_key", ["inquiry_record", "statement_record", "hearing_record"])

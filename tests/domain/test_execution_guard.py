@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fuanjian_desktop.documents.spec import document_specs
-from fuanjian_desktop.domain.case_guard import (
+from fuanjian_desktop.domain.documents.execution_references import REFERENCES
+from fuanjian_desktop.domain.guard.case_guard import (
     CaseFacts,
     DocumentFact,
     HandlerFact,
@@ -30,11 +31,10 @@ from fuanjian_desktop.domain.case_guard import (
     facts_after,
     refusals,
 )
-from fuanjian_desktop.domain.discretion import Tier
-from fuanjian_desktop.domain.execution_references import REFERENCES
+from fuanjian_desktop.domain.penalties.discretion import Tier
+from fuanjian_desktop.domain.penalties.surcharge import Payment, Suspension
 from fuanjian_desktop.domain.procedure import Procedure, Stage, find_action
 from fuanjian_desktop.domain.procedure_settings import default_settings
-from fuanjian_desktop.domain.surcharge import Payment, Suspension
 
 D = dt.date
 DECISION_NO = "（深福）应急罚〔2026〕3号"

@@ -10,9 +10,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuanjian_desktop.domain.case_guard import DocumentFact
-from fuanjian_desktop.domain.execution_references import ExecutionRecords, reference_values
-from fuanjian_desktop.domain.surcharge import Payment
+from fuanjian_desktop.domain.documents.execution_references import (
+    ExecutionRecords,
+    reference_values,
+)
+from fuanjian_desktop.domain.guard.case_guard import DocumentFact
+from fuanjian_desktop.domain.penalties.surcharge import Payment
 
 D = dt.date
 START = D(2026, 1, 5)

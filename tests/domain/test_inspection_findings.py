@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fuanjian_desktop.domain.inspection_findings import (
+from fuanjian_desktop.domain.documents.inspection_findings import (
     AnswerCounts,
     FoundProblem,
     findings_text,

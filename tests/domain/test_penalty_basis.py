@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from fuanjian_desktop.domain.penalty_basis import (
+from fuanjian_desktop.domain.penalties.penalty_basis import (
     OrderFact,
     PartyRecord,
     PartyType,
@@ -19,7 +19,7 @@ from fuanjian_desktop.domain.penalty_basis import (
     parse_penalty_kinds,
     penalty_kinds,
 )
-from fuanjian_desktop.domain.violations import FineRange, find_violation, load_catalogue
+from fuanjian_desktop.domain.penalties.violations import FineRange, find_violation, load_catalogue
 from fuanjian_desktop.errors import UserError
 
 D = dt.date

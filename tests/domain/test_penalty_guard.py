@@ -10,16 +10,21 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuanjian_desktop.domain.case_guard import CaseFacts, ReviewItem, ViolationFact, case_defects
-from fuanjian_desktop.domain.discretion import (
+from fuanjian_desktop.domain.guard.case_guard import (
+    CaseFacts,
+    ReviewItem,
+    ViolationFact,
+    case_defects,
+)
+from fuanjian_desktop.domain.penalties.discretion import (
     Circumstance,
     CircumstanceKind,
     DiscretionFacts,
     Tier,
     suggest,
 )
-from fuanjian_desktop.domain.penalty_basis import OrderFact, PartyRecord, derive
-from fuanjian_desktop.domain.violations import find_violation
+from fuanjian_desktop.domain.penalties.penalty_basis import OrderFact, PartyRecord, derive
+from fuanjian_desktop.domain.penalties.violations import find_violation
 from tests.domain.test_case_guard import facts, refused_by
 
 D = dt.date

@@ -12,7 +12,7 @@ from fuanjian_desktop.documents.compose import Wording, compose
 from fuanjian_desktop.documents.sheet import Numbered, Paragraph, Sheet
 from fuanjian_desktop.documents.spec import document_spec
 from fuanjian_desktop.documents.wording import law_texts
-from fuanjian_desktop.domain.rectification_order import (
+from fuanjian_desktop.domain.documents.rectification_order import (
     BY_ITEM,
     deadline_conflicts,
     order_terms,

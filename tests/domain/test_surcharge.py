@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuanjian_desktop.domain.surcharge import Payment, Suspension, derive_surcharge
+from fuanjian_desktop.domain.penalties.surcharge import Payment, Suspension, derive_surcharge
 
 D = dt.date
 DUE = D(2026, 3, 1)

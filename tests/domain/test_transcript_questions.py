@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from fuanjian_desktop.domain.penalties.violations import catalogue_by_code
 from fuanjian_desktop.domain.transcript_questions import (
     QuestionTemplateError,
     parse_question_book,
@@ -17,7 +18,6 @@ from fuanjian_desktop.domain.transcript_questions import (
     question_sets,
     read_question_book,
 )
-from fuanjian_desktop.domain.violations import catalogue_by_code
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import resource_path
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from fuanjian_desktop.checklists.loader import load_templates
-from fuanjian_desktop.domain.violations import (
+from fuanjian_desktop.domain.penalties.violations import (
     SCHEMES_FILE,
     CatalogueError,
     FineRange,

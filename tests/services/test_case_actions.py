@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo import demo
-from fuanjian_desktop.domain.discretion import Tier
+from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import UserError

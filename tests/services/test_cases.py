@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.discretion import Circumstance, Tier
+from fuanjian_desktop.domain.penalties.discretion import Circumstance, Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, CaseLink, Hazard

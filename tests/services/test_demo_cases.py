@@ -18,7 +18,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.case_deadlines import hearing_notice_gap_ok
-from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.documents.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.models import (
     Case,

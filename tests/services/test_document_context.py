@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select, update
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.discretion import Tier
 from fuanjian_desktop.domain.inspection_rules import Answer, SitePerson, problem_text
+from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.models import (
     Case,

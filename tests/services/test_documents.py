@@ -17,8 +17,8 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.documents.sheet import fingerprint, sheet_from_json
-from fuanjian_desktop.domain.discretion import Tier
 from fuanjian_desktop.domain.numbering import Convention
+from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import (

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo.demo_documents import prepare_step_drafts
 from fuanjian_desktop.domain.deadlines import is_working_day
-from fuanjian_desktop.domain.document_text import written_date
+from fuanjian_desktop.domain.documents.document_text import written_date
 from fuanjian_desktop.domain.procedure import find_action
 from fuanjian_desktop.models import Case, CaseDocument, User
 from fuanjian_desktop.services.actor import Actor

@@ -18,16 +18,16 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.case_guard import case_defects
 from fuanjian_desktop.domain.codes import id_check_char
-from fuanjian_desktop.domain.discretion import (
+from fuanjian_desktop.domain.guard.case_guard import case_defects
+from fuanjian_desktop.domain.penalties.discretion import (
     Circumstance,
     CircumstanceKind,
     DiscretionFacts,
     suggest,
 )
+from fuanjian_desktop.domain.penalties.violations import find_violation
 from fuanjian_desktop.domain.procedure import Procedure
-from fuanjian_desktop.domain.violations import find_violation
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import AuditEvent, Case, Enterprise, Hazard
 from fuanjian_desktop.services.actor import Actor

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
-from fuanjian_desktop.domain.discretion import Tier
 from fuanjian_desktop.domain.inspection_rules import Answer, InspectionSource, SitePerson
+from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Enterprise, Inspection, User

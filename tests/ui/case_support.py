@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.domain.penalties.violations import Tier
 from fuanjian_desktop.domain.procedure import SERVED_METHODS, Performer, find_action
-from fuanjian_desktop.domain.violations import Tier
 from fuanjian_desktop.models import Case
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases import cases

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox
 from sqlalchemy import select
 
-from fuanjian_desktop.domain.discretion import Circumstance
+from fuanjian_desktop.domain.penalties.discretion import Circumstance
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.models import Enterprise, EnterpriseCategory, Hazard
 from fuanjian_desktop.services.cases import cases

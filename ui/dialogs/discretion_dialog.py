@@ -2,13 +2,14 @@
 
 For the violation selected on the left the form shows, read-only and with its derivation, the
 stage (首次发现 or 逾期未改正), the party type and the legal range the case's records give
-(``domain/penalty_basis.py``); the stage may be changed only where the records leave room, with
-a reason that is stored. The officer ticks the circumstances established (grouped as the law
-weighs them: 不予处罚, 从轻/减轻, 从重); the calculator (``domain/discretion.py``) proposes the
-裁量阶次, the band, a fine and the 裁量理由 as they change. Penalties the article makes mandatory
-at that stage are ticked and cannot be unticked. The fine and the reason follow the proposal
-until the officer edits them, and an amount the penalty article does not allow is flagged at
-once. All violations are saved together, before 调查终结 only.
+(``domain/penalties/penalty_basis.py``); the stage may be changed only where the records leave
+room, with a reason that is stored. The officer ticks the circumstances established (grouped as
+the law weighs them: 不予处罚, 从轻/减轻, 从重); the calculator
+(``domain/penalties/discretion.py``) proposes the 裁量阶次, the band, a fine and the 裁量理由
+as they change. Penalties the article makes mandatory at that stage are ticked and cannot be
+unticked. The fine and the reason follow the proposal until the officer edits them, and an
+amount the penalty article does not allow is flagged at once. All violations are saved
+together, before 调查终结 only.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.domain.discretion import (
+from fuanjian_desktop.domain.penalties.discretion import (
     Circumstance,
     CircumstanceKind,
     DiscretionFacts,
@@ -46,8 +47,8 @@ from fuanjian_desktop.domain.discretion import (
     suggest,
     yuan_text,
 )
-from fuanjian_desktop.domain.penalty_basis import PenaltyBasis, PenaltyStage
-from fuanjian_desktop.domain.violations import ViolationEntry, find_violation
+from fuanjian_desktop.domain.penalties.penalty_basis import PenaltyBasis, PenaltyStage
+from fuanjian_desktop.domain.penalties.violations import ViolationEntry, find_violation
 from fuanjian_desktop.services.cases.cases import (
     ChargedViolations,
     ViolationChoice,

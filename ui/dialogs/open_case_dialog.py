@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop.domain.inspection_rules import Inspector
+from fuanjian_desktop.domain.penalties.violations import find_violation
 from fuanjian_desktop.domain.procedure import Procedure
-from fuanjian_desktop.domain.violations import find_violation
 from fuanjian_desktop.services.cases.cases import (
     CaseInvalid,
     CaseSource,

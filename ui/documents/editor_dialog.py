@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.spec import DocumentSpec, document_spec
-from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.documents.document_types import document_type
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.documents import documents

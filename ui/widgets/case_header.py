@@ -13,7 +13,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from fuanjian_desktop.domain.case_guard import Defect
+from fuanjian_desktop.domain.guard.case_guard import Defect
 from fuanjian_desktop.domain.procedure import FINAL_STAGES, Stage
 from fuanjian_desktop.services.cases.case_queries import CaseView
 from ui.widgets.tags import BLUE, GREEN, set_tag, tag_label

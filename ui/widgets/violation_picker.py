@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QPushButton, QWidget
 
-from fuanjian_desktop.domain.violations import ViolationEntry, load_catalogue
+from fuanjian_desktop.domain.penalties.violations import ViolationEntry, load_catalogue
 from ui.context import AppContext
 from ui.errors import show_failure
 from ui.widgets.venue_picker import ENTER_KEYS

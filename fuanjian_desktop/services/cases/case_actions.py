@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.case_guard import CaseFacts, Defect, facts_after, refusals
-from fuanjian_desktop.domain.document_types import document_type
-from fuanjian_desktop.domain.execution_guard import CONTENT_DEFECTS
+from fuanjian_desktop.domain.documents.document_types import document_type
+from fuanjian_desktop.domain.guard.case_guard import CaseFacts, Defect, facts_after, refusals
+from fuanjian_desktop.domain.guard.execution_guard import CONTENT_DEFECTS
 from fuanjian_desktop.domain.procedure import (
     SERVED_METHODS,
     Action,

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fuanjian_desktop.domain.document_text import cited, sentences, written_date
-from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.documents.document_text import cited, sentences, written_date
+from fuanjian_desktop.domain.documents.document_types import document_type
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.models import CaseDocument
 from fuanjian_desktop.services.cases.case_file import CaseFile

@@ -15,15 +15,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.domain.case_deadlines import CaseDeadline, DeadlineKind, DeadlineState
-from fuanjian_desktop.domain.case_guard import (
+from fuanjian_desktop.domain.guard.case_guard import (
     CaseFacts,
     HandlerFact,
     ViolationFact,
     with_deadlines,
 )
-from fuanjian_desktop.domain.discretion import Tier
 from fuanjian_desktop.domain.inspection_rules import HazardStatus
-from fuanjian_desktop.domain.penalty_basis import OrderFact
+from fuanjian_desktop.domain.penalties.discretion import Tier
+from fuanjian_desktop.domain.penalties.penalty_basis import OrderFact
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.procedure_settings import ProcedureSettings
 from fuanjian_desktop.models import (
@@ -125,7 +125,7 @@ def facts_of(
 
 def party_operates(session: Session, case: Case) -> str | None:
     """The registry business a person party runs as its operator (个体经营者), if any: such a
-    party answers as the 生产经营单位 (``domain/penalty_basis.py``)."""
+    party answers as the 生产经营单位 (``domain/penalties/penalty_basis.py``)."""
     if case.party_kind != "person" or not case.party_id_no:
         return None
     return operated_business(session, case.party_id_no)

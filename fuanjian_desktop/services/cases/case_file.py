@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fuanjian_desktop.domain.document_text import written_date
-from fuanjian_desktop.domain.document_types import IN_FORCE
-from fuanjian_desktop.domain.surcharge import Suspension
+from fuanjian_desktop.domain.documents.document_text import written_date
+from fuanjian_desktop.domain.documents.document_types import IN_FORCE
+from fuanjian_desktop.domain.penalties.surcharge import Suspension
 from fuanjian_desktop.models import (
     Case,
     CaseDeadlineRow,

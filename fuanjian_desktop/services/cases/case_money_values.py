@@ -6,7 +6,7 @@ when none was decided, so that the 合计 beside them is the sum of what is prin
 is the stored 缴纳罚款期 (15 days after the decision was served) unless a 延期（分期）缴纳 approval
 set another date. What the execution documents cite (the decision's 文号 and date, the unpaid
 fine and the 加处罚款 on the document's date, the list of materials) is
-:func:`execution_values`, read from the issued records by ``domain/execution_references``.
+:func:`execution_values`, read from the issued records by ``domain/documents/execution_references``.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import datetime as dt
 from collections.abc import Sequence
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.amounts import yuan_in_words
-from fuanjian_desktop.domain.document_text import written_date
-from fuanjian_desktop.domain.execution_guard import execution_records
-from fuanjian_desktop.domain.execution_references import (
+from fuanjian_desktop.domain.documents.document_text import written_date
+from fuanjian_desktop.domain.documents.execution_references import (
     ExecutionRecords,
     reference_values,
     surcharge_values,
 )
+from fuanjian_desktop.domain.guard.execution_guard import execution_records
+from fuanjian_desktop.domain.penalties.amounts import yuan_in_words
 from fuanjian_desktop.domain.procedure import Outcome
 from fuanjian_desktop.models import Case
 from fuanjian_desktop.services.cases.case_facts import facts_of

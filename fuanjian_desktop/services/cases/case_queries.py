@@ -23,15 +23,15 @@ from fuanjian_desktop.domain.case_deadlines import (
     deadline_rule,
     load_deadline_rules,
 )
-from fuanjian_desktop.domain.case_guard import (
+from fuanjian_desktop.domain.documents.document_types import status_label
+from fuanjian_desktop.domain.guard.case_guard import (
     CaseFacts,
     Defect,
     case_defects,
     facts_after,
     refusals,
 )
-from fuanjian_desktop.domain.discretion import Tier
-from fuanjian_desktop.domain.document_types import status_label
+from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import (
     FIELD_LABELS,
     Outcome,

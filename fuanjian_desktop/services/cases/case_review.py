@@ -2,7 +2,7 @@
 
 ``python main.py review`` prints these, so a squad (or a test) can check a whole data folder —
 the demo included — the way a 法制科 reviewer would, without opening each case page. The guard
-is the same one the case page shows (:func:`~fuanjian_desktop.domain.case_guard.case_defects`
+is the same one the case page shows (:func:`~fuanjian_desktop.domain.guard.case_guard.case_defects`
 over :func:`~fuanjian_desktop.services.cases.case_facts.facts_of`), so the two never disagree.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.case_guard import Defect, case_defects
+from fuanjian_desktop.domain.guard.case_guard import Defect, case_defects
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case
 from fuanjian_desktop.services.cases.case_facts import facts_of

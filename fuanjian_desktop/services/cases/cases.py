@@ -17,21 +17,21 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.codes import check_resident_id
-from fuanjian_desktop.domain.discretion import Circumstance, Tier
-from fuanjian_desktop.domain.document_text import written_date
-from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.documents.document_text import written_date
+from fuanjian_desktop.domain.documents.document_types import document_type
 from fuanjian_desktop.domain.inspection_rules import HazardStatus, problem_text
-from fuanjian_desktop.domain.penalty_basis import (
+from fuanjian_desktop.domain.penalties.discretion import Circumstance, Tier
+from fuanjian_desktop.domain.penalties.penalty_basis import (
     OrderFact,
     PartyRecord,
     PenaltyBasis,
     PenaltyStage,
     derive,
 )
+from fuanjian_desktop.domain.penalties.violations import catalogue_by_code, find_violation
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.domain.violations import catalogue_by_code, find_violation
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import (
@@ -285,8 +285,8 @@ def _with_mandatory(
     session: Session, case: Case, choices: Sequence[ViolationChoice], chosen: Sequence[str]
 ) -> list[str]:
     """The other penalties chosen, checked against what the articles provide at the derived
-    stage, plus those they make mandatory there (``domain/penalty_basis.py``): these are never
-    left to a tick box."""
+    stage, plus those they make mandatory there (``domain/penalties/penalty_basis.py``): these
+    are never left to a tick box."""
     party, orders = party_record(session, case), case_orders(session, case.id)
     bases = [
         derive(find_violation(choice.code), party, orders, case.opened_on, _chosen_stage(choice))

@@ -18,8 +18,8 @@ from fuanjian_desktop.domain.coercion import (
     seizure_end,
     seizure_law,
 )
-from fuanjian_desktop.domain.document_text import written_date
-from fuanjian_desktop.domain.document_types import IN_FORCE
+from fuanjian_desktop.domain.documents.document_text import written_date
+from fuanjian_desktop.domain.documents.document_types import IN_FORCE
 from fuanjian_desktop.services.cases.case_document_values import item_line
 from fuanjian_desktop.services.cases.case_file import CaseFile
 

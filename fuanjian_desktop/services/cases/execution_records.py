@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fuanjian_desktop.domain.case_guard import DocumentFact
-from fuanjian_desktop.domain.document_guard import missing_labels
-from fuanjian_desktop.domain.surcharge import Payment, Suspension
+from fuanjian_desktop.domain.guard.case_guard import DocumentFact
+from fuanjian_desktop.domain.guard.document_guard import missing_labels
+from fuanjian_desktop.domain.penalties.surcharge import Payment, Suspension
 from fuanjian_desktop.models import CaseDocument, CaseEvent, CaseRemedy
 
 

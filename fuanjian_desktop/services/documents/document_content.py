@@ -2,7 +2,8 @@
 
 Completeness (every required printed field filled) is checked for every type in
 ``document_issue.check_complete``; these are the rules a type's values must also meet, such as
-an order's deadlines agreeing with each other and with the hazards (``domain.rectification_order``).
+an order's deadlines agreeing with each other and with the hazards
+(``domain.documents.rectification_order``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from fuanjian_desktop.domain.rectification_order import deadline_conflicts
+from fuanjian_desktop.domain.documents.rectification_order import deadline_conflicts
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import CaseDocument
 from fuanjian_desktop.services.documents.inspection_document_values import inspection_hazards

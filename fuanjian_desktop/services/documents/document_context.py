@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fuanjian_desktop.domain.document_text import written_date
+from fuanjian_desktop.domain.documents.document_text import written_date
 from fuanjian_desktop.models import Case, CaseLink, Enterprise, Inspection, Squad
 from fuanjian_desktop.services.cases.case_document_values import case_values
 from fuanjian_desktop.services.cases.case_file import read_case_file

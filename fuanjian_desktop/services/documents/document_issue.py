@@ -17,8 +17,8 @@ from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.documents.compose import compose
 from fuanjian_desktop.documents.sheet import fingerprint, sheet_to_json
 from fuanjian_desktop.documents.spec import TYPED, DocumentSpec, FieldSpec, document_specs
-from fuanjian_desktop.domain.document_guard import missing_fields
-from fuanjian_desktop.domain.document_types import document_type
+from fuanjian_desktop.domain.documents.document_types import document_type
+from fuanjian_desktop.domain.guard.document_guard import missing_fields
 from fuanjian_desktop.domain.numbering import Convention
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, CaseDocument, Inspection

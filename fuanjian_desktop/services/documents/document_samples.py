@@ -17,7 +17,7 @@ from sqlalchemy import select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.output import FORMATS, write_document
 from fuanjian_desktop.documents.spec import document_specs
-from fuanjian_desktop.domain.document_types import IN_FORCE
+from fuanjian_desktop.domain.documents.document_types import IN_FORCE
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import CaseDocument
 from fuanjian_desktop.services.documents.documents import document_sheet

@@ -26,7 +26,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.compose import compose
 from fuanjian_desktop.documents.sheet import Sheet, sheet_from_json
 from fuanjian_desktop.documents.spec import DocumentSpec, document_spec
-from fuanjian_desktop.domain.document_types import IN_FORCE, document_type, status_label
+from fuanjian_desktop.domain.documents.document_types import IN_FORCE, document_type, status_label
 from fuanjian_desktop.domain.procedure import SERVED_METHODS, find_action
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import NotFound, UserError

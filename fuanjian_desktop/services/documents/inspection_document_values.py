@@ -15,22 +15,26 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop import reference
 from fuanjian_desktop.checklists.model import Template
-from fuanjian_desktop.domain.document_text import (
+from fuanjian_desktop.domain.documents.document_text import (
     cited,
     sentences,
     written_date,
     written_moment,
     written_period,
 )
-from fuanjian_desktop.domain.document_types import IN_FORCE
-from fuanjian_desktop.domain.inspection_findings import AnswerCounts, FoundProblem, findings_text
+from fuanjian_desktop.domain.documents.document_types import IN_FORCE
+from fuanjian_desktop.domain.documents.inspection_findings import (
+    AnswerCounts,
+    FoundProblem,
+    findings_text,
+)
+from fuanjian_desktop.domain.documents.rectification_order import order_terms
 from fuanjian_desktop.domain.inspection_rules import (
     Answer,
     HazardStatus,
     InspectionSource,
     problem_text,
 )
-from fuanjian_desktop.domain.rectification_order import order_terms
 from fuanjian_desktop.models import (
     CaseDocument,
     Hazard,
@@ -75,8 +79,8 @@ def inspection_values(session: Session, inspection: Inspection) -> dict[str, obj
 
 
 def _findings(session: Session, inspection: Inspection, hazards: Sequence[Hazard]) -> str:
-    """检查情况 from the answers and hazards (``domain.inspection_findings``); a 复查's record
-    states what the 复查 found of each hazard."""
+    """检查情况 from the answers and hazards (``domain.documents.inspection_findings``); a
+    复查's record states what the 复查 found of each hazard."""
     if inspection.source == InspectionSource.RECHECK.value:
         return _recheck_opinion(session, inspection, hazards)
     results = Counter(
@@ -126,7 +130,7 @@ def _ordered_inspection(session: Session, inspection: Inspection) -> Inspection:
 def _rectification(hazards: Sequence[Hazard]) -> dict[str, object]:
     """存在的问题, the items to rectify (all of them: the order covers every hazard found) and
     their deadline: the one date they share, or each problem's own
-    (``domain.rectification_order``)."""
+    (``domain.documents.rectification_order``)."""
     terms = order_terms([(problem_text(h.description), h.due_date) for h in hazards])
     return {
         "inspection.problems": list(terms.problems),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from fuanjian_desktop.domain.document_text import written_date
+from fuanjian_desktop.domain.documents.document_text import written_date
 from fuanjian_desktop.models import CaseDocument
 
 EVIDENCE_STATUSES = ("issued", "served")  # 定稿 transcripts; drafts prove nothing yet

@@ -28,8 +28,8 @@ from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.spec import document_spec
 from fuanjian_desktop.domain.codes import check_resident_id
-from fuanjian_desktop.domain.document_text import written_period
-from fuanjian_desktop.domain.document_types import status_label
+from fuanjian_desktop.domain.documents.document_text import written_period
+from fuanjian_desktop.domain.documents.document_types import status_label
 from fuanjian_desktop.domain.resident_ids import age_on, sex_of
 from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.ids import new_id

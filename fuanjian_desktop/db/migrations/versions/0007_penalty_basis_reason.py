@@ -5,9 +5,9 @@ Revises: 0006
 Create Date: 2026-12-07 06:30:00.000000
 
 The stage and party type of a charged violation are derived from the case's records
-(``domain/penalty_basis.py``); a person may choose another stage only where the records leave
-room (a linked order that was not for this violation) and must say why. Existing rows get an
-empty reason: their stage is judged against the derivation by the guard.
+(``domain/penalties/penalty_basis.py``); a person may choose another stage only where the
+records leave room (a linked order that was not for this violation) and must say why. Existing
+rows get an empty reason: their stage is judged against the derivation by the guard.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Every 文号, date and amount they cite, and the 强制执行申请书's list of attached materials, is read
 from the case's issued records as they stood on the document's date, never typed: the same
 function fills a draft (``services/cases/case_money_values.py``) and lets the guard
-(``domain/execution_guard.py``) compare an issued document's frozen values with the records.
+(``domain/guard/execution_guard.py``) compare an issued document's frozen values with the records.
 A document not issued (or voided, or replaced by a correction) is never cited or listed; 合计 is
 the sum of the amounts printed beside it.
 """
@@ -14,11 +14,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from fuanjian_desktop.domain.amounts import yuan_in_words
-from fuanjian_desktop.domain.case_guard import DocumentFact
-from fuanjian_desktop.domain.document_text import written_date
-from fuanjian_desktop.domain.document_types import IN_FORCE, document_type
-from fuanjian_desktop.domain.surcharge import Payment, Suspension, derive_surcharge
+from fuanjian_desktop.domain.documents.document_text import written_date
+from fuanjian_desktop.domain.documents.document_types import IN_FORCE, document_type
+from fuanjian_desktop.domain.guard.case_guard import DocumentFact
+from fuanjian_desktop.domain.penalties.amounts import yuan_in_words
+from fuanjian_desktop.domain.penalties.surcharge import Payment, Suspension, derive_surcharge
 
 DECISIONS = ("penalty_decision", "onsite_penalty_decision")
 SURCHARGE_DECISION = "surcharge_decision"

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fuanjian_desktop.domain.document_text import sentences, written_date
+from fuanjian_desktop.domain.documents.document_text import sentences, written_date
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import Any
 
 from fuanjian_desktop.documents.compose import value_text
 from fuanjian_desktop.documents.spec import DocumentSpec, document_specs
-from fuanjian_desktop.domain.case_guard import CaseFacts, Defect, ReviewItem
-from fuanjian_desktop.domain.document_types import document_types
+from fuanjian_desktop.domain.documents.document_types import document_types
+from fuanjian_desktop.domain.guard.case_guard import CaseFacts, Defect, ReviewItem
 
 ISSUED = ("issued", "served")
 CLOSING = frozenset({"submit_closing", "approve_closing", "archive"})

@@ -1,8 +1,9 @@
 """The guard's rules for the execution of a decision: 加处罚款, the remedy periods, the court
 window and what the execution documents cite.
 
-- 加处罚款 is what :mod:`domain.surcharge` derives on the decision's date (行政处罚法第七十二条
-  第一款第（一）项), never another amount, and none before the payment deadline has passed;
+- 加处罚款 is what :mod:`domain.penalties.surcharge` derives on the decision's date
+  (行政处罚法第七十二条第一款第（一）项), never another amount, and none before the payment
+  deadline has passed;
 - the 行政强制执行事先催告书 states that the party did not apply for 复议 or sue within the legal
   periods, so it is served only after both ended (行政复议法第二十条, 行政诉讼法第四十六条);
 - the court is applied to after those periods and within three months of their end
@@ -20,10 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fuanjian_desktop.domain.case_deadlines import CaseDeadline, compute_period
-from fuanjian_desktop.domain.case_guard import CaseFacts, Defect, DocumentFact, ReviewItem
-from fuanjian_desktop.domain.document_text import written_date
-from fuanjian_desktop.domain.document_types import IN_FORCE, document_type
-from fuanjian_desktop.domain.execution_references import (
+from fuanjian_desktop.domain.documents.document_text import written_date
+from fuanjian_desktop.domain.documents.document_types import IN_FORCE, document_type
+from fuanjian_desktop.domain.documents.execution_references import (
     FIELD_LABELS,
     REFERENCES,
     SURCHARGE_DECISION,
@@ -31,7 +31,8 @@ from fuanjian_desktop.domain.execution_references import (
     ExecutionRecords,
     reference_values,
 )
-from fuanjian_desktop.domain.surcharge import derive_surcharge, surcharge_rule
+from fuanjian_desktop.domain.guard.case_guard import CaseFacts, Defect, DocumentFact, ReviewItem
+from fuanjian_desktop.domain.penalties.surcharge import derive_surcharge, surcharge_rule
 
 DEFERRAL_SOURCE = "《中华人民共和国行政处罚法》第七十二条第二款"
 ISSUING_STEPS = {

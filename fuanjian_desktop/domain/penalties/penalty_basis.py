@@ -29,9 +29,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from fuanjian_desktop.domain.discretion import range_text
-from fuanjian_desktop.domain.document_text import written_date
-from fuanjian_desktop.domain.violations import FineRange, ViolationEntry
+from fuanjian_desktop.domain.documents.document_text import written_date
+from fuanjian_desktop.domain.penalties.discretion import range_text
+from fuanjian_desktop.domain.penalties.violations import FineRange, ViolationEntry
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import load_json_resource
 

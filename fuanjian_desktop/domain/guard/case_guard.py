@@ -23,9 +23,11 @@ from fuanjian_desktop.domain.case_deadlines import (
 )
 from fuanjian_desktop.domain.codes import check_resident_id, check_uscc
 from fuanjian_desktop.domain.coercion import seizure_extension
-from fuanjian_desktop.domain.discretion import Tier, amount_defect
-from fuanjian_desktop.domain.document_types import document_types
-from fuanjian_desktop.domain.penalty_basis import OrderFact
+from fuanjian_desktop.domain.documents.document_types import document_types
+from fuanjian_desktop.domain.penalties.discretion import Tier, amount_defect
+from fuanjian_desktop.domain.penalties.penalty_basis import OrderFact
+from fuanjian_desktop.domain.penalties.surcharge import Payment, Suspension
+from fuanjian_desktop.domain.penalties.violations import catalogue_by_code
 from fuanjian_desktop.domain.procedure import (
     ACTIONS,
     Action,
@@ -34,8 +36,6 @@ from fuanjian_desktop.domain.procedure import (
     target_stage,
 )
 from fuanjian_desktop.domain.procedure_settings import ProcedureSettings
-from fuanjian_desktop.domain.surcharge import Payment, Suspension
-from fuanjian_desktop.domain.violations import catalogue_by_code
 
 MIN_HANDLERS = 2  # 行政处罚法第四十二条
 OWN_AUTHORITY = "应急管理部门"
@@ -147,7 +147,7 @@ class CaseFacts:
     reviewer_id: str | None = None
     extension_days: int = 0
     paid: int = 0
-    payments: tuple[Payment, ...] = ()  # dated, for the 加处罚款 (see domain/surcharge.py)
+    payments: tuple[Payment, ...] = ()  # dated, for the 加处罚款 (domain/penalties/surcharge.py)
     deferred_until: dt.date | None = None  # 批准延期（分期）缴纳 until
     remedies: tuple[Suspension, ...] = ()  # 复议 / 诉讼 pending spans
     deadlines: tuple[CaseDeadline, ...] = field(default=(), compare=False)
@@ -536,7 +536,7 @@ def _date_order(facts: CaseFacts) -> Iterator[Defect]:
 def _penalty_basis(facts: CaseFacts) -> Iterator[Defect]:
     """Stage, party type, range and mandatory penalties derived from the records; imported
     here because ``penalty_guard`` builds on this module's types."""
-    from fuanjian_desktop.domain.penalty_guard import penalty_basis_defects
+    from fuanjian_desktop.domain.guard.penalty_guard import penalty_basis_defects
 
     return penalty_basis_defects(facts)
 
@@ -544,7 +544,7 @@ def _penalty_basis(facts: CaseFacts) -> Iterator[Defect]:
 def _execution(facts: CaseFacts) -> Iterator[Defect]:
     """加处罚款, the 复议/诉讼 periods, the court window and the references of the execution
     documents (imported here: that module judges these very facts)."""
-    from fuanjian_desktop.domain.execution_guard import execution_defects
+    from fuanjian_desktop.domain.guard.execution_guard import execution_defects
 
     yield from execution_defects(facts)
 
@@ -552,14 +552,14 @@ def _execution(facts: CaseFacts) -> Iterator[Defect]:
 def _document_contents(facts: CaseFacts) -> Iterator[Defect]:
     """Issued documents missing a required printed field (imported here: ``document_guard``
     judges these very facts)."""
-    from fuanjian_desktop.domain.document_guard import document_content_defects
+    from fuanjian_desktop.domain.guard.document_guard import document_content_defects
 
     yield from document_content_defects(facts)
 
 
 def _coercion(facts: CaseFacts) -> Iterator[Defect]:
     """查封扣押 and 停止供电 (imported here: ``coercion_guard`` judges these very facts)."""
-    from fuanjian_desktop.domain.coercion_guard import coercion_defects
+    from fuanjian_desktop.domain.guard.coercion_guard import coercion_defects
 
     yield from coercion_defects(facts)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from fuanjian_desktop.domain.case_guard import PROGRESS, CaseFacts, Defect, ReviewItem
 from fuanjian_desktop.domain.coercion import (
     EXTEND_STEP,
     SEIZURE_RULE,
@@ -20,6 +19,7 @@ from fuanjian_desktop.domain.coercion import (
     seizure_end,
     seizure_law,
 )
+from fuanjian_desktop.domain.guard.case_guard import PROGRESS, CaseFacts, Defect, ReviewItem
 
 FORCE_LAW = "《中华人民共和国行政强制法》"
 SEIZURE_STEPS = frozenset({"approve_seizure", "decide_seizure"})

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from fuanjian_desktop.domain.violations import (
+from fuanjian_desktop.domain.penalties.violations import (
     TARGETS,
     FineRange,
     Tier,

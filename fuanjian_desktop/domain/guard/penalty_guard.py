@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fuanjian_desktop.domain.case_guard import DECIDING, CaseFacts, Defect, ReviewItem
-from fuanjian_desktop.domain.discretion import Tier, amount_defect
-from fuanjian_desktop.domain.penalty_basis import (
+from fuanjian_desktop.domain.guard.case_guard import DECIDING, CaseFacts, Defect, ReviewItem
+from fuanjian_desktop.domain.penalties.discretion import Tier, amount_defect
+from fuanjian_desktop.domain.penalties.penalty_basis import (
     PartyRecord,
     PartyType,
     PenaltyBasis,
     PenaltyStage,
     derive,
 )
-from fuanjian_desktop.domain.violations import ViolationEntry, catalogue_by_code
+from fuanjian_desktop.domain.penalties.violations import ViolationEntry, catalogue_by_code
 
 # the steps that issue a document stating the penalty (告知书, 审批表, 决定书)
 ISSUING = DECIDING | {"end_investigation", "serve_notice", "pass_review"}

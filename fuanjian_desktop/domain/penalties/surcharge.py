@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 
-from fuanjian_desktop.domain.document_text import written_date
+from fuanjian_desktop.domain.documents.document_text import written_date
 from fuanjian_desktop.resources import load_json_resource
 
 DAY = dt.timedelta(days=1)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fuanjian_desktop.domain.document_text import item_numbers, written_date
+from fuanjian_desktop.domain.documents.document_text import item_numbers, written_date
 
 BY_ITEM = "分别于各项所列整改期限前"
 STATED_DUE = re.compile(r"整改期限：(\d{4})年(\d{1,2})月(\d{1,2})日")
