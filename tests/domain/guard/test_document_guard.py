@@ -6,7 +6,7 @@ from fuanjian_desktop.documents.spec import document_spec
 from fuanjian_desktop.domain.guard.case_guard import DocumentFact, ReviewItem, case_defects
 from fuanjian_desktop.domain.guard.document_guard import missing_fields, missing_labels
 from fuanjian_desktop.domain.procedure import find_action
-from tests.domain.test_case_guard import facts
+from tests.domain.guard.test_case_guard import facts
 
 NOTICE = {
     "party_name": "深圳市某某有限公司",

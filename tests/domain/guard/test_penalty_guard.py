@@ -25,7 +25,7 @@ from fuanjian_desktop.domain.penalties.discretion import (
 )
 from fuanjian_desktop.domain.penalties.penalty_basis import OrderFact, PartyRecord, derive
 from fuanjian_desktop.domain.penalties.violations import find_violation
-from tests.domain.test_case_guard import facts, refused_by
+from tests.domain.guard.test_case_guard import facts, refused_by
 
 D = dt.date
 OPENED = D(2026, 10, 9)
