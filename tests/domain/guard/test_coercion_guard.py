@@ -22,57 +22,34 @@ from fuanjian_desktop.domain.case_deadlines import case_deadlines
 from fuanjian_desktop.domain.coercion import seizure_end
 from fuanjian_desktop.domain.guard.case_guard import (
     CaseFacts,
-    HandlerFact,
     ReviewItem,
-    ViolationFact,
     case_defects,
     facts_after,
-    refusals,
     with_deadlines,
 )
-from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage, actions_from, find_action
 from fuanjian_desktop.domain.procedure_settings import default_settings
+from tests.domain.guard.test_case_guard import codes, refused_by
+from tests.domain.guard.test_case_guard import facts as sound_case
 
 D = dt.date
-ZHANG = HandlerFact("u-zhang", "张伟", "44030419001")
-LI = HandlerFact("u-li", "李娜", "44030419002")
 APPROVED, SERVED = D(2026, 9, 2), D(2026, 9, 3)  # served on a Thursday; day 30 is 10-03 (国庆)
 END, EXTENDED_END = D(2026, 10, 3), D(2026, 11, 2)  # 9-03 + 30 days; 10-03 + 30 days
 
 
 def facts(**changes: Any) -> CaseFacts:
     """A sound case in 调查取证 whose seizure was approved on 9-02 and served on 9-03."""
-    base = CaseFacts(
-        procedure=Procedure.GENERAL,
-        stage=Stage.INVESTIGATION,
-        party_kind="unit",
-        party_id_no="91440304MA5F000001",
-        party_id_type="uscc",
+    base = sound_case(
         opened_on=D(2026, 9, 1),
-        handlers=(ZHANG, LI),
-        violations=(ViolationFact("AQ-97-3", 20000, Tier.ORDINARY),),
         milestones={
             "filed": D(2026, 9, 1),
             "seizure_approved": APPROVED,
             "seizure_decided": SERVED,
         },
         today=D(2026, 9, 20),
-        settings=default_settings(),
         steps=(("approve_filing", D(2026, 9, 1)), ("approve_seizure", APPROVED)),
     )
     return replace(base, **changes)
-
-
-def codes(case: CaseFacts) -> list[str]:
-    """The codes of the case's defects."""
-    return [defect.code for defect in case_defects(case)]
-
-
-def refused_by(case: CaseFacts, code: str, on: dt.date, actor: str = "u-lead") -> list[str]:
-    """The codes of the defects that refuse step ``code`` taken on ``on``."""
-    action = find_action(code)
-    return [d.code for d in refusals(facts_after(case, action, on, actor), action)]
 
 
 def with_milestone(case: CaseFacts, **dates: dt.date) -> CaseFacts:

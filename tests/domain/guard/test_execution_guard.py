@@ -24,17 +24,15 @@ from fuanjian_desktop.domain.documents.execution_references import REFERENCES
 from fuanjian_desktop.domain.guard.case_guard import (
     CaseFacts,
     DocumentFact,
-    HandlerFact,
     ReviewItem,
     ViolationFact,
     case_defects,
-    facts_after,
-    refusals,
 )
 from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.penalties.surcharge import Payment, Suspension
-from fuanjian_desktop.domain.procedure import Procedure, Stage, find_action
-from fuanjian_desktop.domain.procedure_settings import default_settings
+from fuanjian_desktop.domain.procedure import Stage
+from tests.domain.guard.test_case_guard import facts as sound_case
+from tests.domain.guard.test_case_guard import refused_by
 
 D = dt.date
 DECISION_NO = "（深福）应急罚〔2026〕3号"
@@ -88,14 +86,9 @@ APPLICATION_VALUES = {
 
 def executed(**changes: Any) -> CaseFacts:
     """The case above in 执行, decision served, nothing paid, with changes applied."""
-    base = CaseFacts(
-        procedure=Procedure.GENERAL,
+    base = sound_case(
         stage=Stage.EXECUTION,
-        party_kind="unit",
-        party_id_no="91440304MA5F000001",
-        party_id_type="uscc",
         opened_on=D(2026, 1, 12),
-        handlers=(HandlerFact("u-zhang", "张伟", "1"), HandlerFact("u-li", "李娜", "2")),
         violations=(ViolationFact("AQ-97-3", 50000, Tier.ORDINARY),),
         milestones={
             "filed": D(2026, 1, 12),
@@ -113,7 +106,6 @@ def executed(**changes: Any) -> CaseFacts:
             "payment_reminded": D(2026, 3, 19),  # 缴纳罚款催告书, the day after the deadline
         },
         today=D(2026, 12, 31),
-        settings=default_settings(),
         documents=(DECISION,),
     )
     return replace(base, **changes)
@@ -127,12 +119,6 @@ def dated(facts: CaseFacts, **milestones: dt.date) -> CaseFacts:
 def found(facts: CaseFacts, code: str) -> list[str]:
     """The messages of the case's defects with ``code``."""
     return [d.message for d in case_defects(facts) if d.code == code]
-
-
-def refused_by(facts: CaseFacts, code: str, on: dt.date) -> list[str]:
-    """The codes of the defects that refuse step ``code`` on ``on``."""
-    action = find_action(code)
-    return [d.code for d in refusals(facts_after(facts, action, on, "u-liu"), action)]
 
 
 def lawful() -> CaseFacts:
