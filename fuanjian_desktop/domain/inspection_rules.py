@@ -84,15 +84,22 @@ class HazardStatus(StrEnum):
     TRANSFERRED = "transferred"
 
 
-# a hazard's default description: this, then the checklist item's requirement
+UNMET = "未做到："
+# the default description of hazards stored before 2026-12: "不符合：" + the requirement
 NOT_COMPLIANT = "不符合："
 
 
+def default_description(requirement: str) -> str:
+    """A new hazard's description: a sentence stating the problem (未做到：要求), which the
+    inspector then edits in place, adding where and what was seen. Documents print it as is."""
+    return f"{UNMET}{requirement}"
+
+
 def problem_text(description: str) -> str:
-    """A hazard as a document states the problem: a default description (不符合：要求) reads
-    未做到：要求; one the inspector wrote stays as written."""
+    """A hazard as a document states the problem: an older default description (不符合：要求)
+    reads 未做到：要求; any other (the default of today, or the inspector's) stays as written."""
     requirement = description.removeprefix(NOT_COMPLIANT)
-    return f"未做到：{requirement}" if requirement != description else description
+    return default_description(requirement) if requirement != description else description
 
 
 HAZARD_STATUS_LABELS = {

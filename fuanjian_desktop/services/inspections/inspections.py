@@ -21,7 +21,6 @@ from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.deadlines import compute_deadline
 from fuanjian_desktop.domain.inspection_rules import (
-    NOT_COMPLIANT,
     Answer,
     HazardStatus,
     InspectionSource,
@@ -31,6 +30,7 @@ from fuanjian_desktop.domain.inspection_rules import (
     check_inspectors,
     check_site_person,
     check_times,
+    default_description,
 )
 from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission, Role
@@ -159,7 +159,12 @@ class InspectionRow:
     status: InspectionStatus
     started_at: dt.datetime
     inspectors: str
+    inspector_ids: tuple[str, ...]
     hazards: int
+
+    def has_inspector(self, user_id: str | None) -> bool:
+        """Whether ``user_id`` is one of the inspectors (their own work, listed first)."""
+        return user_id in self.inspector_ids
 
 
 def available_inspectors(database: Database, squad_id: str | None) -> list[Inspector]:
@@ -323,9 +328,13 @@ def open_inspection(database: Database, inspection_id: str) -> InspectionView:
 
 
 def inspection_rows(
-    database: Database, squad_id: str | None, status: InspectionStatus | None = None
+    database: Database,
+    squad_id: str | None,
+    status: InspectionStatus | None = None,
+    inspector_id: str | None = None,
 ) -> list[InspectionRow]:
-    """Inspections of a squad (all when ``None``), newest first."""
+    """Inspections of a squad (all when ``None``), newest first; only those ``inspector_id``
+    took part in when given (an inspector's own work)."""
     hazard_counts = (
         select(Hazard.inspection_id, func.count().label("n"))
         .group_by(Hazard.inspection_id)
@@ -347,11 +356,22 @@ def inspection_rows(
         query = query.where(Inspection.squad_id == squad_id)
     if status is not None:
         query = query.where(Inspection.status == status.value)
+    if inspector_id is not None:
+        taking_part = select(InspectionInspector.inspection_id).where(
+            InspectionInspector.user_id == inspector_id
+        )
+        query = query.where(Inspection.id.in_(taking_part))
     with database.read() as session:
         return [
             _row(inspection, name, title or "复查", count or 0)
             for inspection, name, title, count in session.execute(query)
         ]
+
+
+def own_first(rows: Sequence[InspectionRow], user_id: str | None) -> list[InspectionRow]:
+    """``user_id``'s own inspections before the squad's others, each group in its order: what
+    an inspector resumes is theirs, not a colleague's open inspection."""
+    return sorted(rows, key=lambda row: not row.has_inspector(user_id))
 
 
 def local_today() -> dt.date:
@@ -448,7 +468,7 @@ def new_hazard(inspection: Inspection, item: Item, found_on: dt.date) -> Hazard:
     inspector's note on the answer (备注) stays with the answer and never enters it. The
     inspector words the description in the hazard editor.
     """
-    description = f"{NOT_COMPLIANT}{item.check}"
+    description = default_description(item.check)
     return Hazard(
         inspection_id=inspection.id,
         item_id=item.id,
@@ -537,5 +557,6 @@ def _row(inspection: Inspection, venue: str, title: str, hazards: int) -> Inspec
         status=InspectionStatus(inspection.status),
         started_at=inspection.started_at,
         inspectors="、".join(row.full_name for row in inspection.inspector_rows),
+        inspector_ids=tuple(row.user_id for row in inspection.inspector_rows),
         hazards=hazards,
     )

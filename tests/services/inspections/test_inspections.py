@@ -108,7 +108,8 @@ def test_non_compliant_answer_opens_a_hazard_and_taking_it_back_removes_it(
     )
     view = inspections.open_inspection(demo_database, inspection_id)
     hazard = view.hazards[item.id]
-    assert hazard.description == f"不符合：{item.check}"  # the private note stays on the answer
+    # a sentence stating the problem, for the inspector to edit; the private note stays out
+    assert hazard.description == f"未做到：{item.check}"
     assert hazard.days == item.days == 5
     assert hazard.status is HazardStatus.PENDING
     assert view.answers[item.id].note == "杂物堆放"
@@ -241,6 +242,31 @@ def test_inspection_rows_show_title_and_hazard_count(
             )
             == 2
         )
+
+
+def test_an_inspectors_own_inspections_are_listed_alone_or_first(
+    demo_database: Database, inspector: Actor, checklist_folder: Path
+) -> None:
+    """Only those 张伟 took part in, when asked; otherwise his before 王芳 and 刘洋's."""
+
+    def start(names: set[str]) -> str:
+        chosen = request(demo_database, inspector, names)
+        return inspections.start_inspection(demo_database, inspector, chosen, checklist_folder)
+
+    mine = start({"张伟", "李娜"})
+    theirs = start({"王芳", "刘洋"})  # newer, so first in the squad's list
+    squad = inspections.inspection_rows(demo_database, inspector.squad_id)
+    assert [row.id for row in squad[:2]] == [theirs, mine]
+    own = inspections.inspection_rows(
+        demo_database, inspector.squad_id, inspector_id=inspector.user_id
+    )
+    assert mine in {row.id for row in own} and theirs not in {row.id for row in own}
+    assert all("张伟" in row.inspectors for row in own)
+    ordered = inspections.own_first(squad, inspector.user_id)
+    assert ordered.index(next(r for r in ordered if r.id == mine)) < ordered.index(
+        next(r for r in ordered if r.id == theirs)
+    )
+    assert all("张伟" in row.inspectors for row in ordered[: len(own)])
 
 
 def test_no_venue_is_a_field_issue(
