@@ -37,20 +37,18 @@ ensure_venv() {
   ensure_qt_libraries
 }
 
-# Qt's xcb/offscreen plugins need a few shared libraries that minimal Linux images lack.
+# Qt's platform plugin for this session (xcb under X11, wayland, offscreen without a display) needs
+# system libraries that minimal Linux images lack: install them as root with apt-get, otherwise
+# the check names the packages in Chinese and the start stops (scripts/qt_platform_check.py).
 ensure_qt_libraries() {
   [ "$(uname -s)" = "Linux" ] || return 0
-  if QT_QPA_PLATFORM=offscreen "$PY" -c 'from PySide6 import QtWidgets' >/dev/null 2>&1; then
-    return 0
-  fi
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "安装 Qt 所需的系统库 …"
+  local check="$ROOT/scripts/qt_platform_check.py" missing
+  missing="$("$PY" "$check" --packages)"
+  if [ -n "$missing" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "安装 Qt 所需的系统库：$missing …"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
-      libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 >/dev/null
-  else
-    echo "错误：缺少 Qt 运行所需的系统库（libEGL、libxkbcommon 等），请由管理员安装。" >&2
-    return 1
+    # shellcheck disable=SC2086  # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   fi
+  "$PY" "$check"
 }
