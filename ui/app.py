@@ -14,15 +14,18 @@ from PySide6.QtWidgets import QApplication
 from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.resources import resource_path
 from ui.fonts import register_fonts
+from ui.translations import install_chinese
 
 
 def make_application() -> QApplication:
-    """The QApplication with the bundled Chinese fonts and the style applied (once)."""
+    """The QApplication with Qt's Chinese translation, the bundled Chinese fonts and the style
+    applied (once)."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     if app.applicationName() == APP_NAME:
         return app
     app.setApplicationName(APP_NAME)
+    install_chinese(app)  # Qt's own print, file and message dialogs in Chinese
     register_fonts(app)
     app.setStyleSheet(resource_path("styles", "app.qss").read_text(encoding="utf-8"))
     return app
