@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QApplication, QTableWidget
 
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.services import auth
 from tests.ui.conftest import type_text
 from ui.dialogs.login_dialog import DemoAccountRow, LoginDialog
 
+USABLE_HEIGHT = 728  # 1366×768 less a 40 px taskbar (issue 14)
+TITLE_BAR = 40  # a desktop's title bar, which the offscreen platform does not draw
 DEMO_ROWS = [
     DemoAccountRow(a.username, a.full_name, a.squad, a.role_labels) for a in demo.DEMO_ACCOUNTS
 ]
 
 
-def make_dialog(qtbot, database, workers, demo_rows=DEMO_ROWS) -> LoginDialog:
+def make_dialog(qtbot, database, workers, demo_rows=DEMO_ROWS, attempts=None) -> LoginDialog:
+    """The sign-in window, shown and active, ready; ``attempts`` records each sign-in tried."""
+    tried = [] if attempts is None else attempts
+
+    def sign_in(username: str, password: str):
+        tried.append((username, password))
+        return auth.sign_in(database, username, password)
+
     dialog = LoginDialog(workers)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.set_ready(
-        lambda username, password: auth.sign_in(database, username, password),
-        demo_rows,
-        demo.DEMO_PASSWORD,
-    )
+    dialog.set_ready(sign_in, demo_rows, demo.DEMO_PASSWORD)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
     return dialog
 
 
@@ -94,3 +101,56 @@ def test_production_mode_shows_no_demo_accounts(qtbot, demo_database, workers):
     assert "demo1234" not in " ".join(
         label.text() for label in dialog.findChildren(type(dialog.error))
     )
+
+
+def test_enter_after_the_username_moves_to_the_password(qtbot, demo_database, workers):
+    """Enter in the username goes on to the password: nothing is tried, no error is shown;
+    Enter in the still empty password tries nothing either."""
+    attempts: list[tuple[str, str]] = []
+    dialog = make_dialog(qtbot, demo_database, workers, attempts=attempts)
+    type_text(qtbot, dialog.username, "zhangwei")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is dialog.password
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is dialog.password
+    assert attempts == [] and dialog.error.text() == "" and dialog.isVisible()
+
+
+def test_enter_in_the_username_with_both_filled_signs_in(qtbot, demo_database, workers):
+    """With both fields filled Enter signs in from either field, here the username."""
+    dialog = make_dialog(qtbot, demo_database, workers)
+    type_text(qtbot, dialog.password, demo.DEMO_PASSWORD)
+    type_text(qtbot, dialog.username, "lina")
+    with qtbot.waitSignal(dialog.signed_in) as signal:
+        qtbot.keyClick(dialog.username, Qt.Key.Key_Return)
+    assert signal.args[0].full_name == "李娜"
+
+
+def test_a_demo_account_is_chosen_and_signed_in_by_keyboard(qtbot, demo_database, workers):
+    """Shift+Tab from the username reaches the demo list; arrows choose, Enter fills the form
+    and goes to the password without signing in; the next Enter signs in."""
+    attempts: list[tuple[str, str]] = []
+    dialog = make_dialog(qtbot, demo_database, workers, attempts=attempts)
+    accounts = dialog.findChild(QTableWidget)
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is accounts
+    for _ in range(2):
+        qtbot.keyClick(accounts, Qt.Key.Key_Down)
+    qtbot.keyClick(accounts, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.password)
+    assert (dialog.username.text(), dialog.password.text()) == ("wangfang", demo.DEMO_PASSWORD)
+    assert attempts == [] and dialog.isVisible()
+    with qtbot.waitSignal(dialog.signed_in) as signal:
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert signal.args[0].full_name == "王芳"
+
+
+def test_the_window_with_demo_accounts_fits_the_laptop_screen(qtbot, demo_database, workers):
+    """With all 13 demo accounts the window, title bar included, fits 728 px at the default
+    font and shows every account without scrolling."""
+    dialog = make_dialog(qtbot, demo_database, workers)
+    accounts = dialog.findChild(QTableWidget)
+    assert dialog.sizeHint().height() + TITLE_BAR <= USABLE_HEIGHT
+    assert dialog.frameGeometry().height() <= USABLE_HEIGHT
+    assert accounts.rowCount() == len(demo.DEMO_ACCOUNTS) == 13
+    assert accounts.verticalScrollBar().maximum() == 0

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QDialog,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -55,15 +57,15 @@ class LoginDialog(QDialog):
         self._sign_in: SignIn | None = None
         self._demo_password = ""
         self.actor: Any = None
-        self.username = QLineEdit()
-        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.username = QLineEdit(placeholderText="请输入用户名")
+        self.password = QLineEdit(
+            echoMode=QLineEdit.EchoMode.Password, placeholderText="请输入密码"
+        )
         self.error = error_label()
         self.status = QLabel("正在打开数据…")
         self.sign_in_button = QPushButton("登录")
-        self.sign_in_button.setDefault(True)
+        self.sign_in_button.setDefault(True)  # Enter in either field comes here
         self.sign_in_button.clicked.connect(self.try_sign_in)
-        self.password.returnPressed.connect(self.try_sign_in)
-        self.username.returnPressed.connect(self.password.setFocus)
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(QLabel(f"<h2>{APP_NAME}</h2><p>安全生产执法现场检查与案卷系统</p>"))
         form = QFormLayout()
@@ -82,6 +84,7 @@ class LoginDialog(QDialog):
         """The data is open: enable signing in; in demo mode show the banner and accounts."""
         self._sign_in = sign_in
         self._demo_password = demo_password
+        self.status.hide()
         if demo_accounts:
             self.banner = demo_banner()
             accounts = self._demo_table(demo_accounts)
@@ -89,8 +92,7 @@ class LoginDialog(QDialog):
             self._layout.addWidget(accounts)
             for added in (self.banner, accounts):  # children added to a shown window
                 added.show()
-            self.setMinimumSize(560, 560)
-        self.status.hide()
+            self.resize(self.sizeHint())  # every account in view at the default font
         self._set_busy(False)
         self.username.setFocus()
 
@@ -99,31 +101,49 @@ class LoginDialog(QDialog):
         table.setHorizontalHeaderLabels(["用户名", "姓名", "中队", "角色"])
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for row, account in enumerate(accounts):
             for column, text in enumerate(account):
                 table.setItem(row, column, QTableWidgetItem(text))
+        compact_rows(table)
         table.horizontalHeader().setStretchLastSection(True)
-        table.cellClicked.connect(lambda row, _col: self._pick_demo(accounts[row].username))
+        table.cellClicked.connect(lambda row, _column: self._pick_demo(accounts[row].username))
+        # Enter on the row chosen with the arrows (ui.keyboard keeps it from the dialog)
+        table.activated.connect(lambda index: self._pick_demo(accounts[index.row()].username))
         holder = QWidget()
         column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 8, 0, 0)
-        column.addWidget(QLabel(f"演示账号（点击选择；密码均为 {self._demo_password}）："))
+        column.setContentsMargins(0, 4, 0, 0)
+        hint = f"演示账号（单击，或用方向键选中后按回车；密码均为 {self._demo_password}）："
+        column.addWidget(QLabel(hint))
         column.addWidget(table)
         return holder
 
     def _pick_demo(self, username: str) -> None:
+        """Fill the form with a demo account; the next Enter signs in.
+
+        The focus moves once the key that chose the row is handled: while it travels on, the
+        list still has the focus, so ``ui.keyboard`` keeps that Enter from pressing 登录.
+        """
         self.username.setText(username)
         self.password.setText(self._demo_password)
-        self.password.setFocus()
+        QTimer.singleShot(0, self.password, self.password.setFocus)
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.username, self.password, self.sign_in_button):
             widget.setEnabled(not busy)
 
     def try_sign_in(self) -> None:
-        """Check the credentials in the background (argon2 takes a fifth of a second)."""
+        """Check the credentials in the background (argon2 takes a fifth of a second).
+
+        While a field is empty there is nothing to check: the first empty one gets the focus,
+        so Enter moves from the username to the password and signs in from there.
+        """
         sign_in = self._sign_in
         if sign_in is None or not self.sign_in_button.isEnabled():
+            return
+        empty = next((box for box in (self.username, self.password) if not box.text()), None)
+        if empty is not None:  # Enter after the username: on to the password, no error
+            empty.setFocus()
             return
         username, password = self.username.text(), self.password.text()
         self.error.clear()
@@ -144,3 +164,13 @@ class LoginDialog(QDialog):
         self.error.setText(error.message if isinstance(error, UserError) else failure_text(error))
         self.password.clear()
         self.password.setFocus()
+
+
+def compact_rows(table: QTableWidget) -> None:
+    """Rows as tall as their text and no row numbers; the table asks for room for every row,
+    so the accounts show without scrolling at the default font and scroll at a larger one."""
+    table.verticalHeader().hide()
+    rows = table.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
