@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -20,6 +22,7 @@ from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.domain.roles import Permission, role_labels
 from fuanjian_desktop.services.actor import Actor
 from ui.context import AppContext
+from ui.dialogs.about_dialog import AboutDialog
 from ui.pages.approvals_page import ApprovalsPage
 from ui.pages.audit_page import AuditPage
 from ui.pages.case_page import CasePage
@@ -29,6 +32,7 @@ from ui.pages.inspection_page import InspectionPage
 from ui.pages.registry_page import RegistryPage
 from ui.pages.users_page import UsersPage
 from ui.pages.workbench_page import WorkbenchPage
+from ui.shortcuts import ABOUT, keyed
 from ui.widgets.demo_banner import demo_banner
 
 SYNC_STATE = "同步：未配置同步"
@@ -209,10 +213,22 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"用户：{actor.full_name}（{role_labels(actor.roles)}）")
         self.squad_label = QLabel(f"中队：{self.context.squad_name}")
         self.sync_label = QLabel(SYNC_STATE)
+        self.about_button = QPushButton("关于")
+        self.about_button.setFlat(True)
+        keyed(self.about_button, ABOUT)
+        self.about_button.clicked.connect(self.show_about)
         bar = self.statusBar()
         for label in (self.user_label, self.squad_label):
             bar.addWidget(label)
         bar.addPermanentWidget(self.sync_label)
+        bar.addPermanentWidget(self.about_button)
+
+    def show_about(self) -> AboutDialog:
+        """关于福安监 (F1): version, data folder, Qt and its Chinese translation."""
+        dialog = AboutDialog(self.context.database.folder, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_page(self, key: str) -> None:
         """Switch to the page named ``key`` (``workbench``, ``inspection``, ``hazards`` …)."""
