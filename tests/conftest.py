@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the inspectors' laptop screen: 1366×768 (the offscreen platform's own default is 800×600)
+LAPTOP_SCREEN = Path(__file__).with_name("laptop_screen.json")
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={LAPTOP_SCREEN}")
 os.environ.pop("QT_QPA_PLATFORMTHEME", None)
 
 from fuanjian_desktop.config import DataFolder

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.resources import resource_path
 from ui.fonts import register_fonts
+from ui.keyboard import install as install_keyboard_rules
 from ui.translations import install_chinese
 
 
@@ -28,6 +29,7 @@ def make_application() -> QApplication:
     install_chinese(app)  # Qt's own print, file and message dialogs in Chinese
     register_fonts(app)
     app.setStyleSheet(resource_path("styles", "app.qss").read_text(encoding="utf-8"))
+    install_keyboard_rules(app)  # owned by the app, like the fonts
     return app
 
 

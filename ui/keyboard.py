@@ -1,0 +1,164 @@
+"""The keyboard and screen rules every window follows, written once and applied app-wide.
+
+An inspector on site holds the laptop on one arm: every flow must work from the keyboard on a
+1366×768 screen. Rules a single dialog could forget live here, in one application event filter
+that ``ui.app.make_application`` installs, rather than in each dialog:
+
+- lists and tables never trap Tab: arrows move inside them, Tab leaves them;
+- Enter on a list row opens the row (the view's ``activated``) and is not passed on to the
+  dialog, where it would press the default button and close the window;
+- Tab in a multi-line field moves on to the next field; Ctrl+Tab types a tab character;
+- Ctrl+Enter in a dialog presses its default button, even from a multi-line field;
+- a scroll area is never a stop of Tab (its fields are);
+- a window, when shown, fits inside the screen's free area (above the taskbar);
+- a dialog that did not choose its focus opens on its first empty field.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTextEdit,
+    QWidget,
+)
+
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+TEXT_AREAS = (QPlainTextEdit, QTextEdit)
+INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView)
+
+
+class KeyboardRules(QObject):
+    """The application event filter carrying the rules above."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Polish adapts widgets once; key presses and shows are checked as they come."""
+        if not isinstance(watched, QWidget):
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Polish:
+            polish(watched)
+        elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return handle_key(watched, event)
+        elif kind == QEvent.Type.Show and watched.isWindow():
+            fit_on_screen(watched)
+            if is_ours(watched) and watched.focusWidget() is None:
+                QTimer.singleShot(0, watched, lambda: focus_first_field(watched))
+        return False
+
+
+def install(app: QApplication) -> KeyboardRules:
+    """Install the rules on ``app``; the caller keeps the returned filter alive."""
+    rules = KeyboardRules(app)
+    app.installEventFilter(rules)
+    return rules
+
+
+def polish(widget: QWidget) -> None:
+    """Adapt a widget before it is first shown."""
+    if isinstance(widget, QAbstractItemView):
+        widget.setTabKeyNavigation(False)
+    elif isinstance(widget, TEXT_AREAS):
+        widget.setTabChangesFocus(True)
+    elif isinstance(widget, QScrollArea):
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+def handle_key(receiver: QWidget, event: QKeyEvent) -> bool:
+    """Whether the rules consumed the key press delivered to ``receiver``."""
+    key, modifiers = event.key(), event.modifiers()
+    control = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+    if key == Qt.Key.Key_Tab and control and isinstance(receiver, TEXT_AREAS):
+        receiver.insertPlainText("\t")
+        return True
+    if key not in ENTER_KEYS:
+        return False
+    if control:
+        return press_default_button(receiver)
+    # an Enter the list did not use travels up to its dialog: the list already opened the row
+    return isinstance(receiver, QDialog) and isinstance(receiver.focusWidget(), QAbstractItemView)
+
+
+def press_default_button(receiver: QWidget) -> bool:
+    """Ctrl+Enter: click the default button of the dialog ``receiver`` is in, if it has one."""
+    dialog = receiver.window()
+    if not isinstance(dialog, QDialog):
+        return False
+    buttons = dialog.findChildren(QPushButton)
+    default = next((b for b in buttons if b.isDefault() and b.isVisible()), None)
+    if default is None or not default.isEnabled():
+        return False
+    default.click()
+    return True
+
+
+def fit_on_screen(window: QWidget) -> None:
+    """Shrink and move ``window`` so that its frame lies inside its screen's free area."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None or window.isMaximized() or window.isFullScreen():
+        return
+    free = screen.availableGeometry()
+    frame, inner = window.frameGeometry(), window.geometry()
+    extra_width = frame.width() - inner.width()
+    extra_height = frame.height() - inner.height()
+    width = min(inner.width(), free.width() - extra_width)
+    height = min(inner.height(), free.height() - extra_height)
+    if (width, height) != (inner.width(), inner.height()):
+        window.resize(width, height)
+    moved = inside(QRect(frame.topLeft(), window.frameGeometry().size()), free)
+    if moved.topLeft() != frame.topLeft():
+        window.move(moved.topLeft())
+
+
+def inside(rect: QRect, area: QRect) -> QRect:
+    """``rect`` moved (not resized) so that it lies inside ``area`` where it can."""
+    left = max(area.left(), min(rect.left(), area.right() - rect.width() + 1))
+    top = max(area.top(), min(rect.top(), area.bottom() - rect.height() + 1))
+    return QRect(left, top, rect.width(), rect.height())
+
+
+def is_ours(window: QWidget) -> bool:
+    """An app dialog: Qt's own (file, print, message) place their focus themselves."""
+    return isinstance(window, QDialog) and type(window).__module__.startswith("ui.")
+
+
+def focus_first_field(dialog: QWidget) -> None:
+    """Focus the first empty input of ``dialog`` in Tab order (else its first input)."""
+    if not dialog.isVisible():
+        return
+    fields = [w for w in tab_order(dialog) if isinstance(w, INPUTS) and w.isEnabled()]
+    empty = next((w for w in fields if is_empty(w)), None)
+    chosen = empty or (fields[0] if fields else None)
+    if chosen is not None:
+        chosen.setFocus(Qt.FocusReason.TabFocusReason)
+
+
+def tab_order(window: QWidget) -> list[QWidget]:
+    """The widgets Tab visits in ``window``, in order."""
+    order: list[QWidget] = []
+    widget = window.nextInFocusChain()
+    while widget is not window and widget not in order:
+        if widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            order.append(widget)
+        widget = widget.nextInFocusChain()
+    return order
+
+
+def is_empty(widget: QWidget) -> bool:
+    """Whether an input still waits for the user (read-only inputs never do)."""
+    if isinstance(widget, QLineEdit):
+        return not widget.isReadOnly() and not widget.text()
+    if isinstance(widget, TEXT_AREAS):
+        return not widget.isReadOnly() and not widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentIndex() < 0
+    return False
