@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.registry.registry_import import ImportReport
 from ui.errors import show_failure
+from ui.file_dialogs import in_documents
 
 
 class ImportReportDialog(QDialog):
@@ -58,7 +59,7 @@ class ImportReportDialog(QDialog):
 
     def _save_problems(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "保存问题清单", "导入问题清单.xlsx", "Excel 文件 (*.xlsx)"
+            self, "保存问题清单", in_documents("导入问题清单.xlsx"), "Excel 文件 (*.xlsx)"
         )
         if path:
             try:

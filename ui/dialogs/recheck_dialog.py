@@ -50,6 +50,7 @@ from fuanjian_desktop.services.inspections.inspections import (
 )
 from ui.context import AppContext
 from ui.errors import show_failure
+from ui.file_dialogs import pictures_folder
 from ui.local_time import QT_MINUTE_FORMAT, from_qdatetime, local_text
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.form_parts import save_cancel_buttons
@@ -214,7 +215,9 @@ class RecheckDialog(QDialog):
 
     def choose_photos(self) -> None:
         """Ask for photo files; they are attached once the 复查 is saved."""
-        names, _ = QFileDialog.getOpenFileNames(self, "选择复查照片", "", PHOTO_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "选择复查照片", pictures_folder(), PHOTO_FILTER
+        )
         self.add_photos([Path(name) for name in names])
 
     def add_photos(self, paths: list[Path]) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from fuanjian_desktop.documents.docx import render_docx
@@ -18,6 +17,7 @@ from fuanjian_desktop.documents.pdf import render_pdf
 from fuanjian_desktop.services.documents.documents import DocumentView
 from ui.context import AppContext
 from ui.documents.rendering import Renderer, default_file_name, render_document
+from ui.file_dialogs import in_documents
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,7 @@ WORD = ExportFormat("Word", ".docx", "Word 文档 (*.docx)", render_docx)
 
 def ask_path(parent: QWidget, view: DocumentView, form: ExportFormat) -> Path | None:
     """The file the user names (the title and 文号 proposed), or ``None`` if cancelled."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    proposed = str(Path(folder) / default_file_name(view.title, view.number, form.suffix))
+    proposed = in_documents(default_file_name(view.title, view.number, form.suffix))
     path, _filter = QFileDialog.getSaveFileName(
         parent, f"导出{form.name}", proposed, form.file_filter
     )

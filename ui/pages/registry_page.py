@@ -29,6 +29,7 @@ from fuanjian_desktop.services.registry import registry
 from ui.context import AppContext
 from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.errors import show_failure
+from ui.file_dialogs import in_documents
 from ui.models.enterprise_table import EnterpriseTableModel
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ class RegistryPage(QWidget):
     def import_workbook(self) -> None:
         """Ask for a workbook, import it in the background, show the per-row report."""
         path, _ = QFileDialog.getOpenFileName(
-            self, "选择要导入的Excel文件", "", "Excel 文件 (*.xlsx)"
+            self, "选择要导入的Excel文件", in_documents(), "Excel 文件 (*.xlsx)"
         )
         if path:
             self.run_import(Path(path))
@@ -233,7 +234,7 @@ class RegistryPage(QWidget):
     def save_template(self) -> None:
         """Save the import template where the clerk chooses."""
         path, _ = QFileDialog.getSaveFileName(
-            self, "保存导入模板", "企业台账导入模板.xlsx", "Excel 文件 (*.xlsx)"
+            self, "保存导入模板", in_documents("企业台账导入模板.xlsx"), "Excel 文件 (*.xlsx)"
         )
         if path:
             from fuanjian_desktop.services.registry import registry_template  # openpyxl, on demand

@@ -36,6 +36,7 @@ from fuanjian_desktop.services.inspections import evidence
 from fuanjian_desktop.services.inspections.evidence import PhotoImport, PhotoView
 from ui.context import AppContext
 from ui.errors import show_failure
+from ui.file_dialogs import pictures_folder
 from ui.local_time import local_text
 
 THUMBNAIL_SIZE = QSize(96, 72)
@@ -110,13 +111,13 @@ class PhotoStrip(QWidget):
 
     def choose_files(self) -> None:
         """Pick photos (several at once) and import them for the item shown."""
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择照片", "", PHOTO_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择照片", pictures_folder(), PHOTO_FILTER)
         if paths:
             self.import_files([Path(path) for path in paths])
 
     def choose_folder(self) -> None:
         """Pick a folder (e.g. the camera card's DCIM) and import every photo under it."""
-        folder = QFileDialog.getExistingDirectory(self, "选择照片所在的文件夹")
+        folder = QFileDialog.getExistingDirectory(self, "选择照片所在的文件夹", pictures_folder())
         if folder:
             self.import_folder(Path(folder))
 
