@@ -111,7 +111,7 @@ class Startup(QObject):
 
         assert self.opened is not None
         self.main_window = build_main_window(self.opened.database, actor, self._workers)
-        self.main_window.show()
+        self.main_window.showMaximized()  # the whole free screen of a 1366×768 laptop
         self.login.close()
 
     def _refuse(self, error: Exception) -> None:
