@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
 
 from ui.app import make_application
 from ui.translations import qt_chinese_loaded
+
+ENGLISH = re.compile("[A-Za-z]{3,}")  # a word of three letters or more, not an accelerator
+CHINESE = re.compile("[\u4e00-\u9fff]")
 
 
 def test_print_preview_and_print_dialog_strings_are_chinese(qapp):
@@ -38,6 +51,24 @@ def test_qt_file_dialog_is_chinese(qtbot, qapp):
     buttons = dialog.findChild(QDialogButtonBox)
     texts = {button.text().replace("&", "") for button in buttons.buttons()}
     assert texts == {"保存(S)", "取消"}
+
+
+def english_only(dialog: QWidget) -> set[str]:
+    """The labels and button texts of ``dialog`` with an English word and no Chinese."""
+    shown = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)]
+    return {text for text in shown if ENGLISH.search(text) and not CHINESE.search(text)}
+
+
+def test_no_label_of_qts_file_and_print_dialogs_is_left_in_english(qtbot, qapp):
+    """Every label and button of Qt's own file and print dialogs reads Chinese, including the
+    few Qt's translation file lacks (查找范围, 文件类型, 打印页面)."""
+    make_application()
+    printer = QPrinter()
+    file_dialog = QFileDialog(None, "选择照片")
+    file_dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    for dialog in (file_dialog, QPrintDialog(printer)):
+        qtbot.addWidget(dialog)
+        assert english_only(dialog) == set()
 
 
 def test_locale_is_simplified_chinese_and_the_translation_is_known_loaded(qapp):
