@@ -154,3 +154,15 @@ def test_the_window_with_demo_accounts_fits_the_laptop_screen(qtbot, demo_databa
     assert dialog.frameGeometry().height() <= USABLE_HEIGHT
     assert accounts.rowCount() == len(demo.DEMO_ACCOUNTS) == 13
     assert accounts.verticalScrollBar().maximum() == 0
+
+
+def test_three_keys_sign_in_the_first_demo_account(qtbot, demo_database, workers):
+    """The shortest keyboard sign-in (the walkthrough's): Shift+Tab to the demo list, whose
+    first account is then current, Enter to fill the form, Enter to sign in as 张伟."""
+    dialog = make_dialog(qtbot, demo_database, workers)
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.password)
+    with qtbot.waitSignal(dialog.signed_in) as signal:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert signal.args[0].full_name == "张伟"
