@@ -1,4 +1,5 @@
-"""The 现场检查 page: opens where the team left off; photos, new inspections, permissions."""
+"""The 现场检查 page: opens where the inspector left off, lists their own work, switches the
+checklist only when told; photos, new inspections, permissions."""
 
 from __future__ import annotations
 
@@ -7,17 +8,21 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from fuanjian_desktop.domain.inspection_rules import Answer
+from fuanjian_desktop.domain.inspection_rules import Answer, InspectionSource, SitePerson
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.inspections import evidence, hazards, inspections
+from fuanjian_desktop.services.registry import registry
+from tests.conftest import SMALL_TEMPLATE, team_ids
 from tests.photos import make_photo
 from tests.ui.conftest import MakeContext, type_text
 from tests.ui.test_checklist_view import build_view
 from tests.ui.test_start_inspection_dialog import check_inspector, choose_venue, click_start
 from ui.dialogs.start_inspection_dialog import StartInspectionDialog
 from ui.local_time import local_text
+from ui.main_window import MainWindow
 from ui.pages.inspection_page import InspectionPage
 
 
@@ -164,7 +169,8 @@ def test_ctrl_n_opens_the_start_dialog(qtbot, make_context, inspector, checklist
     with qtbot.waitActive(page):
         page.activateWindow()
     qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert isinstance(page.dialog, StartInspectionDialog)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, StartInspectionDialog))  # an animated click
+    assert "(Ctrl+N)" in page.new_button.text()
     wait_idle()
     page.dialog.reject()
 
@@ -215,3 +221,115 @@ def test_refresh_shows_a_hazard_edited_elsewhere(
     wait_idle()
     assert page.checklist.current_item() == first
     assert page.checklist.hazard_form.description.toPlainText() == "消防通道堆放纸箱"
+
+
+def start_by(database, actor: Actor, names: set[str], folder: Path) -> str:
+    """An inspection of the first demo venue by the inspectors named."""
+    venue = registry.search_enterprise_ids(database, "")[0]
+    request = inspections.InspectionStart(
+        enterprise_id=venue,
+        source=InspectionSource.ROUTINE,
+        template_id=SMALL_TEMPLATE,
+        inspector_ids=team_ids(database, actor, names),
+        site_person=SitePerson("李老板"),
+    )
+    return inspections.start_inspection(database, actor, request, folder)
+
+
+def listed(page: InspectionPage) -> list[str]:
+    return [page.model.inspection_id(row) for row in range(page.model.rowCount())]
+
+
+def test_only_my_inspections_by_default_and_the_squads_on_request(
+    qtbot, make_context, inspector, demo_database, checklist_folder, wait_idle
+):
+    """王芳 and 刘洋's newer inspection is not listed nor opened for 张伟 until 只看我的 is
+    unticked; unticking lists it without putting it in the checklist."""
+    mine = start_by(demo_database, inspector, {"张伟", "李娜"}, checklist_folder)
+    theirs = start_by(demo_database, inspector, {"王芳", "刘洋"}, checklist_folder)
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    assert page.mine_only.isChecked()
+    assert mine in listed(page) and theirs not in listed(page)
+    assert page.checklist.inspection_id == mine
+    page.mine_only.setChecked(False)
+    wait_idle()
+    assert theirs in listed(page)
+    assert page.checklist.inspection_id == mine
+
+
+def test_moving_in_the_list_does_not_switch_the_checklist_enter_does(
+    qtbot, make_context, inspector, demo_database, checklist_folder, wait_idle
+):
+    """Arrows and a reload leave the checklist on its inspection; Enter on a row opens that
+    one with the keyboard on its items."""
+    older = start_by(demo_database, inspector, {"张伟", "李娜"}, checklist_folder)
+    newer = start_by(demo_database, inspector, {"张伟", "王芳"}, checklist_folder)
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    with qtbot.waitActive(page):
+        page.activateWindow()
+    assert page.checklist.inspection_id == newer
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.table.currentIndex().row() == listed(page).index(older)
+    assert page.checklist.inspection_id == newer
+    page.refresh()
+    wait_idle()
+    assert page.checklist.inspection_id == newer
+    page.table.setCurrentIndex(page.model.index(listed(page).index(older), 0))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert page.checklist.inspection_id == older
+    assert QApplication.focusWidget() is page.checklist.tree
+
+
+def test_answers_reloading_the_list_keep_the_checklist(
+    qtbot, make_context, inspector, demo_database, checklist_folder, wait_idle
+):
+    """An answer reloads the list (hazard count); the inspection answered stays shown even
+    with another row made current meanwhile."""
+    older = start_by(demo_database, inspector, {"张伟", "李娜"}, checklist_folder)
+    newer = start_by(demo_database, inspector, {"张伟", "王芳"}, checklist_folder)
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    page.table.setCurrentIndex(page.model.index(listed(page).index(older), 0))
+    page.checklist.answer(Answer.COMPLIANT)
+    wait_idle()
+    assert page.checklist.inspection_id == newer
+    assert page.selected_id() == newer
+
+
+def test_ctrl_2_puts_the_keys_on_the_checklist(
+    qtbot, make_context, inspector, demo_database, start_inspection, wait_idle
+):
+    """Ctrl+2 (现场检查), first and again after another page, gives the current item the
+    keyboard: 1 answers at once."""
+    inspection_id = start_inspection()
+    window = MainWindow(make_context(inspector))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    wait_idle()
+    for key in (Qt.Key.Key_2, Qt.Key.Key_1, Qt.Key.Key_2):
+        qtbot.keyClick(QApplication.focusWidget(), key, Qt.KeyboardModifier.ControlModifier)
+        wait_idle()
+    page = window.pages["inspection"]
+    assert page.checklist.inspection_id == inspection_id
+    assert QApplication.focusWidget() is page.checklist.tree
+    first = page.checklist.current_item()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
+    answers = inspections.open_inspection(demo_database, inspection_id).answers
+    assert answers[first.id].result is Answer.COMPLIANT
+
+
+def test_show_inspection_puts_the_keys_on_its_current_item(
+    qtbot, make_context, inspector, demo_database, checklist_folder, wait_idle
+):
+    """继续检查 on the 工作台 ends in show_inspection: its current item has the keyboard."""
+    older = start_by(demo_database, inspector, {"张伟", "李娜"}, checklist_folder)
+    start_by(demo_database, inspector, {"张伟", "王芳"}, checklist_folder)
+    page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
+    with qtbot.waitActive(page):
+        page.activateWindow()
+    page.table.setFocus()
+    page.show_inspection(older)
+    assert page.checklist.inspection_id == older
+    assert QApplication.focusWidget() is page.checklist.tree

@@ -1,6 +1,9 @@
 """结束检查: end time, what was found (pre-written from the answers), the 现场处理措施 taken,
 and a refusal to sign.
 
+It opens in 检查情况补充, the field that needs the inspector (the end time is now, the measure
+for hazards is ticked already); Tab leaves it and Ctrl+Enter presses 结束检查, the default.
+
 The core decides whether the inspection may end (every item answered, times plausible, a
 refusal explained); the dialog shows its issues beside the fields, or under the form for
 problems such as items still unanswered.
@@ -89,6 +92,8 @@ class FinishInspectionDialog(QDialog):
         self.finish_button = lay_out_form_dialog(
             self, form, self.errors.general, self.try_finish, "结束检查"
         )
+        self.finish_button.setDefault(True)  # Ctrl+Enter, even from 检查情况补充
+        self.summary.setFocus()  # the one field the inspector has to think about
 
     def _measures_box(self) -> QGroupBox:
         """The measures in a grid, the note under them, and the core's issue about them."""

@@ -1,7 +1,11 @@
-"""现场检查: the squad's inspections on the left, the selected one's checklist on the right.
+"""现场检查: the inspections on the left, the one being worked on in the checklist on the right.
 
-It opens on the most recent inspection still in progress, so an inspector who restarts the
-laptop on site is back where the team left off. The list loads on the workers; the checklist
+The list shows the signed-in inspector's own inspections (只看我的, ticked by default for an
+inspector; unticked it lists the whole squad's). It opens on the most recent of them still in
+progress, so an inspector who restarts the laptop on site is back where they left off. Another
+inspection goes into the checklist only when chosen (Enter or a double-click on its row):
+moving through the list, Tab, or the list reloading never switch it, since answers typed next
+would otherwise land on a colleague's inspection. The list loads on the workers; the checklist
 is read synchronously so that what it shows is what the database holds.
 """
 
@@ -10,9 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -35,6 +40,7 @@ from ui.context import AppContext
 from ui.dialogs.start_inspection_dialog import StartInspectionDialog
 from ui.errors import show_failure
 from ui.models.inspection_table import InspectionTableModel
+from ui.shortcuts import NEW, keyed
 from ui.widgets.checklist_view import ChecklistView
 
 STATUS_FILTERS: tuple[tuple[str, InspectionStatus | None], ...] = (
@@ -44,7 +50,9 @@ STATUS_FILTERS: tuple[tuple[str, InspectionStatus | None], ...] = (
 )
 COLUMN_WIDTHS = (180, 170, 80, 60, 125, 100, 60)
 LIST_WIDTH = 330
-PLACEHOLDER = "没有选中的检查。\n\n按 Ctrl+N 或点击“新建检查”开始一次现场检查。"
+PLACEHOLDER = (
+    "没有打开的检查。\n\n在左侧列表中选中一次检查按回车（或双击）打开，或按 Ctrl+N 新建检查。"
+)
 
 
 class InspectionPage(QWidget):
@@ -79,22 +87,26 @@ class InspectionPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
-        shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
-        shortcut.activated.connect(self.new_inspection)
 
     def _list_panel(self) -> QWidget:
         self.status_filter = QComboBox()
         for label, _status in STATUS_FILTERS:
             self.status_filter.addItem(label)
         self.status_filter.currentIndexChanged.connect(lambda _index: self._reload_list())
-        self.new_button = QPushButton("新建检查 (Ctrl+N)")
-        self.new_button.setEnabled(self._context.actor.can(Permission.INSPECT))
-        self.new_button.clicked.connect(self.new_inspection)
+        inspects = self._context.actor.can(Permission.INSPECT)
+        self.mine_only = QCheckBox("只看我的")
+        self.mine_only.setToolTip("只列出我参加的检查；不勾选则列出全中队的检查")
+        self.mine_only.setChecked(inspects)  # a leader or reviewer sees the squad's work
+        self.mine_only.toggled.connect(lambda _checked: self._reload_list())
+        self.new_button = keyed(QPushButton("新建检查"), NEW)
+        self.new_button.setEnabled(inspects)
+        self.new_button.clicked.connect(lambda: self.new_inspection())
         self.count_label = QLabel()
         self.table = self._table()
         top = QHBoxLayout()
         top.addWidget(QLabel("状态："))
         top.addWidget(self.status_filter)
+        top.addWidget(self.mine_only)
         top.addWidget(self.count_label, 1)
         top.addWidget(self.new_button)
         panel = QWidget()
@@ -111,12 +123,14 @@ class InspectionPage(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # names differ at their ends
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(28)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for column, width in enumerate(COLUMN_WIDTHS):
             table.setColumnWidth(column, width)
-        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # "activated" is Enter and the platform's double-click: the only ways to switch
+        table.activated.connect(self._row_chosen)
         return table
 
     # --- the list ------------------------------------------------------------------------
@@ -140,15 +154,18 @@ class InspectionPage(QWidget):
         """Load the rows in the background; ``None`` selects the newest (the first row)."""
         self._serial += 1
         serial, database = self._serial, self._context.database
-        squad_id = self._context.actor.squad_id
+        actor = self._context.actor
         status = STATUS_FILTERS[self.status_filter.currentIndex()][1]
+        mine = actor.user_id if self.mine_only.isChecked() else None
         self._context.workers.run(
-            lambda: inspections.inspection_rows(database, squad_id, status),
+            lambda: inspections.inspection_rows(database, actor.squad_id, status, mine),
             lambda rows: self._show_rows(serial, rows, select_id),
             lambda error: show_failure(self, error, "检查列表未能读取"),
         )
 
     def _show_rows(self, serial: int, rows: list[InspectionRow], select_id: str | None) -> None:
+        """List ``rows``, marking the inspection shown; the first list of all (nothing shown
+        yet) opens its newest inspection, which is where the inspector left off."""
         if serial != self._serial:
             return  # a newer load is on its way
         self.model.set_rows(rows)
@@ -157,18 +174,18 @@ class InspectionPage(QWidget):
         if rows and row >= 0:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
+        if rows and self.checklist.inspection_id is None:
+            self.show_inspection(self.model.inspection_id(0))
 
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            return
-        inspection_id = self.model.inspection_id(current.row())
-        if inspection_id != self.checklist.inspection_id:
-            self.show_inspection(inspection_id)
+    def _row_chosen(self, index: QModelIndex) -> None:
+        """Enter or a double-click on a row: that inspection goes into the checklist."""
+        self.show_inspection(self.model.inspection_id(index.row()))
 
     # --- the checklist -------------------------------------------------------------------
 
     def show_inspection(self, inspection_id: str) -> None:
-        """Open ``inspection_id`` in the checklist runner (and select it when listed)."""
+        """Open ``inspection_id`` in the checklist runner (and select it when listed), with
+        the keyboard on its current item, so that 1/2/3 answer at once."""
         try:
             view = inspections.open_inspection(self._context.database, inspection_id)
         except UserError as error:
@@ -179,6 +196,16 @@ class InspectionPage(QWidget):
         row = self.model.row_of(inspection_id)
         if row >= 0 and self.selected_id() != inspection_id:
             self.table.selectRow(row)
+        self.checklist.focus_items()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown again (Ctrl+2, 继续检查): the keys go to the checklist's current item, or to
+        the list when no inspection is open."""
+        super().showEvent(event)
+        if self.checklist.inspection_id is not None:
+            self.checklist.focus_items()
+        else:
+            self.table.setFocus()
 
     def new_inspection(self, venue_id: str = "") -> None:
         """Open the start dialog (with ``venue_id`` chosen, when started from the registry);
@@ -197,7 +224,6 @@ class InspectionPage(QWidget):
     def _started(self, inspection_id: str | None) -> None:
         if inspection_id is None:
             return
-        self.show_inspection(inspection_id)
         self.status_filter.setCurrentIndex(0)  # 检查中, where the new inspection is listed
+        self.show_inspection(inspection_id)
         self._reload_list()
-        self.checklist.focus_items()

@@ -1,10 +1,13 @@
 """The runner for one inspection: walk the checklist with the keyboard, each answer saved at once.
 
-Focus lives on the item list. Up/Down move; 1, 2, 3 answer 符合, 不符合, 不涉及 and jump to
-the next unanswered item; Enter goes to the note field, and Enter there saves the note and
-comes back. Every answer is saved synchronously on the GUI thread (``answer_item`` takes a few
-milliseconds), so what the list shows is what the database holds, in the order it was given.
-A 不符合 answer opens the hazard editor for the hazard the core created with it.
+Focus lives on the item list. Up/Down move; 1 and 3 answer 符合 and 不涉及 and jump to the
+next unanswered item; Enter goes to the note field, and Enter there saves the note and comes
+back. 2 (不符合) stays on the item and puts the keyboard in the description of the hazard the
+core created with it, all selected: typing replaces the suggested sentence, End adds to it,
+Enter accepts it and jumps on, Esc goes back to the list (what was typed is kept). Ctrl+I adds
+photos to the current item, e.g. of the hazard just described. Every answer is saved
+synchronously on the GUI thread (``answer_item`` takes a few milliseconds), so what the list
+shows is what the database holds, in the order it was given.
 
 A completed inspection is shown read-only, except that photos may still be added (to an item
 or to the inspection as a whole): the camera card is often copied at the office afterwards.
@@ -12,7 +15,7 @@ or to the inspection as a whole): the camera card is often copied at the office 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +41,7 @@ from ui.dialogs.finish_inspection_dialog import FinishInspectionDialog
 from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
 from ui.errors import show_failure
 from ui.models.checklist_items import ChecklistItemsModel
+from ui.shortcuts import ADD_PHOTO, DOCUMENTS, FINISH_INSPECTION, keyed
 from ui.widgets.hazard_form import HazardForm
 from ui.widgets.inspection_header import InspectionHeader
 from ui.widgets.item_detail import ItemDetail
@@ -54,6 +58,10 @@ MARKER_WIDTH = 28
 LIST_AND_DETAIL = [45, 55]
 NO_CHECKLIST = "这是一次复查，没有检查表；复查结果记在原检查的隐患上，请到隐患页查看。"
 NOTE_NEEDS_ANSWER = "请先选择检查结果（1 符合、2 不符合、3 不涉及），备注随结果一起保存。"
+HAZARD_TITLE = "隐患（按“不符合”自动登记；改写描述后按回车确认，Esc 返回列表，离开字段即保存）"
+DESCRIBE_HAZARD = "第 {} 项不符合，已登记隐患：请改写隐患描述（写明部位、现象），回车确认。"
+ALL_ANSWERED = "全部 {} 项已检查，可以结束检查（Ctrl+E）。"
+COMPLETED = "本次检查已结束，检查结果不能再修改；照片仍可添加。"
 
 
 class ItemTree(QTreeView):
@@ -88,10 +96,11 @@ class ChecklistView(QWidget):
         self.dialog: QWidget | None = None  # the open finish dialog, kept alive while shown
         self.model = ChecklistItemsModel()
         self.header = InspectionHeader()
-        self.finish_button = QPushButton("结束检查…")
+        self.finish_button = keyed(QPushButton("结束检查…"), FINISH_INSPECTION)
         self.finish_button.clicked.connect(self.finish)
         self.documents_button = QPushButton("文书…")
         self.documents_button.setToolTip("现场检查记录、责令限期整改指令书等本次检查的文书")
+        keyed(self.documents_button, DOCUMENTS)
         self.documents_button.clicked.connect(self.open_documents)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
@@ -101,10 +110,12 @@ class ChecklistView(QWidget):
         self.detail.answered.connect(self.answer)
         self.detail.note_entered.connect(self.save_note)
         self.photos = PhotoStrip(context, "本项照片")
+        keyed(self.photos.add_button, ADD_PHOTO)
         self.inspection_photos = PhotoStrip(context, "现场照片（整次检查）", compact=True)
         self.hazard_form = HazardForm(context)
         self.hazard_form.saved.connect(self._hazard_saved)
-        self.hazard_box = QGroupBox("隐患（按“不符合”自动登记，可修改，离开字段即保存）")
+        self.hazard_form.description.installEventFilter(self)  # Enter accepts, Esc leaves
+        self.hazard_box = QGroupBox(HAZARD_TITLE)
         QVBoxLayout(self.hazard_box).addWidget(self.hazard_form)
         self._setup_ui()
         if view is not None:
@@ -193,6 +204,8 @@ class ChecklistView(QWidget):
         self.splitter.setVisible(bool(view.items))
         if not view.items:
             self._say(NO_CHECKLIST)
+        elif self.read_only:
+            self._say(COMPLETED)
         elif switching:
             self._say("")
         first = next(iter(view.unanswered or view.items), None)
@@ -252,16 +265,62 @@ class ChecklistView(QWidget):
     # --- saving --------------------------------------------------------------------------
 
     def answer(self, result: Answer) -> None:
-        """Save ``result`` (with the note field's text) for the current item, then move on."""
+        """Save ``result`` (with the note field's text) for the current item, then move on;
+        不符合 stays on the item to have its hazard described."""
         item, view = self.current_item(), self._view
         if item is None or view is None or self.read_only:
             return
         if not self._save(item, result, self.detail.note.text()):
             return
+        if result is Answer.NON_COMPLIANT:
+            self._describe_hazard(item)
+        else:
+            self._move_on(item)
+
+    def _describe_hazard(self, item: Item) -> None:
+        """Show ``item``'s new hazard with its description selected, ready to be retyped (by
+        whoever may edit hazards; anyone else moves on)."""
+        assert self._view is not None
+        self._select(item.id)  # shows the hazard the answer created
+        if not self.hazard_form.editable:
+            self._move_on(item)
+            return
+        self._say(DESCRIBE_HAZARD.format(self._view.items.index(item) + 1))
+        self.hazard_form.description.setFocus()
+        self.hazard_form.description.selectAll()
+
+    def accept_hazard(self) -> None:
+        """Enter in the hazard description: save it, then on to the next unanswered item (a
+        refused description, e.g. an empty one, keeps the keyboard there with the reason)."""
+        item = self.current_item()
+        if item is not None and self.hazard_form.save_now():
+            self._move_on(item)
+
+    def back_to_list(self) -> None:
+        """Esc in the hazard description: save what was typed and return to the item list."""
+        self.hazard_form.save_now()
+        self.tree.setFocus()
+
+    def _move_on(self, item: Item) -> None:
+        """To the next unanswered item after ``item``, with the keyboard on the list."""
+        assert self._view is not None
         following = self._next_unanswered(item)
-        self._say("" if following else f"全部 {len(view.items)} 项已检查，可以结束检查。")
+        self._say("" if following else ALL_ANSWERED.format(len(self._view.items)))
         self._select(following.id if following else item.id)
         self.tree.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter (without Shift, which breaks the line) and Esc in the hazard description."""
+        if watched is self.hazard_form.description and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if event.key() in ENTER_KEYS and plain == Qt.KeyboardModifier.NoModifier:
+                self.accept_hazard()
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.back_to_list()
+                return True
+        return super().eventFilter(watched, event)
 
     def edit_note(self) -> None:
         """Enter on the list: type a note for the current item."""
@@ -332,6 +391,7 @@ class ChecklistView(QWidget):
         self.hazard_form.save_now()
         dialog = FinishInspectionDialog(self._context, self._view, self)
         dialog.accepted.connect(self._finished)
+        dialog.rejected.connect(self.focus_items)
         dialog.open()
         self.dialog = dialog
 
@@ -348,5 +408,6 @@ class ChecklistView(QWidget):
 
     def _finished(self) -> None:
         self.reload()
+        self.focus_items()
         if self._view is not None:
             self.changed.emit(self._view.id)

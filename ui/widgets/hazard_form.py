@@ -138,12 +138,18 @@ class HazardForm(QWidget):
             days=self.days.value(),
         )
 
-    def save_now(self) -> None:
-        """Save what changed since the last save; problems go to the red label, not a box."""
+    @property
+    def editable(self) -> bool:
+        """Whether the hazard shown may be edited (pending, and the user may manage hazards)."""
+        return self._editable
+
+    def save_now(self) -> bool:
+        """Save what changed since the last save; problems go to the red label, not a box.
+        True when what the form shows is saved (also when nothing had changed)."""
         self._timer.stop()
         edit = self.edit()
         if self._view is None or not self._editable or edit == self._saved_edit:
-            return
+            return True
         context = self._context
         try:
             update_hazard(context.database, context.actor, self._view.id, edit)
@@ -155,6 +161,8 @@ class HazardForm(QWidget):
             self._saved_edit = edit
             self.error.hide()
             self.saved.emit()
+            return True
+        return False
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
