@@ -119,6 +119,11 @@ def qt_plugins_dir() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "Qt" / "plugins"
 
 
+def plugin_file(platform: str) -> str:
+    """The plugin file that provides ``platform``: libqwayland.so also serves wayland-egl."""
+    return f"libq{platform.split('-')[0]}.so"
+
+
 def not_found(ldd_output: str) -> list[str]:
     """The library names ``ldd`` reports as ``=> not found``, each once, by file name."""
     names = []
@@ -149,7 +154,7 @@ def shortfall(environ: Mapping[str, str], plugins_dir: Path) -> Shortfall | None
     """
     shortfalls = []
     for platform in platform_order(environ):
-        plugin = plugins_dir / "platforms" / f"libq{platform}.so"
+        plugin = plugins_dir / "platforms" / plugin_file(platform)
         if not plugin.is_file():
             continue
         qt_widgets = plugins_dir.parent / "lib" / "libQt6Widgets.so.6"

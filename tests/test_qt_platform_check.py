@@ -103,13 +103,15 @@ def test_a_complete_plugin_passes(tmp_path):
 @needs_cc
 def test_wayland_falls_back_to_a_complete_xcb(tmp_path):
     """Qt falls back from wayland to xcb (XWayland), so a broken wayland plugin alone does not
-    stop the start; with no X display to fall back to, its package is named."""
+    stop the start; with no X display to fall back to, its package is named (wayland-egl is
+    the same plugin file)."""
     build_plugin(tmp_path, "wayland", gone=("libwayland-cursor.so.0",))
     build_plugin(tmp_path, "xcb")
     assert run_check(tmp_path, WAYLAND_DISPLAY="wayland-0", DISPLAY=":0").returncode == 0
     alone = run_check(tmp_path, WAYLAND_DISPLAY="wayland-0")
     assert alone.returncode == 1
     assert "sudo apt-get install libwayland-cursor0" in alone.stderr
+    assert run_check(tmp_path, QT_QPA_PLATFORM="wayland-egl").returncode == 1
 
 
 @needs_cc
