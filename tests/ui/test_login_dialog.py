@@ -166,3 +166,15 @@ def test_three_keys_sign_in_the_first_demo_account(qtbot, demo_database, workers
     with qtbot.waitSignal(dialog.signed_in) as signal:
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert signal.args[0].full_name == "张伟"
+
+
+def test_the_window_grown_by_the_demo_list_stays_on_the_screen(qtbot, demo_database, workers):
+    """The sign-in window grows when the demo list arrives; placed low (as a window manager
+    centres the small window first) it moves up so that its bottom stays on the screen."""
+    dialog = LoginDialog(workers)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.move(100, 300)
+    dialog.set_ready(lambda username, password: None, DEMO_ROWS, demo.DEMO_PASSWORD)
+    free = dialog.screen().availableGeometry()
+    assert free.contains(dialog.frameGeometry())

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.errors import UserError
 from ui.errors import failure_text
+from ui.keyboard import fit_on_screen
 from ui.widgets.demo_banner import demo_banner
 from ui.widgets.form_parts import error_label
 from ui.workers import Workers
@@ -93,6 +94,7 @@ class LoginDialog(QDialog):
             for added in (self.banner, accounts):  # children added to a shown window
                 added.show()
             self.resize(self.sizeHint())  # every account in view at the default font
+            fit_on_screen(self)  # grown while shown: still within the free screen
         self._set_busy(False)
         self.username.setFocus()
 
