@@ -358,11 +358,12 @@ def test_finish_by_keys_focuses_the_summary_and_ends_with_the_list_focused(
 
 
 def test_ctrl_d_opens_the_documents_of_the_inspection(
-    qtbot, make_context, inspector, start_inspection
+    qtbot, make_context, inspector, start_inspection, wait_idle
 ):
     """文书… (Ctrl+D) opens the documents window of the inspection shown."""
     view = build_view(qtbot, make_context, inspector, start_inspection())
     assert "(Ctrl+D)" in view.documents_button.text()
     press(qtbot, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(view.dialog, InspectionDocumentsDialog))
+    wait_idle()
     view.dialog.close()
