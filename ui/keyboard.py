@@ -40,6 +40,10 @@ INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAb
 class KeyboardRules(QObject):
     """The application event filter carrying the rules above."""
 
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._enter_from_list = False  # the Enter travelling up now was first a list's
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Polish adapts widgets once; key presses and shows are checked as they come."""
         if not isinstance(watched, QWidget):
@@ -48,12 +52,26 @@ class KeyboardRules(QObject):
         if kind == QEvent.Type.Polish:
             polish(watched)
         elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            return handle_key(watched, event)
+            return self._key(watched, event)
         elif kind == QEvent.Type.Show and watched.isWindow():
             fit_on_screen(watched)
             if is_ours(watched) and watched.focusWidget() is None:
                 QTimer.singleShot(0, watched, lambda: focus_first_field(watched))
         return False
+
+    def _key(self, receiver: QWidget, event: QKeyEvent) -> bool:
+        """A key press reaches the focused widget first, then travels up to its parents.
+
+        An Enter that a list passed on after opening its row must not reach the dialog, whose
+        default button would close it; the list may already have moved the focus elsewhere, so
+        where the Enter started is noted at its first stop.
+        """
+        enter = event.key() in ENTER_KEYS and not event.modifiers()
+        if receiver is QApplication.focusWidget():
+            self._enter_from_list = enter and isinstance(receiver, QAbstractItemView)
+        elif enter and self._enter_from_list and isinstance(receiver, QDialog):
+            return True
+        return handle_key(receiver, event)
 
 
 def install(app: QApplication) -> KeyboardRules:
@@ -82,10 +100,7 @@ def handle_key(receiver: QWidget, event: QKeyEvent) -> bool:
         return True
     if key not in ENTER_KEYS:
         return False
-    if control:
-        return press_default_button(receiver)
-    # an Enter the list did not use travels up to its dialog: the list already opened the row
-    return isinstance(receiver, QDialog) and isinstance(receiver.focusWidget(), QAbstractItemView)
+    return control and press_default_button(receiver)
 
 
 def press_default_button(receiver: QWidget) -> bool:

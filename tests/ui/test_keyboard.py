@@ -81,6 +81,30 @@ def test_enter_on_a_row_opens_it_and_keeps_the_dialog_open(qtbot: QtBot) -> None
     assert dialog.isVisible() and dialog.result() == 0
 
 
+def test_enter_on_a_row_that_moves_the_focus_away_still_keeps_the_dialog_open(
+    qtbot: QtBot,
+) -> None:
+    """A row that fills the form and goes on to a field: that Enter must not press 确定."""
+    dialog = shown(qtbot, FormDialog())
+    dialog.rows.activated.connect(lambda _index: dialog.empty.setFocus())
+    dialog.rows.setFocus()
+    dialog.rows.setCurrentIndex(dialog.rows.model().index(0, 0))
+    qtbot.keyClick(dialog.rows, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.empty
+
+
+def test_enter_in_a_field_after_a_row_was_opened_presses_the_default_button(
+    qtbot: QtBot,
+) -> None:
+    dialog = shown(qtbot, FormDialog())
+    dialog.rows.setFocus()
+    dialog.rows.setCurrentIndex(dialog.rows.model().index(0, 0))
+    qtbot.keyClick(dialog.rows, Qt.Key.Key_Return)
+    dialog.empty.setFocus()
+    qtbot.keyClick(dialog.empty, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
 def test_tab_in_a_multiline_field_moves_on_and_ctrl_tab_types_a_tab(qtbot: QtBot) -> None:
     dialog = shown(qtbot, FormDialog())
     dialog.note.setFocus()
