@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
+from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.services.inspections import inspections
 from tests.ui.case_support import TO_INVESTIGATION, case_team, make_case, set_next_due
 from tests.ui.hazard_support import make_hazards, set_dates
+from tests.ui.test_inspection_page import start_by
 from ui.dialogs.hazard_dialog import HazardDialog
+from ui.main_window import MainWindow
 from ui.models.case_table import DUE_SOON_BACKGROUND
 from ui.models.hazard_table import OVERDUE_BACKGROUND
 from ui.pages.workbench_page import WorkbenchPage, date_text
@@ -122,3 +127,60 @@ def test_case_deadlines_list_late_and_due_soon_cases_and_open_on_double_click(
     with qtbot.waitSignal(page.open_case, timeout=1_000) as signal:
         qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
     assert signal.args == [soon]
+
+
+def test_my_unfinished_inspections_come_first_and_continue_takes_mine(
+    qtbot, make_context, inspector, demo_database, checklist_folder, wait_idle
+):
+    """王芳 and 刘洋's newer inspection is listed after 张伟's own; 继续检查 with nothing
+    selected resumes his newest, not theirs."""
+    mine = start_by(demo_database, inspector, {"张伟", "李娜"}, checklist_folder)
+    start_by(demo_database, inspector, {"王芳", "刘洋"}, checklist_folder)
+    page = open_page(qtbot, make_context, inspector, wait_idle)
+    shown = [page.inspections.row_at(row) for row in range(page.inspections.rowCount())]
+    own = [row for row in shown if "张伟" in row.inspectors]
+    assert shown[: len(own)] == own and len(own) < len(shown)
+    assert shown[0].id == mine
+    with qtbot.waitSignal(page.open_inspection, timeout=1_000) as signal:
+        page.continue_selected()
+    assert signal.args == [mine]
+
+
+def test_venue_names_show_their_distinct_ends_and_the_whole_name_in_the_tooltip(
+    qtbot, make_context, inspector, start_inspection, wait_idle
+):
+    """Names cut in the middle (深圳市福田…加工场), never to the same 深圳市福田区园岭…."""
+    start_inspection()
+    page = open_page(qtbot, make_context, inspector, wait_idle)
+    for section in (page.unfinished, page.soon, page.late):
+        assert section.table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    venue = page.inspections.row_at(0).venue
+    assert page.inspections.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == venue
+
+
+def test_enter_on_an_unfinished_inspection_opens_it_ready_for_answers(
+    qtbot, make_context, inspector, demo_database, start_inspection, wait_idle
+):
+    """In the main window, Enter on the row (继续检查) shows the checklist with its current
+    item holding the keyboard: 1 answers it."""
+    inspection_id = start_inspection()
+    window = MainWindow(make_context(inspector))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    wait_idle()
+    workbench = window.pages["workbench"]
+    table = workbench.unfinished.table
+    table.setFocus()
+    table.setCurrentIndex(workbench.inspections.index(0, 0))
+    assert workbench.inspections.inspection_id(0) == inspection_id  # his own, first
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    wait_idle()
+    checklist = window.pages["inspection"].checklist
+    assert checklist.inspection_id == inspection_id
+    assert QApplication.focusWidget() is checklist.tree
+    first = checklist.current_item()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
+    answers = inspections.open_inspection(demo_database, inspection_id).answers
+    assert answers[first.id].result is Answer.COMPLIANT

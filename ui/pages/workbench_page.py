@@ -1,7 +1,10 @@
 """工作台: what needs doing today — unfinished inspections, case deadlines, hazards due or late.
 
 It is the first page an inspector sees after signing in, so everything on it is a list of
-things to act on, each opened with a double-click.
+things to act on, each opened with Enter or a double-click. The unfinished inspections list the
+signed-in inspector's own first, so 继续检查 resumes theirs, not a colleague's. Venue names,
+which share their 深圳市福田区… beginning, are elided in the middle so that their distinct
+ends show; the full text is in the tooltip.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +42,7 @@ from fuanjian_desktop.services.inspections.inspections import (
     InspectionRow,
     inspection_rows,
     local_today,
+    own_first,
 )
 from ui.context import AppContext
 from ui.dialogs.hazard_dialog import open_hazard_dialog
@@ -46,7 +50,8 @@ from ui.errors import show_failure
 from ui.models.case_table import REMINDER_COLUMNS, CaseTableModel
 from ui.models.hazard_table import COLUMNS as HAZARD_COLUMNS
 from ui.models.hazard_table import HazardTableModel
-from ui.models.inspection_table import InspectionTableModel
+from ui.models.inspection_table import STATUS_COLUMN, InspectionTableModel
+from ui.shortcuts import NEW, keyed
 
 WEEKDAYS = "一二三四五六日"
 HAZARD_COLUMNS_SHOWN = ("场所", "隐患描述", "整改期限", "剩余天数")
@@ -118,6 +123,7 @@ def _table(model: QAbstractTableModel) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # 深圳市福田…加工场: the ends differ
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(26)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -150,7 +156,7 @@ class WorkbenchPage(QWidget):
     def _setup_ui(self) -> None:
         self.greeting = QLabel()
         self.greeting.setStyleSheet("font-size: 16px;")
-        self.new_button = QPushButton("新建检查(&N)…")
+        self.new_button = keyed(QPushButton("新建检查…"), NEW)
         self.new_button.setEnabled(self._context.actor.can(Permission.INSPECT))
         self.new_button.clicked.connect(self.new_inspection)
         top = QHBoxLayout()
@@ -162,8 +168,9 @@ class WorkbenchPage(QWidget):
         self.unfinished = Section(
             "未完成的检查", "暂无未完成的检查。", self.inspections, [self.continue_button]
         )
-        venue_column = self.unfinished.table.horizontalHeader()
-        venue_column.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.unfinished.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.unfinished.table.setColumnHidden(STATUS_COLUMN, True)  # all 检查中 here
         # "activated" is Enter and the platform's double-click; doubleClicked too would fire twice
         self.unfinished.table.activated.connect(self._continue_index)
         self.cases = self._case_section()
@@ -233,7 +240,7 @@ class WorkbenchPage(QWidget):
         if serial != self._serial:
             return
         unfinished, (due_soon, overdue) = work
-        self.inspections.set_rows(unfinished)
+        self.inspections.set_rows(own_first(unfinished, self._context.actor.user_id))
         self.due_soon.set_rows(due_soon)
         self.overdue.set_rows(overdue)
         for section in (self.unfinished, self.soon, self.late):
@@ -249,7 +256,8 @@ class WorkbenchPage(QWidget):
     # --- actions -------------------------------------------------------------------------
 
     def continue_selected(self) -> None:
-        """Resume the selected unfinished inspection (the first one if none is selected)."""
+        """Resume the selected unfinished inspection (the first one, the inspector's own
+        newest, if none is selected)."""
         if self.inspections.rowCount():
             self._continue_row(self.unfinished.selected_row() or 0)
 
