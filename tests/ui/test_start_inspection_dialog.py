@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from fuanjian_desktop.services.inspections import inspections
@@ -30,12 +31,29 @@ def choose_venue(qtbot: QtBot, dialog: StartInspectionDialog, wait_idle) -> None
     assert dialog.venue.selected_id()
 
 
-def check_inspector(qtbot: QtBot, people: InspectorList, name: str) -> None:
-    """Select the inspector's row and tick it with the space bar."""
-    row = next(r for r in range(people.count()) if people.item(r).text().startswith(name))
+def press(qtbot: QtBot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key pressed where the keyboard is."""
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+
+
+def row_of(people: InspectorList, name: str) -> int:
+    return next(r for r in range(people.count()) if people.item(r).text().startswith(name))
+
+
+def ticked(people: InspectorList) -> list[str]:
+    """The names ticked, e.g. ["张伟", "李娜"] in list order."""
+    items = [people.item(row) for row in range(people.count())]
+    return [i.text().split("（")[0] for i in items if i.checkState() == Qt.CheckState.Checked]
+
+
+def check_inspector(qtbot: QtBot, people: InspectorList, name: str, tick: bool = True) -> None:
+    """Select the inspector's row and tick (or untick) it with the space bar if needed; the
+    partner of one's last inspection is ticked to start with."""
+    row = row_of(people, name)
     people.setCurrentRow(row)
-    qtbot.keyClick(people, Qt.Key.Key_Space)
-    assert people.item(row).checkState() == Qt.CheckState.Checked
+    if (name in ticked(people)) != tick:
+        qtbot.keyClick(people, Qt.Key.Key_Space)
+    assert (name in ticked(people)) == tick
 
 
 def click_start(qtbot: QtBot, dialog: StartInspectionDialog) -> None:
@@ -50,10 +68,8 @@ def test_one_inspector_is_refused_beside_the_field(
     database = dialog._context.database
     before = len(inspections.inspection_rows(database, inspector.squad_id))
     choose_venue(qtbot, dialog, wait_idle)
-    ticked = [dialog.inspectors.item(r) for r in range(dialog.inspectors.count())]
-    assert [i.text() for i in ticked if i.checkState() == Qt.CheckState.Checked] == [
-        "张伟（44030419001）"
-    ]
+    check_inspector(qtbot, dialog.inspectors, "李娜", tick=False)  # his partner last time
+    assert ticked(dialog.inspectors) == ["张伟"]
     type_text(qtbot, dialog.person["site_person_name"], "李老板")
     click_start(qtbot, dialog)
     message = dialog.errors.labels["inspectors"]
@@ -70,10 +86,12 @@ def test_two_inspectors_start_the_inspection(
     dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
     choose_venue(qtbot, dialog, wait_idle)
     assert dialog.template.currentData() == SMALL_TEMPLATE
-    assert dialog.template.currentText() == "测试检查表（12项）（12项）"
+    # the test template's title says 12项; without gas, 8 of its items apply (tests/conftest)
+    assert dialog.template.currentText() == "测试检查表（12项）（8项）"
     assert dialog.place.text()  # the venue's address
     gas = dialog.fact_boxes["uses_gas"]
     qtbot.mouseClick(gas, Qt.MouseButton.LeftButton, pos=QPoint(8, gas.height() // 2))
+    assert dialog.template.currentText() == "测试检查表（12项）（12项）"
     check_inspector(qtbot, dialog.inspectors, "李娜")
     name = dialog.person["site_person_name"]
     assert name.text()  # suggested from the venue's registered contact
@@ -139,3 +157,56 @@ def test_new_venue_on_site_is_created_and_chosen(
     assert dialog.venue_label.text() == "已选：深圳市福田区园岭测试五金店"
     assert dialog.place.text() == "深圳市福田区园岭街道红荔路1号"
     assert dialog.template.currentData() == SMALL_TEMPLATE  # suggested for a 小档口
+
+
+def test_keyboard_only_start_with_last_times_partner(
+    qtbot, make_context, inspector, start_inspection, checklist_folder, wait_idle
+):
+    """Name, Enter, Down, Enter, Enter: the second match is inspected by 张伟 and 李娜, his
+    partner last time, on the suggested template, with the registered contact on site."""
+    start_inspection()  # 张伟 and 李娜, the latest for both
+    dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    assert QApplication.focusWidget() is dialog.venue.search
+    type_text(qtbot, QApplication.focusWidget(), "燃气")
+    wait_idle()
+    press(qtbot, Qt.Key.Key_Return)
+    wait_idle()
+    assert QApplication.focusWidget() is dialog.venue.results
+    press(qtbot, Qt.Key.Key_Down)
+    second = dialog.venue.selected_id()
+    press(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is dialog.start_button
+    assert dialog.start_button.isDefault()
+    with qtbot.waitSignal(dialog.accepted):
+        press(qtbot, Qt.Key.Key_Return)
+    view = inspections.open_inspection(dialog._context.database, dialog.inspection_id)
+    assert view.enterprise_id == second
+    assert [person.full_name for person in view.inspectors] == ["张伟", "李娜"]
+    assert view.template is not None and view.template.id == SMALL_TEMPLATE
+    assert view.site_person.name  # the venue's registered contact
+    assert dialog.sizeHint().height() <= 728  # fits above a taskbar at 1366×768
+
+
+def test_with_one_inspector_ticked_the_keyboard_goes_to_the_list(
+    qtbot, make_context, inspector, checklist_folder, wait_idle
+):
+    """With only oneself ticked, confirming the venue puts the keyboard on the first one not
+    ticked: Space ticks them and Ctrl+Enter starts."""
+    dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    for name in ticked(dialog.inspectors):
+        check_inspector(qtbot, dialog.inspectors, name, tick=name == "张伟")
+    type_text(qtbot, dialog.venue.search, "燃气")
+    press(qtbot, Qt.Key.Key_Return)
+    wait_idle()
+    press(qtbot, Qt.Key.Key_Return)
+    people = dialog.inspectors
+    assert QApplication.focusWidget() is people
+    assert people.currentRow() == row_of(people, "刘洋")  # the first, by name, not ticked
+    press(qtbot, Qt.Key.Key_Space)
+    assert ticked(people) == ["刘洋", "张伟"]
+    with qtbot.waitSignal(dialog.accepted):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

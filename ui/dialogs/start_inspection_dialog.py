@@ -4,6 +4,13 @@ The templates and the squad's inspectors load on the workers; choosing a venue p
 checklists meant for its categories first and fills in its address as the place. The core
 validates the request (two inspectors with 执法证号, a valid phone or ID number, a start time
 that is not in the future); the dialog shows each issue beside its field.
+
+From the keyboard: the dialog opens in the venue search; type part of the name, Enter takes
+the first match, arrows choose another, Enter confirms it. The signed-in inspector and the
+partners of their latest inspection are ticked already and the registered contact fills in
+the 现场负责人, so the keyboard then lands on 开始检查 and Enter starts (with fewer than two
+inspectors ticked it lands on the list of inspectors: arrows and Space tick one). Each
+checklist says how many of its items apply to the venue (with the 现场情况 ticked so far).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +35,12 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.checklists.loader import Catalogue, load_catalogue
 from fuanjian_desktop.checklists.model import Template
-from fuanjian_desktop.domain.inspection_rules import InspectionSource, Inspector, SitePerson
+from fuanjian_desktop.domain.inspection_rules import (
+    MIN_INSPECTORS,
+    InspectionSource,
+    Inspector,
+    SitePerson,
+)
 from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
@@ -50,7 +63,7 @@ SITE_PERSON_FIELDS = (
     ("site_person_phone", "电话：", "手机或 0755-xxxxxxxx"),
     ("site_person_id_no", "身份证号：", "18位居民身份证号码（选填）"),
 )
-Choices = tuple[Catalogue, list[Inspector]]
+Choices = tuple[Catalogue, list[Inspector], tuple[str, ...]]
 
 
 class StartInspectionDialog(QDialog):
@@ -81,11 +94,14 @@ class StartInspectionDialog(QDialog):
         self.start_button = lay_out_form_dialog(
             self, columns, self.errors.general, self.try_start, "开始检查"
         )
+        self.start_button.setDefault(True)
+        self.venue.search.setFocus()  # where the keyboard starts: the venue's name
 
     def _venue_form(self) -> QFormLayout:
         form = aligned_form()
         self.venue = VenuePicker(self._context)
         self.venue.chosen.connect(self._venue_chosen)
+        self.venue.picked.connect(lambda _venue_id: self._focus_next())
         self.new_venue_button = QPushButton("现场新建场所…")
         self.new_venue_button.clicked.connect(self.create_venue)
         self.new_venue_button.setEnabled(self._context.actor.can(Permission.EDIT_REGISTRY))
@@ -106,7 +122,7 @@ class StartInspectionDialog(QDialog):
         form.addRow("检查来源：", self.source)
         self.template = QComboBox()
         self.template.addItem("正在读取检查表…")
-        self.template.currentIndexChanged.connect(self._template_chosen)
+        self.template.currentIndexChanged.connect(lambda _index: self._template_chosen())
         self.errors.add_row(form, "检查表：", "template", self.template)
         self.template_warning = QLabel()
         self.template_warning.setWordWrap(True)
@@ -145,19 +161,23 @@ class StartInspectionDialog(QDialog):
     def _load_choices(self) -> None:
         """Templates (a few dozen files) and the squad's inspectors, read in the background."""
         database, folder = self._context.database, self._checklist_folder
-        squad_id = self._context.actor.squad_id
+        actor = self._context.actor
 
         def work() -> Choices:
-            return load_catalogue(folder), inspections.available_inspectors(database, squad_id)
+            return (
+                load_catalogue(folder),
+                inspections.available_inspectors(database, actor.squad_id),
+                inspections.recent_partners(database, actor.user_id),
+            )
 
         self._context.workers.run(
             work, self._show_choices, lambda error: show_failure(self, error, "检查表未能读取")
         )
 
     def _show_choices(self, choices: Choices) -> None:
-        catalogue, people = choices
+        catalogue, people, partners = choices
         self._catalogue = catalogue
-        self.inspectors.set_people(people, self._context.actor.user_id)
+        self.inspectors.set_people(people, self._context.actor.user_id, partners)
         errors = catalogue.errors
         self.template_warning.setText(
             "以下检查表模板有误，暂不可用（请联系管理员）：\n"
@@ -178,11 +198,11 @@ class StartInspectionDialog(QDialog):
         self.template.blockSignals(True)
         self.template.clear()
         for template in suggested:
-            self.template.addItem(_template_text(template), template.id)
+            self.template.addItem(self._template_text(template), template.id)
         if suggested and rest:
             self.template.insertSeparator(len(suggested))
         for template in rest:
-            self.template.addItem(_template_text(template), template.id)
+            self.template.addItem(self._template_text(template), template.id)
         if not catalogue.templates:
             self.template.addItem("（没有可用的检查表）")
         self.template.blockSignals(False)
@@ -197,9 +217,28 @@ class StartInspectionDialog(QDialog):
         template = self.chosen_template()
         for fact in template.facts if template else ():
             box = QCheckBox(fact.question)
+            box.toggled.connect(lambda _checked: self._count_applicable())
             self.fact_boxes[fact.id] = box
             self._facts_layout.addWidget(box)
         self.facts_box.setVisible(bool(self.fact_boxes))
+        self._count_applicable()
+
+    def facts(self) -> dict[str, bool]:
+        """The 现场情况 as ticked, by fact id."""
+        return {fact_id: box.isChecked() for fact_id, box in self.fact_boxes.items()}
+
+    def _template_text(self, template: Template) -> str:
+        """E.g. 三小场所·小作坊安全检查表（30项）: the items that apply to the venue chosen, with
+        the 现场情况 ticked so far (a template not chosen yet: with none ticked)."""
+        facts = self.facts() if template is self.chosen_template() else {}
+        categories = frozenset(self._venue.categories) if self._venue else frozenset()
+        return f"{template.title}（{len(template.applicable_items(facts, categories))}项）"
+
+    def _count_applicable(self) -> None:
+        """The chosen template's count, again after a 现场情况 was ticked."""
+        template = self.chosen_template()
+        if template is not None:
+            self.template.setItemText(self.template.currentIndex(), self._template_text(template))
 
     def chosen_template(self) -> Template | None:
         """The template selected in the combo box."""
@@ -233,6 +272,20 @@ class StartInspectionDialog(QDialog):
             if not edit.text().strip() or not edit.isModified():
                 edit.setText(value)
 
+    def _focus_next(self) -> None:
+        """After the venue: 开始检查 when two inspectors are ticked already, else the list of
+        inspectors on the first one not ticked."""
+        if len(self.inspectors.checked_ids()) >= MIN_INSPECTORS:
+            self.start_button.setFocus()
+            return
+        unticked = (
+            row
+            for row in range(self.inspectors.count())
+            if self.inspectors.item(row).checkState() != Qt.CheckState.Checked
+        )
+        self.inspectors.setCurrentRow(next(unticked, 0))
+        self.inspectors.setFocus()
+
     def create_venue(self) -> None:
         """现场新建场所: the registry form; the saved venue is then the one chosen."""
         context = self._context
@@ -258,7 +311,7 @@ class StartInspectionDialog(QDialog):
             template_id=self.template.currentData(),
             inspector_ids=self.inspectors.checked_ids(),
             site_person=SitePerson(**person),
-            facts={fact_id: box.isChecked() for fact_id, box in self.fact_boxes.items()},
+            facts=self.facts(),
             place=self.place.text(),
             started_at=from_qdatetime(self.started_at.dateTime()),
         )
@@ -277,7 +330,3 @@ class StartInspectionDialog(QDialog):
             self.errors.show_message(error.message)
             return
         self.accept()
-
-
-def _template_text(template: Template) -> str:
-    return f"{template.title}（{len(template.items)}项）"

@@ -7,7 +7,7 @@ shown because the rule is about certified officers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
@@ -20,13 +20,15 @@ USER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 class InspectorList(QListWidget):
     """A tick list of inspectors; ``checked_ids`` are the user ids ticked, in list order."""
 
-    def set_people(self, people: Sequence[Inspector], ticked_id: str | None) -> None:
-        """List ``people`` with ``ticked_id`` (the signed-in user) ticked."""
+    def set_people(
+        self, people: Sequence[Inspector], ticked_id: str | None, partners: Collection[str] = ()
+    ) -> None:
+        """List ``people`` with ``ticked_id`` (the signed-in user) and ``partners`` ticked."""
         self.clear()
         for person in people:
             entry = QListWidgetItem(f"{person.full_name}（{person.cert_no or '无执法证号'}）")
             entry.setData(USER_ID_ROLE, person.user_id)
-            checked = person.user_id == ticked_id
+            checked = person.user_id == ticked_id or person.user_id in partners
             entry.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.addItem(entry)
 

@@ -2,7 +2,8 @@
 
 The search runs on the workers (the registry may hold 100,000 enterprises) and only the first
 matches are listed; a stale answer to an older search is dropped. Enter in the search box
-takes the first match, so the keyboard alone gets from a name to a chosen venue.
+takes the first match and moves to the list, where the arrows choose another and Enter (or a
+double-click) confirms it: ``picked``, on which the form moves on to its next field.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class VenuePicker(QWidget):
     """A search box over a short result list; ``chosen`` carries the venue's id ("" for none)."""
 
     chosen = Signal(str)
+    picked = Signal(str)  # the venue confirmed (Enter or a double-click in the list)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -43,6 +45,7 @@ class VenuePicker(QWidget):
         self.results.setFixedHeight(150)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.currentItemChanged.connect(self._current_changed)
+        self.results.activated.connect(lambda _index: self.picked.emit(self.selected_id() or ""))
         self.count = QLabel()
         self.count.setStyleSheet("color: #5b6675;")
         layout = QVBoxLayout(self)
@@ -116,6 +119,8 @@ class VenuePicker(QWidget):
         shown = f"，列出前 {SHOWN_MATCHES} 家" if total > SHOWN_MATCHES else ""
         self.count.setText(f"找到 {total:,} 家{shown}")
         self.chosen.emit(self.selected_id() or "")
+        if select_id and select_id == self.selected_id():
+            self.picked.emit(select_id)  # chosen by the caller, e.g. 检查此场所 or 新建场所
 
     def _current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
         self.chosen.emit(current.data(ID_ROLE) if current else "")

@@ -181,6 +181,27 @@ def available_inspectors(database: Database, squad_id: str | None) -> list[Inspe
         return [_inspector(user) for user in session.scalars(query)]
 
 
+def recent_partners(database: Database, user_id: str | None) -> tuple[str, ...]:
+    """The other inspectors of ``user_id``'s latest inspection. A squad's inspectors mostly go
+    out in the same pairs, so the start form ticks them in advance (and may be unticked)."""
+    latest = (
+        select(InspectionInspector.inspection_id)
+        .join(Inspection, Inspection.id == InspectionInspector.inspection_id)
+        .where(InspectionInspector.user_id == user_id)
+        .order_by(Inspection.started_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(InspectionInspector.user_id)
+        .where(InspectionInspector.inspection_id == latest)
+        .where(InspectionInspector.user_id != user_id)
+        .order_by(InspectionInspector.position)
+    )
+    with database.read() as session:
+        return tuple(session.scalars(query))
+
+
 def start_inspection(
     database: Database,
     actor: Actor,

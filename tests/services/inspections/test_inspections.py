@@ -269,6 +269,24 @@ def test_an_inspectors_own_inspections_are_listed_alone_or_first(
     assert all("张伟" in row.inspectors for row in ordered[: len(own)])
 
 
+def test_the_partners_of_ones_latest_inspection_are_suggested(
+    demo_database: Database,
+    inspector: Actor,
+    sign_in: Callable[[str], Actor],
+    checklist_folder: Path,
+) -> None:
+    """张伟 went out last with 王芳: she is suggested, he is not his own partner; 李娜, who has
+    not inspected yet in this test's order, gets 张伟 and 刘洋 of her latest."""
+    for names in ({"张伟", "刘洋", "李娜"}, {"张伟", "王芳"}):
+        chosen = request(demo_database, inspector, names)
+        inspections.start_inspection(demo_database, inspector, chosen, checklist_folder)
+    wang = team_ids(demo_database, inspector, {"王芳"})
+    assert inspections.recent_partners(demo_database, inspector.user_id) == wang
+    lina = sign_in("lina")
+    partners = inspections.recent_partners(demo_database, lina.user_id)
+    assert set(partners) == set(team_ids(demo_database, inspector, {"张伟", "刘洋"}))
+
+
 def test_no_venue_is_a_field_issue(
     demo_database: Database, inspector: Actor, checklist_folder: Path
 ) -> None:
