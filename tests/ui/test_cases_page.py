@@ -154,3 +154,27 @@ def test_admin_chooses_a_squad_and_its_handlers(
     assert case_id not in shown_ids(page)
     assert page.handler.findText("张伟", Qt.MatchFlag.MatchStartsWith) < 0
     assert page.handler.findText("黄敏", Qt.MatchFlag.MatchStartsWith) > 0
+
+
+def test_an_inspector_sees_the_cases_they_handle_and_the_squads_on_request(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """张伟's list starts on his own cases (承办人：张伟); 王芳's case shows under 全部."""
+    team = case_team(sign_in)
+    his = make_case(demo_database, team)
+    hers = make_case(demo_database, replace(team, handler=sign_in("wangfang")))
+    page = open_page(qtbot, make_context, team.handler, wait_idle)
+    assert page.handler.currentData() == team.handler.user_id
+    assert page.handler.currentText().startswith("张伟（")
+    assert his in shown_ids(page) and hers not in shown_ids(page)
+    choose(page.handler, None, wait_idle)
+    assert {his, hers} <= shown_ids(page)
+
+
+def test_a_reviewer_sees_the_squads_cases(qtbot, make_context, demo_database, sign_in, wait_idle):
+    """法制审核 陈静, who handles no case, starts on 全部."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team)
+    page = open_page(qtbot, make_context, team.reviewer, wait_idle)
+    assert page.handler.currentData() is None
+    assert case_id in shown_ids(page)

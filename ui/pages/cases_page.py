@@ -1,8 +1,10 @@
 """案件管理: the squad's cases, newest first, filtered by stage, handler, squad and deadline.
 
 Each filter value carries its count with the other filters applied (调查取证（12）), so a
-leader sees where the cases pile up before choosing. The list keeps only ids and reads rows a
-page at a time; the case itself opens on the case page (``open_case``).
+leader sees where the cases pile up before choosing. An inspector's own cases come first in the
+simplest way: the 承办人 filter starts on them (张伟（5）), and 全部 in it lists the squad's.
+The list keeps only ids and reads rows a page at a time; the case itself opens on the case
+page (``open_case``).
 """
 
 from __future__ import annotations
@@ -157,7 +159,11 @@ class CasesPage(QWidget):
 
     def _filters(self) -> QHBoxLayout:
         self.stage = _choices([(stage.value, stage.label) for stage in Stage])
-        self.handler = _choices([])
+        actor = self._context.actor
+        handles = actor.can(Permission.HANDLE_CASES)
+        self.handler = _choices([(actor.user_id, actor.full_name)] if handles else [])
+        self.handler.setCurrentIndex(self.handler.count() - 1)  # oneself, if a handler
+        self.handler.setToolTip("默认只列出我承办的案件；选“全部”列出全中队的案件")
         self.squad = squad_box(self._context)
         self.due = _choices(DUE_CHOICES)
         for box in (self.stage, self.handler, self.due):
