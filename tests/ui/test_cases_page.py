@@ -178,3 +178,14 @@ def test_a_reviewer_sees_the_squads_cases(qtbot, make_context, demo_database, si
     page = open_page(qtbot, make_context, team.reviewer, wait_idle)
     assert page.handler.currentData() is None
     assert case_id in shown_ids(page)
+
+
+def test_a_squad_leader_starts_on_the_squads_cases(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """刘洋 leads the squad (and may handle cases too): his list starts on 全部."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team)
+    page = open_page(qtbot, make_context, team.leader, wait_idle)
+    assert page.handler.currentData() is None
+    assert case_id in shown_ids(page)

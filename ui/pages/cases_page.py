@@ -2,7 +2,8 @@
 
 Each filter value carries its count with the other filters applied (调查取证（12）), so a
 leader sees where the cases pile up before choosing. An inspector's own cases come first in the
-simplest way: the 承办人 filter starts on them (张伟（5）), and 全部 in it lists the squad's.
+simplest way: the 承办人 filter starts on them (张伟（5）), and 全部 in it lists the squad's
+(where a squad leader starts).
 The list keeps only ids and reads rows a page at a time; the case itself opens on the case
 page (``open_case``).
 """
@@ -160,8 +161,9 @@ class CasesPage(QWidget):
     def _filters(self) -> QHBoxLayout:
         self.stage = _choices([(stage.value, stage.label) for stage in Stage])
         actor = self._context.actor
-        handles = actor.can(Permission.HANDLE_CASES)
-        self.handler = _choices([(actor.user_id, actor.full_name)] if handles else [])
+        # a squad leader, who approves, oversees the squad's cases
+        own = actor.can(Permission.HANDLE_CASES) and not actor.can(Permission.APPROVE_CASES)
+        self.handler = _choices([(actor.user_id, actor.full_name)] if own else [])
         self.handler.setCurrentIndex(self.handler.count() - 1)  # oneself, if a handler
         self.handler.setToolTip("默认只列出我承办的案件；选“全部”列出全中队的案件")
         self.squad = squad_box(self._context)

@@ -1,8 +1,9 @@
 """现场检查: the inspections on the left, the one being worked on in the checklist on the right.
 
 The list shows the signed-in inspector's own inspections (只看我的, ticked by default for an
-inspector; unticked it lists the whole squad's). It opens on the most recent of them still in
-progress, so an inspector who restarts the laptop on site is back where they left off. Another
+inspector who does not lead the squad; unticked it lists the whole squad's). It opens on the
+most recent of them still in progress, so an inspector who restarts the laptop on site is back
+where they left off. Another
 inspection goes into the checklist only when chosen (Enter or a double-click on its row):
 moving through the list, Tab, or the list reloading never switch it, since answers typed next
 would otherwise land on a colleague's inspection. The list loads on the workers; the checklist
@@ -96,7 +97,8 @@ class InspectionPage(QWidget):
         inspects = self._context.actor.can(Permission.INSPECT)
         self.mine_only = QCheckBox("只看我的")
         self.mine_only.setToolTip("只列出我参加的检查；不勾选则列出全中队的检查")
-        self.mine_only.setChecked(inspects)  # a leader or reviewer sees the squad's work
+        leads = self._context.actor.can(Permission.APPROVE_CASES)
+        self.mine_only.setChecked(inspects and not leads)  # a leader oversees the squad's
         self.mine_only.toggled.connect(lambda _checked: self._reload_list())
         self.new_button = keyed(QPushButton("新建检查"), NEW)
         self.new_button.setEnabled(inspects)
