@@ -21,6 +21,14 @@ SAVE = "Ctrl+S"
 FIND = "Ctrl+F"
 ABOUT = "F1"
 REFRESH = "F5"
+# documents (the 文书 window, the case's 文书 tab, the document editor and the print preview)
+QUICK_DRAFTS = ("Alt+1", "Alt+2", "Alt+3", "Alt+4")  # the 文书 window's new-draft buttons, in order
+OPEN_ROW = "Enter"  # shown on 编辑/查看: Enter on a list row opens it (the view's activated)
+ISSUE = "Ctrl+Shift+I"  # 签发
+SERVE = "Ctrl+Shift+S"  # 送达
+CORRECT = "Ctrl+Shift+R"  # 更正
+VOID = "Ctrl+Shift+V"  # 作废
+PRINT = "Ctrl+P"  # 打印 in the print preview (a window of its own)
 
 
 def keyed(button: QAbstractButton, keys: str) -> QAbstractButton:
@@ -31,8 +39,8 @@ def keyed(button: QAbstractButton, keys: str) -> QAbstractButton:
     """
     sequence = QKeySequence(keys)
     shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
-    button.setShortcut(sequence)
     button.setText(f"{button.text()} ({shown})")
+    button.setShortcut(sequence)  # after setText, which resets it to the text's &-mnemonic
     tip = button.toolTip()
     button.setToolTip(f"{tip}（{shown}）" if tip else f"快捷键：{shown}")
     return button

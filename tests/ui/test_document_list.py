@@ -40,7 +40,7 @@ def test_the_documents_tab_lists_the_documents_the_steps_issued(
     assert [row[0] for row in rows] == [view.title for view in views]
     filing = rows[0]
     assert filing[0] == "立案审批表" and filing[1] == views[0].number and filing[2] == "已签发"
-    assert page.document_list.new_buttons[0].text() == "新建文书…"
+    assert page.document_list.new_buttons[0].text() == "新建文书… (Ctrl+N)"
 
 
 def test_a_new_document_is_chosen_drafted_and_opened(
@@ -129,13 +129,13 @@ def test_the_inspection_documents_window_drafts_the_site_papers(
     assert isinstance(window, InspectionDocumentsDialog) and window.isVisible()
     buttons = {button.text(): button for button in window.documents.new_buttons}
     assert list(buttons) == [
-        "现场检查记录…",
-        "责令限期整改指令书…",
-        "现场处理措施决定书…",
-        "整改复查意见书…",
+        "现场检查记录… (Alt+1)",
+        "责令限期整改指令书… (Alt+2)",
+        "现场处理措施决定书… (Alt+3)",
+        "整改复查意见书… (Alt+4)",
     ]
     wait_idle()
-    click(qtbot, buttons["责令限期整改指令书…"])
+    click(qtbot, buttons["责令限期整改指令书… (Alt+2)"])
     wait_idle()
     editor = window.documents.dialog
     assert isinstance(editor, DocumentEditorDialog)

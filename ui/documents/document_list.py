@@ -1,10 +1,12 @@
 """The documents of one case or one inspection, with what a clerk does with them.
 
 新建 drafts a document and opens it in the editor (a 询问笔录 asks first who is questioned);
-编辑/查看 opens the current one (a double click does too), a 笔录 of questions and answers in the
-transcript editor; 预览打印 previews the current document and 批量打印 every selected one in a
-single print job; 导出PDF / 导出Word write the current one to a file. The case page shows this
-list in its 文书 tab, the inspection's 文书 window shows it for an inspection.
+编辑/查看 opens the current one (Enter on the row or a double click does too), a 笔录 of
+questions and answers in the transcript editor; 预览打印 previews the current document and 批量打印
+every selected one (Ctrl+A selects all) in a single print job; 导出PDF / 导出Word write the
+current one to a file. Every action has its key on its button. When an editor closes, the cursor
+is back on its document's row, so the next key acts on it. The case page shows this list in its
+文书 tab, the inspection's 文书 window shows it for an inspection.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,12 +42,22 @@ from ui.documents.printing import PrintJob
 from ui.documents.table import COLUMN_WIDTHS, DocumentTableModel
 from ui.documents.type_picker import DocumentKind, DocumentTypePicker
 from ui.errors import failure_text
+from ui.shortcuts import (
+    BATCH_PRINT,
+    EXPORT_PDF,
+    EXPORT_WORD,
+    NEW,
+    OPEN_ROW,
+    PRINT_PREVIEW,
+    QUICK_DRAFTS,
+    keyed,
+)
 from ui.transcripts.editor_dialog import TranscriptEditorDialog, is_transcript_type
 from ui.transcripts.new_transcript_dialog import NewTranscriptDialog
 from ui.widgets.form_parts import error_label
 from ui.widgets.record_table import record_table
 
-QUICK_KINDS = 4  # this many kinds or fewer get a button each instead of the picker
+QUICK_KINDS = len(QUICK_DRAFTS)  # this many kinds or fewer get a button (and key) each
 NOTICE_STYLE = "color: #1c6b32;"
 
 
@@ -97,6 +110,7 @@ class DocumentList(QWidget):
         self.owner: DocumentOwner | None = None
         self.dialog: QDialog | None = None  # the open dialog, kept alive while it is shown
         self.print_job: PrintJob | None = None
+        self._row_to_focus: str | None = None  # the document whose row gets the cursor on load
         self.model = DocumentTableModel()
         self.message = error_label()
         self.notice = QLabel()
@@ -115,28 +129,46 @@ class DocumentList(QWidget):
         layout.addWidget(self.notice)
         self._update_buttons()
 
-    def _toolbar(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _toolbar(self) -> QVBoxLayout:
+        """The new-draft buttons, then the buttons acting on the selected rows: on one line
+        when a picker stands for the kinds, on two when each kind has its button (the window
+        stays narrower than a 1366-px screen)."""
+        new_row, row = QHBoxLayout(), QHBoxLayout()
         if len(self._kinds) <= QUICK_KINDS:
-            self.new_buttons = [self._new_button(kind) for kind in self._kinds]
+            keys = QUICK_DRAFTS[: len(self._kinds)]
+            self.new_buttons = [
+                self._new_button(kind, key) for kind, key in zip(self._kinds, keys, strict=True)
+            ]
         else:
-            self.new_buttons = [_button("新建文书…", self.new_document)]
+            self.new_buttons = [keyed(_button("新建文书…", self.new_document), NEW)]
         for button in self.new_buttons:
             button.setEnabled(self._can_create)
-            row.addWidget(button)
-        row.addStretch()
-        self.open_button = _button("编辑/查看", self.open_current)
-        self.preview_button = _button("预览打印", self.preview_current)
-        self.batch_button = _button("批量打印", self.print_selected)
-        self.pdf_button = _button("导出PDF…", lambda: self.export_current(PDF))
-        self.word_button = _button("导出Word…", lambda: self.export_current(WORD))
+            new_row.addWidget(button)
+        new_row.addStretch()
+        self.open_button = _button(f"编辑/查看 ({OPEN_ROW})", self.open_current)
+        self.open_button.setToolTip(f"打开选中的文书；在列表中按 {OPEN_ROW} 或双击也可")
+        self.preview_button = keyed(_button("预览打印", self.preview_current), PRINT_PREVIEW)
+        self.batch_button = keyed(_button("批量打印", self.print_selected), BATCH_PRINT)
+        self.batch_button.setToolTip(f"选中的文书一起打印（Ctrl+A 全选）（{_shown(BATCH_PRINT)}）")
+        self.pdf_button = keyed(_button("导出PDF…", lambda: self.export_current(PDF)), EXPORT_PDF)
+        self.word_button = keyed(
+            _button("导出Word…", lambda: self.export_current(WORD)), EXPORT_WORD
+        )
         for button in self._row_buttons():
             row.addWidget(button)
-        return row
+        row.addStretch()
+        bar = QVBoxLayout()
+        if len(self.new_buttons) > 1:
+            bar.addLayout(new_row)
+        else:
+            row.insertLayout(0, new_row)
+        bar.addLayout(row)
+        return bar
 
-    def _new_button(self, kind: DocumentKind) -> QPushButton:
+    def _new_button(self, kind: DocumentKind, keys: str) -> QPushButton:
         button = _button(f"{kind.title}…", lambda: self.create(kind))
         button.setToolTip(f"新建一份{kind.title}草稿，按本次检查的情况预先填写")
+        keyed(button, keys)
         return button
 
     def _row_buttons(self) -> tuple[QPushButton, ...]:
@@ -183,6 +215,11 @@ class DocumentList(QWidget):
         self.model.set_rows(rows)
         if current is not None and self.model.row_of(current.id) >= 0:
             self.table.selectRow(self.model.row_of(current.id))
+        elif rows:
+            self.table.selectRow(0)  # the keys act on a row from the start
+        waiting, self._row_to_focus = self._row_to_focus, None
+        if waiting is not None and self.model.row_of(waiting) >= 0:  # a discarded draft is gone
+            self.focus_row(waiting)
         self._update_buttons()
         self.loaded.emit(len(rows))
 
@@ -200,7 +237,20 @@ class DocumentList(QWidget):
         selected = self.table.selectionModel().selectedRows()
         for button in self._row_buttons():
             button.setEnabled(bool(selected))
-        self.batch_button.setText(f"批量打印（{len(selected)}）" if selected else "批量打印")
+        label = f"批量打印（{len(selected)}）" if selected else "批量打印"
+        self.batch_button.setText(f"{label} ({_shown(BATCH_PRINT)})")
+        self.batch_button.setShortcut(QKeySequence(BATCH_PRINT))  # setText has reset it
+
+    def focus_row(self, document_id: str) -> None:
+        """Select ``document_id``'s row and put the cursor in the table (once it is listed)."""
+        row = self.model.row_of(document_id)
+        if row < 0:
+            self._row_to_focus = document_id  # not yet loaded: the next load focuses it
+            return
+        self._row_to_focus = None
+        self.table.selectRow(row)
+        self.table.window().activateWindow()  # back from the editor, which had the keyboard
+        self.table.setFocus()
 
     # --- actions -------------------------------------------------------------------------
 
@@ -260,6 +310,7 @@ class DocumentList(QWidget):
         else:
             editor = DocumentEditorDialog(self._context, document_id, self, self._today)
         editor.changed.connect(self._edited)
+        editor.finished.connect(lambda _result: self.focus_row(editor.document_id))
         editor.open()
         self.dialog = editor
 
@@ -300,6 +351,11 @@ class DocumentList(QWidget):
     def _export_failed(self, error: Exception) -> None:
         self.notice.clear()
         self.message.setText(failure_text(error))
+
+
+def _shown(keys: str) -> str:
+    """``keys`` as the platform writes them (Ctrl+Shift+P)."""
+    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def _button(text: str, slot: Callable[[], object]) -> QPushButton:

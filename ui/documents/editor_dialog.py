@@ -2,9 +2,14 @@
 document shown read-only with what may still happen to it (送达, 更正, 作废).
 
 The form is generated from the type's spec, so one dialog edits every type. A change is saved
-400 ms after the typing stops, on the worker thread, and the status line says when it was; 签发
-saves the last keystrokes and issues in one background call, and a refusal (the required fields
-still empty …) is shown under the form in the core's words.
+400 ms after the typing stops (Ctrl+S saves at once), on the worker thread, and the status line
+says when it was; 签发 saves the last keystrokes and issues in one background call, and a refusal
+(the required fields still empty …) is shown under the form in the core's words.
+
+The editor opens with the cursor in the first empty field (a draft filled from the case or the
+inspection usually leaves only what the inspector must write); paragraphs grow with their text
+and share the free height, so nothing needs scrolling in a window that fits a 768-px screen.
+Every action has its key on its button, and the 签发 question is answered 签发 by Enter.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -34,14 +40,16 @@ from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.documents.documents import DocumentView
 from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
-from ui.documents.fields import FieldEditor, field_editor
+from ui.documents.fields import BoxField, FieldEditor, field_editor
 from ui.documents.lifecycle_dialogs import LifecycleDialog, ReasonDialog, ServeDialog
 from ui.documents.printing import PrintJob
 from ui.errors import failure_text
+from ui.shortcuts import CORRECT, ISSUE, PRINT_PREVIEW, SAVE, SERVE, VOID, keyed
 from ui.widgets.ask import ask
 from ui.widgets.form_parts import aligned_form, error_label
 
 AUTOSAVE_DELAY_MS = 400
+SIZE = (760, 680)  # with its frame within the 728 px a 768-px screen leaves above a taskbar
 ON_ISSUE = "document."  # context keys taken from the document itself when it is issued
 REQUIRED_MARK = '<span style="color:#b3261e;">*</span>'
 MISSING_STYLE = "color: #b3261e; font-weight: bold;"  # a label the step found empty
@@ -67,6 +75,13 @@ ACTION_TEXTS = {
     "correct": "更正…",
     "void": "作废…",
 }
+ACTION_KEYS = {  # 删除草稿 has none: it destroys, so it takes a deliberate click or Tab+Space
+    "preview": PRINT_PREVIEW,
+    "issue": ISSUE,
+    "serve": SERVE,
+    "correct": CORRECT,
+    "void": VOID,
+}
 
 
 class DocumentEditorDialog(QDialog):
@@ -84,7 +99,7 @@ class DocumentEditorDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("文书")
-        self.resize(760, 720)
+        self.resize(*SIZE)
         self._context = context
         self._today = today
         self.document_id = document_id
@@ -101,6 +116,7 @@ class DocumentEditorDialog(QDialog):
         self._after_save: list[Callable[[], None]] = []  # waiting for the typing to be stored
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
+        QShortcut(QKeySequence(SAVE), self, activated=self.save_now)
         self._setup_ui()
         self.reload()
 
@@ -136,8 +152,10 @@ class DocumentEditorDialog(QDialog):
         }
         for key, slot in slots.items():
             self.buttons[key] = _button(ACTION_TEXTS[key], slot)
+            if key in ACTION_KEYS:
+                keyed(self.buttons[key], ACTION_KEYS[key])
             self.buttons[key].hide()
-        self.close_button = _button("关闭", self.reject)
+        self.close_button = _button("关闭 (Esc)", self.reject)
         row = QHBoxLayout()
         row.addWidget(self.buttons["discard"])  # apart from the others: it destroys
         row.addWidget(self.status, 1)
@@ -164,6 +182,7 @@ class DocumentEditorDialog(QDialog):
         self.fields, self.labels = {}, {}
         self._automatic = {name for name, f in spec.fields.items() if f.source.startswith(ON_ISSUE)}
         form = aligned_form()
+        form.setFieldGrowthPolicy(form.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         printed = spec.printed_fields(variant)
         for name, field in [(name, f) for name, f in spec.fields.items() if name in printed]:
             editor = field_editor(spec, field)
@@ -176,7 +195,8 @@ class DocumentEditorDialog(QDialog):
         page = QWidget()
         column = QVBoxLayout(page)
         column.addLayout(form)
-        column.addStretch()  # spare height goes below the form, not between its rows
+        if not any(isinstance(editor, BoxField) for editor in self.fields.values()):
+            column.addStretch()  # spare height goes below a form of lines, not between its rows
         self.scroll.setWidget(page)
 
     # --- loading -------------------------------------------------------------------------
@@ -200,12 +220,22 @@ class DocumentEditorDialog(QDialog):
         for name, editor in self.fields.items():
             editor.set_value(view.values.get(name))
             editor.set_read_only(view.status != "draft" or name in self._automatic)
+        if retyped:
+            self._focus_first_field()
         self.setWindowTitle(view.title)
         self.heading.setText(view.title)
         self.facts.setText(_facts(view))
         self._show_actions(view)
         self._set_busy(False)
         self._show_missing()
+
+    def _focus_first_field(self) -> None:
+        """The cursor in the first empty field the user types (else the first such field): the
+        form is built after the window is shown, so the app's rule for dialogs comes too early."""
+        editors = [e for name, e in self.fields.items() if name not in self._automatic]
+        first = next((e for e in editors if e.is_empty()), editors[0] if editors else None)
+        if first is not None:
+            self._focus_later(first)
 
     def mark_missing(self, fields: tuple[str, ...], hint: str) -> None:
         """Mark the fields a procedure step refused to issue without, say so, and put the cursor
@@ -223,7 +253,18 @@ class DocumentEditorDialog(QDialog):
                 self.labels[name].setStyleSheet(MISSING_STYLE)
         first = next((self.fields[name] for name in self.missing if name in self.fields), None)
         if first is not None:
-            first.setFocus()
+            self._focus_later(first)
+
+    def _focus_later(self, field: FieldEditor) -> None:
+        """Put the cursor in ``field`` once pending events ran: after the app's first-field
+        rule, which the window's showing queued, and in this window rather than the one it
+        was opened from (a step dialog, the 文书 window)."""
+
+        def focus() -> None:
+            self.activateWindow()
+            field.setFocus()
+
+        QTimer.singleShot(0, self, focus)
 
     def _show_actions(self, view: DocumentView) -> None:
         allowed = ACTIONS_BY_STATUS.get(view.status, ("preview",))
@@ -305,6 +346,8 @@ class DocumentEditorDialog(QDialog):
         """Ask first: an issued document can no longer be edited."""
         title = self.view.title if self.view else ""
         self._ask("签发文书", ISSUE_WARNING.format(title=title), "签发", self._issue_confirmed)
+        assert self.confirmation is not None
+        self.confirmation.setDefaultButton(QMessageBox.StandardButton.Yes)  # Enter signs
 
     def _issue_confirmed(self) -> None:
         """Issue once the last keystrokes are stored, so they are what is signed."""

@@ -3,7 +3,9 @@
 A spec field is ``text`` (a line, or a box when ``multiline``), ``list`` (numbered items: one
 per line here) or ``rows`` (a table such as a 证据清单, edited with the columns the spec's table
 block declares). Each editor says ``edited`` on every change, which the document editor turns
-into a debounced autosave.
+into a debounced autosave. A paragraph box is at least three lines high, grows with its text
+(up to ``BOX_MAX_LINES``) and takes a share of the editor's free height, so a 存在的问题 of
+five problems shows all five without scrolling.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,7 +31,8 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.documents.spec import DocumentSpec, FieldSpec
 
 ROW_NUMBER_KEY = "no"  # the table block's 序号 column, numbered by the renderer
-BOX_HEIGHT = 84
+BOX_HEIGHT = 84  # three lines at the default font: the least a paragraph box shows
+BOX_MAX_LINES = 12  # beyond this a box scrolls rather than push the rest of the form away
 TABLE_HEIGHT = 170
 
 
@@ -48,6 +52,10 @@ class FieldEditor(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """An issued document is shown, not edited."""
         raise NotImplementedError
+
+    def is_empty(self) -> bool:
+        """Whether nothing is typed yet (the editor opens on the first such field)."""
+        return not self.value()
 
 
 class LineField(FieldEditor):
@@ -76,14 +84,23 @@ class BoxField(FieldEditor):
         super().__init__()
         self.edit = QPlainTextEdit()
         self.edit.setPlaceholderText(placeholder)
-        self.edit.setFixedHeight(BOX_HEIGHT)
+        self.edit.setMinimumHeight(BOX_HEIGHT)
+        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.edit.textChanged.connect(self._changed)
         self._loading = False
         _wrap(self, self.edit)
 
     def _changed(self) -> None:
+        self._fit_text()
         if not self._loading:
             self.edited.emit()
+
+    def _fit_text(self) -> None:
+        """At least as tall as its lines (to ``BOX_MAX_LINES``), never under three lines."""
+        lines = min(self.edit.document().lineCount(), BOX_MAX_LINES)
+        frame = self.edit.frameWidth() * 2 + 2 * round(self.edit.document().documentMargin())
+        wanted = lines * self.edit.fontMetrics().lineSpacing() + frame
+        self.edit.setMinimumHeight(max(BOX_HEIGHT, wanted))
 
     def value(self) -> Any:
         return self.edit.toPlainText()
@@ -141,6 +158,7 @@ class RowsField(FieldEditor):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.table)
         column.addLayout(buttons)
+        self.setFocusProxy(self.table)  # focusing the field puts the cursor in its rows
 
     def add_row(self) -> None:
         """A blank row at the end, its first cell ready for typing."""

@@ -2,7 +2,8 @@
 
 现场检查记录, 责令限期整改指令书, 现场处理措施决定书 and 整改复查意见书 each get a button that
 drafts the document filled from the inspection (problems, measures, the inspectors' 证号 …)
-and opens it in the editor; below, the inspection's documents with print and export.
+and opens it in the editor (Alt+1…4); below, the inspection's documents with print and export.
+The window opens with the cursor in the list, so Enter, Ctrl+A and the print keys act at once.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ class InspectionDocumentsDialog(QDialog):
         self.documents = DocumentList(context, document_kinds(INSPECTION_TYPES), can_create)
         self.documents.show_owner(DocumentOwner(inspection_id=inspection_id))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        close_button.setText("关闭 (Esc)")
+        close_button.setAutoDefault(False)  # Enter on a focused button must not close the window
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.documents, 1)
         layout.addWidget(close)
+        self.documents.table.setFocus()

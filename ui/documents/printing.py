@@ -2,22 +2,29 @@
 
 One document is rendered per background job, so the progress dialog moves document by
 document and 取消 stops before the next one; the window stays responsive throughout. The
-preview then shows every page of every chosen document, and its 打印 button sends them to the
-printer as one job.
+preview then opens maximised within the screen's free area and shows every page of every chosen
+document; its 打印 (Ctrl+P) opens the print dialog (Enter prints), which sends them to the
+printer as one job. Where no printer is installed, Qt offers printing to a PDF file: the file
+is proposed in the user's 文档 folder, named 福安监打印-<date and time>.pdf, so Enter writes it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ui.context import AppContext
 from ui.documents.rendering import document_pages, new_printer, paint_pages, raster_dpi
 from ui.errors import show_failure
+from ui.shortcuts import PRINT
+
+PRINT_FILE_NAME = "福安监打印-{now:%Y%m%d-%H%M%S}.pdf"
 
 
 class PrintJob(QObject):
@@ -89,12 +96,37 @@ class PrintJob(QObject):
         dialog = QPrintPreviewDialog(self.printer, self._parent)
         dialog.setWindowTitle(f"预览打印（共 {len(self.pages)} 页）")
         dialog.paintRequested.connect(self.paint)
-        dialog.resize(900, 1000)
         dialog.finished.connect(lambda _result: self.deleteLater())
-        dialog.open()
+        _key_print_action(dialog)
+        propose_print_file(self.printer)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.showMaximized()  # the pages as large as the screen allows, never off its edge
         self.preview_dialog = dialog
         return dialog
 
     def paint(self, printer: QPrinter) -> None:
         """Paint every rendered page onto ``printer`` (the preview's, or a real one)."""
         paint_pages(printer, self.pages)
+
+
+def _key_print_action(dialog: QPrintPreviewDialog) -> None:
+    """Give the preview's 打印 tool button the key ``PRINT`` (Qt gives it none); it is found by
+    its label in the language Qt's own dialogs are translated to."""
+    label = QCoreApplication.translate("QPrintPreviewDialog", "Print")
+    for action in dialog.findChildren(QAction):
+        if action.text() == label:
+            action.setShortcut(QKeySequence(PRINT))
+            shown = QKeySequence(PRINT).toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{label}（{shown}）")
+
+
+def propose_print_file(printer: QPrinter, folder: Path | None = None) -> None:
+    """Where no printer is installed the printer writes a PDF file: name one in ``folder`` (the
+    user's 文档 folder), so the print dialog's Enter prints without typing a path."""
+    if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or printer.outputFileName():
+        return
+    place = folder or Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    )
+    place.mkdir(parents=True, exist_ok=True)  # the print dialog refuses a missing folder
+    printer.setOutputFileName(str(place / PRINT_FILE_NAME.format(now=dt.datetime.now())))

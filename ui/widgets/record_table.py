@@ -1,4 +1,5 @@
-"""The read-only table of a record list (documents, transcripts): whole rows, double-click opens."""
+"""The read-only table of a record list (documents, transcripts): whole rows, Enter or a
+double-click opens the row."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def record_table(
     on_select: Callable[[], None],
 ) -> QTableView:
     """A table of ``model``'s rows: columns ``widths`` wide, the last stretched, rows as tall as
-    their text; double-click calls ``on_open``, a change of selection ``on_select``."""
+    their text; Enter or a double-click (the view's ``activated``) calls ``on_open``, a change of
+    selection ``on_select``."""
     table = QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -29,6 +31,7 @@ def record_table(
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
     table.horizontalHeader().setStretchLastSection(True)
-    table.doubleClicked.connect(lambda _index: on_open())
+    # 'activated' is Enter and the platform's double-click; doubleClicked too would open twice
+    table.activated.connect(lambda _index: on_open())
     table.selectionModel().selectionChanged.connect(lambda *_: on_select())
     return table
