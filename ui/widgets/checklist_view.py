@@ -58,7 +58,7 @@ MARKER_WIDTH = 28
 LIST_AND_DETAIL = [45, 55]
 NO_CHECKLIST = "这是一次复查，没有检查表；复查结果记在原检查的隐患上，请到隐患页查看。"
 NOTE_NEEDS_ANSWER = "请先选择检查结果（1 符合、2 不符合、3 不涉及），备注随结果一起保存。"
-HAZARD_TITLE = "隐患（按“不符合”自动登记；改写描述后按回车确认，Esc 返回列表，离开字段即保存）"
+HAZARD_TITLE = "隐患（回车确认描述，Esc 返回列表，随改随存）"
 DESCRIBE_HAZARD = "第 {} 项不符合，已登记隐患：请改写隐患描述（写明部位、现象），回车确认。"
 ALL_ANSWERED = "全部 {} 项已检查，可以结束检查（Ctrl+E）。"
 COMPLETED = "本次检查已结束，检查结果不能再修改；照片仍可添加。"
@@ -172,6 +172,8 @@ class ChecklistView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # its texts wrap: scrolling sideways would only hide the ends of the lines
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return scroll
 
     # --- showing -------------------------------------------------------------------------

@@ -23,7 +23,15 @@ from ui.local_time import local_text
 from ui.widgets.tags import BLUE, GREEN, set_tag, tag_label
 
 WHEN_COMPLETED = ("检查情况", "现场处理措施")  # written by 结束检查, so empty until then
-FACTS = ("地址", "检查来源", "检查表", "执法人员", "现场负责人", "检查时间", *WHEN_COMPLETED)
+# short facts two to a line, so the checklist under them keeps its height on a 768 px screen
+FACT_ROWS = (
+    ("地址",),
+    ("检查来源", "检查时间"),
+    ("检查表", "现场负责人"),
+    ("执法人员",),
+    *((name,) for name in WHEN_COMPLETED),
+)
+FACT_COLUMNS = 4  # caption, value, caption, value
 # "；" rather than "、": labels such as 责令停止使用相关设施、设备 contain "、" themselves
 MEASURE_SEPARATOR = "；"
 
@@ -52,16 +60,19 @@ class InspectionHeader(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
-        for row, name in enumerate(FACTS):
-            caption = QLabel(f"{name}：")
-            caption.setStyleSheet("color: #5b6675;")
-            value = QLabel()
-            value.setWordWrap(True)
-            self.facts[name] = value
-            self._captions[name] = caption
-            grid.addWidget(caption, row, 0)
-            grid.addWidget(value, row, 1)
+        for row, names in enumerate(FACT_ROWS):
+            for position, name in enumerate(names):
+                caption = QLabel(f"{name}：")
+                caption.setStyleSheet("color: #5b6675;")
+                value = QLabel()
+                value.setWordWrap(True)
+                self.facts[name] = value
+                self._captions[name] = caption
+                span = 1 if len(names) > 1 else FACT_COLUMNS - 1
+                grid.addWidget(caption, row, 2 * position)
+                grid.addWidget(value, row, 2 * position + 1, 1, span)
         grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         progress = QHBoxLayout()
         progress.addWidget(self.progress, 1)
         progress.addWidget(self.progress_label)

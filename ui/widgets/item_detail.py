@@ -1,7 +1,9 @@
 """The current checklist item in full: what to check, how, on what legal basis, and the answer.
 
 The answer buttons do not take focus, so a click answers without pulling the keyboard away
-from the item list; the note field saves on Enter (the view decides what saving means).
+from the item list; the note field saves on Enter (the view decides what saving means). An
+item with a hazard shows only what to check and the answer: its hazard editor, under it, needs
+the room on a 768 px screen and states the legal basis itself.
 """
 
 from __future__ import annotations
@@ -90,9 +92,11 @@ class ItemDetail(QWidget):
         self.check.setText(item.check)
         self.hint.setText(f"检查方法：{item.hint}")
         self.basis.setText(f"依据：{item.basis_text}")
-        self.basis_tag.setVisible(not item.basis_confirmed)
         self.item_note.setText(item.note)
-        self.item_note.setVisible(bool(item.note))
+        for part in (self.hint, self.basis):
+            part.setVisible(hazard is None)
+        self.basis_tag.setVisible(hazard is None and not item.basis_confirmed)
+        self.item_note.setVisible(hazard is None and bool(item.note))
         self.show_level(hazard.level if hazard else item.hazard_level)
         failed = saved is not None and saved.result is Answer.NON_COMPLIANT
         self.level.setVisible(failed)
