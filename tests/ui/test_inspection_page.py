@@ -333,3 +333,26 @@ def test_show_inspection_puts_the_keys_on_its_current_item(
     page.show_inspection(older)
     assert page.checklist.inspection_id == older
     assert QApplication.focusWidget() is page.checklist.tree
+
+
+def test_the_hazard_editor_fits_above_a_taskbar_without_scrolling(
+    qtbot, make_context, inspector, demo_database, wait_idle
+):
+    """On a demo 三小 inspection in the main window 728 px high, 2 shows the hazard with its
+    整改期限 and due date in view, no scrolling (issue 14)."""
+    window = MainWindow(make_context(inspector))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1366, 728)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    wait_idle()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    wait_idle()
+    checklist = window.pages["inspection"].checklist
+    assert checklist.inspection_id is not None
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_2)
+    form = checklist.hazard_form
+    assert QApplication.focusWidget() is form.description
+    for part in (form.description, form.days, form.deadline):
+        assert part.visibleRegion().boundingRect().height() == part.height()

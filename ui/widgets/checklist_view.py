@@ -59,7 +59,6 @@ LIST_AND_DETAIL = [45, 55]
 NO_CHECKLIST = "这是一次复查，没有检查表；复查结果记在原检查的隐患上，请到隐患页查看。"
 NOTE_NEEDS_ANSWER = "请先选择检查结果（1 符合、2 不符合、3 不涉及），备注随结果一起保存。"
 HAZARD_TITLE = "隐患（回车确认描述，Esc 返回列表，随改随存）"
-DESCRIBE_HAZARD = "第 {} 项不符合，已登记隐患：请改写隐患描述（写明部位、现象），回车确认。"
 ALL_ANSWERED = "全部 {} 项已检查，可以结束检查（Ctrl+E）。"
 COMPLETED = "本次检查已结束，检查结果不能再修改；照片仍可添加。"
 
@@ -287,7 +286,7 @@ class ChecklistView(QWidget):
         if not self.hazard_form.editable:
             self._move_on(item)
             return
-        self._say(DESCRIBE_HAZARD.format(self._view.items.index(item) + 1))
+        self._say("")  # the editor's title says what to do; the room goes to the editor
         self.hazard_form.description.setFocus()
         self.hazard_form.description.selectAll()
 
