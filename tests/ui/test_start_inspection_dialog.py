@@ -162,27 +162,26 @@ def test_new_venue_on_site_is_created_and_chosen(
 def test_keyboard_only_start_with_last_times_partner(
     qtbot, make_context, inspector, start_inspection, checklist_folder, wait_idle
 ):
-    """Name, Enter, Down, Enter, Enter: the second match is inspected by 张伟 and 李娜, his
+    """Part of the name, Enter, Enter, Enter: the venue is inspected by 张伟 and 李娜, his
     partner last time, on the suggested template, with the registered contact on site."""
     start_inspection()  # 张伟 and 李娜, the latest for both
     dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
     with qtbot.waitActive(dialog):
         dialog.activateWindow()
     assert QApplication.focusWidget() is dialog.venue.search
-    type_text(qtbot, QApplication.focusWidget(), "燃气")
-    wait_idle()
+    type_text(qtbot, QApplication.focusWidget(), "佳美精密")
     press(qtbot, Qt.Key.Key_Return)
     wait_idle()
     assert QApplication.focusWidget() is dialog.venue.results
-    press(qtbot, Qt.Key.Key_Down)
-    second = dialog.venue.selected_id()
+    assert dialog.venue.selected_name() == "深圳市佳美精密五金有限公司"  # the one match
+    chosen = dialog.venue.selected_id()
     press(qtbot, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is dialog.start_button
     assert dialog.start_button.isDefault()
     with qtbot.waitSignal(dialog.accepted):
         press(qtbot, Qt.Key.Key_Return)
     view = inspections.open_inspection(dialog._context.database, dialog.inspection_id)
-    assert view.enterprise_id == second
+    assert view.enterprise_id == chosen
     assert [person.full_name for person in view.inspectors] == ["张伟", "李娜"]
     assert view.template is not None and view.template.id == SMALL_TEMPLATE
     assert view.site_person.name  # the venue's registered contact
