@@ -87,11 +87,11 @@ def test_two_inspectors_start_the_inspection(
     choose_venue(qtbot, dialog, wait_idle)
     assert dialog.template.currentData() == SMALL_TEMPLATE
     # the test template's title says 12项; without gas, 8 of its items apply (tests/conftest)
-    assert dialog.template.currentText() == "测试检查表（12项）（8项）"
+    assert dialog.template.currentText() == "8项 · 测试检查表（12项）"
     assert dialog.place.text()  # the venue's address
     gas = dialog.fact_boxes["uses_gas"]
     qtbot.mouseClick(gas, Qt.MouseButton.LeftButton, pos=QPoint(8, gas.height() // 2))
-    assert dialog.template.currentText() == "测试检查表（12项）（12项）"
+    assert dialog.template.currentText() == "12项 · 测试检查表（12项）"
     check_inspector(qtbot, dialog.inspectors, "李娜")
     name = dialog.person["site_person_name"]
     assert name.text()  # suggested from the venue's registered contact

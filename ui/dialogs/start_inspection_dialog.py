@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -140,6 +141,8 @@ class StartInspectionDialog(QDialog):
         form = aligned_form()
         self.inspectors = InspectorList()
         self.inspectors.setFixedHeight(110)
+        # fixed, not expanding: the label stays beside the list instead of above a gap
+        self.inspectors.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.errors.add_row(form, "执法人员：", "inspectors", self.inspectors)
         self.person: dict[str, QLineEdit] = {}
         for name, label, placeholder in SITE_PERSON_FIELDS:
@@ -228,11 +231,12 @@ class StartInspectionDialog(QDialog):
         return {fact_id: box.isChecked() for fact_id, box in self.fact_boxes.items()}
 
     def _template_text(self, template: Template) -> str:
-        """E.g. 三小场所·小作坊安全检查表（30项）: the items that apply to the venue chosen, with
-        the 现场情况 ticked so far (a template not chosen yet: with none ticked)."""
+        """E.g. 30项 · 三小场所·小作坊安全检查表: the items that apply to the venue chosen, with
+        the 现场情况 ticked so far (a template not chosen yet: with none ticked). The count
+        comes first, where a long title cannot push it out of the box."""
         facts = self.facts() if template is self.chosen_template() else {}
         categories = frozenset(self._venue.categories) if self._venue else frozenset()
-        return f"{template.title}（{len(template.applicable_items(facts, categories))}项）"
+        return f"{len(template.applicable_items(facts, categories))}项 · {template.title}"
 
     def _count_applicable(self) -> None:
         """The chosen template's count, again after a 现场情况 was ticked."""
