@@ -57,6 +57,16 @@ def focused() -> QWidget:
     return widget
 
 
+def in_field(qtbot, editor: DocumentEditorDialog) -> None:
+    """Wait until the cursor is in one of the editor's fields (built once the document is
+    read, after the window is shown)."""
+    qtbot.waitUntil(
+        lambda: any(
+            field.isAncestorOf(QApplication.focusWidget()) for field in editor.fields.values()
+        )
+    )
+
+
 def field_label(editor: DocumentEditorDialog, widget: QWidget) -> str:
     """The form label of the field ``widget`` types into."""
     form = editor.scroll.widget().findChild(QFormLayout)
@@ -89,7 +99,7 @@ def test_a_draft_is_made_edited_and_left_from_the_keyboard(
     wait_idle()
     editor = window.documents.dialog
     assert isinstance(editor, DocumentEditorDialog) and editor.isVisible()
-    qtbot.waitUntil(lambda: editor.isAncestorOf(focused()))
+    in_field(qtbot, editor)
     assert isinstance(focused(), QPlainTextEdit)
     assert field_label(editor, focused()) == "存在的问题："
     draft_id = editor.document_id
@@ -117,7 +127,7 @@ def test_the_editor_saves_and_issues_from_the_keyboard(
     qtbot.addWidget(editor)
     editor.show()
     wait_idle()
-    qtbot.waitUntil(lambda: editor.isAncestorOf(focused()))
+    in_field(qtbot, editor)
     assert isinstance(focused(), QLineEdit)
     assert field_label(editor, focused()) == "现场负责人："
     type_text(qtbot, focused(), "李老板")

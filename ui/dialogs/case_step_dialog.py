@@ -173,6 +173,18 @@ class CaseStepDialog(QDialog):
             self._refused,
         )
 
+    def _back_from(self, editor: DocumentEditorDialog) -> None:
+        """The editor closed: once what was typed there is stored, the step may be taken
+        again, and the cursor is on its button, so Enter takes it."""
+        self.ok_button.setEnabled(False)
+
+        def ready() -> None:
+            self.ok_button.setEnabled(True)
+            self.activateWindow()
+            self.ok_button.setFocus()
+
+        editor.when_saved(ready)
+
     def _refused(self, error: Exception) -> None:
         self.message.setText(failure_text(error))
         self.ok_button.setEnabled(True)
@@ -184,13 +196,15 @@ class CaseStepDialog(QDialog):
         context, case_id, type_key = self._context, self._case_id, incomplete.type_key
         hint = (
             f"请填写标红的栏目：{'、'.join(incomplete.labels)}。"
-            f"填好后关闭本窗口，再点“{self._choice.label}”。"
+            f"填好后关闭本窗口（Esc），再按“{self._choice.label}”（Enter）。"
         )
 
         def show(draft_id: str) -> None:
-            self.editor = DocumentEditorDialog(context, draft_id, self)
-            self.editor.mark_missing(incomplete.fields, hint)
-            self.editor.open()
+            editor = DocumentEditorDialog(context, draft_id, self)
+            editor.mark_missing(incomplete.fields, hint)
+            editor.finished.connect(lambda _result: self._back_from(editor))
+            editor.open()
+            self.editor = editor
             self.drafted.emit()
 
         context.workers.run(

@@ -125,6 +125,14 @@ class NumberBlockDialog(QDialog):
         self.blocks.clear()
         self.blocks.addItems([block.label for block in state.blocks] or [NO_BLOCKS])
         self._set_editable(True)
+        self._place_cursor()
+
+    def _place_cursor(self) -> None:
+        """Once the form is enabled: the 机关代字 if it is still empty, else the 起号 of a new
+        block (unless the cursor is in the form already, after a save)."""
+        if any(box.isAncestorOf(self.focusWidget()) for box in self._editable):
+            return
+        (self.first if self.prefix.text() else self.prefix).setFocus()
 
     def _set_editable(self, on: bool) -> None:
         for box in self._editable:

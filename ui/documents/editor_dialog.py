@@ -40,7 +40,7 @@ from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.documents.documents import DocumentView
 from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
-from ui.documents.fields import BoxField, FieldEditor, field_editor
+from ui.documents.fields import BoxField, FieldEditor, RowsField, field_editor
 from ui.documents.lifecycle_dialogs import LifecycleDialog, ReasonDialog, ServeDialog
 from ui.documents.printing import PrintJob
 from ui.errors import failure_text
@@ -195,7 +195,7 @@ class DocumentEditorDialog(QDialog):
         page = QWidget()
         column = QVBoxLayout(page)
         column.addLayout(form)
-        if not any(isinstance(editor, BoxField) for editor in self.fields.values()):
+        if not any(isinstance(editor, BoxField | RowsField) for editor in self.fields.values()):
             column.addStretch()  # spare height goes below a form of lines, not between its rows
         self.scroll.setWidget(page)
 

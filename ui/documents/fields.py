@@ -4,8 +4,8 @@ A spec field is ``text`` (a line, or a box when ``multiline``), ``list`` (number
 per line here) or ``rows`` (a table such as a 证据清单, edited with the columns the spec's table
 block declares). Each editor says ``edited`` on every change, which the document editor turns
 into a debounced autosave. A paragraph box is at least three lines high, grows with its text
-(up to ``BOX_MAX_LINES``) and takes a share of the editor's free height, so a 存在的问题 of
-five problems shows all five without scrolling.
+(up to ``BOX_MAX_LINES``) and takes a share of the editor's free height, as a table does, so
+a 存在的问题 of five problems shows all five without scrolling.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from fuanjian_desktop.documents.spec import DocumentSpec, FieldSpec
 ROW_NUMBER_KEY = "no"  # the table block's 序号 column, numbered by the renderer
 BOX_HEIGHT = 84  # three lines at the default font: the least a paragraph box shows
 BOX_MAX_LINES = 12  # beyond this a box scrolls rather than push the rest of the form away
-TABLE_HEIGHT = 170
+TABLE_HEIGHT = 120  # the header and three rows: the least a table field shows
 
 
 class FieldEditor(QWidget):
@@ -141,7 +141,8 @@ class RowsField(FieldEditor):
         self.table.setHorizontalHeaderLabels([label for _key, label in columns])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setFixedHeight(TABLE_HEIGHT)
+        self.table.setMinimumHeight(TABLE_HEIGHT)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.table.itemChanged.connect(lambda _item: self.edited.emit())
         self.add_button = QPushButton("添加行")
         self.add_button.clicked.connect(self.add_row)

@@ -5,6 +5,11 @@ The page offers every step the procedure allows at this stage, one button each; 
 user may not take now stays visible, disabled, with the reason as its tooltip, so nobody has
 to guess why 批准立案 is grey. Everything loads on the workers and is read again after each
 step, so what the page shows is what the database holds.
+
+From the keyboard: a case opens with the cursor on its first step that can be taken, and
+returns there after each step's dialog; Alt+1…9 take the steps this user can take, in the order
+shown; Ctrl+PgDown / Ctrl+PgUp go through the tabs and Ctrl+D to 文书, each putting the cursor
+in the tab's list, where Enter opens a row.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -42,6 +48,7 @@ from ui.documents.type_picker import document_kinds
 from ui.errors import show_failure
 from ui.models.case_detail_tables import TIMELINE, VIOLATIONS, DeadlineTableModel
 from ui.models.column_table import RowListModel
+from ui.shortcuts import CASE_STEPS, DOCUMENTS, NEXT_TAB, PREVIOUS_TAB, keyed
 from ui.transcripts.transcript_list import TranscriptList
 from ui.widgets.case_header import CaseHeader, GuardPanel
 
@@ -76,7 +83,9 @@ class CasePage(QWidget):
         self.case_id: str | None = None
         self.dialog: QDialog | None = None  # the open dialog, kept alive while it is shown
         self.step_buttons: dict[str, QPushButton] = {}
+        self._opening = False  # a newly opened case: the cursor goes to its first step
         self._setup_ui()
+        self._setup_keys()
 
     # --- layout --------------------------------------------------------------------------
 
@@ -87,6 +96,26 @@ class CasePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.stack)
+
+    def _setup_keys(self) -> None:
+        """The tab keys, working wherever the cursor is on the page."""
+        keys = (
+            (NEXT_TAB, lambda: self.show_tab(self.tabs.currentIndex() + 1)),
+            (PREVIOUS_TAB, lambda: self.show_tab(self.tabs.currentIndex() - 1)),
+            (DOCUMENTS, lambda: self.show_tab(DOCUMENT_TAB)),
+        )
+        for sequence, slot in keys:
+            shortcut = QShortcut(QKeySequence(sequence), self, activated=slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def show_tab(self, index: int) -> None:
+        """Show tab ``index`` (wrapping round) with the cursor in its list."""
+        index %= self.tabs.count()
+        self.tabs.setCurrentIndex(index)
+        tab = self.tabs.widget(index)
+        views = [tab] if isinstance(tab, QAbstractItemView) else []
+        views += tab.findChildren(QAbstractItemView)
+        (views[0] if views else tab).setFocus()
 
     def _placeholder(self) -> QWidget:
         label = QLabel(PLACEHOLDER)
@@ -184,8 +213,9 @@ class CasePage(QWidget):
     # --- loading -------------------------------------------------------------------------
 
     def show_case(self, case_id: str) -> None:
-        """Open ``case_id`` on the page."""
+        """Open ``case_id`` on the page; once shown, the cursor is on its first step."""
         self.case_id = case_id
+        self._opening = True
         self.refresh()
 
     def refresh(self) -> None:
@@ -212,6 +242,17 @@ class CasePage(QWidget):
         self._show_tabs(view)
         self._update_discretion_button(view)
         self.stack.setCurrentIndex(1)
+        if self._opening:
+            self._opening = False
+            self._focus_first_step()
+
+    def _focus_first_step(self) -> None:
+        """The cursor on the first step that can be taken, else in the current tab's list."""
+        enabled = [button for button in self.step_buttons.values() if button.isEnabled()]
+        if enabled:
+            enabled[0].setFocus()
+        else:
+            self.show_tab(self.tabs.currentIndex())
 
     def _show_steps(self, choices: Sequence[ActionChoice]) -> None:
         """One button per step, approvals on rows of their own; rebuilt for every view."""
@@ -235,8 +276,12 @@ class CasePage(QWidget):
         label.setFixedWidth(STEP_CAPTION_WIDTH)
         row.addWidget(label)
         for choice in choices:
-            self.step_buttons[choice.code] = self._step_button(choice)
-            row.addWidget(self.step_buttons[choice.code])
+            button = self._step_button(choice)
+            keyed_so_far = sum(1 for shown in self.step_buttons.values() if shown.isEnabled())
+            if button.isEnabled() and keyed_so_far < len(CASE_STEPS):
+                keyed(button, CASE_STEPS[keyed_so_far])
+            self.step_buttons[choice.code] = button
+            row.addWidget(button)
         row.addStretch()
         return row
 
@@ -306,9 +351,19 @@ class CasePage(QWidget):
         self.dialog = dialog
 
     def _open(self, dialog: QDialog) -> None:
+        dialog.finished.connect(self._back_from_dialog)
         dialog.accepted.connect(self._after_change)
         dialog.open()
         self.dialog = dialog
+
+    def _back_from_dialog(self, result: int) -> None:
+        """The keys come back to the page: on the first step of the case as it now stands
+        (once read again, after a step was taken), or of the unchanged case."""
+        self.window().activateWindow()
+        if result == QDialog.DialogCode.Accepted:
+            self._opening = True  # the reload after the change places the cursor
+        else:
+            self._focus_first_step()
 
     def _opened(self, case_id: str | None) -> None:
         """A new case: show it, and let the lists know there is one more."""
