@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from fuanjian_desktop.checklists.loader import load_catalogue
 from fuanjian_desktop.services.inspections import inspections
 from tests.conftest import SMALL_TEMPLATE
 from tests.ui.conftest import type_text
 from tests.ui.test_registry_page import GOOD_USCC, fill_required
+from ui.dialogs import start_inspection_dialog
 from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.dialogs.start_inspection_dialog import StartInspectionDialog
 from ui.widgets.inspector_list import InspectorList
@@ -209,3 +213,27 @@ def test_with_one_inspector_ticked_the_keyboard_goes_to_the_list(
     assert ticked(people) == ["刘洋", "张伟"]
     with qtbot.waitSignal(dialog.accepted):
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_venue_chosen_before_the_people_load_still_lands_on_start(
+    qtbot, make_context, inspector, start_inspection, checklist_folder, wait_idle, monkeypatch
+):
+    """检查此场所 chooses the venue at once; when the inspectors arrive later with last
+    time's partner ticked, the keyboard goes on to 开始检查."""
+
+    def slow_catalogue(folder):  # a busy laptop: the templates come after the venue
+        time.sleep(0.5)
+        return load_catalogue(folder)
+
+    monkeypatch.setattr(start_inspection_dialog, "load_catalogue", slow_catalogue)
+    start_inspection()
+    dialog = StartInspectionDialog(make_context(inspector), None, checklist_folder)
+    qtbot.addWidget(dialog)
+    venue = inspections.open_inspection(dialog._context.database, start_inspection())
+    dialog.venue.choose(venue.enterprise_id, venue.enterprise_name)
+    dialog.show()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    wait_idle()
+    assert dialog.venue.selected_id() == venue.enterprise_id
+    assert QApplication.focusWidget() is dialog.start_button

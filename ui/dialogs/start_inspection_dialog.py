@@ -181,6 +181,8 @@ class StartInspectionDialog(QDialog):
         catalogue, people, partners = choices
         self._catalogue = catalogue
         self.inspectors.set_people(people, self._context.actor.user_id, partners)
+        if self.inspectors.hasFocus():  # the venue came first (检查此场所): move on again
+            self._focus_next()
         errors = catalogue.errors
         self.template_warning.setText(
             "以下检查表模板有误，暂不可用（请联系管理员）：\n"
