@@ -367,3 +367,21 @@ def test_ctrl_d_opens_the_documents_of_the_inspection(
     qtbot.waitUntil(lambda: isinstance(view.dialog, InspectionDocumentsDialog))
     wait_idle()
     view.dialog.close()
+
+
+def test_status_line_matches_the_state_when_an_inspection_is_opened(
+    qtbot, make_context, inspector, start_inspection
+):
+    """Opened with every item answered it offers 结束检查; opened completed it says so."""
+    inspection_id = start_inspection()
+    database = make_context(inspector).database
+    answer_all(database, inspector, inspection_id)
+    view = build_view(qtbot, make_context, inspector, inspection_id)
+    assert view.status_label.text() == "全部 12 项已检查，可以结束检查（Ctrl+E）。"
+    ended = dt.datetime.now().astimezone()
+    inspections.finish_inspection(
+        database, inspector, inspection_id, inspections.InspectionFinish(ended, "")
+    )
+    view.reload()
+    assert "可以结束检查" not in view.status_label.text()
+    assert view.status_label.text() == "本次检查已结束，检查结果不能再修改；照片仍可添加。"

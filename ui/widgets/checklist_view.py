@@ -207,6 +207,8 @@ class ChecklistView(QWidget):
             self._say(NO_CHECKLIST)
         elif self.read_only:
             self._say(COMPLETED)
+        elif not view.unanswered:
+            self._say(ALL_ANSWERED.format(len(view.items)))
         elif switching:
             self._say("")
         first = next(iter(view.unanswered or view.items), None)
