@@ -21,14 +21,17 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 USABLE_HEIGHT = 728  # 1366×768 minus a 40 px taskbar
 WAIT_LIMIT_S = 20.0
 TICK_MS = 5
+ACTIVATION_TICKS = 100  # how long to wait for a window to become active before a key goes
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
 NONE = Qt.KeyboardModifier.NoModifier
 
 
@@ -40,7 +43,9 @@ def focused() -> QWidget:
     """The widget the next key goes to; none means the user would have to click."""
     widget = QApplication.focusWidget()
     if widget is None:
-        raise WalkFailed("没有任何控件获得焦点：这一步需要鼠标")
+        window = active_window()
+        where = window.windowTitle() if window is not None else "无活动窗口"
+        raise WalkFailed(f"没有任何控件获得焦点（{where}）：这一步需要鼠标")
     return widget
 
 
@@ -76,6 +81,8 @@ class Walk:
     screens: list[str] = field(default_factory=list)
     _index: int = 0
     _waiting_since: float = 0.0
+    _history: list[QWidget] = field(default_factory=list)  # windows in order of activation
+    _activations: int = 0
 
     # --- writing the script ----------------------------------------------------------------
 
@@ -87,6 +94,14 @@ class Walk:
         self.steps.append(
             Step(phase, name, run=lambda: QTest.keyClick(focused(), key, modifiers), actions=1)
         )
+
+    def click(self, phase: str, name: str, widget: Callable[[], QWidget]) -> None:
+        """Click ``widget`` with the mouse (only the walk that allows the mouse does this)."""
+
+        def press() -> None:
+            QTest.mouseClick(widget(), Qt.MouseButton.LeftButton)
+
+        self.steps.append(Step(phase, name, run=press, actions=1))
 
     def answer(self, phase: str, key: Key) -> None:
         """One checklist answer (1, 2 or 3): counted apart from the other actions."""
@@ -127,6 +142,9 @@ class Walk:
     def _tick(self) -> None:
         if self.done:
             return
+        if self._window_manager():
+            QTimer.singleShot(TICK_MS, self._tick)
+            return
         if self._index >= len(self.steps):
             self.done = True
             return
@@ -137,6 +155,23 @@ class Walk:
         self._index += 1  # before running: a modal dialog's loop runs the next steps
         QTimer.singleShot(TICK_MS, self._tick)
         self._do(step)
+
+    def _window_manager(self) -> bool:
+        """Do what a desktop's window manager does and the offscreen platform does not: when
+        the active window closes, activate the one that was active before it (a dialog's
+        parent window, usually). True while it waits for such an activation to arrive."""
+        active = QApplication.activeWindow()
+        if active is not None:
+            if not self._history or self._history[-1] is not active:
+                self._history.append(active)
+            self._activations = 0
+            return False
+        self._history = [w for w in self._history if isValid(w) and w.isVisible()]
+        if not self._history or self._activations >= ACTIVATION_TICKS:
+            return False
+        self._activations += 1
+        self._history[-1].activateWindow()
+        return True
 
     def _wait_for(self, step: Step) -> None:
         assert step.until is not None
@@ -157,12 +192,17 @@ class Walk:
         QTimer.singleShot(TICK_MS, self._tick)
 
     def _do(self, step: Step) -> None:
+        began, position = time.monotonic(), self._index
         try:
             assert step.run is not None
             step.run()
+            if self._index == position and step.actions + step.answers:  # no dialog loop ran
+                self.latencies.append((time.monotonic() - began, f"{step.phase}：{step.name}"))
             self.actions[step.phase] += step.actions
             self.answers += step.answers
             self._check_windows(step)
+        except WalkFailed as failed:
+            self._fail(WalkFailed(f"第 {position} 步（{step.phase}：{step.name}）：{failed}"))
         except Exception as error:
             self._fail(error)
 

@@ -1,0 +1,324 @@
+"""The walkthroughs: an inspector's visit and a clerk's case, keyboard-only, on the real windows.
+
+They drive the real start (sign-in window, then the main window) on the tests' 1366×768 screen
+with the keys a person would press, count the actions per phase and fail if a step needs the
+mouse, if a window does not fit the 728 px above a taskbar, or if the actions beyond the 30
+checklist answers exceed the issue's 40. A screenshot of each screen goes to a temporary folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from fuanjian_desktop.config import DataFolder
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo import demo
+from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.inspections import inspections
+from fuanjian_desktop.services.inspections.inspections import InspectionView
+from tests.ui.walkthrough_support import ALT, CTRL, SHIFT, Key, Walk
+from ui.documents.editor_dialog import DocumentEditorDialog
+from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
+from ui.startup import Startup
+from ui.workers import Workers
+
+PRINT_FILE_PREFIX = "福安监打印-"
+ACTION_LIMIT = 40  # the issue: keyboard-only, beyond the 30 answer keys
+SIGN_IN = "登录"
+FINISH = "结束检查"
+ISSUE = "签发文书"
+EXPORT = "导出PDF"
+PRINT = "批量打印"
+QUICK_DRAFT_KEYS = {"现场检查记录": Key.Key_1, "责令限期整改指令书": Key.Key_2}  # Alt+1, Alt+2
+START = "新建检查"
+ANSWER = "逐项检查"
+VENUE = "万家电子"  # 深圳市福田区园岭万家电子组装坊, a 三小 workshop with a confined space
+
+
+@pytest.fixture
+def startup(qtbot, demo_database: Database, data_folder: DataFolder, workers: Workers, monkeypatch):
+    """The app started as ``scripts/run`` starts it, on a copy of the demo data, for a user
+    whose home (and 文档 folder) is the test's own."""
+    home = data_folder.root.parent
+    (home / "Documents").mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    demo_database.close()
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    started = Startup(str(data_folder.root), workers)
+    started.start()
+    qtbot.addWidget(started.login)
+    yield started
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
+    if started.main_window is not None:
+        started.main_window.close()
+    started.close()
+
+
+def sign_in(walk: Walk, startup: Startup, username: str) -> None:
+    """Username, Enter, password, Enter: the sign-in window's own keyboard path."""
+    login = startup.login
+    walk.wait(SIGN_IN, "数据已打开", login.sign_in_button.isEnabled)
+    walk.shot(SIGN_IN, "登录")
+    walk.check(SIGN_IN, "焦点在用户名", lambda: QApplication.focusWidget() is login.username)
+    walk.type(SIGN_IN, username)
+    walk.key(SIGN_IN, Key.Key_Return)
+    walk.check(SIGN_IN, "焦点到密码", lambda: QApplication.focusWidget() is login.password)
+    walk.type(SIGN_IN, demo.DEMO_PASSWORD)
+    walk.key(SIGN_IN, Key.Key_Return)
+    walk.wait(SIGN_IN, "主窗口", lambda: startup.main_window is not None)
+    walk.shot(SIGN_IN, "工作台")
+
+
+def main_window(startup: Startup):
+    assert startup.main_window is not None
+    return startup.main_window
+
+
+def start_inspection(walk: Walk, startup: Startup) -> None:
+    """From the 工作台: Ctrl+N, the venue's name, Enter to take it, Enter, Enter to start."""
+    walk.key(START, Key.Key_N, CTRL)
+    walk.wait(START, "新建检查窗口", lambda: focus_in_venue_search())
+    walk.type(START, VENUE)
+    walk.wait(START, "找到场所", lambda: venue_found(startup))
+    walk.key(START, Key.Key_Return)
+    walk.shot(START, "新建检查")
+    walk.key(START, Key.Key_Return)
+    walk.key(START, Key.Key_Return)
+    walk.wait(START, "检查表", lambda: checklist(startup).inspection_id is not None)
+    walk.wait(START, "焦点在检查项", lambda: QApplication.focusWidget() is checklist(startup).tree)
+    walk.shot(START, "检查表")
+
+
+ITEMS = 30  # the items of this venue's checklist (工贸企业通用, with its confined space)
+HAZARDS = {  # item number → what the inspector found, typed over the proposed sentence
+    4: "未按规定设置安全总监，也未发文任命",
+    11: "未建立事故隐患排查治理制度，现场无排查记录",
+    23: "二楼疏散通道未设置灯光疏散指示标志",
+}
+
+
+def answer_the_checklist(walk: Walk, startup: Startup) -> None:
+    """1 for 符合; at a 不符合 (2) the hazard opens: type what was found, Enter goes on."""
+    for number in range(1, ITEMS + 1):
+        if number not in HAZARDS:
+            walk.answer(ANSWER, Key.Key_1)
+            continue
+        walk.answer(ANSWER, Key.Key_2)
+        walk.check(ANSWER, "焦点在隐患描述", lambda: is_hazard_description(startup))
+        walk.type(ANSWER, HAZARDS[number])
+        walk.shot(ANSWER, f"隐患{number}")
+        walk.key(ANSWER, Key.Key_Return)
+        walk.check(
+            ANSWER, "回到检查项", lambda: QApplication.focusWidget() is checklist(startup).tree
+        )
+    walk.check(ANSWER, "全部已检查", lambda: not saved_inspection(startup).unanswered)
+    walk.shot(ANSWER, "检查完毕")
+
+
+def finish_inspection(walk: Walk, startup: Startup) -> None:
+    """Ctrl+E, what the visit found in 检查情况, Ctrl+Enter: the inspection is completed."""
+    walk.key(FINISH, Key.Key_E, CTRL)
+    walk.wait(FINISH, "结束检查窗口", lambda: is_finish_summary(startup))
+    walk.type(FINISH, "现场检查发现三处隐患，已当场告知现场负责人。")
+    walk.shot(FINISH, "结束检查")
+    walk.key(FINISH, Key.Key_Return, CTRL)
+    walk.wait(FINISH, "检查已结束", lambda: checklist(startup).read_only)
+    walk.wait(
+        FINISH, "焦点回到检查项", lambda: QApplication.focusWidget() is checklist(startup).tree
+    )
+    walk.shot(FINISH, "检查已结束")
+
+
+def issue_documents(walk: Walk, startup: Startup) -> None:
+    """Ctrl+D opens the 文书 window; per document: Alt+n drafts it from the inspection and
+    opens it, Ctrl+Shift+I and Enter issue it, Esc closes the editor back onto its row."""
+    walk.key(ISSUE, Key.Key_D, CTRL)
+    walk.wait(ISSUE, "文书窗口", lambda: visible(InspectionDocumentsDialog) is not None)
+    for title, key in QUICK_DRAFT_KEYS.items():
+        walk.key(ISSUE, key, ALT, note=f"Alt+{key.name[-1]} 新建{title}")
+        walk.wait(ISSUE, f"{title}编辑窗口", lambda: editor_ready())
+        walk.shot(ISSUE, f"{title}草稿")
+        walk.key(ISSUE, Key.Key_I, CTRL | SHIFT)
+        walk.wait(
+            ISSUE, "签发确认", lambda: isinstance(QApplication.activeModalWidget(), QMessageBox)
+        )
+        walk.key(ISSUE, Key.Key_Return)
+        walk.wait(ISSUE, f"{title}已签发", lambda title=title: issued(startup, title))
+        walk.shot(ISSUE, f"{title}已签发")
+        walk.key(ISSUE, Key.Key_Escape)
+        walk.wait(ISSUE, "回到文书列表", lambda: visible(DocumentEditorDialog) is None)
+    walk.shot(ISSUE, "文书窗口")
+
+
+def export_pdfs(walk: Walk, documents_folder: Path) -> None:
+    """Ctrl+Shift+E on the row, Enter on the proposed name; Up, and the same for the other."""
+    for count in (1, 2):
+        if count == 2:
+            walk.key(EXPORT, Key.Key_Up)
+        walk.key(EXPORT, Key.Key_E, CTRL | SHIFT)
+        walk.wait(
+            EXPORT, "保存对话框", lambda: isinstance(QApplication.activeModalWidget(), QFileDialog)
+        )
+        walk.shot(EXPORT, f"导出PDF{count}")
+        walk.key(EXPORT, Key.Key_Return)
+        walk.wait(EXPORT, "PDF已写出", lambda count=count: pdf_count(documents_folder) == count)
+
+
+def batch_print(walk: Walk, documents_folder: Path) -> None:
+    """Ctrl+A, Ctrl+Shift+P: the preview of both; Ctrl+P, Enter: printed to a PDF file."""
+    walk.key(PRINT, Key.Key_A, CTRL)
+    walk.key(PRINT, Key.Key_P, CTRL | SHIFT)
+    walk.wait(PRINT, "预览打印", lambda: visible(QPrintPreviewDialog) is not None)
+    walk.shot(PRINT, "预览打印")
+    walk.key(PRINT, Key.Key_P, CTRL)
+    walk.wait(
+        PRINT, "打印对话框", lambda: isinstance(QApplication.activeModalWidget(), QPrintDialog)
+    )
+    walk.shot(PRINT, "打印")
+    walk.key(PRINT, Key.Key_Return)
+    walk.wait(PRINT, "打印文件已写出", lambda: printed(documents_folder))
+    walk.key(PRINT, Key.Key_Escape, note="Esc 关闭预览")
+    walk.wait(PRINT, "预览已关闭", lambda: visible(QPrintPreviewDialog) is None)
+
+
+def visible(kind: type) -> QWidget | None:
+    """The visible window of ``kind``, if one is open."""
+    return next(
+        (w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None
+    )
+
+
+def editor_ready() -> bool:
+    editor = visible(DocumentEditorDialog)
+    return editor is not None and QApplication.activeWindow() is editor
+
+
+def issued(startup: Startup, title: str) -> bool:
+    return any(
+        view.title == title and view.number
+        for view in documents.inspection_document_views(
+            main_window(startup).context.database, checklist(startup).inspection_id
+        )
+    )
+
+
+def pdf_count(folder: Path) -> int:
+    return len([f for f in folder.glob("*.pdf") if not f.name.startswith(PRINT_FILE_PREFIX)])
+
+
+def printed(folder: Path) -> bool:
+    return any(f.stat().st_size > 0 for f in folder.glob(f"{PRINT_FILE_PREFIX}*.pdf"))
+
+
+def is_finish_summary(startup: Startup) -> bool:
+    dialog = checklist(startup).dialog
+    return dialog is not None and QApplication.focusWidget() is getattr(dialog, "summary", None)
+
+
+def saved_inspection(startup: Startup) -> InspectionView:
+    """The inspection as the database holds it."""
+    inspection_id = checklist(startup).inspection_id
+    assert inspection_id is not None
+    return inspections.open_inspection(main_window(startup).context.database, inspection_id)
+
+
+def is_hazard_description(startup: Startup) -> bool:
+    return QApplication.focusWidget() is checklist(startup).hazard_form.description
+
+
+def dialog_titled(title: str):
+    return next(
+        (w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle() == title),
+        None,
+    )
+
+
+def focus_in_venue_search() -> bool:
+    dialog = dialog_titled("新建现场检查")
+    return dialog is not None and QApplication.focusWidget() is dialog.venue.search
+
+
+def venue_found(startup: Startup) -> bool:
+    dialog = dialog_titled("新建现场检查")
+    if dialog is None or dialog.venue.results.count() == 0:
+        return False
+    return VENUE in dialog.venue.results.item(0).text()
+
+
+def checklist(startup: Startup):
+    return main_window(startup).pages["inspection"].checklist
+
+
+def screens(tmp_path: Path) -> Path:
+    """Where the screenshots of the walk go."""
+    folder = tmp_path / "screens"
+    folder.mkdir()
+    return folder
+
+
+def run(qtbot, walk: Walk) -> None:
+    walk.start()
+    qtbot.waitUntil(lambda: walk.done, timeout=240_000)
+    if walk.failure is not None:
+        raise walk.failure
+    assert not walk.too_tall, walk.too_tall
+
+
+def test_an_inspector_walks_from_sign_in_to_printed_documents_keyboard_only(
+    qtbot, startup: Startup, tmp_path: Path
+):
+    walk = Walk(screens(tmp_path))
+    sign_in(walk, startup, "zhangwei")
+    start_inspection(walk, startup)
+    answer_the_checklist(walk, startup)
+    finish_inspection(walk, startup)
+    issue_documents(walk, startup)
+    export_pdfs(walk, tmp_path / "Documents")
+    batch_print(walk, tmp_path / "Documents")
+    run(qtbot, walk)
+    report(walk)
+    assert walk.answers == ITEMS
+    hazards = saved_inspection(startup).hazards
+    assert sorted(h.description for h in hazards.values()) == sorted(HAZARDS.values())
+    exported = sorted(f.name for f in (tmp_path / "Documents").glob("*.pdf"))
+    assert [name.split("（")[0] for name in exported if not name.startswith(PRINT_FILE_PREFIX)] == [
+        "现场检查记录",
+        "责令限期整改指令书",
+    ]
+    assert printed_pages(tmp_path / "Documents") == exported_pages(tmp_path / "Documents")
+    assert walk.actions[SIGN_IN] == 4
+    assert sum(walk.actions.values()) <= ACTION_LIMIT
+
+
+def pdf_pages(path: Path) -> int:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def printed_pages(folder: Path) -> int:
+    return sum(pdf_pages(f) for f in folder.glob(f"{PRINT_FILE_PREFIX}*.pdf"))
+
+
+def exported_pages(folder: Path) -> int:
+    files = [f for f in folder.glob("*.pdf") if not f.name.startswith(PRINT_FILE_PREFIX)]
+    return sum(pdf_pages(f) for f in files)
+
+
+def report(walk: Walk) -> None:
+    """What the closing note quotes: actions per phase, answers, the slowest wait, screens."""
+    seconds, what = walk.slowest()
+    print(
+        f"\n操作数（不含 {walk.answers} 个答案键）：{sum(walk.actions.values())}",
+        dict(walk.actions),
+    )
+    print(f"最慢一步：{seconds * 1000:.0f} ms（{what}）")
+    print("截图：", "；".join(walk.screens))
