@@ -74,6 +74,10 @@ GROUP_COLUMNS = (
 MAX_FINE = 100_000_000  # yuan; amount_defect names the article's real maximum
 LIST_WIDTH = 300
 FINE_WIDTH = 200
+# the ticks of a circumstance group close together and the groups' frames tight, so the
+# dialog fits a 768-px screen
+COMPACT_SPACING = 0
+COMPACT_MARGINS = (9, 6, 9, 4)
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class DiscretionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("认定违法行为与裁量")
-        self.setMinimumSize(1100, 720)
+        self.resize(1100, 690)  # with a title bar, within the 728 px above a laptop's taskbar
         self._context = context
         self._case_id = case_id
         self._today = today
@@ -210,6 +214,7 @@ class DiscretionDialog(QDialog):
         """The derived stage, party type and range, with the other stage where allowed."""
         group = QGroupBox("处罚阶段、对象和法定幅度（依案件记录得出）")
         column = QVBoxLayout(group)
+        column.setContentsMargins(*COMPACT_MARGINS)
         for widget in (*self.basis, self.other_stage, self.basis_reason):
             column.addWidget(widget)
         return group
@@ -227,6 +232,8 @@ class DiscretionDialog(QDialog):
     def _group(self, kind: CircumstanceKind) -> QGroupBox:
         group = QGroupBox(KIND_TITLES[kind])
         column = QVBoxLayout(group)
+        column.setSpacing(COMPACT_SPACING)  # a list of ticks, closer than a form's rows
+        column.setContentsMargins(*COMPACT_MARGINS)
         for circumstance in (c for c in Circumstance if c.kind is kind):
             box = QCheckBox(circumstance.label)
             box.setToolTip(f"依据：{circumstance.basis}")
@@ -244,6 +251,8 @@ class DiscretionDialog(QDialog):
         self.fine.valueChanged.connect(lambda _value: self._edited())
         self.fine_problem = error_label(hidden=True)
         self.reason = QPlainTextEdit()
+        # as tall as its text asks, not Qt's 192-px default: the dialog then needs no scrolling
+        self.reason.setSizeAdjustPolicy(QPlainTextEdit.SizeAdjustPolicy.AdjustToContents)
         self.reason.textChanged.connect(self._edited)
         form = aligned_form()
         form.addRow("罚款：", self.fine)

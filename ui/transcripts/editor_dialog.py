@@ -80,7 +80,7 @@ class TranscriptEditorDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("笔录")
-        self.resize(1180, 820)
+        self.resize(1180, 680)  # with a title bar, within the 728 px above a laptop taskbar
         self._context = context
         self._now = now
         self.document_id = document_id
