@@ -183,8 +183,8 @@ def batch_print(walk: Walk, documents_folder: Path) -> None:
     walk.shot(PRINT, "打印")
     walk.key(PRINT, Key.Key_Return)
     walk.wait(PRINT, "打印文件已写出", lambda: printed(documents_folder))
-    walk.key(PRINT, Key.Key_Escape, note="Esc 关闭预览")
-    walk.wait(PRINT, "预览已关闭", lambda: visible(QPrintPreviewDialog) is None)
+    walk.wait(PRINT, "预览随打印关闭", lambda: visible(QPrintPreviewDialog) is None)
+    walk.check(PRINT, "文书窗口仍在", lambda: visible(InspectionDocumentsDialog) is not None)
 
 
 def visible(kind: type) -> QWidget | None:
