@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from ui.context import AppContext
 from ui.documents.rendering import document_pages, new_printer, paint_pages, raster_dpi
 from ui.errors import show_failure
+from ui.file_dialogs import in_documents
 from ui.shortcuts import PRINT
 
 PRINT_FILE_NAME = "福安监打印-{now:%Y%m%d-%H%M%S}.pdf"
@@ -120,13 +121,11 @@ def _key_print_action(dialog: QPrintPreviewDialog) -> None:
             action.setToolTip(f"{label}（{shown}）")
 
 
-def propose_print_file(printer: QPrinter, folder: Path | None = None) -> None:
-    """Where no printer is installed the printer writes a PDF file: name one in ``folder`` (the
-    user's 文档 folder), so the print dialog's Enter prints without typing a path."""
+def propose_print_file(printer: QPrinter) -> None:
+    """Where no printer is installed the printer writes a PDF file: name one in the user's 文档
+    folder, so the print dialog's Enter prints without typing a path."""
     if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or printer.outputFileName():
         return
-    place = folder or Path(
-        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    )
+    place = Path(in_documents())
     place.mkdir(parents=True, exist_ok=True)  # the print dialog refuses a missing folder
     printer.setOutputFileName(str(place / PRINT_FILE_NAME.format(now=dt.datetime.now())))
