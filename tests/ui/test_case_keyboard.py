@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from fuanjian_desktop.services.cases.case_queries import case_view
 from fuanjian_desktop.services.documents import documents
-from tests.ui.case_support import OPENED_ON, TO_NOTICE, case_team, make_case
+from fuanjian_desktop.services.transcripts import transcripts
+from fuanjian_desktop.services.transcripts.transcripts import Interviewee
+from tests.ui.case_support import OPENED_ON, TO_INVESTIGATION, TO_NOTICE, case_team, make_case
 from tests.ui.conftest import type_text
 from tests.ui.test_case_page import open_page
 from tests.ui.test_document_keyboard import (
@@ -27,7 +29,8 @@ from tests.ui.test_document_keyboard import (
     written_pdf_pages,
 )
 from ui.dialogs.case_step_dialog import CaseStepDialog
-from ui.pages.case_page import DOCUMENT_TAB
+from ui.pages.case_page import DOCUMENT_TAB, TRANSCRIPT_TAB
+from ui.transcripts.editor_dialog import TranscriptEditorDialog
 
 SERVED_ON = OPENED_ON + dt.timedelta(days=4)
 NOTICE_TITLE = "行政处罚告知书"
@@ -90,3 +93,43 @@ def test_the_notice_is_issued_served_and_printed_from_the_keyboard(
     answer_print_dialog(qtbot, seen)
     press(qtbot, Qt.Key.Key_P, CTRL)
     assert seen and written_pdf_pages(Path(seen[0])) == len(job.pages) >= 1
+
+
+def test_a_transcript_is_opened_and_previewed_from_the_keyboard(
+    qtbot, make_context, sign_in, demo_database, wait_idle
+):
+    """笔录 tab by Ctrl+PgDown from 文书: the cursor in the list, Enter opens the transcript (the
+    tab and page stay), Ctrl+P previews it; Esc does not close a record being taken."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, TO_INVESTIGATION)
+    transcripts.create_transcript(
+        demo_database,
+        team.handler,
+        case_id,
+        relation="从业人员",
+        interviewee=Interviewee(name="王小明", unit="测试厂", job="车工"),
+        place="车间",
+    )
+    page = open_page(qtbot, make_context, team.handler, case_id, wait_idle, SERVED_ON)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    press(qtbot, Qt.Key.Key_D, CTRL)
+    press(qtbot, Qt.Key.Key_PageDown, CTRL)
+    assert page.tabs.currentIndex() == TRANSCRIPT_TAB
+    listing = page.transcript_list
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is listing.table)
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(listing.dialog, TranscriptEditorDialog))
+    editor = listing.dialog
+    wait_idle()
+    qtbot.waitUntil(lambda: editor.isAncestorOf(QApplication.focusWidget()))
+    press(qtbot, Qt.Key.Key_P, CTRL)
+    qtbot.waitUntil(lambda: editor.print_job is not None)
+    job = editor.print_job
+    qtbot.waitUntil(lambda: job.preview_dialog is not None, timeout=30_000)
+    job.preview_dialog.close()
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: editor.isAncestorOf(QApplication.focusWidget()))
+    press(qtbot, Qt.Key.Key_Escape)  # a slip of the finger mid-interview closes nothing
+    assert editor.isVisible()

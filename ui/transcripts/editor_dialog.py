@@ -40,6 +40,7 @@ from fuanjian_desktop.services.transcripts import transcripts
 from ui.context import AppContext
 from ui.documents.printing import PrintJob
 from ui.errors import failure_text
+from ui.shortcuts import ISSUE, PRINT_PREVIEW, keyed
 from ui.transcripts.autosave import TranscriptSaver
 from ui.transcripts.closing import ClosingPanel, CorrectionDialog
 from ui.transcripts.entry_box import EntryBox
@@ -133,9 +134,9 @@ class TranscriptEditorDialog(QDialog):
         layout.addLayout(self._buttons())
 
     def _buttons(self) -> QHBoxLayout:
-        self.preview_button = _button("预览/打印", self.preview)
-        self.finalize_button = _button("定稿…", self.finalize)
-        self.close_button = _button("关闭", self.reject)
+        self.preview_button = keyed(_button("预览/打印", self.preview), PRINT_PREVIEW)
+        self.finalize_button = keyed(_button("定稿…", self.finalize), ISSUE)  # a 笔录's 签发
+        self.close_button = _button("关闭", self.reject)  # not Esc: a slip would end the record
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         for button in (self.preview_button, self.finalize_button, self.close_button):
@@ -359,6 +360,7 @@ class TranscriptEditorDialog(QDialog):
         title = self.view.title if self.view else ""
         warning = FINALIZE_WARNING.format(title=title)
         self.confirmation = ask(self, "定稿", warning, "定稿", self._finalize_confirmed)
+        self.confirmation.setDefaultButton(QMessageBox.StandardButton.Yes)  # Enter answers 定稿
 
     def _finalize_confirmed(self) -> None:
         context, document_id = self._context, self.document_id

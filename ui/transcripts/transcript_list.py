@@ -24,6 +24,7 @@ from fuanjian_desktop.services.transcripts.transcripts import TranscriptSummary
 from ui.context import AppContext
 from ui.errors import failure_text
 from ui.models.column_table import Column, RowListModel
+from ui.shortcuts import NEW, OPEN_ROW, keyed
 from ui.transcripts.editor_dialog import TranscriptEditorDialog
 from ui.transcripts.new_transcript_dialog import NewTranscriptDialog
 from ui.widgets.form_parts import error_label
@@ -53,9 +54,9 @@ class TranscriptList(QWidget):
         self.case_id: str | None = None
         self.dialog: QDialog | None = None  # the open dialog, kept alive while it is shown
         self.model = RowListModel(TRANSCRIPT_COLUMNS)
-        self.new_button = _button("新建询问笔录…", self.new_transcript)
+        self.new_button = keyed(_button("新建询问笔录…", self.new_transcript), NEW)
         self.new_button.setEnabled(can_create)
-        self.open_button = _button("打开", self.open_current)
+        self.open_button = _button(f"打开 ({OPEN_ROW})", self.open_current)
         self.message = error_label()
         self.table = self._table()
         buttons = QHBoxLayout()
