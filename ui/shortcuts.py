@@ -41,10 +41,14 @@ def keyed(button: QAbstractButton, keys: str) -> QAbstractButton:
     The shortcut is the button's own, so it works while the button is visible in the active
     window and not on a hidden page or behind a dialog.
     """
-    sequence = QKeySequence(keys)
-    shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
-    button.setText(f"{button.text()} ({shown})")
-    button.setShortcut(sequence)  # after setText, which resets it to the text's &-mnemonic
+    written = shown(keys)
+    button.setText(f"{button.text()} ({written})")
+    button.setShortcut(QKeySequence(keys))  # after setText, which resets it to a &-mnemonic
     tip = button.toolTip()
-    button.setToolTip(f"{tip}（{shown}）" if tip else f"快捷键：{shown}")
+    button.setToolTip(f"{tip}（{written}）" if tip else f"快捷键：{written}")
     return button
+
+
+def shown(keys: str) -> str:
+    """``keys`` as the platform writes them (Ctrl+Shift+P), for a label or tooltip."""
+    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)

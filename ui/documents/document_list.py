@@ -51,6 +51,7 @@ from ui.shortcuts import (
     PRINT_PREVIEW,
     QUICK_DRAFTS,
     keyed,
+    shown,
 )
 from ui.transcripts.editor_dialog import TranscriptEditorDialog, is_transcript_type
 from ui.transcripts.new_transcript_dialog import NewTranscriptDialog
@@ -149,7 +150,7 @@ class DocumentList(QWidget):
         self.open_button.setToolTip(f"打开选中的文书；在列表中按 {OPEN_ROW} 或双击也可")
         self.preview_button = keyed(_button("预览打印", self.preview_current), PRINT_PREVIEW)
         self.batch_button = keyed(_button("批量打印", self.print_selected), BATCH_PRINT)
-        self.batch_button.setToolTip(f"选中的文书一起打印（Ctrl+A 全选）（{_shown(BATCH_PRINT)}）")
+        self.batch_button.setToolTip(f"选中的文书一起打印（Ctrl+A 全选）（{shown(BATCH_PRINT)}）")
         self.pdf_button = keyed(_button("导出PDF…", lambda: self.export_current(PDF)), EXPORT_PDF)
         self.word_button = keyed(
             _button("导出Word…", lambda: self.export_current(WORD)), EXPORT_WORD
@@ -238,7 +239,7 @@ class DocumentList(QWidget):
         for button in self._row_buttons():
             button.setEnabled(bool(selected))
         label = f"批量打印（{len(selected)}）" if selected else "批量打印"
-        self.batch_button.setText(f"{label} ({_shown(BATCH_PRINT)})")
+        self.batch_button.setText(f"{label} ({shown(BATCH_PRINT)})")
         self.batch_button.setShortcut(QKeySequence(BATCH_PRINT))  # setText has reset it
 
     def focus_row(self, document_id: str) -> None:
@@ -351,11 +352,6 @@ class DocumentList(QWidget):
     def _export_failed(self, error: Exception) -> None:
         self.notice.clear()
         self.message.setText(failure_text(error))
-
-
-def _shown(keys: str) -> str:
-    """``keys`` as the platform writes them (Ctrl+Shift+P)."""
-    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def _button(text: str, slot: Callable[[], object]) -> QPushButton:

@@ -23,7 +23,7 @@ from ui.context import AppContext
 from ui.documents.rendering import document_pages, new_printer, paint_pages, raster_dpi
 from ui.errors import show_failure
 from ui.file_dialogs import in_documents
-from ui.shortcuts import PRINT
+from ui.shortcuts import PRINT, shown
 
 PRINT_FILE_NAME = "福安监打印-{now:%Y%m%d-%H%M%S}.pdf"
 
@@ -117,8 +117,7 @@ def _key_print_action(dialog: QPrintPreviewDialog) -> None:
     for action in dialog.findChildren(QAction):
         if action.text() == label:
             action.setShortcut(QKeySequence(PRINT))
-            shown = QKeySequence(PRINT).toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{label}（{shown}）")
+            action.setToolTip(f"{label}（{shown(PRINT)}）")
 
 
 def propose_print_file(printer: QPrinter) -> None:

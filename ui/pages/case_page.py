@@ -48,7 +48,7 @@ from ui.documents.type_picker import document_kinds
 from ui.errors import show_failure
 from ui.models.case_detail_tables import TIMELINE, VIOLATIONS, DeadlineTableModel
 from ui.models.column_table import RowListModel
-from ui.shortcuts import CASE_STEPS, DOCUMENTS, NEXT_TAB, PREVIOUS_TAB, keyed
+from ui.shortcuts import CASE_STEPS, DOCUMENTS, NEXT_TAB, PREVIOUS_TAB, keyed, shown
 from ui.transcripts.transcript_list import TranscriptList
 from ui.widgets.case_header import CaseHeader, GuardPanel
 
@@ -147,7 +147,9 @@ class CasePage(QWidget):
             self._remedy_tab(),
         )
         for tab, title in zip(tabs, TAB_TITLES, strict=True):
-            self.tabs.addTab(tab, title)
+            index = self.tabs.addTab(tab, title)
+            self.tabs.setTabToolTip(index, f"切换标签：{shown(NEXT_TAB)} / {shown(PREVIOUS_TAB)}")
+        self.tabs.setTabToolTip(DOCUMENT_TAB, f"文书（{shown(DOCUMENTS)}）")
         panel = QWidget()
         self._column = QVBoxLayout(panel)
         self._column.setContentsMargins(0, 0, 0, 0)
