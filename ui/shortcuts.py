@@ -29,6 +29,9 @@ SERVE = "Ctrl+Shift+S"  # 送达
 CORRECT = "Ctrl+Shift+R"  # 更正
 VOID = "Ctrl+Shift+V"  # 作废
 PRINT = "Ctrl+P"  # 打印 in the print preview (a window of its own)
+# the hazard dialog
+RECHECK = "Ctrl+R"  # 复查…
+TRANSFER_TO_CASE = "Ctrl+T"  # 移交立案
 # the case page (a page of the main window)
 CASE_STEPS = tuple(f"Alt+{n}" for n in range(1, 10))  # the steps one can take, in order
 NEXT_TAB = "Ctrl+PgDown"  # its tabs (时间线 … 救济), the list of the tab chosen gets the cursor

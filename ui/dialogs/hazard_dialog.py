@@ -17,6 +17,7 @@ from fuanjian_desktop.services.inspections.hazards import hazard_row, load_hazar
 from fuanjian_desktop.services.inspections.inspections import local_today
 from ui.context import AppContext
 from ui.dialogs.hazard_actions import confirm_transfer, may_recheck, may_transfer, open_recheck
+from ui.shortcuts import RECHECK, TRANSFER_TO_CASE, keyed
 from ui.widgets.hazard_form import HazardForm
 from ui.widgets.tags import BLUE, GREEN, ORANGE, set_tag, tag_label
 
@@ -58,12 +59,11 @@ class HazardDialog(QDialog):
         self.status = tag_label()
         self.form = HazardForm(self._context, self)
         self.form.saved.connect(self._after_edit)
-        self.recheck_button = QPushButton("复查…")
-        self.recheck_button.clicked.connect(self.recheck)
-        self.transfer_button = QPushButton("移交立案")
-        self.transfer_button.clicked.connect(self.transfer)
+        self.recheck_button = _button("复查…", self.recheck, RECHECK)
+        self.transfer_button = _button("移交立案", self.transfer, TRANSFER_TO_CASE)
         close_button = QPushButton("关闭")
         close_button.clicked.connect(self.accept)
+        close_button.setDefault(True)  # Enter in a field closes (the form is saved), never 复查
 
         facts = QHBoxLayout()
         facts.addWidget(self.found)
@@ -129,3 +129,11 @@ def open_hazard_dialog(
     dialog.changed.connect(on_changed)
     dialog.open()
     return dialog
+
+
+def _button(text: str, slot: Callable[[], None], keys: str) -> QPushButton:
+    """An action button with its keys (Enter presses it only when it has the focus)."""
+    button = QPushButton(text)
+    button.clicked.connect(slot)
+    keyed(button, keys)
+    return button
