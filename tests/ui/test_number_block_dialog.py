@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from fuanjian_desktop.domain.numbering import Convention
 from fuanjian_desktop.services.numbering import numbering_state
@@ -74,3 +75,18 @@ def test_saves_prefix_and_convention_and_refuses_an_empty_prefix(
     settings = numbering_state(demo_database).settings
     assert (settings.prefix, settings.convention) == ("深福应急", Convention.PER_CASE)
     assert dialog.prefix.text() == "深福应急"
+
+
+def test_enter_in_a_blocks_numbers_adds_the_block(
+    qtbot, make_context, sign_in, demo_database, wait_idle
+):
+    """The cursor in 止号, Enter adds the block (not 保存设置, the dialog's first button)."""
+    page = users_page(qtbot, make_context, sign_in)
+    dialog = open_dialog(qtbot, page, wait_idle)
+    for spin, value in ((dialog.year, 2032), (dialog.first, 1), (dialog.last, 50)):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, str(value))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    wait_idle()
+    assert "深福 2032年 第1–50号" in listed(dialog)

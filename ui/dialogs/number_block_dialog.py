@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -70,6 +71,16 @@ class NumberBlockDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.notice)
         layout.addWidget(close)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._default_for_focus)
+
+    def _default_for_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Enter acts on the box the cursor is in: 保存设置 in the settings, 添加号段 in a
+        block's numbers (a dialog's one default button would save the settings from there)."""
+        for box, button in zip(self._editable, (self.save_button, self.add_button), strict=True):
+            if new is not None and box.isAncestorOf(new):
+                button.setDefault(True)
 
     def _settings_box(self) -> QGroupBox:
         self.prefix = QLineEdit()
