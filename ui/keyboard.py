@@ -16,7 +16,7 @@ that ``ui.app.make_application`` installs, rather than in each dialog:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +56,7 @@ class KeyboardRules(QObject):
         elif kind == QEvent.Type.Show and watched.isWindow():
             fit_on_screen(watched)
             if is_ours(watched) and watched.focusWidget() is None:
-                QTimer.singleShot(0, watched, lambda: focus_first_field(watched))
+                focus_first_field(watched)  # now: a focus the dialog sets later wins
         return False
 
     def _key(self, receiver: QWidget, event: QKeyEvent) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -26,13 +26,18 @@ from shiboken6 import isValid
 USABLE_HEIGHT = 728  # 1366×768 minus a 40 px taskbar
 WAIT_LIMIT_S = 20.0
 TICK_MS = 5
-ACTIVATION_TICKS = 100  # how long to wait for a window to become active before a key goes
+ACTIVATION_TICKS = 200  # how long to wait for a window to become active before a key goes
+GRACE_TICKS = 10  # how long no window may be active before the "window manager" steps in
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 NONE = Qt.KeyboardModifier.NoModifier
+
+
+Spot = QWidget | tuple[QWidget, QPoint]  # a widget's centre, or a point in it (a row)
+Target = Callable[[], Spot]
 
 
 class WalkFailed(AssertionError):
@@ -71,6 +76,7 @@ class Walk:
     """The script, its driver and what it measured."""
 
     shots: Path
+    mouse: bool = False  # the walk that may use the mouse where it saves an action
     steps: list[Step] = field(default_factory=list)
     actions: Counter[str] = field(default_factory=Counter)
     answers: int = 0
@@ -87,19 +93,29 @@ class Walk:
     # --- writing the script ----------------------------------------------------------------
 
     def key(
-        self, phase: str, key: Key, modifiers: Qt.KeyboardModifier = NONE, note: str = ""
+        self,
+        phase: str,
+        key: Key,
+        modifiers: Qt.KeyboardModifier = NONE,
+        note: str = "",
+        mouse: Target | None = None,
     ) -> None:
-        """Press ``key`` where the focus is."""
+        """Press ``key`` where the focus is; on the walk that allows the mouse, click what
+        ``mouse`` names instead, when it names something (a button, a row)."""
+        if self.mouse and mouse is not None:
+            self.click(phase, note or f"点击（代替 {key_name(key, modifiers)}）", mouse)
+            return
         name = note or key_name(key, modifiers)
         self.steps.append(
             Step(phase, name, run=lambda: QTest.keyClick(focused(), key, modifiers), actions=1)
         )
 
-    def click(self, phase: str, name: str, widget: Callable[[], QWidget]) -> None:
-        """Click ``widget`` with the mouse (only the walk that allows the mouse does this)."""
+    def click(self, phase: str, name: str, target: Target) -> None:
+        """Click ``target`` with the mouse (only the walk that allows the mouse does this)."""
 
         def press() -> None:
-            QTest.mouseClick(widget(), Qt.MouseButton.LeftButton)
+            widget, point = spot(target())
+            QTest.mouseClick(widget, Qt.MouseButton.LeftButton, NONE, point)
 
         self.steps.append(Step(phase, name, run=press, actions=1))
 
@@ -170,7 +186,8 @@ class Walk:
         if not self._history or self._activations >= ACTIVATION_TICKS:
             return False
         self._activations += 1
-        self._history[-1].activateWindow()
+        if self._activations > GRACE_TICKS:  # not a window on its way to being activated
+            self._history[-1].activateWindow()
         return True
 
     def _wait_for(self, step: Step) -> None:
@@ -187,7 +204,12 @@ class Walk:
             self._waiting_since = 0.0
             self._index += 1
         elif now - self._waiting_since > WAIT_LIMIT_S:
-            self._fail(WalkFailed(f"{step.phase}：等待“{step.name}”超时"))
+            window = active_window()
+            seen = window.windowTitle() if window is not None else "无活动窗口"
+            if window is not None:
+                window.grab().save(str(self.shots / "失败时.png"))
+            focus = describe(QApplication.focusWidget())
+            self._fail(WalkFailed(f"{step.phase}：等待“{step.name}”超时（{seen}；焦点 {focus}）"))
             return
         QTimer.singleShot(TICK_MS, self._tick)
 
@@ -249,6 +271,15 @@ def type_into(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent()
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def spot(target: Spot) -> tuple[QWidget, QPoint]:
+    """Where a click on ``target`` lands."""
+    if isinstance(target, tuple):
+        return target
+    if not target.isVisible() or not target.isEnabled():
+        raise WalkFailed(f"要点击的“{describe(target)}”不可见或不可用")
+    return target, target.rect().center()
 
 
 def key_name(key: Key, modifiers: Qt.KeyboardModifier) -> str:

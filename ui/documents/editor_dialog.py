@@ -345,9 +345,10 @@ class DocumentEditorDialog(QDialog):
     def issue(self) -> None:
         """Ask first: an issued document can no longer be edited."""
         title = self.view.title if self.view else ""
-        self._ask("签发文书", ISSUE_WARNING.format(title=title), "签发", self._issue_confirmed)
-        assert self.confirmation is not None
-        self.confirmation.setDefaultButton(QMessageBox.StandardButton.Yes)  # Enter signs
+        warning = ISSUE_WARNING.format(title=title)  # Enter answers 签发
+        self.confirmation = ask(
+            self, "签发文书", warning, "签发", self._issue_confirmed, yes_is_default=True
+        )
 
     def _issue_confirmed(self) -> None:
         """Issue once the last keystrokes are stored, so they are what is signed."""

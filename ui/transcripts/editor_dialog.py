@@ -359,8 +359,9 @@ class TranscriptEditorDialog(QDialog):
         """定稿, after asking: the transcript is issued and can no longer change."""
         title = self.view.title if self.view else ""
         warning = FINALIZE_WARNING.format(title=title)
-        self.confirmation = ask(self, "定稿", warning, "定稿", self._finalize_confirmed)
-        self.confirmation.setDefaultButton(QMessageBox.StandardButton.Yes)  # Enter answers 定稿
+        self.confirmation = ask(  # Enter answers 定稿
+            self, "定稿", warning, "定稿", self._finalize_confirmed, yes_is_default=True
+        )
 
     def _finalize_confirmed(self) -> None:
         context, document_id = self._context, self.document_id
