@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # the inspectors' laptop screen: 1366×768 (the offscreen platform's own default is 800×600)
-LAPTOP_SCREEN = Path(__file__).with_name("laptop_screen.json")
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={LAPTOP_SCREEN}")
+os.environ.setdefault(
+    "QT_QPA_PLATFORM", f"offscreen:configfile={Path(__file__).with_name('laptop_screen.json')}"
+)
 os.environ.pop("QT_QPA_PLATFORMTHEME", None)
 
 from fuanjian_desktop.config import DataFolder
