@@ -157,6 +157,21 @@ def focus_first_field(dialog: QWidget) -> None:
         chosen.setFocus(Qt.FocusReason.TabFocusReason)
 
 
+def focus_into(area: QWidget) -> None:
+    """An area just shown (a page): unless it placed the focus itself, its first list gets it
+    (else its first field), so the next arrow or Enter acts on what the page shows."""
+    window = area.window()
+    focused = window.focusWidget()
+    if focused is not None and area.isAncestorOf(focused):
+        return
+    stops = [widget for widget in tab_order(window) if area.isAncestorOf(widget)]
+    lists = [widget for widget in stops if isinstance(widget, QAbstractItemView)]
+    fields = [widget for widget in stops if isinstance(widget, INPUTS)]
+    target = next(iter(lists or fields), None)
+    if target is not None:
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
 def tab_order(window: QWidget) -> list[QWidget]:
     """The widgets Tab visits in ``window``, in order."""
     order: list[QWidget] = []

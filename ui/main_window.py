@@ -23,6 +23,7 @@ from fuanjian_desktop.domain.roles import Permission, role_labels
 from fuanjian_desktop.services.actor import Actor
 from ui.context import AppContext
 from ui.dialogs.about_dialog import AboutDialog
+from ui.keyboard import focus_into
 from ui.pages.approvals_page import ApprovalsPage
 from ui.pages.audit_page import AuditPage
 from ui.pages.case_page import CasePage
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is page:
             return
         self.stack.setCurrentWidget(page)
+        focus_into(page)
         refresh = getattr(page, "refresh", None)
         if not fresh and callable(refresh):
             refresh()

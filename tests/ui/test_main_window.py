@@ -167,3 +167,21 @@ def test_new_case_on_the_case_list_opens_the_filing_form(qtbot, make_context, in
     assert window.stack.currentWidget() is case_page
     assert case_page.dialog is not None and case_page.dialog.isVisible()
     case_page.dialog.reject()
+
+
+@pytest.mark.parametrize(
+    ("keys", "page", "widget"),
+    [
+        (Qt.Key.Key_4, "cases", "table"),  # 案件管理: its case list
+        (Qt.Key.Key_3, "hazards", "table"),  # 隐患台账: its hazard list
+    ],
+)
+def test_a_page_chosen_with_its_keys_takes_the_keyboard_into_its_list(
+    qtbot, make_context, inspector, wait_idle, keys, page, widget
+):
+    """Ctrl+n: the next arrow or Enter acts on the page's list, not on the navigation."""
+    window = make_window(qtbot, make_context, inspector, wait_idle)
+    window.activateWindow()
+    window.navigation.setFocus()
+    qtbot.keyClick(window.navigation, keys, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is getattr(window.pages[page], widget)
