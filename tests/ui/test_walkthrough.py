@@ -8,6 +8,8 @@ checklist answers exceed the issue's 40. A screenshot of each screen goes to a t
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -28,7 +30,8 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.inspections import inspections
-from fuanjian_desktop.services.inspections.inspections import InspectionView
+from fuanjian_desktop.services.inspections.inspections import InspectionView, local_today
+from tests.ui.case_support import TO_NOTICE, case_team, make_case
 from tests.ui.walkthrough_support import ALT, CTRL, SHIFT, Key, Walk
 from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
@@ -37,6 +40,7 @@ from ui.workers import Workers
 
 PRINT_FILE_PREFIX = "福安监打印-"
 ACTION_LIMIT = 40  # the issue: keyboard-only, beyond the 30 answer keys
+CLERK_ACTION_LIMIT = 30  # sign-in, finding the case among the clerk's 17, one step, one print
 SIGN_IN = "登录"
 FINISH = "结束检查"
 ISSUE = "签发文书"
@@ -46,6 +50,16 @@ QUICK_DRAFT_KEYS = {"现场检查记录": Key.Key_1, "责令限期整改指令�
 START = "新建检查"
 ANSWER = "逐项检查"
 VENUE = "万家电子"  # 深圳市福田区园岭万家电子组装坊, a 三小 workshop with a confined space
+
+
+@pytest.fixture
+def case_at_notice(demo_database: Database, sign_in) -> str:
+    """A case of the clerk 王芳 (内勤, handling it with 李娜), reviewed and due for its 告知书,
+    opened twenty days ago so that every step of it lies in the past."""
+    team = case_team(sign_in)
+    clerk_team = replace(team, handler=sign_in("wangfang"))
+    opened = local_today() - dt.timedelta(days=20)
+    return make_case(demo_database, clerk_team, TO_NOTICE, opened_on=opened)
 
 
 @pytest.fixture
@@ -376,6 +390,102 @@ def test_the_same_visit_with_the_mouse_allowed_is_counted_too(
     report(walk)
     check_the_visit(startup, walk, tmp_path)
     assert sum(walk.actions.values()) <= ACTION_LIMIT
+
+
+CLERK = "内勤"
+OPEN_CASE = "打开案件"
+SERVE = "送达告知书"
+CASE_PRINT = "打印告知书"
+NOTICE = "行政处罚告知书"
+
+
+def serve_and_print_the_notice(walk: Walk, startup: Startup, case_id: str, home: Path) -> None:
+    """Ctrl+4, arrows to the case and Enter; Alt+1 送达行政处罚告知书: the recipient, Enter; the
+    notice opens on what it still lacks: typed, Esc, Enter serves it; Ctrl+D, Ctrl+End, Ctrl+P,
+    Ctrl+P, Enter print it."""
+    walk.key(OPEN_CASE, Key.Key_4, CTRL)
+    walk.wait(OPEN_CASE, "案件列表", lambda: case_row(startup, case_id) >= 0)
+    walk.shot(OPEN_CASE, "案件管理")
+    walk.key_until(OPEN_CASE, Key.Key_Down, lambda: case_is_current(startup, case_id))
+    walk.key(OPEN_CASE, Key.Key_Return)
+    walk.wait(OPEN_CASE, "案件页", lambda: is_on_step(startup, "serve_notice"))
+    walk.shot(OPEN_CASE, "案件")
+    walk.key(SERVE, Key.Key_1, ALT)
+    walk.wait(SERVE, "送达窗口", lambda: is_in_step_field(startup, "recipient"))
+    walk.type(SERVE, "欧阳晓东")
+    walk.key(SERVE, Key.Key_Return)
+    walk.wait(SERVE, "告知书缺项", lambda: editor_ready())
+    walk.shot(SERVE, "告知书缺项")
+    walk.type(SERVE, "现场检查记录、询问笔录、培训档案复印件")
+    walk.key(SERVE, Key.Key_Escape)
+    walk.wait(SERVE, "回到送达窗口", lambda: is_in_step_field(startup, None))
+    walk.key(SERVE, Key.Key_Return)
+    walk.wait(SERVE, "告知书已送达", lambda: notice_status(startup, case_id) == "served")
+    walk.shot(SERVE, "已送达")
+    walk.key(CASE_PRINT, Key.Key_D, CTRL)
+    walk.key(CASE_PRINT, Key.Key_End, CTRL)
+    walk.check(CASE_PRINT, "选中告知书", lambda: case_documents(startup).current().title == NOTICE)
+    walk.key(CASE_PRINT, Key.Key_P, CTRL)
+    walk.wait(CASE_PRINT, "预览打印", lambda: visible(QPrintPreviewDialog) is not None)
+    walk.shot(CASE_PRINT, "预览打印")
+    walk.key(CASE_PRINT, Key.Key_P, CTRL)
+    walk.wait(
+        CASE_PRINT, "打印对话框", lambda: isinstance(QApplication.activeWindow(), QPrintDialog)
+    )
+    walk.key(CASE_PRINT, Key.Key_Return)
+    walk.wait(CASE_PRINT, "打印文件已写出", lambda: printed(home / "Documents"))
+
+
+def case_is_current(startup: Startup, case_id: str) -> bool:
+    table = main_window(startup).pages["cases"].table
+    return table.currentIndex().isValid() and table.selected_id() == case_id
+
+
+def case_page(startup: Startup):
+    return main_window(startup).pages["case"]
+
+
+def case_row(startup: Startup, case_id: str) -> int:
+    """The case's row in the 案件管理 list that has the keyboard (-1 until it is listed)."""
+    page = main_window(startup).pages.get("cases")
+    if page is None or QApplication.focusWidget() is not page.table:
+        return -1
+    return page.model.row_of(case_id)
+
+
+def is_on_step(startup: Startup, code: str) -> bool:
+    page = main_window(startup).pages.get("case")
+    return page is not None and QApplication.focusWidget() is page.step_buttons.get(code)
+
+
+def is_in_step_field(startup: Startup, name: str | None) -> bool:
+    dialog = case_page(startup).dialog
+    focus = QApplication.focusWidget()
+    if dialog is None or focus is None or not dialog.isAncestorOf(focus):
+        return False
+    return name is None or focus is dialog.fields[name]
+
+
+def case_documents(startup: Startup):
+    return case_page(startup).document_list
+
+
+def notice_status(startup: Startup, case_id: str) -> str:
+    views = documents.case_document_views(main_window(startup).context.database, case_id)
+    return next((view.status for view in views if view.title == NOTICE), "")
+
+
+def test_a_clerk_serves_and_prints_the_notice_of_a_case_keyboard_only(
+    qtbot, case_at_notice: str, startup: Startup, tmp_path: Path
+):
+    walk = Walk(screens(tmp_path))
+    sign_in(walk, startup, "wangfang")
+    serve_and_print_the_notice(walk, startup, case_at_notice, tmp_path)
+    run(qtbot, walk)
+    report(walk)
+    assert notice_status(startup, case_at_notice) == "served"
+    assert printed_pages(tmp_path / "Documents") >= 1
+    assert sum(walk.actions.values()) <= CLERK_ACTION_LIMIT
 
 
 def pdf_pages(path: Path) -> int:
