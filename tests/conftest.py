@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, settings
 
 # the inspectors' laptop screen: 1366×768 (the offscreen platform's own default is 800×600)
 os.environ.setdefault(
-    "QT_QPA_PLATFORM", f"offscreen:configfile={Path(__file__).with_name('laptop_screen.json')}"
+    "QT_QPA_PLATFORM",
+    f"offscreen:configfile={Path(__file__).parents[1] / 'resources/screens/laptop-1366x768.json'}",
 )
 os.environ.pop("QT_QPA_PLATFORMTHEME", None)
 

@@ -15,6 +15,7 @@ from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.resources import resource_path
 from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.setup import installation
 from ui.app import make_application
@@ -31,7 +32,9 @@ def take_screenshot(
 ) -> None:
     """Render the main window (or ``page``; for ``case``, the case ``case_id``) as ``username``
     would see it and save ``out``."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":  # not Qt's 800×600
+        screen = resource_path("screens", "laptop-1366x768.json")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     make_application()
     database = open_database(resolve_data_folder(data_dir))
     workers = Workers()
@@ -42,8 +45,8 @@ def take_screenshot(
             )
         actor = auth.sign_in(database, username, demo.DEMO_PASSWORD)
         window = build_main_window(database, actor, workers)
-        window.resize(*SCREEN_SIZE)
         window.show()
+        window.resize(*SCREEN_SIZE)  # after show: the image is the screen's, frame or not
         # activation focuses the navigation, which then selects its first row: let that
         # happen before a page without a row (the case page) is shown
         QApplication.processEvents()
