@@ -6,7 +6,8 @@ that ``ui.app.make_application`` installs, rather than in each dialog:
 
 - lists and tables never trap Tab: arrows move inside them, Tab leaves them;
 - Enter on a list row opens the row (the view's ``activated``) and is not passed on to the
-  dialog, where it would press the default button and close the window;
+  dialog, where it would press the default button and close the window; in a list that opens
+  nothing (a list to choose from) Enter is the dialog's, and presses its default button;
 - Tab in a multi-line field moves on to the next field; Ctrl+Tab types a tab character;
 - Ctrl+Enter in a dialog presses its default button, even from a multi-line field;
 - a scroll area is never a stop of Tab (its fields are);
@@ -16,7 +17,7 @@ that ``ui.app.make_application`` installs, rather than in each dialog:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import SIGNAL, QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,11 +65,12 @@ class KeyboardRules(QObject):
 
         An Enter that a list passed on after opening its row must not reach the dialog, whose
         default button would close it; the list may already have moved the focus elsewhere, so
-        where the Enter started is noted at its first stop.
+        where the Enter started is noted at its first stop. A list that opens nothing (a list to
+        choose from) leaves its Enter to the dialog: it presses the default button.
         """
         enter = event.key() in ENTER_KEYS and not event.modifiers()
         if receiver is QApplication.focusWidget():
-            self._enter_from_list = enter and isinstance(receiver, QAbstractItemView)
+            self._enter_from_list = enter and opens_rows(receiver)
         elif enter and self._enter_from_list and isinstance(receiver, QDialog):
             return True
         return handle_key(receiver, event)
@@ -89,6 +91,13 @@ def polish(widget: QWidget) -> None:
         widget.setTabChangesFocus(True)
     elif isinstance(widget, QScrollArea):
         widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+def opens_rows(widget: QWidget) -> bool:
+    """A list whose rows open on Enter (something listens to its ``activated``)."""
+    return isinstance(widget, QAbstractItemView) and bool(
+        widget.receivers(SIGNAL("activated(QModelIndex)"))
+    )
 
 
 def handle_key(receiver: QWidget, event: QKeyEvent) -> bool:

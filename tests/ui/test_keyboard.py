@@ -105,6 +105,15 @@ def test_enter_in_a_field_after_a_row_was_opened_presses_the_default_button(
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
+def test_enter_in_a_list_that_opens_nothing_presses_the_default_button(qtbot: QtBot) -> None:
+    """A list to choose from (no row to open): Enter there is the dialog's 确定."""
+    dialog = shown(qtbot, FormDialog())
+    dialog.rows.setFocus()
+    dialog.rows.setCurrentIndex(dialog.rows.model().index(2, 0))
+    qtbot.keyClick(dialog.rows, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
 def test_tab_in_a_multiline_field_moves_on_and_ctrl_tab_types_a_tab(qtbot: QtBot) -> None:
     dialog = shown(qtbot, FormDialog())
     dialog.note.setFocus()
