@@ -20,7 +20,6 @@ EXPORT_WORD = "Ctrl+Shift+W"
 SAVE = "Ctrl+S"
 FIND = "Ctrl+F"
 ABOUT = "F1"
-REFRESH = "F5"
 # documents (the 文书 window, the case's 文书 tab, the document editor and the print preview)
 QUICK_DRAFTS = ("Alt+1", "Alt+2", "Alt+3", "Alt+4")  # the 文书 window's new-draft buttons, in order
 OPEN_ROW = "Enter"  # shown on 编辑/查看: Enter on a list row opens it (the view's activated)

@@ -31,6 +31,7 @@ from ui.dialogs.enterprise_dialog import EnterpriseDialog
 from ui.errors import show_failure
 from ui.file_dialogs import in_documents
 from ui.models.enterprise_table import EnterpriseTableModel
+from ui.shortcuts import FIND
 
 if TYPE_CHECKING:
     from fuanjian_desktop.services.registry.registry_import import ImportReport
@@ -89,7 +90,7 @@ class RegistryPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(self._actions())
         layout.addWidget(self.table, 1)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
+        QShortcut(QKeySequence(FIND), self, activated=self.search.setFocus)
 
     def _actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
