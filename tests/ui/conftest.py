@@ -15,6 +15,7 @@ from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.setup import installation
 from ui.app import make_application
 from ui.context import AppContext
+from ui.main_window import MainWindow
 from ui.workers import Workers
 
 MakeContext = Callable[[Actor], AppContext]
@@ -62,3 +63,13 @@ def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(chunk)
             QApplication.sendEvent(widget, event)
+
+
+def active_main_window(qtbot: QtBot, context: AppContext) -> MainWindow:
+    """The main window shown and active, as after signing in (keys reach its focus widget)."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    return window

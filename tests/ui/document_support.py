@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pypdfium2 as pdfium
 from PySide6.QtGui import QImage
 
 from fuanjian_desktop.db.engine import Database
@@ -43,3 +46,12 @@ def dark_share(image: QImage) -> float:
         for x in range(0, grey.width(), step)
     ]
     return sum(1 for value in samples if value < 128) / len(samples)
+
+
+def pdf_pages(path: Path) -> int:
+    """How many pages the PDF file at ``path`` has (read by pdfium, not by the app)."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return len(document)
+    finally:
+        document.close()

@@ -19,6 +19,7 @@ from fuanjian_desktop.services.transcripts import transcripts
 from fuanjian_desktop.services.transcripts.transcripts import Interviewee
 from tests.ui.case_support import OPENED_ON, TO_INVESTIGATION, TO_NOTICE, case_team, make_case
 from tests.ui.conftest import type_text
+from tests.ui.document_support import pdf_pages
 from tests.ui.test_case_page import open_page
 from tests.ui.test_document_keyboard import (
     ALT,
@@ -26,7 +27,6 @@ from tests.ui.test_document_keyboard import (
     answer_print_dialog,
     focused,
     press,
-    written_pdf_pages,
 )
 from ui.dialogs.case_step_dialog import CaseStepDialog
 from ui.pages.case_page import DOCUMENT_TAB, TRANSCRIPT_TAB
@@ -92,7 +92,7 @@ def test_the_notice_is_issued_served_and_printed_from_the_keyboard(
     seen: list[str] = []
     answer_print_dialog(qtbot, seen)
     press(qtbot, Qt.Key.Key_P, CTRL)
-    assert seen and written_pdf_pages(Path(seen[0])) == len(job.pages) >= 1
+    assert seen and pdf_pages(Path(seen[0])) == len(job.pages) >= 1
 
 
 def test_a_transcript_is_opened_and_previewed_from_the_keyboard(

@@ -14,15 +14,9 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QAbstractSpinBox,
     QApplication,
-    QComboBox,
     QDialog,
-    QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
-    QTextEdit,
     QWidget,
 )
 
@@ -46,12 +40,12 @@ from ui.dialogs.user_dialog import UserDialog
 from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
 from ui.documents.lifecycle_dialogs import ReasonDialog, ServeDialog
+from ui.keyboard import INPUTS
 from ui.transcripts.editor_dialog import TranscriptEditorDialog
 from ui.transcripts.new_transcript_dialog import NewTranscriptDialog
 
 USABLE_HEIGHT = 728  # 768 px less a 40-px taskbar
 TITLE_BAR = 32  # the offscreen platform draws none; a desktop's adds about this much
-INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView)
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.services.documents import documents
 from tests.ui.case_support import case_team
 from tests.ui.conftest import type_text
-from tests.ui.document_support import FILLED, case_draft
+from tests.ui.document_support import FILLED, case_draft, pdf_pages
 from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.documents.fields import ListField
 from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
@@ -168,14 +167,6 @@ def test_paragraphs_grow_with_their_lines(
     assert editor.frameGeometry().height() <= 728
 
 
-def written_pdf_pages(path: Path) -> int:
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
 def answer_print_dialog(qtbot, seen: list[str]) -> None:
     """When Qt's print dialog is up, note its printer and press Enter in it (it is modal and
     blocks until answered, so the answer is scheduled before the key that opens it)."""
@@ -235,4 +226,4 @@ def test_batch_print_to_a_pdf_file_from_the_keyboard(
     press(qtbot, Qt.Key.Key_P, CTRL)
     assert seen and Path(seen[0]).parent == tmp_path / "Documents"
     assert Path(seen[0]).name.startswith("福安监打印-")
-    assert written_pdf_pages(Path(seen[0])) == len(job.pages) >= 2
+    assert pdf_pages(Path(seen[0])) == len(job.pages) >= 2

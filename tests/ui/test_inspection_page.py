@@ -17,7 +17,7 @@ from fuanjian_desktop.services.inspections import evidence, hazards, inspections
 from fuanjian_desktop.services.registry import registry
 from tests.conftest import SMALL_TEMPLATE, team_ids
 from tests.photos import make_photo
-from tests.ui.conftest import MakeContext, type_text
+from tests.ui.conftest import MakeContext, active_main_window, type_text
 from tests.ui.test_checklist_view import build_view
 from tests.ui.test_start_inspection_dialog import check_inspector, choose_venue, click_start
 from ui.dialogs.start_inspection_dialog import StartInspectionDialog
@@ -306,11 +306,7 @@ def test_ctrl_2_puts_the_keys_on_the_checklist(
     """Ctrl+2 (现场检查), first and again after another page, gives the current item the
     keyboard: 1 answers at once."""
     inspection_id = start_inspection()
-    window = MainWindow(make_context(inspector))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    window = active_main_window(qtbot, make_context(inspector))
     wait_idle()
     for key in (Qt.Key.Key_2, Qt.Key.Key_1, Qt.Key.Key_2):
         qtbot.keyClick(QApplication.focusWidget(), key, Qt.KeyboardModifier.ControlModifier)

@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
@@ -32,6 +31,7 @@ from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.inspections import inspections
 from fuanjian_desktop.services.inspections.inspections import InspectionView, local_today
 from tests.ui.case_support import TO_NOTICE, case_team, make_case
+from tests.ui.document_support import pdf_pages
 from tests.ui.walkthrough_support import ALT, CTRL, SHIFT, Key, Walk
 from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
@@ -486,14 +486,6 @@ def test_a_clerk_serves_and_prints_the_notice_of_a_case_keyboard_only(
     assert notice_status(startup, case_at_notice) == "served"
     assert printed_pages(tmp_path / "Documents") >= 1
     assert sum(walk.actions.values()) <= CLERK_ACTION_LIMIT
-
-
-def pdf_pages(path: Path) -> int:
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return len(document)
-    finally:
-        document.close()
 
 
 def printed_pages(folder: Path) -> int:

@@ -11,10 +11,10 @@ from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.services.inspections import inspections
 from tests.ui.case_support import TO_INVESTIGATION, case_team, make_case, set_next_due
+from tests.ui.conftest import active_main_window
 from tests.ui.hazard_support import make_hazards, set_dates
 from tests.ui.test_inspection_page import start_by
 from ui.dialogs.hazard_dialog import HazardDialog
-from ui.main_window import MainWindow
 from ui.models.case_table import DUE_SOON_BACKGROUND
 from ui.models.hazard_table import OVERDUE_BACKGROUND
 from ui.pages.workbench_page import WorkbenchPage, date_text
@@ -164,11 +164,7 @@ def test_enter_on_an_unfinished_inspection_opens_it_ready_for_answers(
     """In the main window, Enter on the row (继续检查) shows the checklist with its current
     item holding the keyboard: 1 answers it."""
     inspection_id = start_inspection()
-    window = MainWindow(make_context(inspector))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    window = active_main_window(qtbot, make_context(inspector))
     wait_idle()
     workbench = window.pages["workbench"]
     table = workbench.unfinished.table
