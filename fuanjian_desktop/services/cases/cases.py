@@ -511,7 +511,8 @@ def _transfer_hazards(scope: ActionScope, hazard_ids: Sequence[str], today: dt.d
 
 
 def _hazard_facts(hazard: Hazard) -> str:
-    """The case's facts as the documents print them (a checklist hazard reads 不符合：要求)."""
+    """The case's facts as the documents print them (problem_text words a checklist hazard's
+    default description, 未做到：要求 or the older 不符合：要求, as the documents state it)."""
     return (
         f"{written_date(hazard.found_on)}现场检查发现当事人{problem_text(hazard.description)}。"
         f"已责令于{written_date(hazard.due_date)}前整改（{hazard.rectification}），逾期未整改。"
