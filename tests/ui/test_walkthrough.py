@@ -498,11 +498,15 @@ def exported_pages(folder: Path) -> int:
 
 
 def report(walk: Walk) -> None:
-    """What the closing note quotes: actions per phase, answers, the slowest wait, screens."""
+    """What the closing note quotes: actions per phase, answers, the slowest wait for the
+    screen, how long keys took to handle, the screens photographed."""
     seconds, what = walk.slowest()
     print(
         f"\n操作数（不含 {walk.answers} 个答案键）：{sum(walk.actions.values())}",
         dict(walk.actions),
     )
     print(f"最慢一步：{seconds * 1000:.0f} ms（{what}）")
+    keys = sorted(walk.key_times)
+    middle, longest = keys[len(keys) // 2] * 1000, keys[-1] * 1000
+    print(f"按键处理（{len(keys)} 次）：中位 {middle:.0f} ms，最长 {longest:.0f} ms")
     print("截图：", "；".join(walk.screens))

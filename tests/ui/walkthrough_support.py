@@ -82,7 +82,8 @@ class Walk:
     answers: int = 0
     failure: BaseException | None = None
     done: bool = False
-    latencies: list[tuple[float, str]] = field(default_factory=list)
+    latencies: list[tuple[float, str]] = field(default_factory=list)  # waits for the screen
+    key_times: list[float] = field(default_factory=list)  # seconds each key or click took
     too_tall: list[str] = field(default_factory=list)
     screens: list[str] = field(default_factory=list)
     _index: int = 0
@@ -232,7 +233,7 @@ class Walk:
             assert step.run is not None
             step.run()
             if self._index == position and step.actions + step.answers:  # no dialog loop ran
-                self.latencies.append((time.monotonic() - began, f"{step.phase}：{step.name}"))
+                self.key_times.append(time.monotonic() - began)
             self.actions[step.phase] += step.actions
             self.answers += step.answers
             self._check_windows(step)
