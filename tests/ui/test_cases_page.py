@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox
 
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.models import Case
 from fuanjian_desktop.services.cases.case_queries import DUE_SOON, OVERDUE
 from tests.conftest import team_ids
 from tests.ui.case_support import (
@@ -19,6 +20,7 @@ from tests.ui.case_support import (
     make_case,
     set_next_due,
 )
+from tests.ui.conftest import type_text
 from ui.models.case_table import DUE_SOON_BACKGROUND
 from ui.models.hazard_table import OVERDUE_BACKGROUND
 from ui.pages.cases_page import CasesPage
@@ -189,3 +191,33 @@ def test_a_squad_leader_starts_on_the_squads_cases(
     page = open_page(qtbot, make_context, team.leader, wait_idle)
     assert page.handler.currentData() is None
     assert case_id in shown_ids(page)
+
+
+def test_a_case_is_found_by_words_of_its_number_and_opened_with_enter(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """Ctrl+F, part of the 案号, Enter: the list holds that case, on it; Enter opens it."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team)
+    page = open_page(qtbot, make_context, team.handler, wait_idle)
+    page.activateWindow()
+    page.table.setFocus()
+    number = case_number(demo_database, case_id)
+    serial = number[number.index("〕") + 1 :]  # e.g. 1号, as a clerk says it
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.focusWidget() is page.search
+    type_text(qtbot, page.search, f"{number[-8 : -len(serial)]} {serial}")  # 〔2030〕 1号
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_idle()
+    assert shown_ids(page) == {case_id}
+    assert page.focusWidget() is page.table and page.table.selected_id() == case_id
+    with qtbot.waitSignal(page.open_case) as opened:
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened.args == [case_id]
+
+
+def case_number(database, case_id: str) -> str:
+    with database.read() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        return case.case_no

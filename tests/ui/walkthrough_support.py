@@ -120,19 +120,6 @@ class Walk:
 
         self.steps.append(Step(phase, name, run=press, actions=1))
 
-    def key_until(self, phase: str, key: Key, done: Callable[[], bool], limit: int = 20) -> None:
-        """Press ``key`` until ``done`` holds (e.g. arrows down to a row), each press counted."""
-
-        def press() -> None:
-            for _ in range(limit):
-                if done():
-                    return
-                QTest.keyClick(focused(), key)
-                self.actions[phase] += 1
-            raise WalkFailed(f"按 {limit} 次 {key.name} 仍未到达")
-
-        self.steps.append(Step(phase, f"{key.name} 直到到达", run=press))
-
     def answer(self, phase: str, key: Key) -> None:
         """One checklist answer (1, 2 or 3): counted apart from the other actions."""
         step = Step(phase, f"答 {key.name}", run=lambda: QTest.keyClick(focused(), key), answers=1)

@@ -14,13 +14,15 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -45,6 +47,7 @@ from ui.context import AppContext
 from ui.errors import show_failure
 from ui.models.case_table import COLUMNS, CaseTableModel
 from ui.models.column_table import PAGE_SIZE
+from ui.shortcuts import FIND, shown
 from ui.widgets.squad_box import squad_box
 
 ANY = "全部"
@@ -145,6 +148,7 @@ class CasesPage(QWidget):
         self._context = context
         self._today = today
         self._serial = 0
+        self._into_list = False  # Enter in 查找: the list gets the keyboard once it has loaded
         self.model = CaseTableModel(lambda ids: case_rows(context.database, ids, today()))
         self._setup_ui()
         self.refresh()
@@ -158,7 +162,34 @@ class CasesPage(QWidget):
         layout.addLayout(self._actions())
         layout.addWidget(self.table, 1)
 
+    def _search_box(self) -> QLineEdit:
+        """查找: words of the 案号 or the party's name; the list follows as one types, Enter or
+        Down goes into it."""
+        search = QLineEdit(placeholderText=f"查找：案号或当事人（{shown(FIND)}）")
+        search.setClearButtonEnabled(True)
+        search.setMinimumWidth(220)
+        self._typing = QTimer(self, singleShot=True, interval=250)
+        self._typing.timeout.connect(self.refresh)
+        search.textChanged.connect(lambda _text: self._typing.start())
+        search.returnPressed.connect(self._search_now)
+        find = QShortcut(QKeySequence(FIND), self, activated=self._find)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # on this page only
+        down = QShortcut(QKeySequence(Qt.Key.Key_Down), search, activated=self._search_now)
+        down.setContext(Qt.ShortcutContext.WidgetShortcut)
+        return search
+
+    def _find(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _search_now(self) -> None:
+        """Enter (or Down) in 查找: the list, on its first case, takes the keyboard."""
+        self._typing.stop()  # this search supersedes the one the typing had scheduled
+        self._into_list = True
+        self.refresh()
+
     def _filters(self) -> QHBoxLayout:
+        self.search = self._search_box()
         self.stage = _choices([(stage.value, stage.label) for stage in Stage])
         actor = self._context.actor
         # a squad leader, who approves, oversees the squad's cases
@@ -172,6 +203,7 @@ class CasesPage(QWidget):
             box.currentIndexChanged.connect(lambda _index: self.refresh())
         self.squad.currentIndexChanged.connect(self._squad_chosen)
         row = QHBoxLayout()
+        row.addWidget(self.search)
         for caption, box in (
             ("阶段：", self.stage),
             ("承办人：", self.handler),
@@ -209,6 +241,7 @@ class CasesPage(QWidget):
             stage=Stage(stage) if stage else None,
             handler_id=self.handler.currentData(),
             due=self.due.currentData(),
+            text=self.search.text(),
         )
 
     def refresh(self) -> None:
@@ -238,6 +271,10 @@ class CasesPage(QWidget):
         self.count_label.setText(f"共 {len(found.ids):,} 件")
         self.table.select_id(selected)
         self._update_buttons()
+        if self._into_list and found.ids:
+            self._into_list = False
+            self.table.setFocus()
+            self.table.selectRow(0)
 
     def _show_counts(self, found: CaseList) -> None:
         counts = found.counts

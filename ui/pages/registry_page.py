@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -90,7 +90,8 @@ class RegistryPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(self._actions())
         layout.addWidget(self.table, 1)
-        QShortcut(QKeySequence(FIND), self, activated=self.search.setFocus)
+        find = QShortcut(QKeySequence(FIND), self, activated=self.search.setFocus)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # on this page only
 
     def _actions(self) -> QHBoxLayout:
         row = QHBoxLayout()

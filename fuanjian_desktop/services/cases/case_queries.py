@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVarTuple
 
 from sqlalchemy import Select, func, select
@@ -86,6 +86,7 @@ class CaseFilter:
     stage: Stage | None = None
     handler_id: str | None = None
     due: str | None = None  # DUE_SOON or OVERDUE
+    text: str = ""  # words that the 案号 or the party's name must each contain ("22号 嘉怡")
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,17 @@ def _filtered(query: Select[*_Ts], flt: CaseFilter, today: dt.date) -> Select[*_
     elif flt.due == DUE_SOON:
         horizon = today + dt.timedelta(days=3)
         query = query.where(Case.next_due_on >= today, Case.next_due_on <= horizon)
+    for word in flt.text.split():
+        pattern = f"%{escape_like(word)}%"
+        query = query.where(
+            Case.case_no.like(pattern, escape="\\") | Case.party_name.like(pattern, escape="\\")
+        )
     return query
+
+
+def escape_like(word: str) -> str:
+    """``word`` taken literally in a LIKE pattern (its % and _ are not wildcards)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _count(session: Session, query: Select[int]) -> int:
@@ -331,15 +342,13 @@ def _count(session: Session, query: Select[int]) -> int:
 
 
 def _stage_counts(session: Session, flt: CaseFilter, today: dt.date) -> dict[Stage, int]:
-    base = CaseFilter(flt.squad_id, None, flt.handler_id, flt.due)
+    base = replace(flt, stage=None)
     query = _filtered(select(Case.stage, func.count()), base, today).group_by(Case.stage)
     return {Stage(stage): count for stage, count in session.execute(query)}
 
 
 def _due_count(session: Session, flt: CaseFilter, today: dt.date, due: str) -> int:
-    query = _filtered(
-        select(func.count()), CaseFilter(flt.squad_id, flt.stage, flt.handler_id, due), today
-    )
+    query = _filtered(select(func.count()), replace(flt, due=due), today)
     return _count(session, query)
 
 
@@ -352,7 +361,7 @@ def _handler_counts(session: Session, flt: CaseFilter, today: dt.date) -> dict[s
     only the matching cases' handlers. With no other filter every handler row counts, so the
     cases are not read at all.
     """
-    base = CaseFilter(flt.squad_id, flt.stage, None, flt.due)
+    base = replace(flt, handler_id=None)
     query = select(CaseHandler.user_id, func.count()).group_by(CaseHandler.user_id)
     if base != CaseFilter():
         query = query.where(CaseHandler.case_id.in_(_filtered(select(Case.id), base, today)))
