@@ -49,7 +49,8 @@ def test_the_step_opens_the_editor_on_the_missing_fields_and_then_issues_that_dr
     assert editor.labels["hearing_place"].styleSheet() == MISSING_STYLE
     assert editor.labels["member1"].styleSheet() == ""  # not required: not marked
     assert "请填写标红的栏目" in editor.message.text() and "听证地点" in editor.message.text()
-    assert QApplication.focusWidget() is editor.fields[editor.missing[0]].edit
+    first_missing = editor.fields[editor.missing[0]].edit
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first_missing)  # once it is active
     assert editor.buttons["issue"].isHidden()  # the step issues it, not the editor
 
     for name, text in WRITTEN.items():
