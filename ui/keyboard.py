@@ -17,6 +17,7 @@ that ``ui.app.make_application`` installs, rather than in each dialog:
 
 from __future__ import annotations
 
+from PySide6 import QtCore, QtGui, QtPrintSupport, QtWidgets
 from PySide6.QtCore import SIGNAL, QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -78,9 +79,25 @@ class KeyboardRules(QObject):
 
 def install(app: QApplication) -> KeyboardRules:
     """Install the rules on ``app``; the caller keeps the returned filter alive."""
+    create_qt_types()
     rules = KeyboardRules(app)
     app.installEventFilter(rules)
     return rules
+
+
+def create_qt_types() -> None:
+    """Have PySide create now every Python class of the Qt modules the app uses.
+
+    PySide6 creates a Qt class's Python type the first time it is needed. An application-wide
+    event filter is handed every object that receives an event, so it can need a type while
+    PySide is creating another, and that nested creation crashes the process (SIGSEGV inside
+    shiboken's incarnateType; seen here as a crash in a dialog's constructor once in a few
+    runs of the test suite, and described in TimeLineAnnotator/desktop#586). Creating them all
+    before the filter is installed costs about 100 ms at start.
+    """
+    for module in (QtCore, QtGui, QtWidgets, QtPrintSupport):
+        for name in dir(module):
+            getattr(module, name)
 
 
 def polish(widget: QWidget) -> None:
