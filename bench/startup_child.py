@@ -143,7 +143,7 @@ def run_window(data_dir: str) -> int:
     from ui.workers import Workers
 
     mark("imports")
-    app = make_application()
+    app = make_application(keyboard_rules_now=False)  # as run_gui does
     mark("make_application")
     workers = Workers()
     startup = Startup(data_dir, workers)

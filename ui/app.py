@@ -18,9 +18,14 @@ from ui.keyboard import install as install_keyboard_rules
 from ui.translations import install_chinese
 
 
-def make_application() -> QApplication:
-    """The QApplication with Qt's Chinese translation, the bundled Chinese fonts and the style
-    applied (once)."""
+def make_application(keyboard_rules_now: bool = True) -> QApplication:
+    """The QApplication with Qt's Chinese translation, the bundled Chinese fonts, the style and
+    the keyboard rules applied (once).
+
+    The keyboard rules cost about 100 ms (``ui.keyboard.create_qt_types``): the real start
+    (``keyboard_rules_now=False``) has ``ui.startup`` install them once the sign-in window is
+    on screen; a test or a screenshot gets them at once.
+    """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     if app.applicationName() == APP_NAME:
@@ -29,7 +34,8 @@ def make_application() -> QApplication:
     install_chinese(app)  # Qt's own print, file and message dialogs in Chinese
     register_fonts(app)
     app.setStyleSheet(resource_path("styles", "app.qss").read_text(encoding="utf-8"))
-    install_keyboard_rules(app)  # owned by the app, like the fonts
+    if keyboard_rules_now:
+        install_keyboard_rules(app)  # owned by the app, like the fonts
     return app
 
 
@@ -38,7 +44,7 @@ def run_gui(data_dir: str | None) -> int:
     from ui.startup import Startup
     from ui.workers import Workers
 
-    app = make_application()
+    app = make_application(keyboard_rules_now=False)
     workers = Workers()
     startup = Startup(data_dir, workers)
     try:

@@ -78,7 +78,10 @@ class KeyboardRules(QObject):
 
 
 def install(app: QApplication) -> KeyboardRules:
-    """Install the rules on ``app``; the caller keeps the returned filter alive."""
+    """Install the rules on ``app`` (once: a second call returns the rules installed)."""
+    installed = app.findChild(KeyboardRules)
+    if isinstance(installed, KeyboardRules):
+        return installed
     create_qt_types()
     rules = KeyboardRules(app)
     app.installEventFilter(rules)

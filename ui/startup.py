@@ -18,6 +18,7 @@ from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.config import resolve_data_folder
 from ui.dialogs.login_dialog import DemoAccountRow, LoginDialog
 from ui.errors import failure_text
+from ui.keyboard import install as install_keyboard_rules
 from ui.workers import Workers
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ class Startup(QObject):
             self.opened.database.close()
 
     def _data_opened(self, opened: Opened) -> None:
+        # the keyboard rules (~100 ms) while the user reads the sign-in window, before its list
+        # of demo accounts or the 首次启动 dialog is built
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_keyboard_rules(app)
         self.opened = opened
         if opened.installation.mode is None:
             self._first_start(opened.database)

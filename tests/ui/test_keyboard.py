@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from ui.app import make_application
+from ui.keyboard import KeyboardRules, install
 
 LAPTOP_FREE_HEIGHT = 768  # the tests' virtual screen has no taskbar: all 768 px are free
 
@@ -158,3 +159,10 @@ def test_a_window_taller_than_the_screen_is_shrunk_and_moved_onto_it(qtbot: QtBo
     free = window.screen().availableGeometry()
     assert free.height() == LAPTOP_FREE_HEIGHT
     assert free.contains(window.frameGeometry())
+
+
+def test_the_rules_are_installed_once_however_often_asked() -> None:
+    """The start installs them once the data is open; a test's app has them already."""
+    app = make_application()
+    assert install(app) is install(app)
+    assert len(app.findChildren(KeyboardRules)) == 1
