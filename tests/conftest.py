@@ -6,6 +6,7 @@ copied with SQLite's backup API for every test that wants it, so tests never sha
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -43,6 +44,19 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("deterministic")
+
+
+UI_TESTS = Path(__file__).with_name("ui")
+
+
+@pytest.fixture(autouse=True)
+def cycle_collection(request: pytest.FixtureRequest) -> None:
+    """A UI test collects cycles on the GUI thread's timer, as the app does (ui/garbage.py);
+    any other test, run in the same process after one, has Python's own collector back."""
+    if UI_TESTS in Path(request.node.path).parents:
+        gc.disable()
+    else:
+        gc.enable()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.resources import resource_path
 from ui.fonts import register_fonts
+from ui.garbage import collect_on_gui_thread
 from ui.keyboard import install as install_keyboard_rules
 from ui.translations import install_chinese
 
@@ -31,6 +32,7 @@ def make_application(keyboard_rules_now: bool = True) -> QApplication:
     if app.applicationName() == APP_NAME:
         return app
     app.setApplicationName(APP_NAME)
+    collect_on_gui_thread(app)  # a widget must never be destroyed on a worker thread
     install_chinese(app)  # Qt's own print, file and message dialogs in Chinese
     register_fonts(app)
     app.setStyleSheet(resource_path("styles", "app.qss").read_text(encoding="utf-8"))
