@@ -24,17 +24,29 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
+    """Runs ``work`` on a pool thread, which lets go of it before reporting.
+
+    ``work`` may hold the last reference to a page or dialog (a closure over ``self``); were it
+    released last on the pool thread, Python would destroy that widget there and Qt would
+    crash. The UI thread keeps its own reference until the report arrives (``Workers._pending``)
+    and so always lets go last.
+    """
+
     def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
-        self._work = work
+        self._work: Callable[[], Any] | None = work
         self._relay = relay
 
     def run(self) -> None:
+        work, self._work = self._work, None
+        assert work is not None
         try:
-            result = self._work()
+            result = work()
         except Exception as error:  # reported to the UI thread, never swallowed
+            del work
             self._relay.failed.emit(error)
         else:
+            del work
             self._relay.succeeded.emit(result)
 
 
@@ -45,7 +57,7 @@ class Workers(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
-        self._pending: set[_Relay] = set()
+        self._pending: dict[_Relay, Callable[[], Any]] = {}  # each job's work, kept here
 
     def run(
         self,
@@ -54,11 +66,11 @@ class Workers(QObject):
         on_failure: Callable[[Exception], None],
     ) -> None:
         """Run ``work()`` in the background; then call one of the handlers on the UI thread."""
-        relay = _Relay()
-        self._pending.add(relay)
+        relay = _Relay(self)  # Qt's to delete, on this thread, whoever holds it last
+        self._pending[relay] = work  # the last reference to ``work`` is let go here
 
         def done(handler: Callable[[Any], None], value: Any) -> None:
-            self._pending.discard(relay)
+            self._pending.pop(relay, None)
             relay.deleteLater()
             handler(value)
 
