@@ -8,6 +8,7 @@ so the window stays responsive.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -44,10 +45,18 @@ class _Job(QRunnable):
             result = work()
         except Exception as error:  # reported to the UI thread, never swallowed
             del work
-            self._relay.failed.emit(error)
+            self._relay.failed.emit(without_frames(error))
         else:
             del work
             self._relay.succeeded.emit(result)
+
+
+def without_frames(error: Exception) -> Exception:
+    """``error`` with its traceback kept as text (a note, which the log prints) instead of
+    frames: the frames would hold the job's closure, and whatever it captured, until the UI
+    thread is done with the error, and release it on whichever thread lets go last."""
+    error.add_note("".join(traceback.format_tb(error.__traceback__)).rstrip())
+    return error.with_traceback(None)
 
 
 class Workers(QObject):

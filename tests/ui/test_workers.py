@@ -33,3 +33,22 @@ def test_what_a_job_captured_is_freed_on_the_ui_thread(qtbot: QtBot, workers: Wo
         del captured, work  # from here on, only the workers hold it
     qtbot.waitUntil(lambda: len(reported) == JOBS and len(freed_on) == JOBS, timeout=10_000)
     assert set(freed_on) == {threading.main_thread().name}
+
+
+def test_a_failed_job_lets_go_on_the_ui_thread_and_keeps_its_trace_as_text(
+    qtbot: QtBot, workers: Workers
+) -> None:
+    freed_on: list[str] = []
+    failures: list[Exception] = []
+    captured = Captured()
+    weakref.finalize(captured, lambda: freed_on.append(threading.current_thread().name))
+
+    def fail(captured: Captured = captured) -> None:
+        raise ValueError("坏数据")
+
+    workers.run(fail, lambda _result: None, failures.append)
+    del captured, fail
+    qtbot.waitUntil(lambda: bool(failures) and bool(freed_on), timeout=10_000)
+    assert freed_on == [threading.main_thread().name]
+    assert failures[0].__traceback__ is None
+    assert "raise ValueError" in failures[0].__notes__[0]
