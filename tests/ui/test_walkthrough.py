@@ -36,6 +36,7 @@ from tests.ui.document_support import pdf_pages
 from tests.ui.walkthrough_support import ALT, CTRL, SHIFT, Key, Walk
 from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
+from ui.main_window import MainWindow
 from ui.startup import Startup
 from ui.workers import Workers
 
@@ -177,18 +178,18 @@ def issue_documents(walk: Walk, startup: Startup) -> None:
     """Ctrl+D opens the 文书 window; per document: Alt+n drafts it from the inspection and
     opens it, Ctrl+Shift+I and Enter issue it, Esc closes the editor back onto its row."""
     walk.key(ISSUE, Key.Key_D, CTRL, mouse=lambda: checklist(startup).documents_button)
-    walk.wait(ISSUE, "文书窗口", lambda: visible(InspectionDocumentsDialog) is not None)
+    walk.wait(ISSUE, "文书窗口", lambda: has_focus(InspectionDocumentsDialog))
     for number, (title, key) in enumerate(QUICK_DRAFT_KEYS.items()):
         walk.key(ISSUE, key, ALT, mouse=lambda n=number: documents_list().new_buttons[n])
         walk.wait(ISSUE, f"{title}编辑窗口", lambda: editor_ready())
         walk.shot(ISSUE, f"{title}草稿")
         walk.key(ISSUE, Key.Key_I, CTRL | SHIFT, mouse=lambda: editor().buttons["issue"])
-        walk.wait(ISSUE, "签发确认", lambda: isinstance(QApplication.activeWindow(), QMessageBox))
+        walk.wait(ISSUE, "签发确认", lambda: has_focus(QMessageBox))
         walk.key(ISSUE, Key.Key_Return, mouse=lambda: modal(QMessageBox).defaultButton())
         walk.wait(ISSUE, f"{title}已签发", lambda title=title: issued(startup, title))
         walk.shot(ISSUE, f"{title}已签发")
         walk.key(ISSUE, Key.Key_Escape, mouse=lambda: editor().close_button)
-        walk.wait(ISSUE, "回到文书列表", lambda: visible(DocumentEditorDialog) is None)
+        walk.wait(ISSUE, "回到文书列表", lambda: back_in(InspectionDocumentsDialog))
     walk.shot(ISSUE, "文书窗口")
 
 
@@ -198,12 +199,11 @@ def export_pdfs(walk: Walk, documents_folder: Path) -> None:
         if count == 2:
             walk.key(EXPORT, Key.Key_Up, mouse=lambda: first_document_row())
         walk.key(EXPORT, Key.Key_E, CTRL | SHIFT, mouse=lambda: documents_list().pdf_button)
-        walk.wait(
-            EXPORT, "保存对话框", lambda: isinstance(QApplication.activeWindow(), QFileDialog)
-        )
+        walk.wait(EXPORT, "保存对话框", lambda: has_focus(QFileDialog))
         walk.shot(EXPORT, f"导出PDF{count}")
         walk.key(EXPORT, Key.Key_Return, mouse=lambda: dialog_button(modal(QFileDialog)))
         walk.wait(EXPORT, "PDF已写出", lambda count=count: pdf_count(documents_folder) == count)
+        walk.wait(EXPORT, "回到文书列表", lambda: back_in(InspectionDocumentsDialog))
 
 
 def batch_print(walk: Walk, documents_folder: Path) -> None:
@@ -212,10 +212,10 @@ def batch_print(walk: Walk, documents_folder: Path) -> None:
         walk.click(PRINT, "点击文书列表", first_document_row)
     walk.key(PRINT, Key.Key_A, CTRL)
     walk.key(PRINT, Key.Key_P, CTRL | SHIFT, mouse=lambda: documents_list().batch_button)
-    walk.wait(PRINT, "预览打印", lambda: visible(QPrintPreviewDialog) is not None)
+    walk.wait(PRINT, "预览打印", lambda: has_focus(QPrintPreviewDialog))
     walk.shot(PRINT, "预览打印")
     walk.key(PRINT, Key.Key_P, CTRL, mouse=lambda: print_tool_button())
-    walk.wait(PRINT, "打印对话框", lambda: isinstance(QApplication.activeWindow(), QPrintDialog))
+    walk.wait(PRINT, "打印对话框", lambda: has_focus(QPrintDialog))
     walk.shot(PRINT, "打印")
     walk.key(PRINT, Key.Key_Return, mouse=lambda: dialog_button(modal(QPrintDialog)))
     walk.wait(PRINT, "打印文件已写出", lambda: printed(documents_folder))
@@ -281,8 +281,31 @@ def visible(kind: type) -> QWidget | None:
 
 
 def editor_ready() -> bool:
-    editor = visible(DocumentEditorDialog)
-    return editor is not None and QApplication.activeWindow() is editor
+    return has_focus(DocumentEditorDialog)
+
+
+def has_focus(kind: type) -> bool:
+    """A window of ``kind`` is the active one and the focus is in it: the next key is its."""
+    window, focus = QApplication.activeWindow(), QApplication.focusWidget()
+    return isinstance(window, kind) and focus is not None and window.isAncestorOf(focus)
+
+
+def has_focus_on(widget: QWidget) -> bool:
+    return QApplication.focusWidget() is widget
+
+
+def back_in(kind: type) -> bool:
+    """Every dialog above it closed, a window of ``kind`` has the keyboard again."""
+    return QApplication.activeModalWidget() is None and has_focus(kind)
+
+
+def is_on_first_missing_field() -> bool:
+    """The document opened by a refused step, the cursor in the first field it lacks."""
+    window = visible(DocumentEditorDialog)
+    if not isinstance(window, DocumentEditorDialog) or not window.missing:
+        return False
+    field = window.fields.get(window.missing[0])  # none until the form is built
+    return field is not None and QApplication.focusWidget() is field.edit
 
 
 def issued(startup: Startup, title: str) -> bool:
@@ -431,24 +454,24 @@ def serve_and_print_the_notice(walk: Walk, startup: Startup, case: NoticeCase, h
     walk.wait(SERVE, "送达窗口", lambda: is_in_step_field(startup, "recipient"))
     walk.type(SERVE, "欧阳晓东")
     walk.key(SERVE, Key.Key_Return)
-    walk.wait(SERVE, "告知书缺项", lambda: editor_ready())
+    walk.wait(SERVE, "告知书缺项", lambda: is_on_first_missing_field())
     walk.shot(SERVE, "告知书缺项")
     walk.type(SERVE, "现场检查记录、询问笔录、培训档案复印件")
     walk.key(SERVE, Key.Key_Escape)
     walk.wait(SERVE, "回到送达窗口", lambda: is_in_step_field(startup, None))
     walk.key(SERVE, Key.Key_Return)
     walk.wait(SERVE, "告知书已送达", lambda: notice_status(startup, case_id) == "served")
+    walk.wait(SERVE, "回到案件页", lambda: back_in(MainWindow))
     walk.shot(SERVE, "已送达")
     walk.key(CASE_PRINT, Key.Key_D, CTRL)
+    walk.wait(CASE_PRINT, "文书标签", lambda: has_focus_on(case_documents(startup).table))
     walk.key(CASE_PRINT, Key.Key_End, CTRL)
     walk.check(CASE_PRINT, "选中告知书", lambda: case_documents(startup).current().title == NOTICE)
     walk.key(CASE_PRINT, Key.Key_P, CTRL)
-    walk.wait(CASE_PRINT, "预览打印", lambda: visible(QPrintPreviewDialog) is not None)
+    walk.wait(CASE_PRINT, "预览打印", lambda: has_focus(QPrintPreviewDialog))
     walk.shot(CASE_PRINT, "预览打印")
     walk.key(CASE_PRINT, Key.Key_P, CTRL)
-    walk.wait(
-        CASE_PRINT, "打印对话框", lambda: isinstance(QApplication.activeWindow(), QPrintDialog)
-    )
+    walk.wait(CASE_PRINT, "打印对话框", lambda: has_focus(QPrintDialog))
     walk.key(CASE_PRINT, Key.Key_Return)
     walk.wait(CASE_PRINT, "打印文件已写出", lambda: printed(home / "Documents"))
 

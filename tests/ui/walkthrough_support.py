@@ -69,6 +69,7 @@ class Step:
     until: Callable[[], bool] | None = None
     actions: int = 0  # how many of the phase's actions the step takes
     answers: int = 0  # checklist answer keys, counted apart from the actions
+    timed: bool = True  # a wait the user sits through (a screenshot's is the test's own)
 
 
 @dataclass
@@ -147,8 +148,10 @@ class Walk:
         self.steps.append(Step(phase, name, run=verify))
 
     def shot(self, phase: str, name: str) -> None:
-        """Save a screenshot of the window the user looks at."""
-        self.steps.append(Step(phase, name, run=lambda: self._shoot(name)))
+        """Save a screenshot of the window the user looks at, once one is active."""
+        self.steps.append(
+            Step(phase, f"截图“{name}”", until=lambda: self._shoot(name), timed=False)
+        )
 
     # --- running it ------------------------------------------------------------------------
 
@@ -201,7 +204,8 @@ class Walk:
             self._fail(error)
             return
         if ready:
-            self.latencies.append((now - self._waiting_since, f"{step.phase}：{step.name}"))
+            if step.timed:
+                self.latencies.append((now - self._waiting_since, f"{step.phase}：{step.name}"))
             self._waiting_since = 0.0
             self._index += 1
         elif now - self._waiting_since > WAIT_LIMIT_S:
@@ -249,13 +253,14 @@ class Walk:
                     f"{step.phase}：{window.windowTitle() or type(window).__name__} {frame}"
                 )
 
-    def _shoot(self, name: str) -> None:
+    def _shoot(self, name: str) -> bool:
         window = active_window()
         if window is None:
-            raise WalkFailed(f"截图“{name}”时没有活动窗口")
+            return False
         file = self.shots / f"{len(self.screens) + 1:02d}-{name}.png"
         window.grab().save(str(file))
         self.screens.append(f"{name}: {window.windowTitle()} {window.width()}×{window.height()}")
+        return True
 
     # --- results ---------------------------------------------------------------------------
 
