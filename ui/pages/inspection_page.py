@@ -3,11 +3,11 @@
 The list shows the signed-in inspector's own inspections (只看我的, ticked by default for an
 inspector who does not lead the squad; unticked it lists the whole squad's). It opens on the
 most recent of them still in progress, so an inspector who restarts the laptop on site is back
-where they left off. Another
-inspection goes into the checklist only when chosen (Enter or a double-click on its row):
-moving through the list, Tab, or the list reloading never switch it, since answers typed next
-would otherwise land on a colleague's inspection. The list loads on the workers; the checklist
-is read synchronously so that what it shows is what the database holds.
+where they left off. Another inspection goes into the checklist only when chosen (Enter or a
+double-click on its row): moving through the list, Tab, or the list reloading never switch it,
+since answers typed next would otherwise land on a colleague's inspection. The list loads on
+the workers; the checklist is read synchronously so that what it shows is what the database
+holds.
 """
 
 from __future__ import annotations
