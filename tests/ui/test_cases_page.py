@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
@@ -173,22 +174,20 @@ def test_an_inspector_sees_the_cases_they_handle_and_the_squads_on_request(
     assert {his, hers} <= shown_ids(page)
 
 
-def test_a_reviewer_sees_the_squads_cases(qtbot, make_context, demo_database, sign_in, wait_idle):
-    """法制审核 陈静, who handles no case, starts on 全部."""
-    team = case_team(sign_in)
-    case_id = make_case(demo_database, team)
-    page = open_page(qtbot, make_context, team.reviewer, wait_idle)
-    assert page.handler.currentData() is None
-    assert case_id in shown_ids(page)
-
-
-def test_a_squad_leader_starts_on_the_squads_cases(
-    qtbot, make_context, demo_database, sign_in, wait_idle
+@pytest.mark.parametrize(
+    "member",
+    [
+        "reviewer",  # 法制审核 陈静, who handles no case
+        "leader",  # 刘洋 leads the squad (and may handle cases too)
+    ],
+)
+def test_a_reviewer_or_a_squad_leader_starts_on_the_squads_cases(
+    qtbot, make_context, demo_database, sign_in, wait_idle, member
 ):
-    """刘洋 leads the squad (and may handle cases too): his list starts on 全部."""
+    """Those who oversee the squad's cases start on 全部."""
     team = case_team(sign_in)
     case_id = make_case(demo_database, team)
-    page = open_page(qtbot, make_context, team.leader, wait_idle)
+    page = open_page(qtbot, make_context, getattr(team, member), wait_idle)
     assert page.handler.currentData() is None
     assert case_id in shown_ids(page)
 
@@ -203,10 +202,11 @@ def test_a_case_is_found_by_words_of_its_number_and_opened_with_enter(
     page.activateWindow()
     page.table.setFocus()
     number = case_number(demo_database, case_id)
+    year = number[number.index("〔") : number.index("〕") + 1]  # 〔2030〕
     serial = number[number.index("〕") + 1 :]  # e.g. 1号, as a clerk says it
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.focusWidget() is page.search
-    type_text(qtbot, page.search, f"{number[-8 : -len(serial)]} {serial}")  # 〔2030〕 1号
+    type_text(qtbot, page.search, f"{year} {serial}")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
     wait_idle()
     assert shown_ids(page) == {case_id}
