@@ -1,7 +1,9 @@
-"""登录: shown first, before the data has finished opening; signs in on a worker thread.
+"""登录: shown first, before the data folder has been examined; signs in on a worker thread.
 
 The dialog imports nothing of the core, so it can appear while the core loads. It stays
-disabled, saying so, until :meth:`LoginDialog.set_ready` hands it the sign-in function.
+disabled, saying so, until :meth:`LoginDialog.set_ready` hands it the sign-in function (which
+unwraps the data key and opens the database) and, outside demo mode, the recovery function
+behind 忘记密码.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.errors import UserError
+from ui.dialogs.password_dialogs import RecoverPasswordDialog
 from ui.errors import failure_text
 from ui.keyboard import fit_on_screen
 from ui.widgets.demo_banner import demo_banner
@@ -34,6 +37,7 @@ from ui.widgets.form_parts import error_label
 from ui.workers import Workers
 
 SignIn = Callable[[str, str], Any]
+Recover = Callable[[str, str, str], object]  # (recovery key, username, new password)
 
 
 class DemoAccountRow(NamedTuple):
@@ -46,9 +50,11 @@ class DemoAccountRow(NamedTuple):
 
 
 class LoginDialog(QDialog):
-    """Emits ``signed_in(actor)`` after a successful sign-in."""
+    """Emits ``signed_in(result)`` with what the sign-in function returned; ``failed(error)``
+    after a refused one (the message is shown here; the start may offer more, e.g. a restore)."""
 
     signed_in = Signal(object)
+    failed = Signal(object)
 
     def __init__(self, workers: Workers) -> None:
         super().__init__()
@@ -57,6 +63,9 @@ class LoginDialog(QDialog):
         self._workers = workers
         self._sign_in: SignIn | None = None
         self._demo_password = ""
+        self._signing_in_text = "正在登录…"
+        self._recover: Recover | None = None
+        self.recover_dialog: QDialog | None = None  # kept alive while shown
         self.actor: Any = None
         self.username = QLineEdit(placeholderText="请输入用户名")
         self.password = QLineEdit(
@@ -64,28 +73,51 @@ class LoginDialog(QDialog):
         )
         self.error = error_label()
         self.status = QLabel("正在打开数据…")
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         self.sign_in_button = QPushButton("登录")
         self.sign_in_button.setDefault(True)  # Enter in either field comes here
         self.sign_in_button.clicked.connect(self.try_sign_in)
+        self.forgot_button = QPushButton("忘记密码…")
+        self.forgot_button.setAutoDefault(False)  # Enter on the fields still signs in
+        self.forgot_button.clicked.connect(self.forgot_password)
+        self.forgot_button.hide()
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(QLabel(f"<h2>{APP_NAME}</h2><p>安全生产执法现场检查与案卷系统</p>"))
         form = QFormLayout()
         form.addRow("用户名：", self.username)
         form.addRow("密码：", self.password)
         self._layout.addLayout(form)
+        self._layout.addWidget(self.notice)
         self._layout.addWidget(self.error)
         self._layout.addWidget(self.status)
         self._layout.addWidget(self.sign_in_button)
+        self._layout.addWidget(self.forgot_button)
         self.username.setFocus()
         self._set_busy(True)
 
     def set_ready(
-        self, sign_in: SignIn, demo_accounts: Sequence[DemoAccountRow], demo_password: str
+        self,
+        sign_in: SignIn,
+        demo_accounts: Sequence[DemoAccountRow],
+        demo_password: str,
+        *,
+        recover: Recover | None = None,
+        notice: str = "",
+        signing_in_text: str = "正在登录…",
     ) -> None:
-        """The data is open: enable signing in; in demo mode show the banner and accounts."""
+        """The folder is examined: enable signing in; in demo mode show the banner and
+        accounts; with ``recover``, 忘记密码; ``notice`` says what a sign-in will do first
+        (encrypt an older database), ``signing_in_text`` while it runs."""
         self._sign_in = sign_in
         self._demo_password = demo_password
+        self._recover = recover
+        self._signing_in_text = signing_in_text
         self.status.hide()
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
+        self.forgot_button.setVisible(recover is not None)
         if demo_accounts:
             self.banner = demo_banner()
             accounts = self._demo_table(demo_accounts)
@@ -131,8 +163,28 @@ class LoginDialog(QDialog):
         QTimer.singleShot(0, self.password, self.password.setFocus)
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.username, self.password, self.sign_in_button):
+        for widget in (self.username, self.password, self.sign_in_button, self.forgot_button):
             widget.setEnabled(not busy)
+
+    def forgot_password(self) -> QDialog | None:
+        """用恢复密钥重设密码 over this window; afterwards the new password signs in here."""
+        if self._recover is None:
+            return None
+        dialog = RecoverPasswordDialog(
+            self._recover, self._workers, self, username=self.username.text().strip()
+        )
+        dialog.accepted.connect(lambda: self._recovered(dialog.username.text().strip()))
+        dialog.open()
+        self.recover_dialog = dialog
+        return dialog
+
+    def _recovered(self, username: str) -> None:
+        self.error.clear()
+        self.status.setText("密码已重设，请用新密码登录。")
+        self.status.show()
+        self.username.setText(username)
+        self.password.clear()
+        self.password.setFocus()
 
     def try_sign_in(self) -> None:
         """Check the credentials in the background (argon2 takes a fifth of a second).
@@ -149,7 +201,7 @@ class LoginDialog(QDialog):
             return
         username, password = self.username.text(), self.password.text()
         self.error.clear()
-        self.status.setText("正在登录…")
+        self.status.setText(self._signing_in_text)
         self.status.show()
         self._set_busy(True)
         self._workers.run(lambda: sign_in(username, password), self._succeeded, self._failed)
@@ -166,6 +218,7 @@ class LoginDialog(QDialog):
         self.error.setText(error.message if isinstance(error, UserError) else failure_text(error))
         self.password.clear()
         self.password.setFocus()
+        self.failed.emit(error)
 
 
 def compact_rows(table: QTableWidget) -> None:
