@@ -1,166 +1,259 @@
-"""Files of the evidence store: hash, durable copy, EXIF capture time, thumbnail.
+"""Files of the evidence store: sealed originals and thumbnails, named by the plaintext's hash.
 
-Layout under the data folder: ``evidence/<first two hex>/<sha256>.<ext>`` and
-``evidence/thumbs/<sha256>.jpg``. A file is written to a temporary name, flushed to disk and
-renamed, so a crash leaves either the whole file or none; a file without a database row is
-harmless (the next import of that photo reuses it).
+Layout under the data folder: ``evidence/<first two hex>/<sha256>.<ext>.enc`` and
+``evidence/thumbs/<sha256>.jpg.enc``, each sealed with the evidence key (AES-256-GCM in
+chunks, :mod:`fuanjian_desktop.security.file_cipher`). A lost laptop's evidence folder shows
+only hashes and ciphertext. Readers get the plaintext in memory (bytes, or chunks for large
+files); nothing decrypted is ever written to disk.
+
+A file is written under a temporary ``.part`` name, flushed to disk and renamed, so a crash
+leaves either the whole file or none. A store without a key (a legacy plaintext data folder,
+before :meth:`EvidenceStore.encrypt_legacy_files`) keeps the old unsealed layout
+``<sha256>.<ext>``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import io
 import os
-import tempfile
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from PIL import Image
+from fuanjian_desktop.evidence.photo_check import PhotoFacts, PhotoRejected, check_photo
+from fuanjian_desktop.security import file_cipher
 
+# Names only pick candidates (a camera card's DCIM, the file dialog's filter); whether a file is
+# a photo, and which kind, is decided by its content.
 PHOTO_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png"})
-THUMBNAIL_SIZE = (320, 320)
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8))  # cameras without an offset tag: local time
+SEALED_SUFFIX = ".enc"
+PART_SUFFIX = ".part"
+THUMBS_FOLDER = "thumbs"
+THUMBNAIL_EXTENSION = ".jpg"
 MAX_PHOTO_BYTES = 50 * 1024 * 1024
-EXIF_IFD = 0x8769
 
-
-class PhotoRejected(Exception):
-    """A file that cannot be taken as photo evidence; ``reason`` is Chinese."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+__all__ = [
+    "MAX_PHOTO_BYTES",
+    "PHOTO_EXTENSIONS",
+    "AddedPhoto",
+    "EvidenceStore",
+    "LegacySealing",
+    "PhotoFacts",
+    "PhotoRejected",
+]
 
 
 @dataclass(frozen=True)
-class PhotoFacts:
-    """What the store learned about a photo on import."""
+class AddedPhoto:
+    """A photo taken into the store; ``created`` if this call wrote its original (it was not
+    there before), which a failed import uses to remove exactly what it added."""
 
-    sha256: str
-    extension: str
-    size_bytes: int
-    width: int
-    height: int
-    captured_at: dt.datetime | None
-    camera: str | None
+    facts: PhotoFacts
+    created: bool
 
 
 class EvidenceStore:
-    """The evidence folder of one data folder."""
+    """The evidence folder of one data folder, sealed with ``key`` (``None``: legacy plaintext).
 
-    def __init__(self, root: Path) -> None:
+    ``key`` is the evidence key, ``database.key.derive("evidence")``; it is held only as long as
+    the store object lives.
+    """
+
+    def __init__(self, root: Path, key: bytes | None) -> None:
         self.root = root
+        self._key = key
+
+    @property
+    def sealed(self) -> bool:
+        """Whether files are encrypted (every store of an encrypted database)."""
+        return self._key is not None
+
+    # --- where files live -------------------------------------------------------------------
+
+    def _suffix(self) -> str:
+        return SEALED_SUFFIX if self._key is not None else ""
+
+    def _original(self, sha256: str, extension: str) -> Path:
+        return self.root / sha256[:2] / f"{sha256}{extension}{self._suffix()}"
+
+    def _thumbnail(self, sha256: str) -> Path:
+        return self.root / THUMBS_FOLDER / f"{sha256}{THUMBNAIL_EXTENSION}{self._suffix()}"
 
     def path_of(self, sha256: str, extension: str) -> Path:
-        """Where the file with this hash lives."""
-        return self.root / sha256[:2] / f"{sha256}{extension}"
+        """The original's file on disk, sealed in an encrypted store: for copying it whole
+        (backups). Whoever wants the photo reads :meth:`read_original`."""
+        return self._original(sha256, extension)
 
     def thumbnail_of(self, sha256: str) -> Path:
-        """Its thumbnail (JPEG)."""
-        return self.root / "thumbs" / f"{sha256}.jpg"
+        """The thumbnail's file on disk (sealed); for copying, like :meth:`path_of`."""
+        return self._thumbnail(sha256)
 
-    def add_photo(self, source: Path) -> PhotoFacts:
-        """Check, hash and store ``source`` (once), with a thumbnail; return what was learned."""
-        extension = source.suffix.lower()
-        if extension not in PHOTO_EXTENSIONS:
-            raise PhotoRejected("只支持 JPG、PNG 格式的照片")
-        try:
-            data = source.read_bytes()
-        except OSError as error:
-            raise PhotoRejected(f"无法读取文件：{error.strerror or error}") from error
-        if len(data) > MAX_PHOTO_BYTES:
-            raise PhotoRejected("文件超过 50 MB，请确认是照片")
-        facts = _inspect(data, extension)
-        target = self.path_of(facts.sha256, facts.extension)
-        if not target.exists():
-            _write_durably(target, data)
-        thumbnail = self.thumbnail_of(facts.sha256)
-        if not thumbnail.exists():
-            _write_thumbnail(target, thumbnail)
-        return facts
+    def holds(self, sha256: str, extension: str) -> bool:
+        """Whether the original and its thumbnail are both stored."""
+        return self._original(sha256, extension).is_file() and self._thumbnail(sha256).is_file()
+
+    # --- adding -------------------------------------------------------------------------------
+
+    def add_photo(self, source: Path) -> AddedPhoto:
+        """Check ``source`` by its content, then store it (once) with a thumbnail.
+
+        Raises :class:`PhotoRejected` (a Chinese reason) for anything that is not a whole,
+        reasonably sized JPEG or PNG; nothing is stored then.
+        """
+        data = _read_bounded(source)
+        facts, thumbnail = check_photo(data)
+        target = self._original(facts.sha256, facts.extension)
+        created = not target.is_file()
+        if created:
+            self._write(data, target)
+        thumbnail_path = self._thumbnail(facts.sha256)
+        if created or not thumbnail_path.is_file():
+            self._write(thumbnail, thumbnail_path)
+        return AddedPhoto(facts, created)
+
+    def _write(self, data: bytes, target: Path) -> None:
+        if self._key is None:
+            with file_cipher.atomic_private_file(target) as sink:
+                sink.write(data)
+        else:
+            file_cipher.write_encrypted(self._key, data, target)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def read_original(self, sha256: str, extension: str) -> bytes:
+        """The photo's bytes, decrypted in memory. Raises ``OSError`` if it is missing and
+        :class:`~fuanjian_desktop.security.file_cipher.DamagedCipherFile` if it was altered."""
+        return self._read(self._original(sha256, extension))
+
+    def read_thumbnail(self, sha256: str) -> bytes:
+        """The thumbnail's JPEG bytes, decrypted in memory (same errors as the original)."""
+        return self._read(self._thumbnail(sha256))
+
+    def original_chunks(self, sha256: str, extension: str) -> Iterator[bytes]:
+        """The original chunk by chunk (a video or a large scan: a few MiB of memory)."""
+        path = self._original(sha256, extension)
+        if self._key is None:
+            with path.open("rb") as source:
+                yield from iter(lambda: source.read(file_cipher.CHUNK_SIZE), b"")
+        else:
+            yield from file_cipher.decrypted_chunks(self._key, path)
+
+    def _read(self, path: Path) -> bytes:
+        if self._key is None:
+            return path.read_bytes()
+        return file_cipher.decrypt_file(self._key, path)
+
+    # --- removing -----------------------------------------------------------------------------
+
+    def remove(self, sha256: str, extension: str) -> None:
+        """Delete an original and its thumbnail (a failed import's own new files)."""
+        for path in (self._original(sha256, extension), self._thumbnail(sha256)):
+            path.unlink(missing_ok=True)
+
+    def stored(self) -> set[str]:
+        """The hashes of every original in the store (thumbnails and temporaries aside)."""
+        return {_hash_of(path) for path in self._originals()}
+
+    def sweep(self, referenced: Collection[str]) -> int:
+        """Remove originals whose hash no row references, their thumbnails, stray thumbnails
+        and interrupted ``.part`` files; return the number of files removed.
+
+        For the start-up, before any import runs: an import in progress has stored files that
+        its transaction has not yet committed, and ``.part`` files it is still writing.
+        """
+        keep = set(referenced)
+        removed = 0
+        for path in self._files():
+            name = path.name
+            unreferenced = not name.endswith(PART_SUFFIX) and _hash_of(path) not in keep
+            if name.endswith(PART_SUFFIX) or unreferenced:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def _files(self) -> Iterator[Path]:
+        if self.root.is_dir():
+            yield from (path for path in self.root.rglob("*") if path.is_file())
+
+    def _originals(self) -> Iterator[Path]:
+        return (
+            path
+            for path in self._files()
+            if path.parent.name != THUMBS_FOLDER and not path.name.endswith(PART_SUFFIX)
+        )
+
+    # --- legacy folders -----------------------------------------------------------------------
+
+    def encrypt_legacy_files(self) -> LegacySealing:
+        """Seal every plaintext file of a legacy store in place.
+
+        For a data folder whose database is being encrypted: each ``<sha256>.<ext>`` (and
+        thumbnail) becomes ``<sha256>.<ext>.enc``. The sealed copy is read back and must give
+        the bytes that were read before the plaintext is deleted, so a failure at any point
+        leaves every photo readable (sealed, plain, or both); running it again after a crash
+        finishes the job. Interrupted ``.part`` files are removed. An original whose content
+        does not match the hash in its name is sealed all the same (it is evidence as found)
+        and named in the result. Deleting does not scrub the disk blocks the plaintext
+        occupied; full-disk encryption (BitLocker) covers those.
+        """
+        if self._key is None:
+            raise ValueError("a store without a key cannot seal its files")
+        sealed = 0
+        mismatched: list[str] = []
+        for path in list(self._files()):
+            if path.name.endswith(PART_SUFFIX):
+                path.unlink(missing_ok=True)
+            elif not path.name.endswith(SEALED_SUFFIX):
+                sha256 = self._seal_legacy(path)
+                sealed += 1
+                if path.parent.name != THUMBS_FOLDER and sha256 != _hash_of(path):
+                    mismatched.append(path.name)
+        return LegacySealing(sealed, tuple(mismatched))
+
+    def _seal_legacy(self, plain: Path) -> str:
+        """Seal one plaintext file beside itself, verify, delete the plaintext; its SHA-256."""
+        assert self._key is not None
+        target = plain.with_name(plain.name + SEALED_SUFFIX)
+        sha256 = file_cipher.encrypt_file(self._key, plain, target)
+        digest = hashlib.sha256()
+        for chunk in file_cipher.decrypted_chunks(self._key, target):
+            digest.update(chunk)
+        if digest.hexdigest() != sha256:  # the sealed copy must give back what was read
+            target.unlink()
+            raise file_cipher.DamagedCipherFile(
+                f"证据文件 {plain.name} 加密后校验不一致，原文件已保留，请检查磁盘后重试"
+            )
+        plain.unlink()
+        file_cipher.sync_folder(plain.parent)
+        return sha256
 
 
-def _inspect(data: bytes, extension: str) -> PhotoFacts:
-    from PIL import Image, UnidentifiedImageError  # only when photos are imported (start-up)
+@dataclass(frozen=True)
+class LegacySealing:
+    """What :meth:`EvidenceStore.encrypt_legacy_files` did: files sealed, and originals whose
+    content did not match the hash in their name (sealed as found)."""
 
+    files: int
+    mismatched: tuple[str, ...]
+
+
+def _hash_of(path: Path) -> str:
+    """The hash a store file is named by (``<sha256>.<ext>[.enc]``)."""
+    return path.name.split(".", 1)[0]
+
+
+def _read_bounded(source: Path) -> bytes:
+    """The file's bytes, refusing anything larger than a photo can reasonably be."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            exif = image.getexif()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise PhotoRejected("文件不是有效的图片，或已损坏") from error
-    return PhotoFacts(
-        sha256=hashlib.sha256(data).hexdigest(),
-        extension=".jpg" if extension == ".jpeg" else extension,
-        size_bytes=len(data),
-        width=width,
-        height=height,
-        captured_at=_capture_time(exif),
-        camera=_camera(exif),
-    )
+        with source.open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size > MAX_PHOTO_BYTES:
+                raise PhotoRejected(_TOO_LARGE)
+            data = stream.read(MAX_PHOTO_BYTES + 1)
+    except OSError as error:
+        raise PhotoRejected(f"无法读取文件：{error.strerror or error}") from error
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoRejected(_TOO_LARGE)
+    return data
 
 
-def _capture_time(exif: Image.Exif) -> dt.datetime | None:
-    """DateTimeOriginal (with OffsetTimeOriginal when the camera wrote one), else DateTime."""
-    from PIL import ExifTags
-
-    details = exif.get_ifd(EXIF_IFD)
-    text = details.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = dt.datetime.strptime(text.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
-    except ValueError:
-        return None
-    offset = details.get(ExifTags.Base.OffsetTimeOriginal)
-    zone = _zone(offset) if isinstance(offset, str) else CHINA_TIME
-    return moment.replace(tzinfo=zone).astimezone(dt.UTC)
-
-
-def _zone(offset: str) -> dt.timezone:
-    try:
-        parsed = dt.datetime.strptime(offset.strip("\x00 "), "%z")
-    except ValueError:
-        return CHINA_TIME
-    assert parsed.tzinfo is not None
-    delta = parsed.utcoffset()
-    return dt.timezone(delta) if delta is not None else CHINA_TIME
-
-
-def _camera(exif: Image.Exif) -> str | None:
-    from PIL import ExifTags
-
-    parts = [exif.get(ExifTags.Base.Make), exif.get(ExifTags.Base.Model)]
-    text = " ".join(str(part).strip("\x00 ") for part in parts if part)
-    return text[:100] or None
-
-
-def _write_durably(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _write_thumbnail(original: Path, thumbnail: Path) -> None:
-    from PIL import Image, ImageOps
-
-    thumbnail.parent.mkdir(parents=True, exist_ok=True)
-    temporary = thumbnail.with_suffix(".part")
-    with Image.open(original) as image:
-        small = ImageOps.exif_transpose(image).convert("RGB")
-        small.thumbnail(THUMBNAIL_SIZE)
-        small.save(temporary, "JPEG", quality=85)
-    os.replace(temporary, thumbnail)
+_TOO_LARGE = f"文件超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB，不像一张照片，请确认选择的文件"

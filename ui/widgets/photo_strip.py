@@ -6,6 +6,10 @@ copy the camera card at the office, after the inspection has ended. Importing ha
 and thumbnails every file, which takes seconds for a card full of photos, so it runs on the
 workers; the strip refreshes when the import reports back, and says what was attached, what
 was already there and which files were refused and why.
+
+The store keeps photos encrypted: thumbnails come as bytes decrypted in memory and a
+double-click opens the original in the app's own viewer (never a decrypted file on disk for
+the system's viewer). A missing or damaged thumbnail shows as a placeholder icon.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -35,16 +39,19 @@ from fuanjian_desktop.evidence.store import PHOTO_EXTENSIONS
 from fuanjian_desktop.services.inspections import evidence
 from fuanjian_desktop.services.inspections.evidence import PhotoImport, PhotoView
 from ui.context import AppContext
+from ui.dialogs.photo_viewer import PhotoViewer
 from ui.errors import show_failure
 from ui.file_dialogs import pictures_folder
 from ui.local_time import local_text
 
 THUMBNAIL_SIZE = QSize(96, 72)
+_PLACEHOLDER = QStyle.StandardPixmap.SP_FileIcon
 THUMBNAIL_MARGIN = 28  # an icon view keeps a text line under its icons
 COMPACT_THUMBNAIL_SIZE = QSize(48, 36)
 COMPACT_MARGIN = 6
 WHOLE_INSPECTION = ""  # the item id evidence.attach_photos takes for the inspection as a whole
-ORIGINAL_PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+PHOTO_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 # file-dialog filter; both cases, since Linux matches patterns case-sensitively
 PHOTO_FILTER = "照片 (" + " ".join(f"*{e} *{e.upper()}" for e in sorted(PHOTO_EXTENSIONS)) + ")"
 
@@ -65,6 +72,7 @@ class PhotoStrip(QWidget):
         self._photos: list[PhotoView] = []
         self.caption = QLabel()
         self.thumbnails = _compact_list() if compact else _thumbnail_list()
+        self.thumbnails.itemDoubleClicked.connect(self.open_original)
         self.add_button = QPushButton("添加照片…")
         self.add_button.clicked.connect(self.choose_files)
         self.folder_button = QPushButton("从文件夹导入…")
@@ -96,7 +104,9 @@ class PhotoStrip(QWidget):
         if inspection_id != self._inspection_id:
             self._say("")
         self._inspection_id = inspection_id
-        self._photos = evidence.photos_of(self._context.database, inspection_id)
+        self._photos = evidence.photos_of(
+            self._context.database, self._context.actor, inspection_id
+        )
 
     def show_item(self, item_id: str) -> None:
         """Show the thumbnails of ``item_id``'s photos."""
@@ -104,7 +114,7 @@ class PhotoStrip(QWidget):
         self.thumbnails.clear()
         shown = [photo for photo in self._photos if photo.item_id == item_id]
         for photo in shown:
-            self.thumbnails.addItem(_thumbnail(photo))
+            self.thumbnails.addItem(self._thumbnail(photo))
         self.thumbnails.setVisible(bool(shown))
         count = f"{len(shown)} 张" if shown else "暂无"
         self.caption.setText(f"{self._caption}：{count}")
@@ -144,7 +154,9 @@ class PhotoStrip(QWidget):
         refused = [f"{name}（{reason}）" for name, reason in report.refused]
         self._say("\n".join([report.summary, *refused]))
         if inspection_id == self._inspection_id:
-            self._photos = evidence.photos_of(self._context.database, inspection_id)
+            self._photos = evidence.photos_of(
+                self._context.database, self._context.actor, inspection_id
+            )
             self.show_item(self._item_id)
 
     def _say(self, message: str) -> None:
@@ -155,6 +167,34 @@ class PhotoStrip(QWidget):
     def _failed(self, error: Exception) -> None:
         self._say("")
         show_failure(self, error, "照片未导入")
+
+    def _thumbnail(self, photo: PhotoView) -> QListWidgetItem:
+        pixmap = QPixmap()
+        readable = photo.thumbnail is not None and pixmap.loadFromData(photo.thumbnail)
+        icon = QIcon(pixmap) if readable else self.style().standardIcon(_PLACEHOLDER)
+        entry = QListWidgetItem(icon, "")
+        taken = local_text(photo.captured_at) or "未知"
+        damaged = "" if readable else "\n缩略图无法读取（文件缺失或已损坏）"
+        entry.setToolTip(f"拍摄时间：{taken}\n文件：{photo.original_name}{damaged}\n双击查看原图")
+        entry.setData(PHOTO_ID_ROLE, photo.id)
+        entry.setData(NAME_ROLE, photo.original_name)
+        return entry
+
+    def open_original(self, entry: QListWidgetItem) -> PhotoViewer | None:
+        """Show the photo behind ``entry`` in the viewer (decrypted in memory); ``None`` and a
+        message if it cannot be read."""
+        context = self._context
+        try:
+            data = evidence.photo_original(
+                context.database, context.actor, entry.data(PHOTO_ID_ROLE)
+            )
+            viewer = PhotoViewer(data, entry.data(NAME_ROLE), self.window())
+        except Exception as error:  # a missing or damaged file: said in Chinese, not raised
+            show_failure(self, error, "照片无法打开")
+            return None
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
+        return viewer
 
 
 def _thumbnail_list() -> QListWidget:
@@ -189,17 +229,4 @@ def _photo_list(size: QSize) -> QListWidget:
     thumbnails.setMovement(QListView.Movement.Static)
     thumbnails.setIconSize(size)
     thumbnails.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    thumbnails.itemDoubleClicked.connect(_open_original)
     return thumbnails
-
-
-def _thumbnail(photo: PhotoView) -> QListWidgetItem:
-    entry = QListWidgetItem(QIcon(QPixmap(str(photo.thumbnail))), "")
-    taken = local_text(photo.captured_at) or "未知"
-    entry.setToolTip(f"拍摄时间：{taken}\n文件：{photo.original_name}\n双击查看原图")
-    entry.setData(ORIGINAL_PATH_ROLE, str(photo.original))
-    return entry
-
-
-def _open_original(entry: QListWidgetItem) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(entry.data(ORIGINAL_PATH_ROLE)))

@@ -1,24 +1,40 @@
-"""Photo evidence is stored once by SHA-256, carries its EXIF capture time, and refuses junk."""
+"""Photo evidence is stored once by SHA-256, sealed, carries its EXIF capture time, and refuses
+bad files by name while the rest of the batch goes on; a failed batch leaves no orphan."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.models import EvidenceFile, InspectionPhoto
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.inspections import evidence
-from tests.photos import make_photo
+from fuanjian_desktop.services.unit_of_work import ActionScope
+from tests.photos import make_blank_png, make_detailed_jpeg, make_photo, make_png, truncate
+
+NOT_A_PHOTO = "文件内容不是 JPG 或 PNG 图片（按内容判断，与文件名无关），请选择相机或手机拍摄的照片"
+DAMAGED = "图片已损坏或不完整（可能没有复制完），无法完整读取，请从相机或手机重新复制后再导入"
+TOO_MANY_PIXELS = "图片像素过多（超过 8000 万像素），请缩小尺寸或改用相机的常规尺寸后再导入"
+JPEG_START = b"\xff\xd8\xff"
+
+
+def all_files(database: Database) -> list[Path]:
+    root = database.folder / "evidence"
+    return sorted(path for path in root.rglob("*") if path.is_file())
 
 
 def stored_files(database: Database) -> list[Path]:
-    root = evidence.evidence_store(database).root
-    return [path for path in root.rglob("*") if path.is_file() and "thumbs" not in path.parts]
+    return [path for path in all_files(database) if "thumbs" not in path.parts]
 
 
 def count(database: Database, table: type) -> int:
@@ -53,9 +69,48 @@ def test_one_photo_on_two_items_is_stored_once_and_linked_twice(
         evidence.attach_photos(demo_database, inspector, inspection_id, item_id, [photo])
     assert len(stored_files(demo_database)) == 1
     assert count(demo_database, InspectionPhoto) == 2
-    views = evidence.photos_of(demo_database, inspection_id)
+    views = evidence.photos_of(demo_database, inspector, inspection_id)
     assert {view.item_id for view in views} == {"syn.1", "syn.2"}
-    assert all(view.thumbnail.is_file() and view.original.is_file() for view in views)
+    assert all(view.thumbnail and view.thumbnail.startswith(JPEG_START) for view in views)
+
+
+def test_photos_are_sealed_on_disk_and_read_back_in_memory(
+    demo_database: Database, inspector: Actor, start_inspection: Callable[..., str], tmp_path: Path
+) -> None:
+    inspection_id = start_inspection()
+    photo = make_detailed_jpeg(tmp_path / "灭火器.jpg")
+    data = photo.read_bytes()
+    evidence.attach_photos(demo_database, inspector, inspection_id, "", [photo])
+    files = all_files(demo_database)
+    assert len(files) == 2  # the original and its thumbnail, both sealed
+    for path in files:
+        assert path.name.endswith(".enc")
+        sealed = path.read_bytes()
+        assert not sealed.startswith(JPEG_START) and data[1000:1064] not in sealed
+    (view,) = evidence.photos_of(demo_database, inspector, inspection_id)
+    original = evidence.photo_original(demo_database, inspector, view.id)
+    assert hashlib.sha256(original).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_a_missing_or_damaged_photo_is_said_in_chinese_and_its_thumbnail_is_none(
+    demo_database: Database, inspector: Actor, start_inspection: Callable[..., str], tmp_path: Path
+) -> None:
+    inspection_id = start_inspection()
+    photo = make_photo(tmp_path / "a.jpg")
+    evidence.attach_photos(demo_database, inspector, inspection_id, "", [photo])
+    (original,) = stored_files(demo_database)
+    sealed = bytearray(original.read_bytes())
+    sealed[-1] ^= 1
+    original.write_bytes(bytes(sealed))
+    (thumbnail,) = (path for path in all_files(demo_database) if "thumbs" in path.parts)
+    thumbnail.unlink()
+    (view,) = evidence.photos_of(demo_database, inspector, inspection_id)
+    assert view.thumbnail is None
+    with pytest.raises(UserError, match=r"照片“a\.jpg”的文件已损坏或被改动"):
+        evidence.photo_original(demo_database, inspector, view.id)
+    original.unlink()
+    with pytest.raises(UserError, match=r"照片“a\.jpg”的文件不在证据文件夹中"):
+        evidence.photo_original(demo_database, inspector, view.id)
 
 
 def test_capture_time_comes_from_exif_in_china_time_unless_an_offset_is_given(
@@ -68,30 +123,82 @@ def test_capture_time_comes_from_exif_in_china_time_unless_an_offset_is_given(
     evidence.attach_photos(demo_database, inspector, inspection_id, "", [local, tokyo, none])
     times = {
         view.original_name: view.captured_at
-        for view in evidence.photos_of(demo_database, inspection_id)
+        for view in evidence.photos_of(demo_database, inspector, inspection_id)
     }
     assert times["local.jpg"] == dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC)
     assert times["tokyo.jpg"] == dt.datetime(2026, 11, 20, 0, 30, tzinfo=dt.UTC)
     assert times["none.jpg"] is None
 
 
-def test_non_photos_are_refused_with_reasons_and_the_rest_still_attach(
+def test_a_mixed_batch_attaches_the_good_files_and_names_the_bad_ones(
     demo_database: Database, inspector: Actor, start_inspection: Callable[..., str], tmp_path: Path
 ) -> None:
     inspection_id = start_inspection()
-    broken = tmp_path / "broken.jpg"
-    broken.write_bytes(b"not a jpeg at all")
-    text = tmp_path / "notes.txt"
-    text.write_text("x")
-    good = make_photo(tmp_path / "good.jpg")
-    report = evidence.attach_photos(
-        demo_database, inspector, inspection_id, "", [broken, text, good]
-    )
-    assert report.attached == 1
-    assert dict(report.refused) == {
-        "broken.jpg": "文件不是有效的图片，或已损坏",
-        "notes.txt": "只支持 JPG、PNG 格式的照片",
-    }
+    text = tmp_path / "broken.jpg"
+    text.write_bytes(b"not a jpeg at all")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x")
+    files = [
+        make_photo(tmp_path / "good.jpg"),
+        text,
+        truncate(make_detailed_jpeg(tmp_path / "cut.jpg"), 0.7),
+        make_png(tmp_path / "png named.jpg"),
+        make_blank_png(tmp_path / "bomb.png", 20000, 20000),
+        notes,
+    ]
+    report = evidence.attach_photos(demo_database, inspector, inspection_id, "", files)
+    assert report.attached == 2
+    assert report.refused == [
+        ("broken.jpg", NOT_A_PHOTO),
+        ("cut.jpg", DAMAGED),
+        ("bomb.png", TOO_MANY_PIXELS),
+        ("notes.txt", NOT_A_PHOTO),
+    ]
+    assert report.summary == "已添加 2 张照片，4 个文件未能导入"
+    with demo_database.read() as session:
+        rows = session.execute(select(EvidenceFile.original_name, EvidenceFile.extension))
+        extensions = {name: extension for name, extension in rows}
+    assert extensions == {"good.jpg": ".jpg", "png named.jpg": ".png"}
+    assert len(stored_files(demo_database)) == 2
+
+
+def test_a_batch_for_a_missing_inspection_leaves_no_file(
+    demo_database: Database, inspector: Actor, tmp_path: Path
+) -> None:
+    photos = [make_photo(tmp_path / "a.jpg"), make_png(tmp_path / "b.png")]
+    with pytest.raises(NotFound):
+        evidence.attach_photos(demo_database, inspector, "no-such-inspection", "", photos)
+    assert all_files(demo_database) == []
+
+
+def test_a_failed_transaction_leaves_no_orphan_and_keeps_what_rows_reference(
+    demo_database: Database,
+    inspector: Actor,
+    start_inspection: Callable[..., str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inspection_id = start_inspection()
+    earlier = make_photo(tmp_path / "earlier.jpg", (1, 1, 1))
+    evidence.attach_photos(demo_database, inspector, inspection_id, "", [earlier])
+    kept = all_files(demo_database)
+    record = ActionScope.record
+
+    def fail_on_the_last_photo(self: ActionScope, row: Any, summary: str, before: Any) -> Any:
+        if summary == "添加照片 new2.jpg":
+            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+        return record(self, row, summary, before)
+
+    monkeypatch.setattr(ActionScope, "record", fail_on_the_last_photo)
+    batch = [
+        earlier,
+        make_photo(tmp_path / "new1.jpg", (2, 2, 2)),
+        make_png(tmp_path / "new2.jpg"),
+    ]
+    with pytest.raises(OperationalError):
+        evidence.attach_photos(demo_database, inspector, inspection_id, "syn.1", batch)
+    assert all_files(demo_database) == kept  # the earlier photo's files, nothing of the batch
+    assert count(demo_database, EvidenceFile) == 1
 
 
 def test_photos_in_a_camera_folder_are_found_recursively(tmp_path: Path) -> None:
