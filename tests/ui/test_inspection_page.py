@@ -38,7 +38,7 @@ def open_page(
 
 
 def finish(database, actor: Actor, inspection_id: str) -> None:
-    for item in inspections.open_inspection(database, inspection_id).items:
+    for item in inspections.open_inspection(database, actor, inspection_id).items:
         inspections.answer_item(database, actor, inspection_id, item, Answer.COMPLIANT)
     ended = dt.datetime.now().astimezone()
     finished = inspections.InspectionFinish(ended, "检查完毕，未发现隐患。")
@@ -94,7 +94,7 @@ def test_importing_two_identical_photos_attaches_one(
     assert strip.thumbnails.count() == 1
     taken = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC)  # 09:30 in 深圳 (UTC+8)
     assert f"拍摄时间：{local_text(taken)}" in strip.thumbnails.item(0).toolTip()
-    photos = evidence.photos_of(demo_database, inspection_id)
+    photos = evidence.photos_of(demo_database, inspector, inspection_id)
     assert [photo.item_id for photo in photos] == [page.checklist.current_item().id]
 
 
@@ -109,7 +109,7 @@ def test_refused_files_are_listed(
     page.checklist.photos.import_files([fake])
     wait_idle()
     text = page.checklist.photos.status.text()
-    assert "1 个文件未能导入" in text and "现场.jpg（文件不是有效的图片，或已损坏）" in text
+    assert "1 个文件未能导入" in text and "现场.jpg（文件内容不是 JPG 或 PNG 图片" in text
 
 
 def test_whole_inspection_photos_attach_to_no_item(
@@ -129,7 +129,9 @@ def test_whole_inspection_photos_attach_to_no_item(
     assert strip.caption.text() == "现场照片（整次检查）：暂无"
     strip.import_files([make_photo(tmp_path / "门头.jpg")])
     wait_idle()
-    assert [photo.item_id for photo in evidence.photos_of(demo_database, inspection_id)] == [""]
+    assert [
+        photo.item_id for photo in evidence.photos_of(demo_database, inspector, inspection_id)
+    ] == [""]
     assert strip.caption.text() == "现场照片（整次检查）：1 张"
     assert strip.thumbnails.count() == 1
     assert page.checklist.photos.thumbnails.count() == 0
@@ -148,7 +150,7 @@ def test_photos_can_be_added_to_a_completed_inspection(
     wait_idle()
     view.inspection_photos.import_files([make_photo(tmp_path / "门头.jpg", (30, 30, 200))])
     wait_idle()
-    photos = evidence.photos_of(demo_database, inspection_id)
+    photos = evidence.photos_of(demo_database, inspector, inspection_id)
     assert sorted(photo.item_id for photo in photos) == sorted(["", item.id])
     assert view.photos.thumbnails.count() == view.inspection_photos.thumbnails.count() == 1
     assert not any(button.isEnabled() for button in view.detail.buttons.values())
@@ -209,12 +211,12 @@ def test_refresh_shows_a_hazard_edited_elsewhere(
 ):
     """Back from the hazard register, the open item's hazard shows the new wording."""
     inspection_id = start_inspection()
-    first = inspections.open_inspection(demo_database, inspection_id).items[0]
+    first = inspections.open_inspection(demo_database, inspector, inspection_id).items[0]
     inspections.answer_item(demo_database, inspector, inspection_id, first, Answer.NON_COMPLIANT)
     page = open_page(qtbot, make_context, inspector, wait_idle, checklist_folder)
     qtbot.keyClick(page.checklist.tree, Qt.Key.Key_Up)
     assert page.checklist.current_item() == first
-    hazard = inspections.open_inspection(demo_database, inspection_id).hazards[first.id]
+    hazard = inspections.open_inspection(demo_database, inspector, inspection_id).hazards[first.id]
     edit = hazards.HazardEdit("消防通道堆放纸箱", hazard.level, hazard.rectification, 3)
     hazards.update_hazard(demo_database, inspector, hazard.id, edit)
     page.refresh()
@@ -316,7 +318,7 @@ def test_ctrl_2_puts_the_keys_on_the_checklist(
     assert QApplication.focusWidget() is page.checklist.tree
     first = page.checklist.current_item()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
-    answers = inspections.open_inspection(demo_database, inspection_id).answers
+    answers = inspections.open_inspection(demo_database, inspector, inspection_id).answers
     assert answers[first.id].result is Answer.COMPLIANT
 
 
