@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.domain.roles import Permission, role_labels
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.idle_lock import confirm_password, lock_minutes
 from ui.context import AppContext
 from ui.dialogs.about_dialog import AboutDialog
+from ui.idle_lock import IdleLock
 from ui.keyboard import focus_into
 from ui.pages.approvals_page import ApprovalsPage
 from ui.pages.audit_page import AuditPage
@@ -33,7 +36,8 @@ from ui.pages.inspection_page import InspectionPage
 from ui.pages.registry_page import RegistryPage
 from ui.pages.users_page import UsersPage
 from ui.pages.workbench_page import WorkbenchPage
-from ui.shortcuts import ABOUT, keyed
+from ui.shortcuts import ABOUT, LOCK_NOW, keyed
+from ui.widgets.account_buttons import AccountButtons
 from ui.widgets.demo_banner import demo_banner
 
 SYNC_STATE = "同步：未配置同步"
@@ -75,7 +79,13 @@ PAGES = (
 
 
 class MainWindow(QMainWindow):
-    """Navigation on the left (Ctrl+1…), the chosen page on the right."""
+    """Navigation on the left (Ctrl+1…), the chosen page on the right.
+
+    ``sign_out_requested`` asks the start (``ui.startup``) to close the data and show the
+    sign-in window: 退出登录 emits it, and so may the idle lock.
+    """
+
+    sign_out_requested = Signal()
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -86,6 +96,7 @@ class MainWindow(QMainWindow):
         self._keys: list[str] = []
         self._setup_ui()
         self._setup_status_bar()
+        self._setup_idle_lock()
 
     def _setup_ui(self) -> None:
         self.navigation = QListWidget()
@@ -223,7 +234,35 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.squad_label):
             bar.addWidget(label)
         bar.addPermanentWidget(self.sync_label)
+        self.account = AccountButtons(self._change_password, self.context.workers)
+        self.account.sign_out_requested.connect(self.sign_out_requested)
+        self.account.password_changed.connect(
+            lambda: bar.showMessage("密码已修改，下次登录请用新密码。", 10_000)
+        )
+        self.lock_button = keyed(QPushButton("立即锁定"), LOCK_NOW)
+        self.lock_button.setFlat(True)
+        bar.addPermanentWidget(self.lock_button)
+        bar.addPermanentWidget(self.account)
         bar.addPermanentWidget(self.about_button)
+
+    def _setup_idle_lock(self) -> None:
+        """自动锁定 after this laptop's idle minutes (10 unless set), and 立即锁定 (Ctrl+L)."""
+        database, actor = self.context.database, self.context.actor
+        self.idle_lock = IdleLock(
+            self,
+            f"{actor.full_name}（{actor.username}）",
+            lambda password: confirm_password(database, actor.username, password),
+            self.context.workers,
+            dt.timedelta(minutes=lock_minutes(database)),
+        )
+        self.idle_lock.sign_out_requested.connect(self.sign_out_requested)
+        self.lock_button.clicked.connect(self.idle_lock.lock)
+
+    def _change_password(self, old: str, new: str) -> None:
+        """修改密码 (on a worker): the hash and the wrapped data key both follow the new one."""
+        from fuanjian_desktop.services import auth
+
+        auth.change_password(self.context.database, self.context.actor, old, new)
 
     def show_about(self) -> AboutDialog:
         """关于福安监 (F1): version, data folder, Qt and its Chinese translation."""
