@@ -8,12 +8,19 @@
 - ``stats --year Y [--squad S]``: print the year's enforcement figures, one ``名称: 数值`` a line;
 - ``documents samples --out DIR``: write every document type as PDF and DOCX, one line a file;
 - ``review [--case CASE_NO]``: print every defect the procedure guard finds, one
-  ``案号<TAB>评查项目<TAB>说明`` a line; exit 0 only when there is none.
+  ``案号<TAB>评查项目<TAB>说明`` a line; exit 0 only when there is none;
+- ``audit verify``: walk the audit hash chain and the issued documents' fingerprints; print the
+  number verified (exit 0) or the first break (exit 1).
+
+The database is encrypted: every command that reads it opens it with :func:`open_for_command`
+(``--user`` and the password from ``FUANJIAN_PASSWORD`` or a prompt, or ``--recovery-key``; a
+demo installation opens with the published demo password).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib.util
 import os
 import sys
@@ -21,11 +28,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from fuanjian_desktop.db.engine import Database
     from fuanjian_desktop.errors import UserError
 
 ROOT = Path(__file__).resolve().parent
 VENV_PYTHON = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-REQUIRED_MODULES = ("PySide6", "sqlalchemy", "alembic", "argon2", "platformdirs", "ulid")
+REQUIRED_MODULES = (
+    "PySide6",
+    "sqlalchemy",
+    "alembic",
+    "argon2",
+    "platformdirs",
+    "ulid",
+    "sqlcipher3",
+    "cryptography",
+)
+PASSWORD_ENV = "FUANJIAN_PASSWORD"
+DEMO_COMMAND_USER = "zhaolei"  # the demo's 园岭 administrator
 
 
 def use_project_environment() -> None:
@@ -56,11 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="数据文件夹（默认：环境变量 FUANJIAN_DATA_DIR，或系统的用户数据目录）",
     )
+    credentials = argparse.ArgumentParser(add_help=False)
+    credentials.add_argument(
+        "--user",
+        default=argparse.SUPPRESS,
+        help=f"以哪个账号打开加密的数据库（密码取自环境变量 {PASSWORD_ENV}，或在终端输入）",
+    )
+    credentials.add_argument(
+        "--recovery-key", default=argparse.SUPPRESS, help="用打印的恢复密钥打开数据库"
+    )
     parser = argparse.ArgumentParser(
         prog="main.py", description="福安监 安全生产执法桌面系统", parents=[data_dir]
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("demo", parents=[data_dir], help="生成演示数据并列出演示账号")
+    commands.add_parser("demo", parents=[data_dir, credentials], help="生成演示数据并列出演示账号")
     shot = commands.add_parser("screenshot", parents=[data_dir], help="离屏截取主窗口为PNG")
     shot.add_argument("--out", required=True, type=Path, help="PNG 文件路径")
     shot.add_argument(
@@ -73,22 +101,49 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument(
         "--user", default="zhangwei", help="以哪个演示账号登录（默认执法人员 zhangwei）"
     )
+    shot.add_argument(
+        "--recovery-key", default=argparse.SUPPRESS, help="用打印的恢复密钥打开数据库"
+    )
     checklists = commands.add_parser("checklists", help="检查表模板")
     checklists.add_argument(
         "--list", action="store_true", required=True, help="列出模板：编号 版本 名称 检查项数"
     )
-    stats = commands.add_parser("stats", parents=[data_dir], help="年度执法统计")
+    stats = commands.add_parser("stats", parents=[data_dir, credentials], help="年度执法统计")
     stats.add_argument("--year", required=True, type=int, help="统计年度，如 2026")
     stats.add_argument("--squad", help="中队简称或全称，如 园岭（默认：全部中队）")
     documents = commands.add_parser("documents", help="执法文书")
     samples = documents.add_subparsers(dest="documents_command", required=True).add_parser(
-        "samples", parents=[data_dir], help="每种文书各写一份 PDF 和 Word 样本（取自演示数据）"
+        "samples",
+        parents=[data_dir, credentials],
+        help="每种文书各写一份 PDF 和 Word 样本（取自演示数据）",
     )
     samples.add_argument("--out", required=True, type=Path, help="样本写入的文件夹")
     review = commands.add_parser(
-        "review", parents=[data_dir], help="案卷评查：列出每宗案件的程序缺陷，一行一个"
+        "review",
+        parents=[data_dir, credentials],
+        help="案卷评查：列出每宗案件的程序缺陷，一行一个",
     )
     review.add_argument("--case", dest="case_no", help="只评查这个案号的案件（默认：全部案件）")
+    audit = commands.add_parser("audit", help="操作日志（执法全过程记录）")
+    audit.add_subparsers(dest="audit_command", required=True).add_parser(
+        "verify",
+        parents=[data_dir, credentials],
+        help="核验操作记录链和已签发文书的指纹；完整时退出码 0，发现问题时指出第一处并退出码 1",
+    )
+    backup = commands.add_parser(
+        "backup",
+        parents=[data_dir, credentials],
+        help="写出加密、核验过的备份（数据库、证据、密钥文件）",
+    )
+    backup.add_argument("--out", required=True, type=Path, help="备份文件路径（不覆盖已有文件）")
+    restore = commands.add_parser(
+        "restore",
+        parents=[data_dir, credentials],
+        help="把备份恢复到新的或空的数据文件夹（用恢复密钥，或 --user 加该账号的密码）",
+    )
+    restore.add_argument(
+        "backup_file", type=Path, help="备份文件（main.py backup 或自动备份写出的）"
+    )
     return parser
 
 
@@ -104,17 +159,23 @@ def run_checklists() -> int:
     return 1 if catalogue.errors else 0
 
 
-def run_demo(data_dir: str | None) -> int:
-    """Create the demo database and print the accounts."""
-    from fuanjian_desktop.config import resolve_data_folder
-    from fuanjian_desktop.db.startup import open_database
-    from fuanjian_desktop.demo import demo
+def run_demo(args: argparse.Namespace) -> int:
+    """Create the encrypted demo database (or open the existing one) and print the accounts.
 
-    folder = resolve_data_folder(data_dir)
-    database = open_database(folder)
+    The recovery key is printed when the demo is created: it is never shown again.
+    """
+    from fuanjian_desktop.config import resolve_data_folder
+    from fuanjian_desktop.demo import demo
+    from fuanjian_desktop.security.keyring import Keyring
+
+    folder = resolve_data_folder(getattr(args, "data_dir", None))
+    recovery: str | None = None
+    database = open_or_create(args)
     try:
         created = demo.create_demo(database)
         cases = demo.demo_case_count(database)
+        if created and database.key is not None:
+            recovery = Keyring.load(folder).replace_recovery(database.key)
     finally:
         database.close()
     print(f"演示数据{'已生成' if created else '已存在，未重复生成'}：{folder.database}")
@@ -123,22 +184,89 @@ def run_demo(data_dir: str | None) -> int:
     for account in demo.DEMO_ACCOUNTS:
         name, squad = account.full_name, account.squad
         print(f"  {account.username:<10} {name:<4} {squad:<4} {account.role_labels}")
+    if recovery is not None:
+        print(f"恢复密钥（忘记全部密码时用它打开数据，只显示这一次）：{recovery}")
     return 0
 
 
-def run_stats(data_dir: str | None, year: int, squad_name: str | None) -> int:
+def is_new_folder(root: Path) -> bool:
+    """Whether ``root`` holds no database and no keys yet (a first start)."""
+    from fuanjian_desktop.config import DataFolder
+    from fuanjian_desktop.security.keyring import Keyring
+
+    folder = DataFolder(root)
+    if Keyring.exists(folder):
+        return Keyring.load(folder).is_empty
+    return not folder.database.exists()
+
+
+def open_or_create(args: argparse.Namespace) -> Database:
+    """A new encrypted, empty database for a first start; otherwise :func:`open_for_command`."""
+    from fuanjian_desktop.config import resolve_data_folder
+    from fuanjian_desktop.services.setup import create_encrypted_database
+
+    folder = resolve_data_folder(getattr(args, "data_dir", None))
+    if is_new_folder(folder.root):
+        return create_encrypted_database(folder)
+    return open_for_command(args)
+
+
+def open_for_command(args: argparse.Namespace) -> Database:
+    """The database of ``--data-dir``, opened with the credentials the command was given.
+
+    ``--recovery-key``; or ``--user`` with the password from ``FUANJIAN_PASSWORD`` (or typed at
+    a terminal prompt; a demo installation uses the published demo password); or, in a demo
+    installation with neither, the demo administrator. A legacy plaintext database is encrypted
+    first when the user is an administrator. Raises a Chinese ``UserError`` otherwise.
+    """
+    from fuanjian_desktop.config import chosen_data_folder
+    from fuanjian_desktop.errors import UserError
+    from fuanjian_desktop.security.keyring import Keyring
+    from fuanjian_desktop.services import auth
+
+    folder = chosen_data_folder(getattr(args, "data_dir", None))
+    if not folder.database.is_file():
+        raise UserError(f"数据文件夹“{folder.root}”中没有数据库。{REVIEW_HINT}")
+    recovery = getattr(args, "recovery_key", None)
+    if recovery:
+        return auth.unlock_with_recovery(folder, recovery)
+    demo_keys = Keyring.exists(folder) and Keyring.load(folder).is_demo
+    username = getattr(args, "user", None) or (DEMO_COMMAND_USER if demo_keys else None)
+    if not username:
+        raise UserError(
+            "数据库已加密，请用 --user 指定账号（密码放在环境变量 "
+            f"{PASSWORD_ENV} 中，或在终端输入），或用 --recovery-key 提供恢复密钥。"
+        )
+    database, _actor = auth.unlock(folder, username, command_password(username, demo_keys))
+    return database
+
+
+def command_password(username: str, demo_keys: bool) -> str:
+    """The password for ``username``: the environment, the demo's, or typed at a terminal."""
+    from fuanjian_desktop.demo.demo import DEMO_PASSWORD
+    from fuanjian_desktop.errors import UserError
+
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if demo_keys:
+        return DEMO_PASSWORD
+    if sys.stdin.isatty():
+        return getpass.getpass(f"请输入账号 {username} 的密码：")
+    raise UserError(f"请在环境变量 {PASSWORD_ENV} 中提供账号 {username} 的密码。")
+
+
+def run_stats(args: argparse.Namespace, year: int, squad_name: str | None) -> int:
     """Print the year's figures (definitions: ``services/statistics.py``) as ``名称: 数值``.
 
     An unknown squad is a mistake in the command line, so it exits 2 as argparse does for a bad
     argument; other user errors exit 1 from :func:`main`.
     """
-    from fuanjian_desktop.config import resolve_data_folder
-    from fuanjian_desktop.db.startup import open_database
     from fuanjian_desktop.errors import UserError
     from fuanjian_desktop.services.setup import find_squad
     from fuanjian_desktop.services.statistics import enforcement_statistics
 
-    database = open_database(resolve_data_folder(data_dir))
+    database = open_for_command(args)
     try:
         try:
             squad_id = find_squad(database, squad_name).id if squad_name else None
@@ -152,15 +280,13 @@ def run_stats(data_dir: str | None, year: int, squad_name: str | None) -> int:
     return 0
 
 
-def run_document_samples(data_dir: str | None, out: Path) -> int:
+def run_document_samples(args: argparse.Namespace, out: Path) -> int:
     """Write the samples from the database's issued documents (an empty one gets the demo)."""
-    from fuanjian_desktop.config import resolve_data_folder
-    from fuanjian_desktop.db.startup import open_database
     from fuanjian_desktop.demo import demo
     from fuanjian_desktop.services.documents.document_samples import write_samples
     from fuanjian_desktop.services.setup import installation
 
-    database = open_database(resolve_data_folder(data_dir))
+    database = open_or_create(args)
     try:
         if installation(database).mode is None:
             demo.create_demo(database)
@@ -170,24 +296,23 @@ def run_document_samples(data_dir: str | None, out: Path) -> int:
     return 0
 
 
-def run_review(data_dir: str | None, case_no: str | None) -> int:
+def run_review(args: argparse.Namespace, case_no: str | None) -> int:
     """Print each defect as ``案号<TAB>评查项目<TAB>说明``; exit 0 only when there is none.
 
     A missing or never set-up data folder, or an unknown 案号, is a mistake in the command line:
     a Chinese message and exit 2. Nothing is created: a review only reads.
     """
     from fuanjian_desktop.config import chosen_data_folder
-    from fuanjian_desktop.db.startup import open_database
     from fuanjian_desktop.errors import UserError
     from fuanjian_desktop.services.cases.case_review import UnknownCaseNumber, review_cases
     from fuanjian_desktop.services.inspections.inspections import local_today
     from fuanjian_desktop.services.setup import installation
 
-    folder = chosen_data_folder(data_dir)
+    folder = chosen_data_folder(getattr(args, "data_dir", None))
     if not folder.database.is_file():
         report(UserError(f"数据文件夹“{folder.root}”中没有数据库。{REVIEW_HINT}"))
         return 2
-    database = open_database(folder)
+    database = open_for_command(args)
     try:
         if installation(database).mode is None:
             report(UserError(f"数据文件夹“{folder.root}”尚未初始化，没有案件。{REVIEW_HINT}"))
@@ -202,6 +327,73 @@ def run_review(data_dir: str | None, case_no: str | None) -> int:
     for item in found:
         print(item.line)
     return 1 if found else 0
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    """Walk the audit chain and the issued documents; exit 0 when intact, 1 at the first break.
+
+    Prints how many events and documents were verified, or names the first break (the event's
+    number, time, actor and id, or the document's title and 文号) and what is wrong with it.
+    """
+    from fuanjian_desktop.services.trail_check import verify_trail
+
+    database = open_for_command(args)
+    try:
+        found = verify_trail(database)
+    finally:
+        database.close()
+    print(found.summary)
+    return 0 if found.intact else 1
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """Write a verified, encrypted backup and say what it holds; exit 1 if evidence was missing."""
+    from fuanjian_desktop.services.backups import create_backup
+
+    database = open_for_command(args)
+    try:
+        written = create_backup(database, args.out)
+    finally:
+        database.close()
+    print("\n".join(written.lines()))
+    return 1 if written.missing_evidence else 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into an empty folder with the recovery key or an account's password."""
+    from fuanjian_desktop.config import chosen_data_folder
+    from fuanjian_desktop.errors import UserError
+    from fuanjian_desktop.services import backups
+
+    folder = chosen_data_folder(getattr(args, "data_dir", None))
+    recovery, username = getattr(args, "recovery_key", None), getattr(args, "user", None)
+    if recovery:
+        unlock = backups.with_recovery_code(recovery)
+    elif username:
+        unlock = backups.with_password(username, command_password(username, demo_keys=False))
+    else:
+        raise UserError(
+            "恢复需要打印的恢复密钥（--recovery-key），或一个账号（--user）及其密码"
+            f"（放在环境变量 {PASSWORD_ENV} 中，或在终端输入）。"
+        )
+    restored = backups.restore_backup(args.backup_file, folder, unlock)
+    print("\n".join(restored.lines()))
+    return 0
+
+
+DATABASE_FAILURE = (
+    "读写数据库时出错，数据库文件可能已损坏。请重新启动程序：启动时会检查数据库，"
+    "损坏时可从最近一次完好的备份恢复（或运行 python main.py restore）。"
+)
+
+
+def is_database_failure(error: Exception) -> bool:
+    """Whether ``error`` came from SQLite/SQLCipher (a damage the start-up check did not see)."""
+    kinds = [
+        getattr(sys.modules.get(name), "DatabaseError", None)
+        for name in ("sqlcipher3.dbapi2", "sqlalchemy.exc", "sqlite3")
+    ]
+    return any(isinstance(error, kind) for kind in kinds if isinstance(kind, type))
 
 
 REVIEW_HINT = "请用 --data-dir 指定本系统的数据文件夹，或先运行 python main.py demo 生成演示数据。"
@@ -219,24 +411,32 @@ def main(argv: list[str] | None = None) -> int:
     SQLAlchemy and the models have loaded (see ``ui/startup.py``).
     """
     from fuanjian_desktop.errors import UserError
+    from fuanjian_desktop.security.private_files import use_private_umask
 
+    use_private_umask()  # everything written from here on is readable by this user only
     args = build_parser().parse_args(argv)
     data_dir = getattr(args, "data_dir", None)
     try:
         if args.command == "demo":
-            return run_demo(data_dir)
+            return run_demo(args)
         if args.command == "checklists":
             return run_checklists()
         if args.command == "stats":
-            return run_stats(data_dir, args.year, args.squad)
+            return run_stats(args, args.year, args.squad)
         if args.command == "documents":
-            return run_document_samples(data_dir, args.out)
+            return run_document_samples(args, args.out)
         if args.command == "review":
-            return run_review(data_dir, args.case_no)
+            return run_review(args, args.case_no)
+        if args.command == "audit":
+            return run_audit_verify(args)
+        if args.command == "backup":
+            return run_backup(args)
+        if args.command == "restore":
+            return run_restore(args)
         if args.command == "screenshot":
             from ui.screenshot import take_screenshot
 
-            take_screenshot(data_dir, args.out, args.page, args.user, args.case_id)
+            take_screenshot(open_for_command(args), args.out, args.page, args.user, args.case_id)
             print(f"截图已保存：{args.out}")
             return 0
         from ui.app import run_gui
@@ -248,6 +448,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader stopped early (… | head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # a damaged file found mid-command: Chinese, never a traceback
+        if not is_database_failure(error):
+            raise
+        report(UserError(DATABASE_FAILURE))
+        return 1
 
 
 if __name__ == "__main__":
