@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.db.engine import Database, is_plaintext_file
+from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.evidence.store import EvidenceStore, LegacySealing, PhotoFacts
 from fuanjian_desktop.models import EvidenceFile
 
@@ -22,10 +23,18 @@ KEY_PURPOSE = "evidence"
 
 
 def store_of(database: Database) -> EvidenceStore:
-    """The store beside ``database``, sealed with its evidence key (plaintext only for a
-    plaintext legacy database)."""
-    key = database.key.derive(KEY_PURPOSE) if database.key is not None else None
-    return EvidenceStore(database.folder / EVIDENCE_FOLDER, key)
+    """The store beside ``database``, sealed with its evidence key.
+
+    Unsealed only beside a plaintext (legacy) database file. An encrypted database without its
+    key (closed at sign-out or by the idle lock while an import was still running) gets no
+    store at all, so nothing is ever written unsealed beside it.
+    """
+    root = database.folder / EVIDENCE_FOLDER
+    if database.key is not None:
+        return EvidenceStore(root, database.key.derive(KEY_PURPOSE))
+    if is_plaintext_file(database.path):
+        return EvidenceStore(root, None)
+    raise UserError("数据已锁定（已退出登录或长时间未操作），证据文件无法读写，请重新登录后再试")
 
 
 def referenced_hashes(database: Database) -> set[str]:

@@ -208,3 +208,15 @@ def test_photos_in_a_camera_folder_are_found_recursively(tmp_path: Path) -> None
     make_photo(card / "IMG_1.jpg")
     (card / "IMG_1.xmp").write_text("sidecar")
     assert [path.name for path in evidence.photos_in_folder(tmp_path)] == ["IMG_1.jpg", "IMG_2.JPG"]
+
+
+def test_a_database_without_its_key_gets_no_store_and_writes_nothing(
+    demo_database: Database, inspector: Actor, start_inspection: Callable[..., str], tmp_path: Path
+) -> None:
+    inspection_id = start_inspection()
+    demo_database.key = None  # as after sign-out or the idle lock, with an import still running
+    with pytest.raises(UserError, match="数据已锁定"):
+        evidence.attach_photos(
+            demo_database, inspector, inspection_id, "", [make_photo(tmp_path / "a.jpg")]
+        )
+    assert all_files(demo_database) == []
