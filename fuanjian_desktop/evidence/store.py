@@ -98,18 +98,34 @@ class EvidenceStore:
         """Check ``source`` by its content, then store it (once) with a thumbnail.
 
         Raises :class:`PhotoRejected` (a Chinese reason) for anything that is not a whole,
-        reasonably sized JPEG or PNG; nothing is stored then.
+        reasonably sized JPEG or PNG; nothing is stored then. A stored copy that is missing or
+        no longer reads back whole is written again: importing the original repairs it.
         """
         data = _read_bounded(source)
         facts, thumbnail = check_photo(data)
         target = self._original(facts.sha256, facts.extension)
-        created = not target.is_file()
+        created = not self._intact(target, facts.sha256)
         if created:
             self._write(data, target)
         thumbnail_path = self._thumbnail(facts.sha256)
-        if created or not thumbnail_path.is_file():
+        if created or not self._intact(thumbnail_path, None):
             self._write(thumbnail, thumbnail_path)
         return AddedPhoto(facts, created)
+
+    def _intact(self, path: Path, sha256: str | None) -> bool:
+        """Whether ``path`` reads back whole (and, given ``sha256``, with that hash)."""
+        digest = hashlib.sha256()
+        try:
+            chunks = (
+                file_cipher.decrypted_chunks(self._key, path)
+                if self._key is not None
+                else iter([path.read_bytes()])
+            )
+            for chunk in chunks:
+                digest.update(chunk)
+        except (OSError, file_cipher.DamagedCipherFile):
+            return False
+        return sha256 is None or digest.hexdigest() == sha256
 
     def _write(self, data: bytes, target: Path) -> None:
         if self._key is None:

@@ -70,6 +70,22 @@ def test_the_same_photo_twice_is_stored_once(store: EvidenceStore, tmp_path: Pat
     assert files_under(store.root) == before
 
 
+def test_importing_the_original_again_repairs_a_damaged_or_missing_copy(
+    store: EvidenceStore, tmp_path: Path
+) -> None:
+    source = make_photo(tmp_path / "a.jpg")
+    facts = store.add_photo(source).facts
+    original, thumbnail = store.path_of(facts.sha256, ".jpg"), store.thumbnail_of(facts.sha256)
+    original.write_bytes(original.read_bytes()[:-1])
+    thumbnail.unlink()
+    assert store.add_photo(source).created
+    assert store.read_original(facts.sha256, ".jpg") == source.read_bytes()
+    assert store.read_thumbnail(facts.sha256).startswith(JPEG_START)
+    original.unlink()
+    assert store.add_photo(source).created
+    assert store.read_original(facts.sha256, ".jpg") == source.read_bytes()
+
+
 def test_a_png_named_jpg_is_stored_as_png(store: EvidenceStore, tmp_path: Path) -> None:
     facts = store.add_photo(make_png(tmp_path / "门头.jpg")).facts
     assert facts.extension == ".png"
