@@ -1,7 +1,9 @@
 """The audit trail (行政执法全过程记录) and the outbox that HQ sync will drain.
 
 Both are written only by ``services.unit_of_work`` in the same transaction as the change
-they describe, so one never exists without the other.
+they describe, so one never exists without the other. Audit rows are append-only: SQLite triggers
+(migration 0008) refuse UPDATE and DELETE, each row is a link of its device's hash chain
+(``security.audit_chain``), and an outbox row's event must exist (a deferred foreign key).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fuanjian_desktop.db.base import Base, UtcDateTime, utc_now
@@ -17,9 +19,14 @@ from fuanjian_desktop.ids import new_id
 
 
 class AuditEvent(Base):
-    """Who did what, when, to which record, with the values before and after."""
+    """Who did what, when, to which record, with the values before and after.
+
+    ``device_id``, ``device_seq``, ``prev_hash`` and ``event_hash`` make the row a link of the
+    hash chain of the laptop that wrote it; they are set when the row is flushed.
+    """
 
     __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("device_id", "device_seq"),)
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True, default=new_id)
     occurred_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
@@ -31,6 +38,10 @@ class AuditEvent(Base):
     entity_id: Mapped[str | None] = mapped_column(String(26), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    device_id: Mapped[str] = mapped_column(String(26))
+    device_seq: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    event_hash: Mapped[str] = mapped_column(String(64))
 
 
 class OutboxEntry(Base):
@@ -43,6 +54,9 @@ class OutboxEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(26))
     entity_version: Mapped[int] = mapped_column(Integer)
     operation: Mapped[str] = mapped_column(String(10))
-    audit_event_id: Mapped[str] = mapped_column(String(26))
+    # checked at commit, so the event and its outbox row may be flushed in either order
+    audit_event_id: Mapped[str] = mapped_column(
+        ForeignKey("audit_event.id", deferrable=True, initially="DEFERRED")
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)

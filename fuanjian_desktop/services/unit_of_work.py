@@ -20,7 +20,9 @@ from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import AuditEvent, OutboxEntry
+from fuanjian_desktop.security import audit_chain
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.squad_scope import acting_user
 
 
 class AuditedRecord(Protocol):
@@ -101,9 +103,13 @@ class ActionScope:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> AuditEvent:
-        """Append an audit event that changes no synced record (e.g. a sign-in)."""
+        """Append an audit event that changes no synced record (e.g. a sign-in).
+
+        The event joins this laptop's hash chain when the session flushes it (``audit_chain``).
+        """
         event = AuditEvent(
             id=new_id(),  # set now, so the outbox row can name it without another flush
+            occurred_at=utc_now(),
             actor_id=self.actor.user_id,
             actor_name=self.actor.full_name,
             action=self.action,
@@ -114,11 +120,17 @@ class ActionScope:
             after=json_safe(after) if after is not None else None,
         )
         self.session.add(event)
+        audit_chain.track(self.session, event)
         return event
 
 
 @contextmanager
 def user_action(database: Database, actor: Actor, action: str) -> Iterator[ActionScope]:
-    """Open the single transaction of one user action (``action`` is a short Chinese verb)."""
+    """Open the single transaction of one user action (``action`` is a short Chinese verb).
+
+    The scope's actor is re-read from the user row inside the transaction (roles and squad as
+    stored now; an unknown or deactivated account is refused), so a service checks what the
+    database says, not the object it was handed.
+    """
     with database.write() as session:
-        yield ActionScope(session, actor, action)
+        yield ActionScope(session, acting_user(session, actor), action)

@@ -1,4 +1,8 @@
-"""操作日志: who did what and when, with the values before and after each change."""
+"""操作日志: who did what and when, with the values before and after each change.
+
+Above the list, the state of the record chain: intact with the number of events and issued
+documents verified, or the first break in red (``services.trail_check``).
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,13 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.domain.audit_labels import field_label, value_label
 from fuanjian_desktop.services import audit_log
+from fuanjian_desktop.services.trail_check import TrailReport
 from ui.context import AppContext
 from ui.errors import show_failure
 from ui.models.column_table import Column, RowListModel
+
+INTACT_STYLE = "color: #1e6b34;"
+BROKEN_STYLE = "color: #b3261e; font-weight: bold;"
 
 COLUMNS: tuple[Column[audit_log.AuditEntry], ...] = (
     Column("时间", lambda entry: entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
@@ -68,6 +76,9 @@ class AuditPage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(lambda _text: self._timer.start())
         self.count_label = QLabel()
+        self.chain_label = QLabel("正在核验记录链…")
+        self.chain_label.setWordWrap(True)
+        self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -86,13 +97,29 @@ class AuditPage(QWidget):
         top.addWidget(self.filter, 1)
         top.addWidget(self.count_label)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.chain_label)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
 
     def showEvent(self, event: Any) -> None:
-        """Load whenever the page is shown (not before), so new events appear."""
+        """Load whenever the page is shown (not before), so new events appear and the chain
+        is checked again."""
         super().showEvent(event)
         self.reload()
+        self.check_chain()
+
+    def check_chain(self) -> None:
+        """Walk the record chain and the issued documents in the background."""
+        context = self._context
+        context.workers.run(
+            lambda: audit_log.trail_state(context.database, context.actor),
+            self._show_chain,
+            lambda error: show_failure(self, error, "无法核验记录链"),
+        )
+
+    def _show_chain(self, report: TrailReport) -> None:
+        self.chain_label.setText(report.summary)
+        self.chain_label.setStyleSheet(INTACT_STYLE if report.intact else BROKEN_STYLE)
 
     def reload(self) -> None:
         """Load the newest events matching the filter in the background."""

@@ -35,6 +35,7 @@ from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, Inspection
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases.case_facts import case_documents, case_events, milestones_of
 from fuanjian_desktop.services.cases.cases import refresh_case
+from fuanjian_desktop.services.documents.document_integrity import check_frozen
 from fuanjian_desktop.services.documents.document_issue import (
     CASE_NUMBERED,
     chosen_variant,
@@ -45,8 +46,16 @@ from fuanjian_desktop.services.documents.document_issue import (
 )
 from fuanjian_desktop.services.documents.document_settings import wording_for
 from fuanjian_desktop.services.inspections.inspections import local_today
-from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.lookup import fetch, fetch_readable
 from fuanjian_desktop.services.numbering import void_number
+from fuanjian_desktop.services.squad_scope import (
+    case_squad,
+    inspection_squad,
+    read_as,
+    require_changeable,
+    require_readable,
+    squad_of,
+)
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 # statuses whose frozen sheet a QR code vouches for (a voided one is printed without it)
@@ -138,7 +147,7 @@ def create_draft(
             id=new_id(), case_id=case_id, inspection_id=inspection_id, type_key=type_key
         )
         _check_owner(scope.session, document)
-        _require_writer(actor, document)
+        _require_writer(scope, document)
         context = context_for(scope.session, document, on or local_today())
         fill(document, spec, context, chosen_variant(spec, variant, context))
         if values:
@@ -290,40 +299,53 @@ def void_document(database: Database, actor: Actor, document_id: str, reason: st
 # --- queries --------------------------------------------------------------------------------
 
 
-def document_view(database: Database, document_id: str) -> DocumentView:
-    """One document as stored."""
-    with database.read() as session:
-        return _view(_fetch(session, document_id))
+def document_view(database: Database, actor: Actor, document_id: str) -> DocumentView:
+    """One document as stored (its squad's users and bureau viewers only)."""
+    with read_as(database, actor) as (session, reader):
+        return _view(fetch_readable(session, reader, CaseDocument, document_id))
 
 
-def case_document_views(database: Database, case_id: str) -> list[DocumentView]:
+def case_document_views(database: Database, actor: Actor, case_id: str) -> list[DocumentView]:
     """The documents of a case in the order they were made."""
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        require_readable(reader, case_squad(session, case_id), "案件")
         return [_view(document) for document in case_documents(session, case_id)]
 
 
-def inspection_document_views(database: Database, inspection_id: str) -> list[DocumentView]:
+def inspection_document_views(
+    database: Database, actor: Actor, inspection_id: str
+) -> list[DocumentView]:
     """The documents of an inspection in the order they were made."""
     query = select(CaseDocument).where(CaseDocument.inspection_id == inspection_id)
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        require_readable(reader, inspection_squad(session, inspection_id), "检查记录")
         rows = session.scalars(query.order_by(CaseDocument.created_at, CaseDocument.id))
         return [_view(document) for document in rows]
 
 
-def document_sheet(database: Database, document_id: str) -> tuple[Sheet, str | None]:
+def document_sheet(database: Database, actor: Actor, document_id: str) -> tuple[Sheet, str | None]:
     """The sheet to print and the QR text (``文号|fingerprint prefix``) that vouches for it.
 
     An issued document prints its frozen sheet; a draft (or a record made before documents had
     content) is composed live and carries no QR code.
     """
-    with database.read() as session:
-        document = _fetch(session, document_id)
-        if document.sheet is None:
-            return _live_sheet(session, document), None
-        sheet = sheet_from_json(document.sheet)
-        if document.status not in VOUCHED or document.sha256 is None:
-            return sheet, None
-        return sheet, f"{document.number or document.title}|{document.sha256[:12]}"
+    with read_as(database, actor) as (session, reader):
+        return sheet_of(session, fetch_readable(session, reader, CaseDocument, document_id))
+
+
+def sheet_of(session: Session, document: CaseDocument) -> tuple[Sheet, str | None]:
+    """:func:`document_sheet` of a document already loaded (and checked) in ``session``.
+
+    An issued document's frozen sheet is re-hashed first: one altered since it was signed is
+    refused (``DocumentTampered``), so its QR code never vouches for changed content.
+    """
+    check_frozen(session, document)
+    if document.sheet is None:
+        return _live_sheet(session, document), None
+    sheet = sheet_from_json(document.sheet)
+    if document.status not in VOUCHED or document.sha256 is None:
+        return sheet, None
+    return sheet, f"{document.number or document.title}|{document.sha256[:12]}"
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -344,15 +366,17 @@ def _check_owner(session: Session, document: CaseDocument) -> None:
         raise NotFound("该案件不存在，请刷新列表。")
 
 
-def _require_writer(actor: Actor, document: CaseDocument) -> None:
-    """Case documents are written by handlers and clerks, inspection documents by inspectors."""
+def _require_writer(scope: ActionScope, document: CaseDocument) -> None:
+    """Case documents are written by handlers and clerks, inspection documents by inspectors,
+    of the squad the case or inspection belongs to."""
     permission = Permission.KEEP_CASE_RECORDS if document.case_id else Permission.INSPECT
-    actor.require(permission)
+    scope.actor.require(permission)
+    require_changeable(scope.actor, squad_of(scope.session, document), "文书")
 
 
 def _writable(scope: ActionScope, document_id: str) -> CaseDocument:
     document = _fetch(scope.session, document_id)
-    _require_writer(scope.actor, document)
+    _require_writer(scope, document)
     return document
 
 
