@@ -22,6 +22,7 @@ from pathlib import Path
 
 from fuanjian_desktop.evidence.photo_check import PhotoFacts, PhotoRejected, check_photo
 from fuanjian_desktop.security import file_cipher
+from fuanjian_desktop.security.private_files import make_private_folder
 
 # Names only pick candidates (a camera card's DCIM, the file dialog's filter); whether a file is
 # a photo, and which kind, is decided by its content.
@@ -128,6 +129,8 @@ class EvidenceStore:
         return sha256 is None or digest.hexdigest() == sha256
 
     def _write(self, data: bytes, target: Path) -> None:
+        make_private_folder(self.root)  # user-only, as every folder the app makes
+        make_private_folder(target.parent)
         if self._key is None:
             with file_cipher.atomic_private_file(target) as sink:
                 sink.write(data)

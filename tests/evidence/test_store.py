@@ -56,6 +56,8 @@ def test_a_photo_is_stored_sealed_and_named_by_its_plaintext_hash(
         sealed = path.read_bytes()
         assert not sealed.startswith(JPEG_START) and data[-64:] not in sealed
         assert path.stat().st_mode & 0o777 == 0o600
+    for folder in [store.root, *(path for path in store.root.rglob("*") if path.is_dir())]:
+        assert folder.stat().st_mode & 0o777 == 0o700
     assert store.read_original(sha, ".jpg") == data
     assert b"".join(store.original_chunks(sha, ".jpg")) == data
     with Image.open(io.BytesIO(store.read_thumbnail(sha))) as thumbnail:
