@@ -23,14 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 from sqlalchemy import func, select
 
 from bench.datasets import ensure_case_dataset
+from bench.encrypted import open_dataset
 from bench.generate import DEFAULT_SEED
-from bench.generate_cases import AS_OF
+from bench.generate_cases import AS_OF, UNUSABLE_PASSWORD_HASH
 from bench.timing import Summary, print_table, repeat_ms
-from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.procedure import Stage
-from fuanjian_desktop.models import Case, CaseHandler, Squad
+from fuanjian_desktop.domain.roles import Role
+from fuanjian_desktop.models import Case, CaseHandler, Squad, User, UserRole
+from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases.case_queries import (
     DUE_SOON,
     OVERDUE,
@@ -43,6 +44,7 @@ from fuanjian_desktop.services.cases.case_queries import (
 )
 
 PAGE = 200
+BUREAU_VIEWER = "case-bureau-viewer"
 GOAL_MS = 100.0
 
 
@@ -113,23 +115,43 @@ def _busiest_handler(database: Database, squad_id: str) -> str:
         ).one()
 
 
+def bureau_viewer(database: Database) -> Actor:
+    """The 区局查看 account the lists are read as (every squad's cases, as the 区局 sees them;
+    one squad's when filtered to it). Added to the dataset once; it cannot sign in."""
+    with database.write() as session:
+        user = session.scalar(select(User).where(User.username == BUREAU_VIEWER))
+        if user is None:
+            bureau = session.scalars(select(Squad).where(Squad.is_bureau.is_(True))).one()
+            user = User(
+                username=BUREAU_VIEWER,
+                full_name="区局查看（基准）",
+                squad_id=bureau.id,
+                password_hash=UNUSABLE_PASSWORD_HASH,
+                role_rows=[UserRole(role=str(Role.BUREAU_VIEWER))],
+            )
+            session.add(user)
+            session.flush()
+        return Actor.of(user)
+
+
 def ui_wait(
-    database: Database, case_filter: CaseFilter, today: dt.date
+    database: Database, actor: Actor, case_filter: CaseFilter, today: dt.date
 ) -> tuple[list[str], FilterCounts, list[CaseRow]]:
     """What the 案件 page waits for after a filter change: ids, facet counts, first page."""
-    ids = search_case_ids(database, case_filter, today)
-    counts = filter_counts(database, case_filter, today)
-    return ids, counts, case_rows(database, ids[:PAGE], today)
+    ids = search_case_ids(database, actor, case_filter, today)
+    counts = filter_counts(database, actor, case_filter, today)
+    return ids, counts, case_rows(database, actor, ids[:PAGE], today)
 
 
 def measure(
     database: Database, case_filter: CaseFilter, repeat: int, today: dt.date = AS_OF
 ) -> FilterTiming:
     """Time the three calls one by one, then together as the page makes them."""
-    search, ids = repeat_ms(partial(search_case_ids, database, case_filter, today), repeat)
-    facets, counts = repeat_ms(partial(filter_counts, database, case_filter, today), repeat)
-    rows, first_page = repeat_ms(partial(case_rows, database, ids[:PAGE], today), repeat)
-    total, _ = repeat_ms(partial(ui_wait, database, case_filter, today), repeat)
+    who = bureau_viewer(database)
+    search, ids = repeat_ms(partial(search_case_ids, database, who, case_filter, today), repeat)
+    facets, counts = repeat_ms(partial(filter_counts, database, who, case_filter, today), repeat)
+    rows, first_page = repeat_ms(partial(case_rows, database, who, ids[:PAGE], today), repeat)
+    total, _ = repeat_ms(partial(ui_wait, database, who, case_filter, today), repeat)
     return FilterTiming(len(ids), counts, first_page, search, facets, rows, total)
 
 
@@ -165,9 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     """Build or reuse the dataset, time every filter, print one table."""
     args = build_parser().parse_args(argv)
     data_dir = ensure_case_dataset(args.cases, args.enterprises, args.seed)
-    database = open_database(resolve_data_folder(str(data_dir)))
+    database = open_dataset(data_dir)
     try:
-        total = filter_counts(database, CaseFilter(), AS_OF).total
+        total = filter_counts(database, bureau_viewer(database), CaseFilter(), AS_OF).total
         rows = [
             table_row(named, measure(database, named.case_filter, args.repeat))
             for named in realistic_filters(database)

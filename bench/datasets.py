@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python bench/...py`
 
+from bench.encrypted import copy_dataset
 from bench.generate import DEFAULT_SEED, generate
 from bench.generate_cases import generate_cases
 from fuanjian_desktop.config import DATABASE_FILE
@@ -83,17 +83,9 @@ def _cached(target: Path, build: Callable[[Path], None]) -> Path:
 
 
 def private_copy(data_dir: Path, into: Path) -> Path:
-    """A copy of a dataset's database in ``into`` (SQLite backup API), for runs that write.
+    """A copy of a (closed) dataset's database and keys.json in ``into``, for runs that write.
 
     Signing in writes an audit event; benchmarks that sign in use a copy so the cached dataset
     stays exactly as generated.
     """
-    into.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(data_dir / DATABASE_FILE)
-    target = sqlite3.connect(into / DATABASE_FILE)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
-    return into
+    return copy_dataset(data_dir, into)

@@ -27,11 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 
 from sqlalchemy import Table, insert, select
 
+from bench.encrypted import open_dataset
 from fuanjian_desktop import reference
-from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.base import Base, utc_now
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.domain.registry_rules import CleanEnterprise, EnterpriseDraft
@@ -64,7 +63,7 @@ def generate(data_dir: Path, count: int, seed: int = DEFAULT_SEED) -> Generation
     it twice never doubles the data.
     """
     started = time.perf_counter()
-    database = open_database(resolve_data_folder(str(data_dir)))
+    database = open_dataset(data_dir)
     try:
         demo.create_demo(database)
         _refuse_unless_only_demo(database, data_dir)

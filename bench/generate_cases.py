@@ -38,12 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from bench.encrypted import open_dataset
 from bench.generate import DEFAULT_SEED
 from fuanjian_desktop import reference
-from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.base import Base, utc_now
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.domain.documents.document_types import document_type
 from fuanjian_desktop.domain.numbering import format_number
@@ -145,7 +144,7 @@ def generate_cases(data_dir: Path, count: int, seed: int) -> CaseReport:
     it twice never doubles the data.
     """
     started = time.perf_counter()
-    database = open_database(resolve_data_folder(str(data_dir)))
+    database = open_dataset(data_dir)
     try:
         pools = add_cases(database, count, seed)
     finally:

@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 from bench.timing import Summary, print_table, repeat_ms, time_ms
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.demo.synthetic import synthetic_checklist
 from fuanjian_desktop.domain.inspection_rules import Answer, InspectionSource, SitePerson
@@ -34,6 +33,7 @@ from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.inspections import inspections
 from fuanjian_desktop.services.registry import registry
+from fuanjian_desktop.services.setup import create_encrypted_database
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -46,7 +46,7 @@ def start(database: Database, actor: Actor, folder: Path) -> str:
     """A 60-item inspection by 张伟 and 李娜 at the first demo venue."""
     team = tuple(
         person.user_id
-        for person in inspections.available_inspectors(database, actor.squad_id)
+        for person in inspections.available_inspectors(database, actor, actor.squad_id)
         if person.full_name in {"张伟", "李娜"}
     )
     request = inspections.InspectionStart(
@@ -61,7 +61,7 @@ def start(database: Database, actor: Actor, folder: Path) -> str:
 
 def time_answers(database: Database, actor: Actor, inspection_id: str) -> dict[str, Summary]:
     """Each item answered once (every fifth 不符合), then every answer changed."""
-    items = inspections.open_inspection(database, inspection_id).items
+    items = inspections.open_inspection(database, actor, inspection_id).items
     answer = partial(inspections.answer_item, database, actor, inspection_id)
     new_ok, new_failed, changed = [], [], []
     for number, item in enumerate(items):
@@ -81,11 +81,11 @@ def time_answers(database: Database, actor: Actor, inspection_id: str) -> dict[s
 
 
 def time_open(
-    database: Database, folder: Path, inspection_id: str, repeat: int
+    database: Database, actor: Actor, folder: Path, inspection_id: str, repeat: int
 ) -> dict[str, Summary]:
     """The service cold and warm, then the Qt view."""
-    cold, view = time_ms(lambda: inspections.open_inspection(database, inspection_id))
-    warm, _ = repeat_ms(lambda: inspections.open_inspection(database, inspection_id), repeat)
+    cold, view = time_ms(lambda: inspections.open_inspection(database, actor, inspection_id))
+    warm, _ = repeat_ms(lambda: inspections.open_inspection(database, actor, inspection_id), repeat)
     results = {"open_inspection（首次，含解析模板）": Summary.of([cold]), "open_inspection": warm}
     results.update(time_view(database, folder, inspection_id, repeat))
     assert len(view.items) == ITEMS
@@ -112,7 +112,7 @@ def time_view(
 
     def build_and_paint() -> None:
         view = ChecklistView(context)
-        view.load(inspections.open_inspection(database, inspection_id))
+        view.load(inspections.open_inspection(database, actor, inspection_id))
         view.resize(1100, 700)
         view.show()
         QApplication.processEvents()
@@ -134,7 +134,7 @@ def time_keys(context: AppContext, inspection_id: str) -> Summary:
     from ui.widgets.checklist_view import ChecklistView
 
     view = ChecklistView(context)
-    view.load(inspections.open_inspection(context.database, inspection_id))
+    view.load(inspections.open_inspection(context.database, context.actor, inspection_id))
     view.resize(1100, 700)
     view.show()
     view.focus_items()
@@ -145,7 +145,8 @@ def time_keys(context: AppContext, inspection_id: str) -> Summary:
             lambda: (QTest.keyClick(view.tree, Qt.Key.Key_1), QApplication.processEvents())
         )
         samples.append(elapsed)
-    assert inspections.open_inspection(context.database, inspection_id).answered == ITEMS
+    view = inspections.open_inspection(context.database, context.actor, inspection_id)
+    assert view.answered == ITEMS
     view.close()
     return Summary.of(samples)
 
@@ -160,13 +161,13 @@ def main() -> int:
         folder.mkdir()
         document = synthetic_checklist(TEMPLATE_ID, ITEMS)
         (folder / f"{TEMPLATE_ID}.json").write_text(json.dumps(document, ensure_ascii=False))
-        database = open_database(DataFolder(root))
+        database = create_encrypted_database(DataFolder(root))
         print("building the demo database …", flush=True)
         demo.create_demo(database)
         actor = auth.sign_in(database, "zhangwei", demo.DEMO_PASSWORD)
         inspection_id = start(database, actor, folder)
         answers = time_answers(database, actor, inspection_id)
-        opening = time_open(database, folder, inspection_id, args.repeat)
+        opening = time_open(database, actor, folder, inspection_id, args.repeat)
         database.close()
     rows = [
         (label, f"{s.median_ms:.1f}", f"{s.p95_ms:.1f}")

@@ -25,11 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 from sqlalchemy import func, select
 
 from bench.datasets import ensure_dataset
+from bench.encrypted import open_dataset
 from bench.generate import DEFAULT_SEED
 from bench.timing import Summary, print_table, repeat_ms, time_ms
-from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.models import Enterprise
 from fuanjian_desktop.services.registry import registry
 
@@ -199,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     """Build or reuse the dataset, run every measurement, print one table."""
     args = build_parser().parse_args(argv)
     data_dir = ensure_dataset(args.enterprises, args.seed)
-    database = open_database(resolve_data_folder(str(data_dir)))
+    database = open_dataset(data_dir)
     try:
         total = registry.count_enterprises(database)
         queries = realistic_queries(take_sample(database))

@@ -95,7 +95,6 @@ def run_bare() -> int:
 def run_app(data_dir: str) -> int:
     """The real main window for the demo inspector, as ``run_gui`` builds it after sign-in."""
     from fuanjian_desktop.config import resolve_data_folder
-    from fuanjian_desktop.db.startup import open_database
     from fuanjian_desktop.demo import demo
     from fuanjian_desktop.services import auth
     from ui import app as ui_app
@@ -107,11 +106,10 @@ def run_app(data_dir: str) -> int:
     _instrument(auth, workbench_page, ui_app)
     app = ui_app.make_application()
     mark("make_application")
-    database = open_database(resolve_data_folder(data_dir))
-    mark("open_database")
-    workers = Workers()
-    actor = auth.sign_in(database, "zhangwei", demo.DEMO_PASSWORD)
+    # One step now: the password unwraps the key, the database opens, the account is checked.
+    database, actor = auth.unlock(resolve_data_folder(data_dir), "zhangwei", demo.DEMO_PASSWORD)
     mark("sign_in")
+    workers = Workers()
     window = shell.build_main_window(database, actor, workers)
     mark("window_built")
     page: Any = window.pages["workbench"]  # the first page: its lists load on the workers

@@ -39,11 +39,11 @@ from sqlalchemy import select
 from bench.timing import Summary, print_table, time_ms
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.models import Case
 from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.setup import create_encrypted_database
 from fuanjian_desktop.services.transcripts import transcripts
 
 if TYPE_CHECKING:
@@ -82,11 +82,11 @@ def new_transcript(database: Database, actor: Actor, pairs: int) -> str:
         )
         case_id = session.scalars(query.order_by(Case.filed_on)).first()
     assert case_id is not None, "the demo has no case under investigation"
-    person = transcripts.party_interviewee(database, case_id, "负责人")
+    person = transcripts.party_interviewee(database, actor, case_id, "负责人")
     document_id = transcripts.create_transcript(
         database, actor, case_id, relation="负责人", interviewee=person, place="中队询问室"
     )
-    transcripts.autosave(database, document_id, {"qa": pairs_of(pairs)})
+    transcripts.autosave(database, actor, document_id, {"qa": pairs_of(pairs)})
     transcripts.checkpoint(database, actor, document_id)
     return document_id
 
@@ -95,7 +95,7 @@ def time_journal(database: Database, actor: Actor, saves: int) -> list[list[obje
     """The journal write for each transcript size, typed into one answer a key at a time."""
     rows: list[list[object]] = []
     for size in SIZES:
-        samples = journal_writes(database, new_transcript(database, actor, size), saves)
+        samples = journal_writes(database, actor, new_transcript(database, actor, size), saves)
         summary = Summary.of(samples)
         rows.append(
             [
@@ -109,16 +109,17 @@ def time_journal(database: Database, actor: Actor, saves: int) -> list[list[obje
     return rows
 
 
-def journal_writes(database: Database, document_id: str, saves: int) -> list[float]:
+def journal_writes(database: Database, actor: Actor, document_id: str, saves: int) -> list[float]:
     """ms of each of ``saves`` journal writes, one answer a character longer each time (after
     two untimed ones: the first creates the journal row and warms the statement cache)."""
-    values = editor_values(transcripts.open_transcript(database, document_id).values)
+    values = editor_values(transcripts.open_transcript(database, actor, document_id).values)
     pairs = values["qa"]
     middle = len(pairs) // 2
     samples = []
     for n in range(saves + 2):
         pairs[middle] = {**pairs[middle], "a": pairs[middle]["a"] + "字"}
-        elapsed, _ = time_ms(partial(transcripts.autosave, database, document_id, dict(values)))
+        write = partial(transcripts.autosave, database, actor, document_id, dict(values))
+        elapsed, _ = time_ms(write)
         if n >= 2:
             samples.append(elapsed)
     return samples
@@ -318,7 +319,7 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fuanjian-bench-") as temporary:
-        database = open_database(DataFolder(Path(temporary)))
+        database = create_encrypted_database(DataFolder(Path(temporary)))
         print("building the demo database …", flush=True)
         demo.create_demo(database)
         actor = auth.sign_in(database, "zhangwei", demo.DEMO_PASSWORD)

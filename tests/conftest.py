@@ -1,7 +1,8 @@
 """Shared fixtures: a fresh migrated database per test, and a demo database copied per test.
 
-The demo database is built once per session (argon2 hashing makes it cost a second or two) and
-copied with SQLite's backup API for every test that wants it, so tests never share state.
+Every database is encrypted, as the app's are. The demo database is built once per session
+(argon2 makes it cost a few seconds) and copied, closed, with its ``keys.json`` for every test
+that wants it, so tests never share state; copies open with the template's key (no argon2).
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import gc
 import json
 import os
-import sqlite3
+import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,10 +31,13 @@ from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.demo.synthetic import synthetic_checklist
 from fuanjian_desktop.domain.inspection_rules import InspectionSource, SitePerson
+from fuanjian_desktop.security.data_key import DataKey
+from fuanjian_desktop.security.keyring import KEYRING_FILE
 from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.inspections import inspections
 from fuanjian_desktop.services.registry import registry
+from fuanjian_desktop.services.setup import create_encrypted_database
 
 # Property tests run the same generated cases every time (deterministic CI), with no example
 # database left behind and no per-example deadline on a loaded 2-core machine.
@@ -69,31 +74,55 @@ def data_folder(tmp_path: Path) -> DataFolder:
 
 @pytest.fixture
 def database(data_folder: DataFolder) -> Iterator[Database]:
-    """A freshly migrated, empty database."""
-    db = open_database(data_folder)
+    """A freshly migrated, empty, encrypted database (a fresh random key and its keys.json)."""
+    db = create_encrypted_database(data_folder)
     yield db
     db.close()
 
 
+@dataclass(frozen=True)
+class DemoTemplate:
+    """The session's demo data folder (closed) and its data key."""
+
+    folder: DataFolder
+    key: DataKey
+
+    @property
+    def database(self) -> Path:
+        """The template's (encrypted) database file."""
+        return self.folder.database
+
+    def copy_files(self, target: DataFolder) -> None:
+        """Copy the database and keys.json into ``target`` (created if missing), unopened."""
+        target.root.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.folder.database, target.database)
+        shutil.copyfile(self.folder.root / KEYRING_FILE, target.root / KEYRING_FILE)
+
+    def copy_to(self, target: DataFolder) -> Database:
+        """A private copy of the demo in ``target``, opened the way the app opens it."""
+        self.copy_files(target)
+        return open_database(target, self.key)
+
+
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo database built once for the whole run (tests get copies, never this file)."""
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """A demo data folder built once for the whole run (tests get copies, never these files).
+
+    Closed after building, so its WAL is checkpointed into the file and a plain copy is whole.
+    """
     folder = DataFolder(tmp_path_factory.mktemp("demo-template"))
-    db = open_database(folder)
+    db = create_encrypted_database(folder)
     demo.create_demo(db)
+    key = db.key
     db.close()
-    return folder.database
+    assert key is not None
+    return DemoTemplate(folder, key)
 
 
 @pytest.fixture
-def demo_database(demo_template: Path, data_folder: DataFolder) -> Iterator[Database]:
+def demo_database(demo_template: DemoTemplate, data_folder: DataFolder) -> Iterator[Database]:
     """A private copy of the demo database, opened the way the app opens it."""
-    source = sqlite3.connect(demo_template)
-    target = sqlite3.connect(data_folder.database)
-    source.backup(target)
-    source.close()
-    target.close()
-    db = open_database(data_folder)
+    db = demo_template.copy_to(data_folder)
     yield db
     db.close()
 
@@ -114,7 +143,7 @@ def team_ids(database: Database, actor: Actor, names: set[str]) -> tuple[str, ..
     """User ids of the named inspectors of ``actor``'s squad, in name order."""
     return tuple(
         person.user_id
-        for person in inspections.available_inspectors(database, actor.squad_id)
+        for person in inspections.available_inspectors(database, actor, actor.squad_id)
         if person.full_name in names
     )
 

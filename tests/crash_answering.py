@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from fuanjian_desktop.config import DataFolder
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.services import auth
@@ -18,9 +17,8 @@ from fuanjian_desktop.services.inspections import inspections
 
 
 def main(data_dir: str, inspection_id: str) -> None:
-    database = open_database(DataFolder(Path(data_dir)))
-    actor = auth.sign_in(database, "zhangwei", demo.DEMO_PASSWORD)
-    items = inspections.open_inspection(database, inspection_id).items
+    database, actor = auth.unlock(DataFolder(Path(data_dir)), "zhangwei", demo.DEMO_PASSWORD)
+    items = inspections.open_inspection(database, actor, inspection_id).items
     for round_number in range(1000):
         for position, item in enumerate(items):
             failing = (position + round_number) % 3 == 0

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from fuanjian_desktop.config import resolve_data_folder
-from fuanjian_desktop.db.startup import open_database
+from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.resources import resource_path
@@ -28,15 +27,14 @@ SCREEN_SIZE = (1366, 768)
 
 
 def take_screenshot(
-    data_dir: str | None, out: Path, page: str | None, username: str, case_id: str | None = None
+    database: Database, out: Path, page: str | None, username: str, case_id: str | None = None
 ) -> None:
     """Render the main window (or ``page``; for ``case``, the case ``case_id``) as ``username``
-    would see it and save ``out``."""
+    would see it and save ``out``; closes ``database`` (opened by ``main.open_for_command``)."""
     if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":  # not Qt's 800×600
         screen = resource_path("screens", "laptop-1366x768.json")
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     make_application()
-    database = open_database(resolve_data_folder(data_dir))
     workers = Workers()
     try:
         if not installation(database).is_demo:

@@ -8,16 +8,19 @@ know was written by a newer version and is refused rather than damaged.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from fuanjian_desktop.db.engine import apply_key
 from fuanjian_desktop.db.schema_version import stamped_revision
 from fuanjian_desktop.errors import DatabaseTooNew
+from fuanjian_desktop.security.data_key import DataKey
+from fuanjian_desktop.security.private_files import make_private, make_private_folder
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -50,24 +53,32 @@ def check_not_newer(revision: str | None) -> None:
         )
 
 
-def backup_database(database: Path, backup_dir: Path, label: str) -> Path:
-    """Copy ``database`` into ``backup_dir`` with SQLite's online backup API; return the copy."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+def backup_database(database: Path, backup_dir: Path, label: str, key: DataKey | None) -> Path:
+    """Copy ``database`` into ``backup_dir`` with SQLite's online backup API; return the copy.
+
+    The copy is encrypted with the same ``key`` (SQLCipher backs up only between files keyed alike).
+    """
+    make_private_folder(backup_dir)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{database.stem}-{stamp}-{label}.db"
-    source = sqlite3.connect(database)
+    source = sqlcipher.connect(database)
     try:
-        copy = sqlite3.connect(target)
+        copy = sqlcipher.connect(target)
         try:
+            apply_key(source, key)
+            apply_key(copy, key)
             source.backup(copy)
         finally:
             copy.close()
     finally:
         source.close()
+    make_private(target)
     return target
 
 
-def upgrade_to_head(engine: Engine, database: Path, backup_dir: Path) -> Path | None:
+def upgrade_to_head(
+    engine: Engine, database: Path, backup_dir: Path, key: DataKey | None
+) -> Path | None:
     """Migrate to the newest schema; back up first if the file already held data.
 
     Returns the backup made, or ``None`` when none was needed (new or current database).
@@ -76,7 +87,7 @@ def upgrade_to_head(engine: Engine, database: Path, backup_dir: Path) -> Path | 
     check_not_newer(revision)
     if revision == head_revision():
         return None
-    backup = backup_database(database, backup_dir, revision) if revision else None
+    backup = backup_database(database, backup_dir, revision, key) if revision else None
     _run_upgrade(engine)
     return backup
 

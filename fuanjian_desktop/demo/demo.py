@@ -1,7 +1,8 @@
 """演示模式: the demo database a newcomer or a trainer starts with.
 
-The demo laptop belongs to the 园岭 squad. Every role has accounts in both 园岭 and 南园 (and a
-legal reviewer sits at the bureau); all share one password, printed by ``main.py demo`` and shown on
+The demo laptop belongs to the 园岭 squad. Every squad role has accounts in both 园岭 and 南园
+(and a legal reviewer with the read-only 区局查看 role sits at the bureau, seeing every squad's
+records); all share one password, printed by ``main.py demo`` and shown on
 the sign-in screen while the app is in demo mode.
 """
 
@@ -23,6 +24,7 @@ from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.domain.roles import Role, role_labels
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, User
+from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.services.actor import SYSTEM
 from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.services.setup import (
@@ -69,7 +71,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("sunhao", "孙浩", "南园", (Role.SQUAD_LEADER,), "44030419014"),
     DemoAccount("majing", "马晶", "南园", (Role.LEGAL_REVIEWER,)),
     DemoAccount("hejun", "何军", "南园", (Role.ADMIN,)),
-    DemoAccount("xulin", "徐琳", "区局", (Role.LEGAL_REVIEWER,)),
+    DemoAccount("xulin", "徐琳", "区局", (Role.LEGAL_REVIEWER, Role.BUREAU_VIEWER)),
 )
 
 
@@ -78,16 +80,19 @@ def create_demo(database: Database, now: dt.datetime | None = None) -> bool:
 
     Idempotent: running it again changes nothing. A database set up for real use is refused.
     The data is dated back from ``now`` (default: this moment); tests pass a fixed moment.
+    ``database`` is encrypted (``setup.create_encrypted_database``); every demo account gets the
+    key wrapped for the published demo password, and the keyring is marked as the demo's.
     """
     current = installation(database)
     if current.mode is AppMode.DEMO:
         return False
     if current.mode is AppMode.PRODUCTION or _has_users(database):
         raise UserError("该数据库已正式启用，不能再写入演示数据。请为演示另选一个空的数据文件夹。")
+    Keyring.load(database.folder).mark_demo()
     with user_action(database, SYSTEM, "生成演示数据") as scope:
         units = ensure_org_units(scope)
         for account in DEMO_ACCOUNTS:
-            add_user(scope, _new_user(account, units[account.squad].id))
+            add_user(scope, _new_user(account, units[account.squad].id), database)
         factory = EnterpriseFactory(DEMO_SEED, tuple(DEMO_ENTERPRISES))
         for street, count in DEMO_ENTERPRISES.items():
             squad = next(unit for unit in units.values() if unit.street == street)

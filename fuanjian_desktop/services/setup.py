@@ -9,16 +9,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop import reference
+from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import LocalSetting, Squad
+from fuanjian_desktop.security.data_key import DataKey
+from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.services.actor import SYSTEM
+from fuanjian_desktop.services.squad_scope import HOME_SQUAD_KEY
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 from fuanjian_desktop.services.users import NewUser, add_user
 
 MODE_KEY = "mode"
-HOME_SQUAD_KEY = "home_squad_id"
 
 
 class AppMode(StrEnum):
@@ -46,6 +50,38 @@ def installation(database: Database) -> Installation:
     with database.read() as session:
         mode = _setting(session, MODE_KEY)
         return Installation(AppMode(mode) if mode else None, _setting(session, HOME_SQUAD_KEY))
+
+
+def create_encrypted_database(folder: DataFolder) -> Database:
+    """首次启动: a new data key, its ``keys.json`` and an empty encrypted database in ``folder``.
+
+    No account holds the key yet: :func:`go_live` or ``demo.create_demo`` adds the first ones.
+    A start that stopped before any account was added left nothing anyone could open; it is
+    cleared and begun again. A folder that already holds data is refused.
+    """
+    if Keyring.exists(folder):
+        if not Keyring.load(folder).is_empty:
+            raise UserError(f"数据文件夹“{folder.root}”已经启用，不能重新生成密钥。")
+        _discard_unfinished_start(folder)
+    elif folder.database.exists() and folder.database.stat().st_size > 0:
+        raise UserError(
+            f"数据文件夹“{folder.root}”中已有数据库，不能重新生成。"
+            "请另选一个空的数据文件夹，或先登录以打开已有的数据。"
+        )
+    key = DataKey.generate()
+    Keyring.create(folder, key, demo=False)
+    return open_database(folder, key)
+
+
+def _discard_unfinished_start(folder: DataFolder) -> None:
+    """Remove the key file and database of a start that no account can ever open."""
+    for path in (
+        folder.database,
+        folder.database.with_name(folder.database.name + "-wal"),
+        folder.database.with_name(folder.database.name + "-shm"),
+        Keyring.path_of(folder),
+    ):
+        path.unlink(missing_ok=True)
 
 
 def list_squads(database: Database) -> list[Squad]:
@@ -91,8 +127,12 @@ def _add_unit(scope: ActionScope, spec: reference.SquadSpec, parent_id: str | No
     return squad
 
 
-def go_live(database: Database, squad_short_name: str, admin: NewUser) -> None:
-    """正式启用: create the org units, the first administrator and this laptop's squad."""
+def go_live(database: Database, squad_short_name: str, admin: NewUser) -> str:
+    """正式启用: create the org units, the first administrator and this laptop's squad.
+
+    ``database`` comes from :func:`create_encrypted_database`. Returns the recovery code, made
+    now, for the UI to show and print for the squad leader (it is never shown again).
+    """
     with user_action(database, SYSTEM, "正式启用") as scope:
         _refuse_second_start(scope.session)
         units = ensure_org_units(scope)
@@ -100,8 +140,10 @@ def go_live(database: Database, squad_short_name: str, admin: NewUser) -> None:
         if squad is None:
             raise UserError(f"找不到中队“{squad_short_name}”，请从列表中选择。")
         roles = tuple(dict.fromkeys((Role.ADMIN, *admin.roles)))
-        add_user(scope, replace(admin, squad_id=squad.id, roles=roles))
+        add_user(scope, replace(admin, squad_id=squad.id, roles=roles), database)
         save_installation(scope.session, AppMode.PRODUCTION, squad.id)
+    assert database.key is not None, "a new installation is always encrypted"
+    return Keyring.load(database.folder).replace_recovery(database.key)
 
 
 def save_installation(session: Session, mode: AppMode, home_squad_id: str) -> None:

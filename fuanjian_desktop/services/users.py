@@ -16,8 +16,11 @@ from fuanjian_desktop.domain.lockout import is_locked
 from fuanjian_desktop.domain.roles import Permission, Role, role_labels
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Squad, User, UserRole
+from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.security.passwords import check_new_password, hash_password
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.lookup import fetch_own
+from fuanjian_desktop.services.squad_scope import listed_squad, read_as, require_account_squad
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9_.]{2,29}$")
@@ -39,11 +42,17 @@ def create_user(database: Database, actor: Actor, new_user: NewUser) -> str:
     """Create an account (管理员 only); return its id."""
     actor.require(Permission.MANAGE_USERS)
     with user_action(database, actor, "新增用户") as scope:
-        return add_user(scope, new_user)
+        scope.actor.require(Permission.MANAGE_USERS)
+        return add_user(scope, new_user, database)
 
 
-def add_user(scope: ActionScope, new_user: NewUser) -> str:
-    """Validate and add an account inside an open action (also used by first-start set-up)."""
+def add_user(scope: ActionScope, new_user: NewUser, database: Database) -> str:
+    """Validate and add an account inside an open action (also used by first-start set-up).
+
+    The data key is wrapped for the new password in ``keys.json`` before the action commits: an
+    account that exists can always sign in.
+    """
+    require_account_squad(scope.session, scope.actor, new_user.squad_id, new_user.roles)
     username = new_user.username.strip().lower()
     _check_new_user(username, new_user)
     session = scope.session
@@ -61,7 +70,15 @@ def add_user(scope: ActionScope, new_user: NewUser) -> str:
     )
     session.add(user)
     scope.record(user, f"新增用户“{user.full_name}”（{username}）", before=None)
+    wrap_key_for(database, username, new_user.password)
     return user.id
+
+
+def wrap_key_for(database: Database, username: str, password: str) -> None:
+    """Let ``username`` open the data with ``password`` (the key wrapped in ``keys.json``)."""
+    if database.key is None:
+        raise UserError("数据库尚未加密，请先由管理员登录完成加密，再管理账号。")
+    Keyring.load(database.folder).wrap_for(username, password, database.key)
 
 
 def _check_new_user(username: str, new_user: NewUser) -> None:
@@ -86,9 +103,8 @@ def unlock_user(database: Database, actor: Actor, user_id: str) -> None:
     """Lift a lock-out before its 15 minutes are up (管理员 only)."""
     actor.require(Permission.MANAGE_USERS)
     with user_action(database, actor, "解锁用户") as scope:
-        user = scope.session.get(User, user_id)
-        if user is None:
-            raise UserError("该用户不存在，请刷新后重试。")
+        scope.actor.require(Permission.MANAGE_USERS)
+        user = fetch_own(scope, User, user_id)
         user.failed_logins, user.locked_until = 0, None
         scope.log(f"解锁用户“{user.full_name}”", "app_user", user.id)
 
@@ -108,16 +124,21 @@ class UserRow:
 
 
 def list_users(database: Database, actor: Actor, now: dt.datetime | None = None) -> list[UserRow]:
-    """Every account, by squad and name (管理员 only)."""
+    """The accounts of the administrator's squad (every squad's for a bureau viewer), by squad
+    and name (管理员 only)."""
     actor.require(Permission.MANAGE_USERS)
     moment = now or utc_now()
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        reader.require(Permission.MANAGE_USERS)
         query = (
             select(User)
             .join(User.squad)
             .options(contains_eager(User.squad))  # the join above also loads the squad
             .order_by(Squad.name, User.full_name)
         )
+        squad_id = listed_squad(reader, None)
+        if squad_id is not None:
+            query = query.where(User.squad_id == squad_id)
         users = session.scalars(query)
         return [_user_row(user, moment) for user in users]
 

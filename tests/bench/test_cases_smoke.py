@@ -12,14 +12,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import product
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bench.cases import PAGE, measure, realistic_filters
+from bench.cases import PAGE, bureau_viewer, measure, realistic_filters
 from bench.datasets import private_copy
+from bench.encrypted import open_dataset
 from bench.generate_cases import (
     AS_OF,
     HANDLERS_PER_CASE,
@@ -27,9 +27,7 @@ from bench.generate_cases import (
     USERNAME_PREFIX,
     add_cases,
 )
-from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.procedure import FINAL_STAGES, Stage
 from fuanjian_desktop.models import Case, CaseHandler, Squad, User
 from fuanjian_desktop.services.cases.case_queries import (
@@ -40,6 +38,7 @@ from fuanjian_desktop.services.cases.case_queries import (
     filter_counts,
     search_case_ids,
 )
+from tests.conftest import DemoTemplate
 
 CASES = 300
 SEED = 5
@@ -58,10 +57,12 @@ class Listed:
 
 
 @pytest.fixture(scope="module")
-def database(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def database(
+    demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     """The demo plus 300 generated cases (built once for this module)."""
-    folder = private_copy(demo_template.parent, tmp_path_factory.mktemp("bench-cases"))
-    db = open_database(resolve_data_folder(str(folder)))
+    folder = private_copy(demo_template.folder.root, tmp_path_factory.mktemp("bench-cases"))
+    db = open_dataset(folder)
     add_cases(db, CASES, SEED)
     yield db
     db.close()
@@ -134,6 +135,7 @@ def test_list_and_counts_match_counting_by_hand(database: Database, listed: list
     """For every combination of filters, ids and each facet are what counting by hand gives."""
     squad = listed[0].squad_id
     handler = next(iter(listed[0].handlers))
+    viewer = bureau_viewer(database)  # the 区局's view: every squad, or the one chosen
     combinations = product(
         (None, squad),
         (None, Stage.INVESTIGATION, Stage.ARCHIVED),
@@ -142,8 +144,8 @@ def test_list_and_counts_match_counting_by_hand(database: Database, listed: list
     )
     for squad_id, stage, handler_id, due in combinations:
         flt = CaseFilter(squad_id, stage, handler_id, due)
-        assert search_case_ids(database, flt, AS_OF) == _ids_by_hand(listed, flt), flt
-        assert filter_counts(database, flt, AS_OF) == _counts_by_hand(listed, flt), flt
+        assert search_case_ids(database, viewer, flt, AS_OF) == _ids_by_hand(listed, flt), flt
+        assert filter_counts(database, viewer, flt, AS_OF) == _counts_by_hand(listed, flt), flt
 
 
 def _synthetic(session: Session) -> list[str]:

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bench.encrypted import open_dataset
 from bench.generate import DEMO_ENTERPRISE_COUNT, generate
-from fuanjian_desktop.config import resolve_data_folder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.codes import check_uscc
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Enterprise
@@ -31,7 +30,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def database(data_dir: Path) -> Iterator[Database]:
     """The generated database, opened the way the app opens it."""
-    db = open_database(resolve_data_folder(str(data_dir)))
+    db = open_dataset(data_dir)
     yield db
     db.close()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,21 +18,24 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
+from sqlcipher3 import dbapi2 as sqlcipher
 
 import fuanjian_desktop.models
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db import migrate, startup
 from fuanjian_desktop.db.base import Base
-from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.db.engine import Database, apply_key
 from fuanjian_desktop.db.schema_version import SCHEMA_HEAD
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.errors import DatabaseTooNew
 from fuanjian_desktop.models import Enterprise, LocalSetting
+from fuanjian_desktop.security.data_key import DataKey
 
 PACKAGED_HEAD = migrate.head_revision()  # the newest revision shipped with the app
 PROBE_TABLE = "upgrade_probe"
 MARKER_KEY = "test_marker"
 MARKER_VALUE = "written before the upgrade"
+KEY = DataKey(bytes(range(32)))  # every file here is encrypted, as the app's are
 
 NEXT_REVISION = '''"""test-only revision after the packaged head"""
 
@@ -73,15 +75,22 @@ def become_newer_program(monkeypatch: pytest.MonkeyPatch, scripts: Path) -> None
 
 def database_at_packaged_head(folder: DataFolder) -> None:
     """Create the database at the packaged head, holding one marker row, then close it."""
-    database = open_database(folder)
+    database = open_database(folder, KEY)
     with database.write() as session:
         session.add(LocalSetting(key=MARKER_KEY, value=MARKER_VALUE))
     database.close()
 
 
+def keyed(path: Path | str, key: DataKey | None = KEY) -> sqlcipher.Connection:
+    """A bare SQLCipher connection to ``path`` opened with ``key`` (no app engine)."""
+    connection = sqlcipher.connect(str(path))
+    apply_key(connection, key)
+    return connection
+
+
 def sqlite_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    """Rows of one query on the SQLite file at ``path`` (plain sqlite3, no app code)."""
-    connection = sqlite3.connect(path)
+    """Rows of one query on the database file at ``path`` (a bare connection, no app code)."""
+    connection = keyed(path)
     try:
         return connection.execute(sql).fetchall()
     finally:
@@ -121,7 +130,7 @@ def test_schema_comparison_does_notice_a_difference(database: Database) -> None:
 def test_new_database_needs_no_backup(data_folder: DataFolder) -> None:
     """Creating a new database or reopening a current one makes no backup."""
     database_at_packaged_head(data_folder)
-    open_database(data_folder).close()
+    open_database(data_folder, KEY).close()
     assert not data_folder.backups.exists() or not any(data_folder.backups.iterdir())
 
 
@@ -132,7 +141,7 @@ def test_upgrade_backs_up_the_old_database_first(
     database_at_packaged_head(data_folder)
     become_newer_program(monkeypatch, scripts_with_next_revision(tmp_path))
 
-    database = open_database(data_folder)
+    database = open_database(data_folder, KEY)
     database.close()
 
     assert PROBE_TABLE in table_names(data_folder.database)
@@ -158,7 +167,7 @@ def test_failed_upgrade_leaves_the_database_as_it_was(
     become_newer_program(monkeypatch, failing)
 
     with pytest.raises(RuntimeError, match="half-way"):
-        open_database(data_folder)
+        open_database(data_folder, KEY)
 
     assert PROBE_TABLE not in table_names(data_folder.database)
     assert sqlite_rows(data_folder.database, "SELECT version_num FROM alembic_version") == [
@@ -172,7 +181,7 @@ def test_failed_upgrade_leaves_the_database_as_it_was(
 def test_database_from_a_newer_version_is_refused_untouched(data_folder: DataFolder) -> None:
     """A file stamped with an unknown revision is refused in Chinese and left byte-for-byte."""
     database_at_packaged_head(data_folder)
-    connection = sqlite3.connect(data_folder.database)
+    connection = keyed(data_folder.database)
     with connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
     connection.close()
@@ -180,7 +189,7 @@ def test_database_from_a_newer_version_is_refused_untouched(data_folder: DataFol
     files_before = sorted(path.name for path in data_folder.root.iterdir())
 
     with pytest.raises(DatabaseTooNew) as refused:
-        open_database(data_folder)
+        open_database(data_folder, KEY)
 
     assert "更新版本" in refused.value.message
     assert "ffff_from_the_future" in refused.value.message
@@ -220,7 +229,7 @@ def test_foreign_keys_are_enforced(database: Database) -> None:
 
 def test_write_session_takes_the_write_lock_up_front(database: Database) -> None:
     """A write session holds SQLite's write lock from its start (BEGIN IMMEDIATE), reads do not."""
-    other = sqlite3.connect(_file(database))
+    other = keyed(_file(database), database.key)
     other.execute("PRAGMA busy_timeout = 0")
     try:
         with database.read() as session:
@@ -229,7 +238,7 @@ def test_write_session_takes_the_write_lock_up_front(database: Database) -> None
             other.execute("ROLLBACK")
         with database.write() as session:
             session.execute(text("SELECT 1"))
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
+            with pytest.raises(sqlcipher.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
     finally:
         other.close()
@@ -254,7 +263,9 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> N
         "import sys\n"
         "from fuanjian_desktop.config import resolve_data_folder\n"
         "from fuanjian_desktop.db.startup import open_database\n"
-        f"open_database(resolve_data_folder({str(folder)!r})).close()\n"
+        "from fuanjian_desktop.security.data_key import DataKey\n"
+        f"key = DataKey(bytes.fromhex({KEY.raw.hex()!r}))\n"
+        f"open_database(resolve_data_folder({str(folder)!r}), key).close()\n"
         "print('alembic' in sys.modules)\n"
     )
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

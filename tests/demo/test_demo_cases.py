@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.case_deadlines import hearing_notice_gap_ok
 from fuanjian_desktop.domain.documents.document_types import document_type
@@ -38,6 +37,7 @@ from fuanjian_desktop.services.cases.case_queries import (
     case_view,
     search_case_ids,
 )
+from fuanjian_desktop.services.setup import create_encrypted_database
 from fuanjian_desktop.services.statistics import enforcement_statistics
 
 NOW = dt.datetime(2026, 11, 26, 4, 0, tzinfo=dt.UTC)
@@ -64,7 +64,7 @@ EVERY_STAGE = {
 @pytest.fixture(scope="module")
 def fixed_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The demo as built on 2026-11-26."""
-    database = open_database(DataFolder(tmp_path_factory.mktemp("fixed-demo")))
+    database = create_encrypted_database(DataFolder(tmp_path_factory.mktemp("fixed-demo")))
     demo.create_demo(database, now=NOW)
     yield database
     database.close()
@@ -190,10 +190,11 @@ def test_numbers_rise_with_the_dates(fixed_demo: Database) -> None:
 
 def test_a_case_past_ninety_days_runs_on_an_extension_approved_in_time(
     fixed_demo: Database,
+    inspector: Actor,
 ) -> None:
     """Filed over ninety days ago, still under investigation, lawfully: its 办案期限 was extended
     by 30 days (行政处罚法第六十条) before the ninety days ran out, so no case is overdue."""
-    assert search_case_ids(fixed_demo, CaseFilter(due=OVERDUE), TODAY) == []
+    assert search_case_ids(fixed_demo, inspector, CaseFilter(due=OVERDUE), TODAY) == []
     with fixed_demo.read() as session:
         extended = session.scalars(select(Case).where(Case.stage == Stage.INVESTIGATION.value))
         late = [c for c in extended if c.filed_on and (TODAY - c.filed_on).days > 90]

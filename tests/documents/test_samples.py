@@ -9,7 +9,6 @@ file must hold the same values and name the East Asian face of every run.
 from __future__ import annotations
 
 import re
-import sqlite3
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +18,13 @@ import pytest
 from lxml import etree
 
 from fuanjian_desktop.config import DataFolder
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.documents.pdf import SIGN_BLANK
 from fuanjian_desktop.documents.sheet import sheet_from_json
 from fuanjian_desktop.documents.spec import document_spec, document_specs
+from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.documents.document_samples import sample_documents, write_samples
 from fuanjian_desktop.services.documents.documents import DocumentView, document_view
+from tests.conftest import DemoTemplate
 from tests.documents.pdf_reading import (
     body_text,
     lines_starting_with_closing,
@@ -45,19 +45,20 @@ class Samples:
 
 
 @pytest.fixture(scope="module")
-def samples(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Samples:
+def samples(
+    demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory, inspector: Actor
+) -> Samples:
     folder = DataFolder(tmp_path_factory.mktemp("samples-data"))
-    source, target = sqlite3.connect(demo_template), sqlite3.connect(folder.database)
-    source.backup(target)
-    source.close()
-    target.close()
-    database = open_database(folder)
+    database = demo_template.copy_to(folder)
     out = tmp_path_factory.mktemp("samples")
     try:
         write_samples(database, out)
         chosen, missing = sample_documents(database)
         assert missing == []
-        documents = {sample.title: document_view(database, sample.document_id) for sample in chosen}
+        documents = {
+            sample.title: document_view(database, inspector, sample.document_id)
+            for sample in chosen
+        }
     finally:
         database.close()
     return Samples(out, documents)

@@ -128,7 +128,7 @@ def test_lock_survives_reopening_the_database(
     """Closing the app does not reset a lock-out: it is committed with the failed attempt."""
     lock_quickly(demo_database)
     demo_database.close()
-    reopened = open_database(data_folder)
+    reopened = open_database(data_folder, demo_database.key)
     try:
         assert "已锁定" in attempt(reopened, DEMO_PASSWORD, now=T0 + dt.timedelta(minutes=1))
     finally:

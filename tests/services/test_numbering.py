@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import IssuedNumber, LocalSetting, NumberBlock
 from fuanjian_desktop.services.actor import SYSTEM, Actor
@@ -24,7 +23,7 @@ from fuanjian_desktop.services.numbering import (
     take_number,
     void_number,
 )
-from fuanjian_desktop.services.setup import ensure_org_units
+from fuanjian_desktop.services.setup import create_encrypted_database, ensure_org_units
 from fuanjian_desktop.services.unit_of_work import user_action
 
 YEAR = 2026
@@ -34,7 +33,7 @@ def laptop(root: Path, first: int, last: int) -> tuple[Database, str]:
     """A laptop's own database with its squad and one block of 2026."""
     folder = DataFolder(root)
     folder.root.mkdir()
-    database = open_database(folder)
+    database = create_encrypted_database(folder)
     with user_action(database, SYSTEM, "准备") as scope:
         squad_id = ensure_org_units(scope)["园岭"].id
         grant_block(scope, YEAR, first, last, squad_id)
@@ -136,7 +135,7 @@ def test_administrator_adds_blocks_listed_newest_year_first(
     admin = sign_in("zhaolei")
     add_block(demo_database, admin, 2031, 1, 300)
     add_block(demo_database, admin, 2032, 501, 900)
-    state = numbering_state(demo_database)
+    state = numbering_state(demo_database, admin)
     labels = [block.label for block in state.blocks]
     assert labels.index("深福 2032年 第501–900号") < labels.index("深福 2031年 第1–300号")
     assert state.settings.prefix == "深福"
@@ -155,12 +154,12 @@ def test_only_administrators_add_blocks(
         add_block(demo_database, sign_in("zhangwei"), 2031, 1, 300)
 
 
-def test_a_laptop_without_blocks_has_none_listed(tmp_path: Path) -> None:
+def test_a_laptop_without_blocks_has_none_listed(tmp_path: Path, inspector: Actor) -> None:
     """A fresh installation lists no blocks and does not make its identity just to read."""
     folder = DataFolder(tmp_path / "a")
     folder.root.mkdir()
-    database = open_database(folder)
-    assert numbering_state(database).blocks == []
+    database = create_encrypted_database(folder)
+    assert numbering_state(database, inspector).blocks == []
     with database.read() as session:
         assert session.get(LocalSetting, DEVICE_KEY) is None
     database.close()

@@ -7,7 +7,6 @@ years the demo data (dated back from the real today) never reaches.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from sqlalchemy import select
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.inspection_rules import Answer, InspectionSource, SitePerson
 from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure
@@ -31,7 +29,7 @@ from fuanjian_desktop.services.setup import find_squad
 from fuanjian_desktop.services.statistics import REMEDY_BREAKDOWN, enforcement_statistics
 from fuanjian_desktop.services.unit_of_work import user_action
 from tests.cases import ensure_number_block, perform_written
-from tests.conftest import SMALL_TEMPLATE, write_small_template
+from tests.conftest import SMALL_TEMPLATE, DemoTemplate, write_small_template
 
 D = dt.date
 SERVED = {"served_method": "直接送达", "recipient": "负责人"}
@@ -40,15 +38,11 @@ Walk = list[tuple[str, str, dt.date, dict[str, Any]]]
 
 @pytest.fixture(scope="module")
 def stats_database(
-    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+    demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
     """A copy of the demo with the 2022–2023 cases, remedies and field work below."""
     folder = DataFolder(tmp_path_factory.mktemp("stats"))
-    source, target = sqlite3.connect(demo_template), sqlite3.connect(folder.database)
-    source.backup(target)
-    source.close()
-    target.close()
-    database = open_database(folder)
+    database = demo_template.copy_to(folder)
     for year in (2022, 2023):
         ensure_number_block(database, actor(database, "zhangwei"), year)
     _add_cases(database)
@@ -258,7 +252,7 @@ def inspect(
         started_at=started,
     )
     inspection_id = inspections.start_inspection(db, lead, start, checklist_folder)
-    items = inspections.open_inspection(db, inspection_id).items[:failures]
+    items = inspections.open_inspection(db, lead, inspection_id).items[:failures]
     with user_action(db, lead, "记录检查结果") as scope:
         inspection = scope.session.get(Inspection, inspection_id)
         assert inspection is not None
@@ -272,7 +266,7 @@ def recheck(
 ) -> None:
     """A 复查 of the inspection's hazards (in their order) with ``results``."""
     lead = actor(db, "zhangwei")
-    found = inspections.open_inspection(db, inspection_id).hazards.values()
+    found = inspections.open_inspection(db, lead, inspection_id).hazards.values()
     record = hazards.RecheckRecord(
         inspection_id=inspection_id,
         inspector_ids=(lead.user_id or "", actor(db, "lina").user_id or ""),

@@ -138,6 +138,7 @@ def test_a_reviewer_who_handles_the_case_cannot_review_it(
                 demo.DEMO_PASSWORD,
                 "44030419099",
             ),
+            db,
         )
     dual = auth.sign_in(db, "dual", demo.DEMO_PASSWORD)
     case_id = open_plain_case(db, dual, zhang.user_id or "", D(2026, 11, 2))
@@ -234,7 +235,7 @@ def test_simplified_procedure_on_the_spot(demo_database: Database, sign_in: Sign
     """当场处罚: numbered by its decision, decided and served at once, paid, closed."""
     db, zhang, li = demo_database, sign_in("zhangwei"), sign_in("lina")
     ensure_number_block(db, zhang, TODAY.year)
-    prefill = cases.prefill_from_hazard(db, aq_hazard_id(db, zhang.squad_id, TODAY))
+    prefill = cases.prefill_from_hazard(db, zhang, aq_hazard_id(db, zhang.squad_id, TODAY))
     draft = cases.with_handlers(prefill.draft, [zhang.user_id or "", li.user_id or ""])
     code = draft.violations[0].code
     simple = replace(

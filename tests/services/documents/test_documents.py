@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,6 @@ from sqlalchemy import select
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.documents.sheet import fingerprint, sheet_from_json
 from fuanjian_desktop.domain.numbering import Convention
@@ -53,6 +51,7 @@ from fuanjian_desktop.services.numbering import (
     save_numbering_settings,
 )
 from tests.cases import ensure_number_block, open_plain_case, perform_written
+from tests.conftest import DemoTemplate
 
 D = dt.date
 TODAY = D(2026, 11, 26)
@@ -87,7 +86,7 @@ def test_draft_issue_serve_correct_and_supersede(
     """A prefilled draft is issued with 文号 and fingerprint, served, then corrected (edition 2)."""
     db, zhang = demo_database, sign_in("zhangwei")
     draft_id = create_draft(db, zhang, type_key="inquiry_notice", case_id=case_id)
-    draft = document_view(db, draft_id)
+    draft = document_view(db, zhang, draft_id)
     with db.read() as session:
         case = session.get(Case, case_id)
         assert case is not None
@@ -105,23 +104,25 @@ def test_draft_issue_serve_correct_and_supersede(
     serve_document(
         db, zhang, first.id, method="直接送达", on=D(2026, 11, 6), recipient="李经理", today=TODAY
     )
-    served = document_view(db, first.id)
+    served = document_view(db, zhang, first.id)
     assert (served.status_label, served.served_on, served.recipient) == (
         "已送达",
         D(2026, 11, 6),
         "李经理",
     )
     second_id = correct_document(db, zhang, first.id, "询问地点写错")
-    second = document_view(db, second_id)
+    second = document_view(db, zhang, second_id)
     assert (second.edition, second.corrects_id, second.status) == (2, first.id, "draft")
     assert second.values == first.values and second.correction_reason == "询问地点写错"
-    assert document_view(db, first.id).status == "served"  # in force until the correction is issued
+    assert (
+        document_view(db, zhang, first.id).status == "served"
+    )  # in force until the correction is issued
     save_draft(db, zhang, second_id, {"inquiry_place": "园岭街道办事处"})
     second = issue_document(db, zhang, second_id, D(2026, 11, 9))
-    old = document_view(db, first.id)
+    old = document_view(db, zhang, first.id)
     assert old.status_label == "已更正" and frozen(old) == frozen(served)
     assert second.number != first.number and second.status == "issued"
-    assert [view.edition for view in case_document_views(db, case_id)][-2:] == [1, 2]
+    assert [view.edition for view in case_document_views(db, zhang, case_id)][-2:] == [1, 2]
 
 
 def test_the_fingerprint_is_that_of_the_stored_sheet(
@@ -131,7 +132,7 @@ def test_the_fingerprint_is_that_of_the_stored_sheet(
     view = issued(demo_database, sign_in("zhangwei"), case_id)
     assert view.sheet is not None and view.sha256 is not None
     assert view.sha256 == fingerprint(sheet_from_json(view.sheet))
-    sheet, qr = document_sheet(demo_database, view.id)
+    sheet, qr = document_sheet(demo_database, sign_in("zhangwei"), view.id)
     assert sheet == sheet_from_json(view.sheet)
     assert qr == f"{view.number}|{view.sha256[:12]}"
 
@@ -143,7 +144,7 @@ def test_a_draft_prints_live_without_number_or_qr(
     zhang = sign_in("zhangwei")
     draft_id = create_draft(demo_database, zhang, type_key="inquiry_notice", case_id=case_id)
     save_draft(demo_database, zhang, draft_id, {"inquiry_place": "园岭应急管理中队"})
-    sheet, qr = document_sheet(demo_database, draft_id)
+    sheet, qr = document_sheet(demo_database, zhang, draft_id)
     assert sheet.number is None and qr is None
     assert "园岭应急管理中队" in str(sheet.blocks)
 
@@ -167,7 +168,7 @@ def test_issued_content_cannot_be_changed_by_any_service(
     with pytest.raises(UserError, match="已送达，不能作废"):
         void_document(db, zhang, view.id, "写错了")
     correct_document(db, zhang, view.id, "写错了")
-    after = document_view(db, view.id)
+    after = document_view(db, zhang, view.id)
     assert frozen(after) == snapshot and after.served_method == "邮寄送达"
 
 
@@ -179,7 +180,7 @@ def test_serving_is_checked(demo_database: Database, sign_in: SignIn, case_id: s
         serve_document(db, zhang, view.id, method="托人带去", on=D(2026, 11, 6), today=TODAY)
     with pytest.raises(UserError, match="送达日期应在签发日期"):
         serve_document(db, zhang, view.id, method="直接送达", on=D(2026, 11, 4), today=TODAY)
-    assert document_view(db, view.id).status == "issued"
+    assert document_view(db, zhang, view.id).status == "issued"
 
 
 def test_voiding_records_the_number_voided_and_it_is_never_reused(
@@ -191,14 +192,14 @@ def test_voiding_records_the_number_voided_and_it_is_never_reused(
     with pytest.raises(UserError, match="作废原因"):
         void_document(db, zhang, view.id, " ")
     void_document(db, zhang, view.id, "当事人名称打印错误")
-    voided = document_view(db, view.id)
+    voided = document_view(db, zhang, view.id)
     assert (voided.status_label, voided.void_reason) == ("已作废", "当事人名称打印错误")
     assert frozen(voided) == frozen(view)
     with db.read() as session:
         row = session.scalar(select(IssuedNumber).where(IssuedNumber.text == view.number))
         assert row is not None
         assert (row.status, row.void_reason) == ("voided", "当事人名称打印错误")
-    assert document_sheet(db, view.id)[1] is None  # a voided paper is not vouched for
+    assert document_sheet(db, zhang, view.id)[1] is None  # a voided paper is not vouched for
     later = issued(db, zhang, case_id, D(2026, 11, 6))
     assert later.number != view.number
     assert _serial(later.number) == _serial(view.number) + 1
@@ -219,9 +220,9 @@ def test_voiding_a_correction_puts_the_corrected_edition_back_in_force(
     serve_document(db, zhang, first.id, method="直接送达", on=D(2026, 11, 6), today=TODAY)
     second = correct_document(db, zhang, first.id, "补正")
     issue_document(db, zhang, second, D(2026, 11, 7))
-    assert document_view(db, first.id).status == "superseded"
+    assert document_view(db, zhang, first.id).status == "superseded"
     void_document(db, zhang, second, "更正有误")
-    assert document_view(db, first.id).status == "served"
+    assert document_view(db, zhang, first.id).status == "served"
 
 
 def test_drafts_are_discarded_and_corrections_are_one_at_a_time(
@@ -263,11 +264,11 @@ def test_the_variant_follows_the_party(
     """A type printed for 单位 or 个人 takes the party's kind unless one is asked for."""
     db, zhang = demo_database, sign_in("zhangwei")
     chosen = create_draft(db, zhang, type_key="onsite_penalty_decision", case_id=case_id)
-    assert document_view(db, chosen).variant == "unit"
+    assert document_view(db, zhang, chosen).variant == "unit"
     asked = create_draft(
         db, zhang, type_key="onsite_penalty_decision", case_id=case_id, variant="person"
     )
-    assert document_view(db, asked).title.endswith("（个人）")
+    assert document_view(db, zhang, asked).title.endswith("（个人）")
     with pytest.raises(UserError, match="没有“robot”式样"):
         create_draft(
             db, zhang, type_key="onsite_penalty_decision", case_id=case_id, variant="robot"
@@ -288,7 +289,7 @@ def test_inspection_documents_are_numbered_for_the_inspection_squad(
     view = issue_document(db, zhang, draft_id, TODAY)
     assert re.fullmatch(r"（深福）应急责改〔2026〕\d+号", view.number or "")
     assert view.values["inspector1_cert"] and view.inspection_id == inspection_id
-    assert [v.id for v in inspection_document_views(db, inspection_id)] == [draft_id]
+    assert [v.id for v in inspection_document_views(db, zhang, inspection_id)] == [draft_id]
 
 
 def test_per_case_convention_shares_the_case_serial(
@@ -306,15 +307,11 @@ def test_per_case_convention_shares_the_case_serial(
     assert second.number == f"（深福）应急询〔{year}〕{serial}-2号"
 
 
-def laptop_copy(template: Path, root: Path, own_identity: bool) -> Database:
+def laptop_copy(template: DemoTemplate, root: Path, own_identity: bool) -> Database:
     """A laptop whose database started as a copy of the demo; optionally with its own identity."""
     folder = DataFolder(root)
     folder.root.mkdir()
-    source, target = sqlite3.connect(template), sqlite3.connect(folder.database)
-    source.backup(target)
-    source.close()
-    target.close()
-    database = open_database(folder)
+    database = template.copy_to(folder)
     if own_identity:
         with database.write() as session:
             session.merge(LocalSetting(key=DEVICE_KEY, value=new_id()))
@@ -322,7 +319,7 @@ def laptop_copy(template: Path, root: Path, own_identity: bool) -> Database:
 
 
 def test_two_laptops_issuing_at_once_offline_never_share_a_number(
-    demo_template: Path, tmp_path: Path
+    demo_template: DemoTemplate, tmp_path: Path
 ) -> None:
     """Two laptops with their own blocks issue 15 documents each concurrently: 30 numbers."""
     laptops = [laptop_copy(demo_template, tmp_path / name, name == "b") for name in "ab"]
@@ -381,7 +378,7 @@ def test_documents_issued_by_steps_have_their_content(
 ) -> None:
     """立案 issues the 立案审批表 with the case's 案号, its frozen sheet and its fingerprint."""
     case_id = _to_notice(demo_database, sign_in)
-    views = case_document_views(demo_database, case_id)
+    views = case_document_views(demo_database, sign_in("zhangwei"), case_id)
     filing = next(view for view in views if view.type_key == "filing_approval")
     with demo_database.read() as session:
         case = session.get(Case, case_id)
@@ -401,7 +398,7 @@ def test_a_notice_is_first_served_by_its_step(demo_database: Database, sign_in: 
     notice = issue_document(db, zhang, draft, D(2026, 11, 12))
     with pytest.raises(UserError, match="“送达行政处罚告知书”"):
         serve_document(db, zhang, notice.id, method="直接送达", on=D(2026, 11, 12), today=TODAY)
-    assert document_view(db, notice.id).status == "issued"
+    assert document_view(db, zhang, notice.id).status == "issued"
 
 
 def test_serving_a_corrected_notice_restarts_the_statement_period(
@@ -413,13 +410,15 @@ def test_serving_a_corrected_notice_restarts_the_statement_period(
     step = StepInput(on=D(2026, 11, 12), served_method="直接送达")
     perform_written(db, zhang, case_id, "serve_notice", step, today=TODAY)
     assert _deadline_start(db, case_id, "statement_period") == D(2026, 11, 12)
-    notice = next(v for v in case_document_views(db, case_id) if v.type_key == "penalty_notice")
+    notice = next(
+        v for v in case_document_views(db, zhang, case_id) if v.type_key == "penalty_notice"
+    )
     assert notice.status == "served" and notice.sheet is not None
     correction = correct_document(db, zhang, notice.id, "违法事实表述有误")
     issue_document(db, zhang, correction, D(2026, 11, 16))
     serve_document(db, zhang, correction, method="邮寄送达", on=D(2026, 11, 17), today=TODAY)
     assert _deadline_start(db, case_id, "statement_period") == D(2026, 11, 17)
-    assert document_view(db, notice.id).status == "superseded"
+    assert document_view(db, zhang, notice.id).status == "superseded"
 
 
 def _deadline_start(db: Database, case_id: str, rule_id: str) -> dt.date:
@@ -442,7 +441,9 @@ def test_a_step_issues_the_draft_prepared_for_it(demo_database: Database, sign_i
         db, zhang, case_id, "end_investigation", StepInput(on=D(2026, 11, 10)), today=TODAY
     )
     reports = [
-        view for view in case_document_views(db, case_id) if view.type_key == "investigation_report"
+        view
+        for view in case_document_views(db, zhang, case_id)
+        if view.type_key == "investigation_report"
     ]
     assert [view.id for view in reports] == [draft]
     report = reports[0]

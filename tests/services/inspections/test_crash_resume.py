@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import Answer
+from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.inspections import inspections
 from tests.crash_child import lines_until_killed
 
@@ -15,7 +15,10 @@ SAVES_BEFORE_KILL = 30  # more than two rounds over the 12 items, so answers are
 
 
 def test_killed_while_answering_every_reported_answer_is_there_after_reopening(
-    demo_database: Database, data_folder: DataFolder, start_inspection: Callable[..., str]
+    demo_database: Database,
+    data_folder: DataFolder,
+    start_inspection: Callable[..., str],
+    inspector: Actor,
 ) -> None:
     inspection_id = start_inspection()
     lines = lines_until_killed(
@@ -26,9 +29,9 @@ def test_killed_while_answering_every_reported_answer_is_there_after_reopening(
         _, item_id, result, note = line.split()
         reported[item_id] = (result, round_of(note))
 
-    with sqlite3.connect(data_folder.database) as raw:
-        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    view = inspections.open_inspection(demo_database, inspection_id)
+    with demo_database.engine.connect() as raw:
+        assert raw.exec_driver_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+    view = inspections.open_inspection(demo_database, inspector, inspection_id)
     assert len(reported) == len(view.items) == 12
     for item_id, (result, reported_round) in reported.items():
         saved = view.answers[item_id]
