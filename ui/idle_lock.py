@@ -211,12 +211,17 @@ class IdleLock(QObject):
         self._curtains: list[Curtain] = []
         self._return_to: QWidget | None = None  # where the cursor was when the lock came
         self._timer = QTimer(self)
-        every_ms = int(interval.total_seconds() * 1000 / CHECKS_PER_SPAN)
-        self._timer.setInterval(min(LONGEST_CHECK_MS, max(10, every_ms)))
         self._timer.timeout.connect(self.check)
+        self.set_interval(interval)
         window.installEventFilter(self)  # its Show and Hide start and stop the watch
         if window.isVisible():
             self._watch(True)
+
+    def set_interval(self, interval: dt.timedelta) -> None:
+        """Lock after ``interval`` without input from now on (an administrator changed it)."""
+        self.interval = interval
+        every_ms = int(interval.total_seconds() * 1000 / CHECKS_PER_SPAN)
+        self._timer.setInterval(min(LONGEST_CHECK_MS, max(10, every_ms)))
 
     @property
     def locked(self) -> bool:

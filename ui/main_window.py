@@ -169,6 +169,10 @@ class MainWindow(QMainWindow):
             page.new_case.connect(lambda: self._on_case_page().new_case())
         elif isinstance(page, CasePage):
             page.changed.connect(self._cases_changed)
+        elif isinstance(page, UsersPage):
+            page.idle_minutes_changed.connect(
+                lambda minutes: self.idle_lock.set_interval(dt.timedelta(minutes=minutes))
+            )
         if isinstance(page, WorkbenchPage | CasesPage | ApprovalsPage):
             page.open_case.connect(lambda case_id: self._on_case_page().show_case(case_id))
 

@@ -11,11 +11,15 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.idle_lock import lock_minutes
 from tests.ui.conftest import MakeContext, active_main_window, type_text
+from ui.dialogs.idle_lock_dialog import IdleLockDialog
 from ui.idle_lock import Curtain, IdleLock, LockWindow
+from ui.pages.users_page import UsersPage
 from ui.workers import Workers
 
 RIGHT = "right1234"
@@ -254,3 +258,28 @@ def test_sign_out_from_the_lock_reaches_the_main_window(
     lock_window = locked_window(qtbot, window.idle_lock)
     with qtbot.waitSignal(window.sign_out_requested, timeout=2_000):
         lock_window.sign_out_button.click()
+
+
+def test_the_administrator_sets_the_minutes_and_the_open_window_follows(
+    qtbot: QtBot,
+    make_context: MakeContext,
+    sign_in: Callable[[str], Actor],
+    wait_idle: Callable[[], None],
+    demo_database: Database,
+) -> None:
+    """用户管理 → 自动锁定…: 3 typed, Enter; stored, and this window now locks after 3 minutes."""
+    window = active_main_window(qtbot, make_context(sign_in("zhaolei")))
+    window.show_page("users")
+    page = window.pages["users"]
+    assert isinstance(page, UsersPage)
+    page.idle_lock_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, IdleLockDialog)
+    wait_idle()  # the minutes in force, read in the background
+    assert dialog.minutes.value() == 10
+    dialog.minutes.selectAll()
+    qtbot.keyClicks(dialog.minutes, "3")
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        qtbot.keyClick(dialog.minutes, Qt.Key.Key_Return)
+    assert lock_minutes(demo_database) == 3
+    assert window.idle_lock.interval == dt.timedelta(minutes=3)

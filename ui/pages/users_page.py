@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop.services import setup, users
 from ui.context import AppContext
+from ui.dialogs.idle_lock_dialog import IdleLockDialog
 from ui.dialogs.number_block_dialog import NumberBlockDialog
 from ui.dialogs.procedure_settings_dialog import ProcedureSettingsDialog
 from ui.dialogs.user_dialog import UserDialog
@@ -28,6 +30,7 @@ class UsersPage(QWidget):
     """A short list (tens of accounts), so a plain table widget is enough."""
 
     title = "用户管理"
+    idle_minutes_changed = Signal(int)  # 自动锁定 saved: the open window locks by it at once
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -51,10 +54,13 @@ class UsersPage(QWidget):
         self.settings_button.clicked.connect(self.edit_procedure_settings)
         self.documents_button = QPushButton("文书设置…")
         self.documents_button.clicked.connect(self.edit_document_settings)
+        self.idle_lock_button = QPushButton("自动锁定…")
+        self.idle_lock_button.clicked.connect(self.edit_idle_lock)
         actions = QHBoxLayout()
         actions.addWidget(add)
         actions.addWidget(unlock)
         actions.addStretch()
+        actions.addWidget(self.idle_lock_button)
         actions.addWidget(self.documents_button)
         actions.addWidget(self.settings_button)
         actions.addWidget(self.numbering_button)
@@ -98,6 +104,13 @@ class UsersPage(QWidget):
         """Open 文书设置: the bureau's name, 复议机关, court and the like printed on documents."""
         self.dialog = DocumentSettingsDialog(self._context, self)
         self.dialog.open()
+
+    def edit_idle_lock(self) -> None:
+        """Open 自动锁定: the idle minutes before the windows lock (``idle_minutes_changed``)."""
+        dialog = IdleLockDialog(self._context, self)
+        dialog.saved.connect(self.idle_minutes_changed)
+        dialog.open()
+        self.dialog = dialog
 
     def unlock_selected(self) -> None:
         """Lift the lock of the selected account."""
