@@ -17,8 +17,13 @@ from ui.workers import Workers
 
 def build_main_window(database: Database, actor: Actor, workers: Workers) -> MainWindow:
     """The main window for a signed-in actor."""
+    name = squad_name(database, actor)
+    context = AppContext(database, actor, installation(database), workers, name)
+    return MainWindow(context)
+
+
+def squad_name(database: Database, actor: Actor) -> str:
+    """The full name of ``actor``'s squad (the window title, the recovery-key sheet)."""
     with database.read() as session:
         squad = session.get(Squad, actor.squad_id) if actor.squad_id else None
-        squad_name = squad.name if squad else "未归属中队"
-    context = AppContext(database, actor, installation(database), workers, squad_name)
-    return MainWindow(context)
+        return squad.name if squad else "未归属中队"

@@ -1,15 +1,31 @@
-"""The start as a user meets it: sign-in window first, data behind it, then the main window."""
+"""The start as a user meets it: sign-in window first, nothing of the data read before a
+sign-in, then the main window; 退出登录 closes the data and brings the sign-in window back."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from shiboken6 import isValid
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.demo import demo
+from fuanjian_desktop.services.backups.rotation import automatic_backups
 from tests.ui.conftest import type_text
+from ui.dialogs.damaged_database_dialog import DamagedDatabaseDialog
+from ui.start_folder import Stage
 from ui.startup import Startup
+
+
+@pytest.fixture(autouse=True)
+def no_window_left():
+    """The windows of a start are the start's own: none is left for the next test."""
+    yield
+    for window in QApplication.topLevelWidgets():
+        window.close()
 
 
 def start(qtbot, folder: DataFolder, workers) -> Startup:
@@ -19,22 +35,75 @@ def start(qtbot, folder: DataFolder, workers) -> Startup:
     return startup
 
 
-def test_sign_in_window_then_main_window(qtbot, demo_database, data_folder, workers, monkeypatch):
-    """The sign-in window shows at once, enables itself once the data is open, then gives way."""
+def fingerprint(folder: DataFolder) -> dict[str, str]:
+    """Every file of the data folder and a hash of its bytes."""
+    return {
+        str(path.relative_to(folder.root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def sign_in(qtbot, startup: Startup, username: str) -> None:
+    type_text(qtbot, startup.login.username, username)
+    type_text(qtbot, startup.login.password, demo.DEMO_PASSWORD)
+    startup.login.try_sign_in()
+    qtbot.waitUntil(lambda: startup.main_window is not None, timeout=20_000)
+
+
+def test_nothing_is_opened_before_sign_in_then_the_main_window(
+    qtbot, demo_database, data_folder, workers, monkeypatch
+):
+    """The sign-in window shows at once and enables itself without opening the database (no
+    file of the folder changes, no WAL appears); the sign-in opens it and the main window
+    follows, and the day's automatic backup is written in the background."""
     demo_database.close()
+    before = fingerprint(data_folder)
     monkeypatch.setattr(QApplication, "quit", lambda: None)
     startup = start(qtbot, data_folder, workers)
     assert startup.login.isVisible()
     qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
-    assert startup.login.banner.isVisible()
-    type_text(qtbot, startup.login.username, "zhangwei")
-    type_text(qtbot, startup.login.password, demo.DEMO_PASSWORD)
-    startup.login.try_sign_in()
-    qtbot.waitUntil(lambda: startup.main_window is not None, timeout=10_000)
-    qtbot.addWidget(startup.main_window)
+    qtbot.waitUntil(lambda: not workers.busy())
+    assert startup.examined is not None and startup.examined.stage is Stage.SIGN_IN
+    assert startup.opened is None and fingerprint(data_folder) == before
+    assert startup.login.banner.isVisible()  # demo mode read from keys.json, not the data
+    sign_in(qtbot, startup, "zhangwei")
     assert startup.main_window.isVisible() and not startup.login.isVisible()
     assert "张伟" in startup.main_window.user_label.text()
-    qtbot.waitUntil(lambda: not workers.busy())
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+    assert len(automatic_backups(data_folder.backups)) == 1
+    startup.close()
+
+
+def test_sign_out_closes_the_data_and_shows_the_sign_in_window(
+    qtbot, demo_database, data_folder, workers, monkeypatch
+):
+    """Ctrl+Shift+L (退出登录) in the main window: the sign-in window is back and ready, the
+    main window gone, the database closed with its key dropped; another user can sign in."""
+    demo_database.close()
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    startup = start(qtbot, data_folder, workers)
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
+    sign_in(qtbot, startup, "zhangwei")
+    window, opened = startup.main_window, startup.opened
+    assert opened is not None and opened.database.key is not None
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(
+        QApplication.focusWidget(),
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: startup.main_window is None)  # a keyed button clicks 100 ms later
+    qtbot.addWidget(startup.login)
+    assert startup.opened is None
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=10_000)
+    assert startup.login.isVisible() and not (isValid(window) and window.isVisible())
+    assert opened.database.key is None  # the key left memory with the closed database
+    sign_in(qtbot, startup, "lina")
+    assert "李娜" in startup.main_window.user_label.text()
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
     startup.close()
 
 
@@ -49,15 +118,33 @@ def test_empty_folder_leads_to_first_start(qtbot, data_folder, workers):
     startup.close()
 
 
+def test_an_empty_database_file_is_damage_not_a_first_start(
+    qtbot, data_folder, workers, monkeypatch
+):
+    """A 0-byte database file leads to the damaged-database dialog, never to 首次启动."""
+    data_folder.database.write_bytes(b"")
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    startup = start(qtbot, data_folder, workers)
+    qtbot.waitUntil(lambda: startup.side_dialog is not None, timeout=20_000)
+    dialog = startup.side_dialog
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, DamagedDatabaseDialog) and dialog.isVisible()
+    assert "0 字节" in dialog.explanation.text()
+    assert startup.first_start_dialog is None
+    dialog.reject()
+    qtbot.waitUntil(lambda: not workers.busy())
+
+
 def test_database_from_newer_version_is_refused_in_chinese(
     qtbot, data_folder, workers, monkeypatch
 ):
-    """A database from a newer program is refused with its Chinese message; the app quits."""
-    demo_db = sqlite3.connect(data_folder.database)
-    demo_db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
-    demo_db.execute("INSERT INTO alembic_version VALUES ('ffff_from_the_future')")
-    demo_db.commit()
-    demo_db.close()
+    """An (unencrypted) database from a newer program is refused with its Chinese message; the
+    app quits."""
+    newer = sqlite3.connect(data_folder.database)
+    newer.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    newer.execute("INSERT INTO alembic_version VALUES ('ffff_from_the_future')")
+    newer.commit()
+    newer.close()
     shown: list[str] = []
     quits: list[bool] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
