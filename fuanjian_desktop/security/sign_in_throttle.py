@@ -18,7 +18,7 @@ import hmac
 import json
 import secrets
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -72,6 +72,11 @@ class SignInThrottle:
     def name_key(self, name: str) -> str:
         """The HMAC under which ``name`` (trimmed, lower-cased) is counted on this laptop."""
         return _name_key(self._load().salt, name)
+
+    def names_by_key(self, names: Iterable[str]) -> dict[str, str]:
+        """``names`` by their keys here: matches a pending failure to a known account."""
+        salt = self._load().salt
+        return {_name_key(salt, name): name for name in names}
 
     def wait_before(self, name: str, now: dt.datetime) -> dt.timedelta:
         """How long ``name`` must wait before its password may be tried (zero: try now)."""
