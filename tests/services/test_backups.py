@@ -322,12 +322,17 @@ def test_rotation_keeps_the_seven_newest_days(tmp_path: Path) -> None:
 
 
 def test_automatic_backup_prunes_to_seven(demo_database: Database) -> None:
-    """With eight older daily backups, today's makes nine: two oldest go, seven stay."""
+    """With eight older daily backups, today's makes nine: two oldest go, seven stay; the work
+    folder of an interrupted backup is removed."""
     folder = demo_database.folder / "backups"
     folder.mkdir(exist_ok=True)
     for day in range(1, 9):
         (folder / f"auto-2026-11-{day:02d}.fabak").write_bytes(b"x")
+    interrupted = folder / ".auto-2026-11-09.fabak.k3j2"  # a backup killed half-way
+    interrupted.mkdir()
+    (interrupted / "fuanjian.db").write_bytes(b"half")
     backups.automatic_backup(demo_database, dt.date(2026, 12, 7))
+    assert not interrupted.exists()
     kept = sorted(path.name for path in folder.glob("auto-*.fabak"))
     assert kept == [f"auto-2026-11-{day:02d}.fabak" for day in range(3, 9)] + [
         "auto-2026-12-07.fabak"

@@ -148,6 +148,7 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> Entry:
     info = tarfile.TarInfo(name)
     info.size = path.stat().st_size
     info.mode = 0o600
+    info.mtime = int(path.stat().st_mtime)
     with path.open("rb") as stream:
         reader = HashingReader(stream)
         tar.addfile(info, reader)  # read() is all tarfile uses
@@ -162,6 +163,7 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mode = 0o600
+    info.mtime = int(time.time())
     tar.addfile(info, io.BytesIO(data))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,9 +39,17 @@ def automatic_backup(database: Database, today: dt.date) -> Path | None:
     target = folder / auto_name(today)
     if target.exists():
         return None
+    _remove_interrupted(folder)
     create_backup(database, target)
     prune(folder)
     return target
+
+
+def _remove_interrupted(folder: Path) -> None:
+    """Work folders an interrupted automatic backup left (``.auto-….fabak.<random>``)."""
+    for path in folder.glob(f".{AUTO_PREFIX}*{SUFFIX}.*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def auto_name(day: dt.date) -> str:
