@@ -113,7 +113,7 @@ class LockWindow(QDialog):
         self.setWindowTitle(f"{APP_NAME} — 已锁定")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setMinimumWidth(460)
-        self.prompt = QLabel(f"已锁定。请输入 {who} 的密码解锁；换人使用请退出登录。")
+        self.prompt = QLabel(f"已锁定。请输入{who}的密码解锁；换人使用请退出登录。")
         self.prompt.setWordWrap(True)
         self.password = QLineEdit(
             echoMode=QLineEdit.EchoMode.Password, placeholderText="请输入密码"
