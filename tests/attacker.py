@@ -6,13 +6,16 @@ stay off (the sqlite3 shell's default), so nothing but the audit triggers stands
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.models import CaseDocument
 
 
 @contextmanager
@@ -42,3 +45,25 @@ def restore_guards(connection: Any) -> None:
             f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event BEGIN "
             f"SELECT RAISE(ABORT, '操作日志是执法全过程记录，只能追加，不能{word}。'); END"
         )
+
+
+def issued_decision(database: Database) -> CaseDocument:
+    """An issued, numbered document of the demo (a 处罚决定书 where there is one)."""
+    with database.read() as session:
+        documents = session.scalars(
+            select(CaseDocument)
+            .where(CaseDocument.sha256.is_not(None), CaseDocument.number.is_not(None))
+            .order_by(CaseDocument.created_at)
+        ).all()
+    return next((d for d in documents if "处罚决定书" in d.title), documents[0])
+
+
+def altered_sheet(sheet: dict[str, Any]) -> dict[str, Any]:
+    """The sheet with the text of its first printed run changed."""
+    changed = json.loads(json.dumps(sheet))
+    for block in changed["blocks"]:
+        for run in block.get("runs") or []:
+            if run.get("text"):
+                run["text"] = run["text"] + "（已改）"
+                return changed
+    raise AssertionError("no printed run in the sheet")

@@ -17,7 +17,13 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.models import AuditEvent, CaseDocument
 from fuanjian_desktop.security.audit_chain import hash_of
 from fuanjian_desktop.services.trail_check import verify_trail
-from tests.attacker import drop_guards, raw_connection, restore_guards
+from tests.attacker import (
+    altered_sheet,
+    drop_guards,
+    issued_decision,
+    raw_connection,
+    restore_guards,
+)
 
 APPROVAL = "% 批准立案"  # the demo's 立案 approvals, e.g. "（深福）应急立〔2025〕1号 批准立案"
 
@@ -217,28 +223,6 @@ def test_an_event_appended_without_its_hash_is_found(demo_database: Database) ->
     report = verify_trail(demo_database)
     assert f"第 {events + 1} 条记录" in str(report.problem)
     assert "内容与它的指纹不符" in str(report.problem)
-
-
-def issued_decision(database: Database) -> CaseDocument:
-    """An issued, numbered document of the demo (a 处罚决定书 where there is one)."""
-    with database.read() as session:
-        documents = session.scalars(
-            select(CaseDocument)
-            .where(CaseDocument.sha256.is_not(None), CaseDocument.number.is_not(None))
-            .order_by(CaseDocument.created_at)
-        ).all()
-    return next((d for d in documents if "处罚决定书" in d.title), documents[0])
-
-
-def altered_sheet(sheet: dict[str, Any]) -> dict[str, Any]:
-    """The sheet with the text of its first printed run changed."""
-    changed = json.loads(json.dumps(sheet))
-    for block in changed["blocks"]:
-        for run in block.get("runs") or []:
-            if run.get("text"):
-                run["text"] = run["text"] + "（已改）"
-                return changed
-    raise AssertionError("no printed run in the sheet")
 
 
 def test_an_altered_issued_document_is_named(demo_database: Database) -> None:
