@@ -37,7 +37,21 @@ from ui.shortcuts import SIGN_OUT, keyed
 from ui.widgets.form_parts import error_label
 from ui.workers import Workers
 
-Clock = Callable[[], float]  # seconds, monotonic
+Clock = Callable[[], float]  # seconds, never going back
+
+
+def time_including_sleep() -> float:
+    """Seconds that keep counting while the laptop sleeps (lid closed in a car).
+
+    Linux's monotonic clock stops during suspend, so a laptop woken after an hour would show
+    its windows for another ten minutes; CLOCK_BOOTTIME counts the sleep. Windows' monotonic
+    clock already does.
+    """
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.monotonic()
+
+
 Verify = Callable[[str], object]  # the password; raises a Chinese UserError if refused
 
 # what counts as someone at the laptop
@@ -196,7 +210,7 @@ class IdleLock(QObject):
         verify: Verify,
         workers: Workers,
         interval: dt.timedelta,
-        clock: Clock = time.monotonic,
+        clock: Clock = time_including_sleep,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -338,7 +352,14 @@ class IdleLock(QObject):
                 create_qt_types()  # see ui.keyboard.create_qt_types: an app filter needs them
             self._last_input = self._clock()
             app.installEventFilter(self)
+            app.applicationStateChanged.connect(self._state_changed)
             self._timer.start()
         else:
             app.removeEventFilter(self)
+            app.applicationStateChanged.disconnect(self._state_changed)
             self._timer.stop()
+
+    def _state_changed(self, state: Qt.ApplicationState) -> None:
+        """Back from another program or from sleep: check at once, not at the next tick."""
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.check()

@@ -8,7 +8,15 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from fuanjian_desktop.db.engine import Database
@@ -116,6 +124,16 @@ def test_locks_after_ten_idle_minutes_and_input_starts_them_again(
     assert not lock.locked
     clock.now += 1
     lock.check()
+    assert lock.locked
+
+
+def test_coming_back_to_the_app_checks_at_once(
+    qapp: QApplication, make_lock: Callable[..., IdleLock], clock: FakeClock
+) -> None:
+    """Woken after 11 minutes (the app active again): locked without waiting for the timer."""
+    lock = make_lock()
+    clock.now += 11 * 60
+    qapp.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
     assert lock.locked
 
 
