@@ -1,4 +1,5 @@
-"""Signing in through the dialog: Chinese errors, lock-out, the demo account list."""
+"""Signing in through the dialog: Chinese errors, waiting after failures, the demo account
+list, 忘记密码."""
 
 from __future__ import annotations
 
@@ -52,23 +53,27 @@ def test_disabled_until_the_data_is_open(qtbot, workers):
 
 
 def test_wrong_password_shows_chinese_message_and_stays_open(qtbot, demo_database, workers):
-    """A wrong password is explained with the lock rule; the password box is cleared."""
+    """A wrong password is explained with the waiting rule (3 free failures, at most 15
+    minutes, issue 15); the password box is cleared; an unknown name gets the same words."""
     dialog = make_dialog(qtbot, demo_database, workers)
     attempt(qtbot, dialog, "zhangwei", "wrong-pass1")
-    assert "用户名或密码不正确" in dialog.error.text()
-    assert "连续输错5次" in dialog.error.text()
+    wrong = dialog.error.text()
+    assert "用户名或密码不正确" in wrong and "3次" in wrong and "15分钟" in wrong
     assert dialog.isVisible() and dialog.actor is None
     assert dialog.password.text() == ""
+    attempt(qtbot, dialog, "nobody", "wrong-pass1")
+    assert dialog.error.text() == wrong  # nothing tells which names exist
 
 
-def test_five_failures_lock_the_account_in_the_dialog(qtbot, demo_database, workers):
-    """After five wrong passwords even the right one is refused with the lock message."""
+def test_after_three_free_failures_even_the_right_password_waits(qtbot, demo_database, workers):
+    """The fourth wrong password in a row makes the name wait a minute; during it the right
+    password is refused with the same message."""
     dialog = make_dialog(qtbot, demo_database, workers)
-    for _ in range(5):
+    for _ in range(4):
         attempt(qtbot, dialog, "lina", "wrong-pass1")
-    assert "锁定" in dialog.error.text()
+    assert "请1分钟后" in dialog.error.text()
     attempt(qtbot, dialog, "lina", demo.DEMO_PASSWORD)
-    assert "锁定" in dialog.error.text()
+    assert "请1分钟后" in dialog.error.text()
     assert dialog.actor is None
 
 
@@ -178,3 +183,49 @@ def test_the_window_grown_by_the_demo_list_stays_on_the_screen(qtbot, demo_datab
     dialog.set_ready(lambda username, password: None, DEMO_ROWS, demo.DEMO_PASSWORD)
     free = dialog.screen().availableGeometry()
     assert free.contains(dialog.frameGeometry())
+
+
+def test_forgotten_password_is_reset_with_the_recovery_key(qtbot, workers):
+    """忘记密码… (outside demo mode) opens 用恢复密钥重设密码 for the name typed; once done the
+    window says so, keeps the name and waits for the new password."""
+    recovered: list[tuple[str, str, str]] = []
+    dialog = LoginDialog(workers)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_ready(
+        lambda username, password: None,
+        [],
+        demo.DEMO_PASSWORD,
+        recover=lambda code, user, new: recovered.append((code, user, new)),
+    )
+    assert dialog.forgot_button.isVisible()
+    type_text(qtbot, dialog.username, "wangfang")
+    recovery = dialog.forgot_password()
+    qtbot.addWidget(recovery)
+    assert recovery.username.text() == "wangfang"
+    type_text(qtbot, recovery.recovery_key, "ABCD-EFGH")
+    type_text(qtbot, recovery.new_password, "Neu2026pass")
+    type_text(qtbot, recovery.new_again, "Neu2026pass")
+    with qtbot.waitSignal(recovery.accepted):
+        qtbot.keyClick(recovery.new_again, Qt.Key.Key_Return)
+    assert recovered == [("ABCD-EFGH", "wangfang", "Neu2026pass")]
+    assert dialog.status.text() == "密码已重设，请用新密码登录。"
+    assert dialog.username.text() == "wangfang" and dialog.password.text() == ""
+
+
+def test_no_forgotten_password_in_demo_mode(qtbot, demo_database, workers):
+    """The demo's passwords are published: no 忘记密码 there."""
+    dialog = make_dialog(qtbot, demo_database, workers)
+    assert not dialog.forgot_button.isVisible()
+
+
+def test_a_notice_grows_the_window_instead_of_squeezing_it(qtbot, workers):
+    """The legacy notice arrives after the window is shown: the window grows to its size hint,
+    so the heading and fields keep their height."""
+    dialog = LoginDialog(workers)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    notice = "本机数据库来自未加密的旧版本。请由管理员登录：程序先备份数据库，再将其加密。" * 2
+    dialog.set_ready(lambda username, password: None, [], "", notice=notice)
+    assert dialog.notice.isVisible()
+    assert dialog.height() >= dialog.sizeHint().height()

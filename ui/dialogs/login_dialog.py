@@ -125,8 +125,9 @@ class LoginDialog(QDialog):
             self._layout.addWidget(accounts)
             for added in (self.banner, accounts):  # children added to a shown window
                 added.show()
-            self.resize(self.sizeHint())  # every account in view at the default font
-            fit_on_screen(self)  # grown while shown: still within the free screen
+        # every account (or the notice) in view at the default font, and within the free screen
+        self.resize(self.size().expandedTo(self.sizeHint()))
+        fit_on_screen(self)
         self._set_busy(False)
         self.username.setFocus()
 
