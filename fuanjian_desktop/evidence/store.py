@@ -171,7 +171,11 @@ class EvidenceStore:
 
     def stored(self) -> set[str]:
         """The hashes of every original in the store (thumbnails and temporaries aside)."""
-        return {_hash_of(path) for path in self._originals()}
+        return {
+            _hash_of(name)
+            for folder, name in self._entries()
+            if os.path.basename(folder) != THUMBS_FOLDER and not name.endswith(PART_SUFFIX)
+        }
 
     def sweep(self, referenced: Collection[str]) -> int:
         """Remove originals whose hash no row references, their thumbnails, stray thumbnails
@@ -182,24 +186,17 @@ class EvidenceStore:
         """
         keep = set(referenced)
         removed = 0
-        for path in self._files():
-            name = path.name
-            unreferenced = not name.endswith(PART_SUFFIX) and _hash_of(path) not in keep
-            if name.endswith(PART_SUFFIX) or unreferenced:
-                path.unlink(missing_ok=True)
+        for folder, name in self._entries():
+            if name.endswith(PART_SUFFIX) or _hash_of(name) not in keep:
+                Path(folder, name).unlink(missing_ok=True)
                 removed += 1
         return removed
 
-    def _files(self) -> Iterator[Path]:
-        if self.root.is_dir():
-            yield from (path for path in self.root.rglob("*") if path.is_file())
-
-    def _originals(self) -> Iterator[Path]:
-        return (
-            path
-            for path in self._files()
-            if path.parent.name != THUMBS_FOLDER and not path.name.endswith(PART_SUFFIX)
-        )
+    def _entries(self) -> Iterator[tuple[str, str]]:
+        """(folder, name) of every file in the store, as strings: the start-up walks the store
+        twice, and ``rglob`` with a ``Path`` per file took 1 s for 20,000 files."""
+        for folder, _subfolders, names in os.walk(self.root):
+            yield from ((folder, name) for name in names)
 
     # --- legacy folders -----------------------------------------------------------------------
 
@@ -219,14 +216,14 @@ class EvidenceStore:
             raise ValueError("a store without a key cannot seal its files")
         sealed = 0
         mismatched: list[str] = []
-        for path in list(self._files()):
-            if path.name.endswith(PART_SUFFIX):
-                path.unlink(missing_ok=True)
-            elif not path.name.endswith(SEALED_SUFFIX):
-                sha256 = self._seal_legacy(path)
+        for folder, name in list(self._entries()):
+            if name.endswith(PART_SUFFIX):
+                Path(folder, name).unlink(missing_ok=True)
+            elif not name.endswith(SEALED_SUFFIX):
+                sha256 = self._seal_legacy(Path(folder, name))
                 sealed += 1
-                if path.parent.name != THUMBS_FOLDER and sha256 != _hash_of(path):
-                    mismatched.append(path.name)
+                if os.path.basename(folder) != THUMBS_FOLDER and sha256 != _hash_of(name):
+                    mismatched.append(name)
         return LegacySealing(sealed, tuple(mismatched))
 
     def _seal_legacy(self, plain: Path) -> str:
@@ -256,9 +253,9 @@ class LegacySealing:
     mismatched: tuple[str, ...]
 
 
-def _hash_of(path: Path) -> str:
+def _hash_of(name: str) -> str:
     """The hash a store file is named by (``<sha256>.<ext>[.enc]``)."""
-    return path.name.split(".", 1)[0]
+    return name.split(".", 1)[0]
 
 
 def _read_bounded(source: Path) -> bytes:
