@@ -56,6 +56,7 @@ WRONG_KEY_MESSAGE = (
 PLAINTEXT_MESSAGE = (
     "这个数据库来自未加密的旧版本，需要先加密。请由管理员登录，程序会先备份再完成加密。"
 )
+CLOSED_MESSAGE = "数据已关闭（已退出登录或已锁定），请重新登录后再操作。"
 ENCRYPTED_MESSAGE = "这个数据库已加密，请先登录（或提供恢复密钥）后再打开。"
 
 
@@ -79,10 +80,26 @@ def apply_key(dbapi_connection: Any, key: DataKey | None) -> None:
     dbapi_connection.execute("PRAGMA cipher_log_level = NONE")
 
 
-def _connector(path: Path, key: DataKey | None) -> Callable[[], Any]:
+class KeyBox:
+    """The key an engine's new connections are keyed with; emptied when the database closes,
+    so a connection made after closing cannot decrypt anything."""
+
+    def __init__(self, key: DataKey | None) -> None:
+        self.key = key
+        self.encrypted = key is not None
+
+    def forget(self) -> None:
+        """Drop the key (the engine can no longer open the encrypted file)."""
+        self.key = None
+
+
+def _connector(path: Path, box: KeyBox) -> Callable[[], Any]:
     """A DB-API connect function that keys the connection before anything else runs."""
 
     def connect() -> Any:
+        key = box.key
+        if key is None and box.encrypted:
+            raise CannotDecrypt(CLOSED_MESSAGE)
         connection = sqlcipher.connect(str(path), check_same_thread=False)
         try:
             apply_key(connection, key)
@@ -104,8 +121,8 @@ def _decrypt_error(path: Path, key: DataKey | None) -> UserError:
     return CannotDecrypt(WRONG_KEY_MESSAGE)
 
 
-def _configurer(key: DataKey | None) -> Callable[[Any, Any], None]:
-    pragmas = _PRAGMAS if key is not None else _PRAGMAS + _PLAINTEXT_PRAGMAS
+def _configurer(encrypted: bool) -> Callable[[Any, Any], None]:
+    pragmas = _PRAGMAS if encrypted else _PRAGMAS + _PLAINTEXT_PRAGMAS
 
     def configure(dbapi_connection: Any, _record: Any) -> None:
         """Apply the pragmas and take over transaction control from the DB-API module."""
@@ -124,13 +141,15 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(path: Path, key: DataKey | None) -> Engine:
+def make_engine(path: Path, key: DataKey | KeyBox | None) -> Engine:
     """A SQLAlchemy engine on the (SQLCipher) file at ``path`` with the field-laptop pragmas.
 
-    ``key=None`` opens the file as plaintext SQLite.
+    ``key=None`` opens the file as plaintext SQLite; a :class:`KeyBox` lets the caller drop the
+    key later (``Database.close``).
     """
-    engine = create_engine(f"sqlite:///{path}", module=sqlcipher, creator=_connector(path, key))
-    event.listen(engine, "connect", _configurer(key))
+    box = key if isinstance(key, KeyBox) else KeyBox(key)
+    engine = create_engine(f"sqlite:///{path}", module=sqlcipher, creator=_connector(path, box))
+    event.listen(engine, "connect", _configurer(box.encrypted))
     event.listen(engine, "begin", _begin)
     return engine
 
@@ -139,12 +158,16 @@ class Database:
     """An open local database: read sessions, and write sessions that commit as one unit.
 
     ``key`` is the data key the file was opened with (``None`` for plaintext); it lives in memory
-    only while the database is open (drop the object to forget it).
+    only while the database is open: :meth:`close` drops it (and empties ``box``, the key the
+    engine's connections use, when the engine was made with one).
     """
 
-    def __init__(self, engine: Engine, key: DataKey | None = None) -> None:
+    def __init__(
+        self, engine: Engine, key: DataKey | None = None, box: KeyBox | None = None
+    ) -> None:
         self.engine = engine
         self.key = key
+        self._box = box
         self._readers = sessionmaker(engine, expire_on_commit=False)
         writer_engine = engine.execution_options(**{_WRITE_OPTION: True})
         self._writers = sessionmaker(writer_engine, expire_on_commit=False)
@@ -152,7 +175,8 @@ class Database:
     @classmethod
     def open(cls, path: Path, key: DataKey | None) -> Database:
         """Open (without migrating) the database file at ``path`` with ``key``."""
-        return cls(make_engine(path, key), key)
+        box = KeyBox(key)
+        return cls(make_engine(path, box), key, box)
 
     @property
     def folder(self) -> Path:
@@ -183,5 +207,9 @@ class Database:
             yield session
 
     def close(self) -> None:
-        """Release every pooled connection (the WAL is checkpointed by SQLite on last close)."""
+        """Release every pooled connection (the WAL is checkpointed by SQLite on last close)
+        and forget the key: nothing can be read again without signing in."""
         self.engine.dispose()
+        self.key = None
+        if self._box is not None:
+            self._box.forget()

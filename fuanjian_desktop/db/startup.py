@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fuanjian_desktop.config import DataFolder
-from fuanjian_desktop.db.engine import Database, make_engine
+from fuanjian_desktop.db.engine import Database, KeyBox, make_engine
 from fuanjian_desktop.db.integrity import check_database
 from fuanjian_desktop.db.schema_version import SCHEMA_HEAD, stamped_revision
 from fuanjian_desktop.security.data_key import DataKey
@@ -19,7 +19,8 @@ def open_database(folder: DataFolder, key: DataKey | None) -> Database:
     """
     check_database(folder.database, key)
     make_private_folder(folder.root)
-    engine = make_engine(folder.database, key)
+    box = KeyBox(key)
+    engine = make_engine(folder.database, box)
     try:
         if stamped_revision(engine) != SCHEMA_HEAD:
             # Alembic is imported only when there is something to migrate or refuse: it costs
@@ -31,4 +32,4 @@ def open_database(folder: DataFolder, key: DataKey | None) -> Database:
         engine.dispose()
         raise
     make_private(folder.database)
-    return Database(engine, key)
+    return Database(engine, key, box)

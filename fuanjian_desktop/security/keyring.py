@@ -41,6 +41,9 @@ RECOVERY_BYTES = 20  # 160 bits: 32 Crockford base32 characters
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CROCKFORD_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 RECOVERY_GROUP = 4
+# What an encrypted installation stores as a user row's password hash: the password is checked
+# by unwrapping the key here, so the database holds no second (crackable) hash of it.
+PASSWORD_IN_KEYRING = "keys.json"
 
 
 class WrongCredentials(UserError):

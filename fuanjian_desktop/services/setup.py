@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop import reference
 from fuanjian_desktop.config import DataFolder
-from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.db.engine import PLAINTEXT_MESSAGE, Database, is_plaintext_file
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import LocalSetting, Squad
 from fuanjian_desktop.security.data_key import DataKey
 from fuanjian_desktop.security.keyring import Keyring
+from fuanjian_desktop.security.private_files import make_private_folder
 from fuanjian_desktop.services.actor import SYSTEM
 from fuanjian_desktop.services.squad_scope import HOME_SQUAD_KEY
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
@@ -57,9 +60,14 @@ def create_encrypted_database(folder: DataFolder) -> Database:
 
     No account holds the key yet: :func:`go_live` or ``demo.create_demo`` adds the first ones.
     A start that stopped before any account was added left nothing anyone could open; it is
-    cleared and begun again. A folder that already holds data is refused.
+    cleared and begun again, as is a plaintext database an older version left before its first
+    start finished (no mode, no account). A folder that already holds data is refused.
     """
-    if Keyring.exists(folder):
+    if is_plaintext_file(folder.database):
+        if plaintext_holds_data(folder.database):
+            raise UserError(PLAINTEXT_MESSAGE)
+        _discard_unfinished_start(folder)
+    elif Keyring.exists(folder):
         if not Keyring.load(folder).is_empty:
             raise UserError(f"数据文件夹“{folder.root}”已经启用，不能重新生成密钥。")
         _discard_unfinished_start(folder)
@@ -68,9 +76,28 @@ def create_encrypted_database(folder: DataFolder) -> Database:
             f"数据文件夹“{folder.root}”中已有数据库，不能重新生成。"
             "请另选一个空的数据文件夹，或先登录以打开已有的数据。"
         )
+    make_private_folder(folder.root)
     key = DataKey.generate()
     Keyring.create(folder, key, demo=False)
     return open_database(folder, key)
+
+
+def plaintext_holds_data(path: Path) -> bool:
+    """Whether a plaintext (legacy) database has been set up: a mode or any account."""
+    connection = sqlcipher.connect(str(path))
+    try:
+        for query in (
+            "SELECT 1 FROM local_setting WHERE key = 'mode'",
+            "SELECT 1 FROM app_user LIMIT 1",
+        ):
+            try:
+                if connection.execute(query).fetchone() is not None:
+                    return True
+            except sqlcipher.OperationalError:  # the table does not exist yet
+                continue
+        return False
+    finally:
+        connection.close()
 
 
 def _discard_unfinished_start(folder: DataFolder) -> None:

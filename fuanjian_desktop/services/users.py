@@ -12,12 +12,12 @@ from sqlalchemy.orm import contains_eager
 
 from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.lockout import is_locked
 from fuanjian_desktop.domain.roles import Permission, Role, role_labels
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Squad, User, UserRole
-from fuanjian_desktop.security.keyring import Keyring
-from fuanjian_desktop.security.passwords import check_new_password, hash_password
+from fuanjian_desktop.security.keyring import PASSWORD_IN_KEYRING, Keyring
+from fuanjian_desktop.security.passwords import check_new_password
+from fuanjian_desktop.security.sign_in_throttle import SignInThrottle
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.lookup import fetch_own
 from fuanjian_desktop.services.squad_scope import listed_squad, read_as, require_account_squad
@@ -65,7 +65,7 @@ def add_user(scope: ActionScope, new_user: NewUser, database: Database) -> str:
         full_name=new_user.full_name.strip(),
         cert_no=new_user.cert_no.strip() or None,
         squad_id=new_user.squad_id,
-        password_hash=hash_password(new_user.password),
+        password_hash=PASSWORD_IN_KEYRING,  # the password is checked by keys.json
         role_rows=[UserRole(role=str(role)) for role in _unique(new_user.roles)],
     )
     session.add(user)
@@ -107,6 +107,7 @@ def unlock_user(database: Database, actor: Actor, user_id: str) -> None:
         user = fetch_own(scope, User, user_id)
         user.failed_logins, user.locked_until = 0, None
         scope.log(f"解锁用户“{user.full_name}”", "app_user", user.id)
+    SignInThrottle(database.folder).record_success(user.username)
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,13 @@ def list_users(database: Database, actor: Actor, now: dt.datetime | None = None)
         squad_id = listed_squad(reader, None)
         if squad_id is not None:
             query = query.where(User.squad_id == squad_id)
-        users = session.scalars(query)
-        return [_user_row(user, moment) for user in users]
+        users = list(session.scalars(query))
+        throttle = SignInThrottle(database.folder)
+        waiting = throttle.names_waiting([user.username for user in users], moment)
+        return [_user_row(user, user.username in waiting) for user in users]
 
 
-def _user_row(user: User, now: dt.datetime) -> UserRow:
+def _user_row(user: User, locked: bool) -> UserRow:
     return UserRow(
         id=user.id,
         username=user.username,
@@ -151,6 +154,6 @@ def _user_row(user: User, now: dt.datetime) -> UserRow:
         cert_no=user.cert_no or "",
         squad_name=user.squad.name,
         roles=role_labels(user.roles),
-        locked=is_locked(user.locked_until, now),
+        locked=locked,
         active=user.active,
     )

@@ -1,27 +1,34 @@
-"""Signing in: password check, the 5-strikes lock-out, its audit trail and the admin unlock."""
+"""Signing in: the password unwraps the data key; the sign-in limits; their audit trail.
+
+The limits themselves (waits, forgetting) are pinned in ``tests/security/test_sign_in_throttle``;
+here: what ``auth`` answers, what it records, and the administrator's 解锁.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, literal_column, select
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo.demo import DEMO_PASSWORD
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import AuditEvent, User
 from fuanjian_desktop.services import auth, users
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.setup import create_encrypted_database
 
 T0 = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)
 WRONG = "not-the-password-1"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+# Hand-written from the rules (docs/security.md, 登录限制): 3 free failures, then wait 1 minute.
+NO_WAIT_ANSWER = "用户名或密码不正确，请重新输入。连续输错3次以上须等待片刻（最长15分钟）再试。"
 
 
 def attempt(
@@ -35,22 +42,9 @@ def attempt(
     return ""
 
 
-def lock_out(database: Database, username: str = "zhangwei") -> list[str]:
-    """Five wrong passwords in a row at T0; return the five messages."""
-    return [attempt(database, WRONG, username=username) for _ in range(5)]
-
-
-def lock_quickly(database: Database, username: str = "zhangwei") -> None:
-    """Lock an account at T0 with one real wrong password after four recorded ones.
-
-    Each wrong password costs a full argon2 verification; tests about what happens *after* a
-    lock start from four failures already counted (the counting is pinned by its own tests).
-    """
-    with database.write() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        assert user is not None
-        user.failed_logins = 4
-    assert "已锁定" in attempt(database, WRONG, username=username)
+def make_wait(database: Database, username: str = "zhangwei") -> list[str]:
+    """Four wrong passwords in a row at T0 (the fourth imposes the first wait)."""
+    return [attempt(database, WRONG, username=username) for _ in range(4)]
 
 
 def login_events(database: Database) -> list[tuple[str | None, str, str | None, str]]:
@@ -86,75 +80,52 @@ def test_username_is_not_case_sensitive_and_trimmed(demo_database: Database) -> 
     assert auth.sign_in(demo_database, " ZhangWei ", DEMO_PASSWORD).username == "zhangwei"
 
 
-def test_wrong_password_warns_of_the_lock_and_audits_the_count(demo_database: Database) -> None:
-    """A wrong password is refused in Chinese with the lock rule; the audit trail counts it."""
-    first = attempt(demo_database, WRONG)
-    second = attempt(demo_database, WRONG)
-    assert first == second == auth.WRONG_CREDENTIALS
-    assert "连续输错5次" in first and "锁定15分钟" in first
-    summaries = [event[3] for event in login_events(demo_database)]
-    assert summaries[-2:] == ["登录失败：密码错误（连续第1次）", "登录失败：密码错误（连续第2次）"]
-
-
-def test_right_password_resets_the_count(demo_database: Database) -> None:
-    """A successful sign-in forgets earlier wrong passwords."""
-    attempt(demo_database, WRONG)
-    attempt(demo_database, WRONG)
-    assert attempt(demo_database, DEMO_PASSWORD) == ""
-    attempt(demo_database, WRONG)
-    assert login_events(demo_database)[-1][3] == "登录失败：密码错误（连续第1次）"
-
-
-def test_five_wrong_passwords_lock_the_account(demo_database: Database) -> None:
-    """The fifth wrong password locks the account; then even the right password is refused."""
-    messages = lock_out(demo_database)
-    assert messages[:4] == [auth.WRONG_CREDENTIALS] * 4
-    assert not any("已锁定" in message for message in messages[:4])
-    assert "已锁定" in messages[4]
-    refused = attempt(demo_database, DEMO_PASSWORD, now=T0 + dt.timedelta(minutes=14, seconds=59))
-    assert "已锁定" in refused
-    assert "管理员" in refused
-
-
-def test_lock_lifts_after_fifteen_minutes(demo_database: Database) -> None:
-    """Fifteen minutes after the lock the right password works again."""
-    lock_quickly(demo_database)
-    assert attempt(demo_database, DEMO_PASSWORD, now=T0 + dt.timedelta(minutes=15)) == ""
-
-
-def test_lock_survives_reopening_the_database(
+def test_unlock_opens_the_folder_and_signs_in(
     demo_database: Database, data_folder: DataFolder
 ) -> None:
-    """Closing the app does not reset a lock-out: it is committed with the failed attempt."""
-    lock_quickly(demo_database)
+    """auth.unlock: from nothing open to the database and the actor, with the same key."""
+    key = demo_database.key
     demo_database.close()
-    reopened = open_database(data_folder, demo_database.key)
+    database, actor = auth.unlock(data_folder, "lina", DEMO_PASSWORD, now=T0)
     try:
-        assert "已锁定" in attempt(reopened, DEMO_PASSWORD, now=T0 + dt.timedelta(minutes=1))
+        assert actor.full_name == "李娜"
+        assert database.key == key
     finally:
-        reopened.close()
+        database.close()
 
 
-def test_lock_is_per_account(demo_database: Database) -> None:
-    """Locking one account leaves the others able to sign in."""
-    lock_quickly(demo_database)
-    assert attempt(demo_database, DEMO_PASSWORD, username="lina") == ""
-
-
-def test_unknown_user_is_refused_without_saying_it_does_not_exist(
-    demo_database: Database,
-) -> None:
-    """An unknown username gets the generic wrong-credentials message, never 'does not exist'."""
-    message = attempt(demo_database, DEMO_PASSWORD, username="nobody")
-    assert message.startswith(auth.WRONG_CREDENTIALS)
-    assert "不存在" not in message
-
-
-def test_unknown_user_gets_the_same_message_as_a_wrong_password(demo_database: Database) -> None:
-    """An unknown username and a known one with a wrong password read exactly the same."""
+def test_wrong_password_unknown_name_and_a_wait_read_alike(demo_database: Database) -> None:
+    """Unknown names, wrong passwords and waits get one message (no account is revealed)."""
     unknown = attempt(demo_database, WRONG, username="nobody")
-    wrong_password = attempt(demo_database, WRONG, username="zhangwei")
-    assert unknown == wrong_password
+    wrong = attempt(demo_database, WRONG, username="lina")
+    assert unknown == wrong == NO_WAIT_ANSWER
+    answers = make_wait(demo_database)
+    assert answers[:3] == [NO_WAIT_ANSWER] * 3
+    assert answers[3].startswith("用户名或密码不正确，或尝试次数过多。请1分钟后")
+
+
+def test_the_right_password_during_a_wait_is_refused_then_works(demo_database: Database) -> None:
+    """After the fourth wrong password the name waits a minute; then the password works."""
+    make_wait(demo_database)
+    refused = attempt(demo_database, DEMO_PASSWORD, now=T0 + dt.timedelta(seconds=59))
+    assert "尝试次数过多" in refused
+    assert attempt(demo_database, DEMO_PASSWORD, now=T0 + dt.timedelta(minutes=2)) == ""
+
+
+def test_a_wait_survives_reopening_the_folder(
+    demo_database: Database, data_folder: DataFolder
+) -> None:
+    """Closing the app does not reset the limits: they live in the folder, not in memory."""
+    make_wait(demo_database)
+    demo_database.close()
+    with pytest.raises(UserError, match="尝试次数过多"):
+        auth.unlock(data_folder, "zhangwei", DEMO_PASSWORD, now=T0 + dt.timedelta(seconds=30))
+
+
+def test_a_wait_is_per_name(demo_database: Database) -> None:
+    """One name's wait leaves the others able to sign in."""
+    make_wait(demo_database)
+    assert attempt(demo_database, DEMO_PASSWORD, username="lina") == ""
 
 
 def test_empty_credentials_are_refused(demo_database: Database) -> None:
@@ -163,46 +134,59 @@ def test_empty_credentials_are_refused(demo_database: Database) -> None:
     assert attempt(demo_database, DEMO_PASSWORD, username="  ") == "请输入用户名和密码。"
 
 
-def test_every_attempt_leaves_an_audit_event(demo_database: Database) -> None:
-    """Success, wrong password, lock refusal and unknown user each leave one 登录 audit event."""
+def test_refused_attempts_reach_the_audit_trail_at_the_next_sign_in(
+    demo_database: Database,
+) -> None:
+    """Refusals cannot be written before a key exists: the next sign-in writes each of them
+    (known names by account, unknown names without one), then its own success."""
     zhangwei = user_id(demo_database, "zhangwei")
-    assert attempt(demo_database, DEMO_PASSWORD) == ""
-    lock_out(demo_database)
-    attempt(demo_database, DEMO_PASSWORD)  # refused: locked
+    before = len(login_events(demo_database))
+    attempt(demo_database, WRONG)
     attempt(demo_database, WRONG, username="nobody")
+    assert len(login_events(demo_database)) == before  # nothing written yet
 
-    events = login_events(demo_database)
-    assert len(events) == 8
-    actors, names, entities, summaries = zip(*events, strict=True)
-    assert summaries[0] == "登录成功"
-    assert all(summary.startswith("登录失败") for summary in summaries[1:])
-    assert "连续第1次" in summaries[1]
-    assert "已锁定" in summaries[5] and "已锁定" in summaries[6]
-    assert actors[:7] == entities[:7] == (zhangwei,) * 7
-    assert names[:7] == ("张伟",) * 7
-    assert (actors[7], names[7], entities[7]) == (None, "nobody", None)
-    assert "nobody" in summaries[7]
+    assert attempt(demo_database, DEMO_PASSWORD, username="lina") == ""
+
+    events = login_events(demo_database)[before:]
+    assert len(events) == 3
+    (_, _, first_entity, first), (_, _, second_entity, second), (_, name, _, last) = events
+    assert first_entity == zhangwei and "账号“zhangwei”" in first and "密码错误" in first
+    assert second_entity is None and "未知用户名" in second and "nobody" not in second
+    assert (name, last) == ("李娜", "登录成功")
+    assert attempt(demo_database, DEMO_PASSWORD, username="lina") == ""
+    assert len(login_events(demo_database)[before:]) == 4  # written once, not again
+
+
+def test_a_keys_file_of_another_folder_is_refused(demo_database: Database, tmp_path: Path) -> None:
+    """A password that unwraps a different key than the open database's is refused clearly."""
+    other = create_encrypted_database(DataFolder(tmp_path / "other"))
+    try:
+        (demo_database.folder / "keys.json").replace(other.folder / "keys.json")
+        with pytest.raises(UserError, match="不匹配"):
+            auth.sign_in(other, "zhangwei", DEMO_PASSWORD)
+    finally:
+        other.close()
 
 
 def test_admin_unlocks_an_account(demo_database: Database, sign_in: Callable[[str], Actor]) -> None:
-    """The administrator can lift a lock at once; the unlock is itself audited."""
-    lock_quickly(demo_database)
-    locked_id = user_id(demo_database, "zhangwei")
+    """The administrator can lift a wait at once; the unlock is itself audited."""
     admin = sign_in("zhaolei")
+    make_wait(demo_database)
+    waiting_id = user_id(demo_database, "zhangwei")
 
-    users.unlock_user(demo_database, admin, locked_id)
+    users.unlock_user(demo_database, admin, waiting_id)
 
-    assert attempt(demo_database, DEMO_PASSWORD, now=T0 + dt.timedelta(minutes=1)) == ""
+    assert attempt(demo_database, DEMO_PASSWORD, now=T0 + dt.timedelta(seconds=10)) == ""
     with demo_database.read() as session:
         query = select(AuditEvent.actor_id, AuditEvent.entity_id)
         unlocks = session.execute(query.where(AuditEvent.action == "解锁用户")).all()
-    assert [tuple(row) for row in unlocks] == [(admin.user_id, locked_id)]
+    assert [tuple(row) for row in unlocks] == [(admin.user_id, waiting_id)]
 
 
 def test_non_admin_cannot_unlock(demo_database: Database, sign_in: Callable[[str], Actor]) -> None:
-    """A squad leader who is not an administrator is refused in Chinese; the lock stays."""
-    lock_quickly(demo_database)
+    """A squad leader who is not an administrator is refused in Chinese; the wait stays."""
     leader = sign_in("liuyang")
+    make_wait(demo_database)
     with demo_database.read() as session:
         audit_count = session.scalar(select(func.count()).select_from(AuditEvent))
 
@@ -211,7 +195,8 @@ def test_non_admin_cannot_unlock(demo_database: Database, sign_in: Callable[[str
 
     assert CHINESE.search(refused.value.message)
     assert "管理用户" in refused.value.message
-    assert "已锁定" in attempt(demo_database, DEMO_PASSWORD, now=T0 + dt.timedelta(minutes=1))
+    assert "尝试次数过多" in attempt(
+        demo_database, DEMO_PASSWORD, now=T0 + dt.timedelta(seconds=10)
+    )
     with demo_database.read() as session:
-        # only the refused sign-in above was added
-        assert session.scalar(select(func.count()).select_from(AuditEvent)) == audit_count + 1
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == audit_count
