@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.domain.lockout import (
+    FREE_FAILURES_PER_NAME,
     NO_WAIT,
     FailureCount,
     SignInLimits,
@@ -77,6 +78,19 @@ class SignInThrottle:
         """``names`` by their keys here: matches a pending failure to a known account."""
         salt = self._load().salt
         return {_name_key(salt, name): name for name in names}
+
+    def names_waiting(self, names: Iterable[str], now: dt.datetime) -> set[str]:
+        """Which of ``names`` must wait by their own count (not the laptop's), e.g. for
+        用户管理's 已锁定 column, where an administrator lifts it."""
+        state = self._load()
+        return {
+            name
+            for name in names
+            if state.names.get(_name_key(state.salt, name), FailureCount()).wait(
+                now, FREE_FAILURES_PER_NAME
+            )
+            > NO_WAIT
+        }
 
     def wait_before(self, name: str, now: dt.datetime) -> dt.timedelta:
         """How long ``name`` must wait before its password may be tried (zero: try now)."""

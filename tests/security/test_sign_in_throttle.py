@@ -216,3 +216,15 @@ def test_with_the_real_keyring_the_three_answers_cost_alike(tmp_path: Path) -> N
         timed("zhangwei", PASSWORD),
     )
     assert max(unknown, wrong, waiting) < 2 * min(unknown, wrong, waiting)
+
+
+def test_only_names_with_their_own_wait_are_listed_as_waiting(tmp_path: Path) -> None:
+    """用户管理's 已锁定: 张伟 after 4 failures; not 李四, though the laptop waits too."""
+    throttle = SignInThrottle(tmp_path)
+    for _ in range(4):
+        throttle.record_failure("ZhangWei", T0)
+    for number in range(7):
+        throttle.record_failure(f"other{number}", T0)
+    assert throttle.wait_before("lisi", T0) == dt.timedelta(minutes=1)  # the laptop's wait
+    assert throttle.names_waiting(["zhangwei", "lisi"], T0) == {"zhangwei"}
+    assert throttle.names_waiting(["zhangwei"], T0 + dt.timedelta(minutes=1)) == set()
