@@ -220,6 +220,7 @@ def open_for_command(args: argparse.Namespace) -> Database:
     first when the user is an administrator. Raises a Chinese ``UserError`` otherwise.
     """
     from fuanjian_desktop.config import chosen_data_folder
+    from fuanjian_desktop.db.integrity import check_before_unlock
     from fuanjian_desktop.errors import UserError
     from fuanjian_desktop.security.keyring import Keyring
     from fuanjian_desktop.services import auth
@@ -227,6 +228,7 @@ def open_for_command(args: argparse.Namespace) -> Database:
     folder = chosen_data_folder(getattr(args, "data_dir", None))
     if not folder.database.is_file():
         raise UserError(f"数据文件夹“{folder.root}”中没有数据库。{REVIEW_HINT}")
+    check_before_unlock(folder)  # an empty or foreign file is named as such, not "encrypted"
     recovery = getattr(args, "recovery_key", None)
     if recovery:
         return auth.unlock_with_recovery(folder, recovery)

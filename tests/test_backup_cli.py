@@ -107,3 +107,16 @@ def test_a_damaged_database_gives_the_chinese_message_not_a_traceback(
     assert words in result.stderr and "从最近一次完好的备份恢复" in result.stderr
     assert "Traceback" not in result.stderr and "ERROR CORE" not in result.stderr
     assert hashlib.sha256(demo_folder.database.read_bytes()).hexdigest() == before
+
+
+def test_a_zero_byte_database_is_not_a_first_start_for_demo(tmp_path: Path) -> None:
+    """`demo` on a folder holding only a 0-byte database: the message, and nothing created."""
+    folder = tmp_path / "D"
+    folder.mkdir()
+    (folder / "fuanjian.db").write_bytes(b"")
+    result = run("demo", "--data-dir", str(folder))
+    assert result.returncode == 1
+    assert "0 字节" in result.stderr and "不是首次启动" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [path.name for path in folder.iterdir()] == ["fuanjian.db"]
+    assert (folder / "fuanjian.db").stat().st_size == 0

@@ -66,9 +66,14 @@ def check_before_unlock(folder: DataFolder) -> None:
 
     The sign-in window may run this before anyone types a password, so a 0-byte file is
     explained at once instead of after a sign-in (or, worse, taken for a first start).
+    An unreadable file beside no ``keys.json`` is not a database this folder can open.
     """
-    if folder.database.exists():
-        _check_shape(folder.database)
+    path = folder.database
+    if not path.exists():
+        return
+    _check_shape(path)
+    if not _has_plaintext_header(path) and not (folder.root / KEYRING_FILE).exists():
+        raise DatabaseDamaged(Damage.NOT_A_DATABASE, path)
 
 
 def _check_shape(path: Path) -> None:
@@ -188,7 +193,8 @@ def _explain(kind: Damage, path: Path, detail: str) -> str:
         ),
         Damage.NOT_A_DATABASE: (
             f"文件“{path}”不是福安监的数据库（不是 SQLite 数据库文件），"
-            "可能被别的文件替换，或已整体损坏。"
+            "可能被别的文件替换，或已整体损坏；如果它是加密的数据库，"
+            "与它配套的密钥文件 keys.json 不在这个文件夹里（请找回 keys.json 放回）。"
         ),
         Damage.UNREADABLE: (
             f"数据库文件“{path}”无法用本数据文件夹的密钥打开：它不是与 keys.json 配套的数据库"

@@ -129,6 +129,10 @@ def test_random_bytes_without_a_keyring_are_not_a_database(data_folder: DataFold
     error = damage_of(data_folder.database, None)
     assert error.kind is Damage.NOT_A_DATABASE
     assert "不是福安监的数据库" in error.message
+    with pytest.raises(DatabaseDamaged) as before_unlock:  # said before anyone signs in
+        check_before_unlock(data_folder)
+    assert before_unlock.value.kind is Damage.NOT_A_DATABASE
+    assert "keys.json" in before_unlock.value.message  # or its key file is missing
 
 
 def test_zeroed_pages_of_a_plaintext_database_fail_quick_check(data_folder: DataFolder) -> None:
