@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy import select, text
 
+from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.evidence.maintenance import store_of
+from fuanjian_desktop.evidence.maintenance import EVIDENCE_FOLDER, store_of
 from fuanjian_desktop.models import AuditEvent, CaseDocument
 from fuanjian_desktop.security.audit_chain import GENESIS, event_values, hash_of
 from fuanjian_desktop.services.documents.document_integrity import DocumentTampered, check_frozen
@@ -319,6 +320,11 @@ def _unreadable(sha256: str, read: Callable[[], bytes], hashed: bool = True) -> 
     if hashed and hashlib.sha256(data).hexdigest() != sha256:
         return [f"{sha256[:12]}: the plaintext does not hash to its name"]
     return []
+
+
+def stored_files(folder: DataFolder) -> set[Path]:
+    """Every file in the folder's evidence store (read without opening the database)."""
+    return set(_files_under(folder.root / EVIDENCE_FOLDER))
 
 
 def _files_under(root: Path) -> Iterable[Path]:

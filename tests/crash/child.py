@@ -2,8 +2,8 @@
 
 ``python -m tests.crash.child`` imports the app once, then serves the harness: for each JSON
 order on its standard input (the data folder, the data key in hex, the plan, a seed) it forks a
-child that opens the database as the app does (SQLCipher, the key given) and performs a seeded
-random mix of writes, printing ``ready`` once open and ``done <kind> <id> <version> <value>``
+child that opens the database as the app does after a sign-in (``auth.open_unlocked``: SQLCipher
+with the key given, the evidence sweep) and performs a seeded random mix of writes, printing ``ready`` once open and ``done <kind> <id> <version> <value>``
 after each write has committed, flushed, so a line printed is a write acknowledged. The server
 prints ``pid <pid>`` for each child and, once it has ended, ``exit <pid> <wait status>``; the
 harness kills the child with SIGKILL in between. Forking spares each of a thousand kills the
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from fuanjian_desktop.config import DataFolder
-from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.models import AuditEvent
 from fuanjian_desktop.security.data_key import DataKey
+from fuanjian_desktop.services.auth import open_unlocked
 from fuanjian_desktop.services.inspections import inspections
 from fuanjian_desktop.services.unit_of_work import ActionScope, AuditedRecord
 from tests.crash.actors import actor_named
@@ -64,7 +64,7 @@ def write(order: dict[str, Any]) -> None:
     if order.get("sabotage"):
         SABOTAGE[order["sabotage"]]()
     key = DataKey(bytes.fromhex(order["key"]))
-    database = open_database(DataFolder(Path(order["folder"])), key)
+    database = open_unlocked(DataFolder(Path(order["folder"])), key)  # as after a sign-in
     plan = Plan.from_json(order["plan"])
     actors = {name: actor_named(database, name) for name in ACTORS}
     items = list(inspections.open_inspection(database, actors["zhangwei"], plan.inspection).items)

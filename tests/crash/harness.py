@@ -3,7 +3,8 @@
 One round: have ``python -m tests.crash.child`` fork a writing child on the folder, let it commit
 a random number of writes (seeded), wait a random moment more, SIGKILL it (mid-transaction,
 mid-file: wherever it is), take every line it completed, then reopen the database as the app
-does (open, then the start-up's evidence sweep) and run the checks of :mod:`tests.crash.checks`.
+does after a sign-in (``auth.open_unlocked``: open, migrate, sweep the evidence store of what an
+interrupted import left) and run the checks of :mod:`tests.crash.checks`.
 The next round continues on the same folder, so damage one kill left is also met by the next.
 """
 
@@ -26,8 +27,8 @@ from typing import IO, Any
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
-from fuanjian_desktop.evidence.maintenance import sweep_evidence
 from fuanjian_desktop.security.data_key import DataKey
+from fuanjian_desktop.services.auth import open_unlocked
 from fuanjian_desktop.services.setup import create_encrypted_database
 from tests.crash import checks
 from tests.crash.plan import Plan, prepare
@@ -56,7 +57,7 @@ class Tally:
     chain: int = 0
     orphans: int = 0
     missing: int = 0
-    swept: int = 0  # files a killed import left unreferenced, removed by the start-up sweep
+    swept: int = 0  # files a killed import left unreferenced, removed at the next start
     checking: float = 0.0  # seconds spent reopening and checking (the rest is the children)
     problems: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
@@ -134,10 +135,12 @@ class Run:
 
     def check(self, dones: list[Done]) -> checks.Findings:
         """Reopen the folder as the app does and run every check."""
+        left = checks.stored_files(self.folder)
         try:
-            database = open_database(self.folder, self.key)
+            database = open_unlocked(self.folder, self.key)  # the app's start after sign-in
         except Exception as error:  # a database that no longer opens is the worst damage
             return checks.Findings(integrity=[f"does not open: {error!r}"])
+        self.tally.swept += len(left - checks.stored_files(self.folder))
         try:
             findings = checks.Findings(integrity=checks.integrity(database))
             findings.lost = checks.acknowledged(database, dones)
@@ -148,7 +151,6 @@ class Run:
                 findings.chain = checks.chain(database)
             else:
                 findings.chain = checks.chain_since(database, self.chain_mark)
-            self.tally.swept += sweep_evidence(database)  # the start-up's sweep, as the app's
             findings.orphans, findings.missing = checks.evidence_files(database, self.verified)
         finally:
             database.close()
