@@ -16,6 +16,7 @@ float formatting are Python's choices). It is RFC 8785 (JSON Canonicalization Sc
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from decimal import Decimal
@@ -31,6 +32,7 @@ _NAMED_ESCAPES = {
     "\r": "\\r",
 }
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def canonical_bytes(value: Any) -> bytes:
@@ -39,7 +41,35 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 def canonical_text(value: Any) -> str:
-    """:func:`canonical_bytes` before UTF-8 encoding."""
+    """:func:`canonical_bytes` before UTF-8 encoding.
+
+    Where it gives the same text, ``json.dumps`` writes it (in C, several times faster than
+    :func:`reference_text`): a value that reads back equal, holds no float and no character
+    outside the Basic Multilingual Plane (where code-point order is UTF-16 order). Anything else
+    is written by the reference. A property test holds the two equal.
+    """
+    try:
+        fast = json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+        )
+        plain = json.loads(fast, parse_float=_refuse_float) == value
+    except (_HasFloat, TypeError, ValueError):
+        plain = False
+    if plain and not _ASTRAL.search(fast):
+        return fast
+    return reference_text(value)
+
+
+class _HasFloat(Exception):
+    """A float was met: ``json.dumps`` writes floats in Python's form, not ECMAScript's."""
+
+
+def _refuse_float(_text: str) -> float:
+    raise _HasFloat
+
+
+def reference_text(value: Any) -> str:
+    """The encoding written out rule by rule: the definition, and the path for any float."""
     parts: list[str] = []
     _write(value, parts)
     return "".join(parts)
@@ -53,7 +83,7 @@ def _write(value: Any, parts: list[str]) -> None:
     elif value is False:
         parts.append("false")
     elif isinstance(value, int):
-        parts.append(str(value))
+        parts.append(int.__repr__(value))
     elif isinstance(value, float):
         parts.append(number_text(value))
     elif isinstance(value, str):

@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Row, select, text
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.models import AuditEvent, CaseDocument, OutboxEntry
-from fuanjian_desktop.security.audit_chain import GENESIS, event_values, hash_of
+from fuanjian_desktop.security.audit_chain import GENESIS, hash_of
 from fuanjian_desktop.services.documents.document_integrity import DocumentTampered, check_frozen
 
 GUARD_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete")
@@ -79,30 +80,32 @@ def _devices(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEvent.device_id).distinct().order_by("device_id")))
 
 
-def _walk_device(session: Session, device: str) -> Iterator[AuditEvent]:
-    """Yield each event of ``device`` once checked; raise :class:`ChainBroken` at a break."""
+def _walk_device(session: Session, device: str) -> Iterator[Row[Any]]:
+    """Yield each event of ``device`` once checked; raise :class:`ChainBroken` at a break.
+
+    Rows, not ORM objects: a long trail is read in batches with nothing kept behind.
+    """
     expected, previous = 1, GENESIS
     query = (
-        select(AuditEvent)
+        select(*AuditEvent.__table__.columns)
         .where(AuditEvent.device_id == device)
         .order_by(AuditEvent.device_seq)
         .execution_options(yield_per=BATCH)
     )
-    for event in session.scalars(query):
+    for event in session.execute(query):
         if event.device_seq != expected:
             raise ChainBroken(_gap(event, expected))
         if event.prev_hash != previous:
             raise ChainBroken(
                 f"{_named(event)}与前一条记录接不上：前一条记录被删除、改动，或在它之前插入了记录。"
             )
-        if hash_of(event_values(event)) != event.event_hash:
+        if hash_of(event._asdict()) != event.event_hash:
             raise ChainBroken(f"{_named(event)}的内容与它的指纹不符：这条记录被改动过。")
         expected, previous = expected + 1, event.event_hash
-        session.expunge(event)  # keep memory flat on a long trail
         yield event
 
 
-def _gap(event: AuditEvent, expected: int) -> str:
+def _gap(event: Row[Any], expected: int) -> str:
     if event.device_seq > expected:
         missing = (
             f"第 {expected} 条"
@@ -113,7 +116,7 @@ def _gap(event: AuditEvent, expected: int) -> str:
     return f"{_named(event)}的序号不对（应为第 {expected} 条）：记录被插入或改动过。"
 
 
-def _named(event: AuditEvent) -> str:
+def _named(event: Row[Any]) -> str:
     """An event as a message names it: its number, time, actor, action and id."""
     moment = _local(event.occurred_at)
     return (

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from fuanjian_desktop.security.canonical_json import canonical_bytes, canonical_text, number_text
+from fuanjian_desktop.security.canonical_json import (
+    canonical_bytes,
+    canonical_text,
+    number_text,
+    reference_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -60,3 +67,25 @@ def test_values_json_cannot_hold_are_refused(value: object) -> None:
     """NaN, infinities, non-text keys and other objects have no canonical form."""
     with pytest.raises((TypeError, ValueError)):
         canonical_text(value)
+
+
+JSON_WITHOUT_FLOATS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON_WITHOUT_FLOATS)
+def test_the_fast_path_writes_the_reference_text(value: object) -> None:
+    """The C-accelerated path (no floats) gives the rule-by-rule text for any value, astral-plane
+    keys, control characters and big integers included."""
+    assert canonical_text(value) == reference_text(value)
+
+
+def test_the_fast_path_is_not_taken_where_it_would_differ() -> None:
+    """A float, or keys whose code-point order is not their UTF-16 order, use the reference."""
+    assert canonical_text({"a": 85.0}) == '{"a":85}'
+    assert canonical_text({"\ufb33": 1, "\U0001f600": 2}) == '{"\U0001f600":2,"\ufb33":1}'
