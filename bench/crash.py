@@ -1,6 +1,7 @@
 """Crash safety at scale: a thousand SIGKILLs during the app's writes, each followed by the checks.
 
-``python bench/crash.py [--kills 1000] [--seed 1] [--full-chain-every 100] [--data-dir D]``
+``python bench/crash.py [--kills 1000] [--seed 1] [--full-chain-every 100] [--data-dir D]
+[--sabotage outbox]``
 
 Builds a demo data folder (encrypted, as ``main.py demo`` does) in a temporary folder (or in the
 empty ``D``), then runs the crash harness of ``tests/crash/`` round after round on it: a child
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 
 from fuanjian_desktop.db.startup import open_database
 from tests.crash import checks
+from tests.crash.child import SABOTAGE
 from tests.crash.harness import ChildFailed, Run, Tally, demo_run
 from tests.crash.writes import WRITES
 
@@ -40,6 +42,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--full-chain-every", type=int, default=100)
     parser.add_argument("--data-dir", type=Path, help="an empty folder to keep the data in")
+    parser.add_argument(
+        "--sabotage",
+        choices=sorted(SABOTAGE),
+        default="",
+        help="break a rule on purpose (outbox: hazard edits skip their outbox row) to see the "
+        "checks catch it",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fuanjian-crash-") as scratch:
         root = args.data_dir or Path(scratch) / "data"
@@ -47,6 +56,7 @@ def main() -> None:
         print(f"building the demo data folder in {root} …", flush=True)
         run = demo_run(root, args.seed)
         run.chain_mark = checks.ChainMark()
+        run.sabotage = args.sabotage
         failures: list[str] = []
         with run:
             for number in range(args.kills):

@@ -3,12 +3,13 @@
 ``python -m tests.crash.child`` imports the app once, then serves the harness: for each JSON
 order on its standard input (the data folder, the data key in hex, the plan, a seed) it forks a
 child that opens the database as the app does after a sign-in (``auth.open_unlocked``: SQLCipher
-with the key given, the evidence sweep) and performs a seeded random mix of writes, printing ``ready`` once open and ``done <kind> <id> <version> <value>``
-after each write has committed, flushed, so a line printed is a write acknowledged. The server
-prints ``pid <pid>`` for each child and, once it has ended, ``exit <pid> <wait status>``; the
-harness kills the child with SIGKILL in between. Forking spares each of a thousand kills the
-seconds of importing the app on a loaded machine; the child is a whole process all the same.
-The key comes on a pipe, never on the command line, where ``ps`` would show it.
+with the key given, the evidence sweep) and performs a seeded random mix of writes, printing
+``ready`` once open and ``done <kind> <id> <version> <value>`` after each write has committed,
+flushed, so a line printed is a write acknowledged. The server prints ``pid <pid>`` for each
+child and, once it has ended, ``exit <pid> <wait status>``; the harness kills the child with
+SIGKILL in between. Forking spares each of a thousand kills the seconds of importing the app on
+a loaded machine; the child is a whole process all the same. The key comes on a pipe, never on
+the command line, where ``ps`` would show it.
 """
 
 from __future__ import annotations

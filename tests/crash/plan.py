@@ -64,7 +64,7 @@ def prepare(database: Database) -> Plan:
     zhang, lina = actor_named(database, "zhangwei"), actor_named(database, "lina")
     leader = actor_named(database, "liuyang")
     _grant_numbers(database, actor_named(database, "zhaolei"))
-    enterprises = _home_ids(database, Enterprise, zhang)
+    enterprises = _home_enterprises(database, zhang)
     hazards = _pending_hazards(database, zhang)
     inspection = _start_inspection(database, zhang, lina, enterprises[-1])
     today = local_today()
@@ -92,10 +92,11 @@ def _grant_numbers(database: Database, admin: Actor) -> None:
         grant_block(scope, year, first, LAST_SERIAL, admin.squad_id or "")
 
 
-def _home_ids(database: Database, model: type[Enterprise], actor: Actor) -> tuple[str, ...]:
+def _home_enterprises(database: Database, actor: Actor) -> tuple[str, ...]:
+    """The enterprises of the actor's squad, by name."""
     with database.read() as session:
-        query = select(model.id).where(model.squad_id == actor.squad_id).order_by(model.name)
-        return tuple(session.scalars(query))
+        query = select(Enterprise.id).where(Enterprise.squad_id == actor.squad_id)
+        return tuple(session.scalars(query.order_by(Enterprise.name)))
 
 
 def _pending_hazards(database: Database, actor: Actor) -> tuple[str, ...]:

@@ -2,8 +2,8 @@
 
 Every write returns what the child reports once it has committed: the kind, the record's id, its
 version read back after the commit and the value written (a token unique to the write, so the
-parent can tell this write's value from every other). The parent's checks read the same fields
-(:data:`FIELDS`).
+parent can tell this write's value from every other; a stage, a 文号, a hash or a length where
+the service chooses the value). ``tests.crash.checks.AUDITED`` names the field each is read from.
 """
 
 from __future__ import annotations
