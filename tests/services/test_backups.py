@@ -247,11 +247,17 @@ def test_the_newest_good_backup_replaces_a_damaged_database_in_place(
     assert key is not None
     assert backups.automatic_backup(demo_database, dt.date(2026, 12, 6)) is not None
     expected = table_rows(demo_database)
+    evidence = evidence_bytes(folder.root)
     demo_database.close()
     damaged = folder.database.read_bytes()[:40960]
     folder.database.write_bytes(damaged)  # cut short after the backup
+    lost = folder.root / "evidence" / sorted(evidence)[0]
+    lost.unlink()  # and one evidence file lost with it
+    keys_now = (folder.root / "keys.json").read_bytes()
     report = backups.restore_newest_in_place(folder, key)
     assert report.set_aside is not None and report.set_aside.read_bytes() == damaged
+    assert evidence_bytes(folder.root) == evidence
+    assert (folder.root / "keys.json").read_bytes() == keys_now  # newer passwords kept
     reopened = open_database(folder, key)
     try:
         assert table_rows(reopened) == expected

@@ -177,6 +177,8 @@ def _require_key(database: Database) -> DataKey:
 
 
 def _check_target(out: Path) -> None:
+    if out.is_dir():
+        raise UserError(f"“{out}”是一个文件夹。请给出备份文件的名字，如 {out / 'fuanjian.fabak'}。")
     if out.exists():
         raise UserError(f"“{out}”已存在。备份不会覆盖已有文件，请换一个文件名。")
     if not out.parent.is_dir():

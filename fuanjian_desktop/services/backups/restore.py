@@ -85,6 +85,7 @@ def restore_backup(backup: Path, target: DataFolder, unlock: Unlock) -> RestoreR
         for child in list(staging.iterdir()):
             os.replace(child, target.root / child.name)
         staging.rmdir()
+        sync_folder(target.root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if created:
@@ -113,6 +114,7 @@ def restore_newest_in_place(folder: DataFolder, key: DataKey) -> RestoreReport:
         try:
             set_aside = _set_aside(folder.database)
             _move_in_place(staging, folder)
+            sync_folder(folder.root)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return _report(folder.root, candidate, manifest, set_aside, started)
@@ -210,17 +212,24 @@ def _set_aside(database: Path) -> Path | None:
 
 
 def _move_in_place(staging: Path, folder: DataFolder) -> None:
-    """The verified database into place; evidence and keys.json only where missing."""
+    """The verified database into place first; then evidence and keys.json only where missing."""
+    os.replace(staging / archive.DATABASE_MEMBER, folder.database)
     for path in sorted(staging.rglob("*")):
-        if not path.is_file():
-            continue
-        relative = path.relative_to(staging)
-        target = folder.root / relative
-        if relative.as_posix() == archive.DATABASE_MEMBER:
-            os.replace(path, folder.database)
-        elif not target.exists():
+        target = folder.root / path.relative_to(staging)
+        if path.is_file() and not target.exists():
             make_private_folder(target.parent)
             os.replace(path, target)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the renames into ``folder`` durable (POSIX; Windows has no folder handles)."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _require_empty(root: Path) -> None:
