@@ -120,8 +120,7 @@ def _seal_pending(session: Session, _context: Any, _instances: Any) -> None:
 
 def seal(session: Session, events: Sequence[AuditEvent]) -> None:
     """Append ``events`` to this device's chain (inside the open write transaction)."""
-    device = device_id(session)
-    seq, previous = chain_head(session, device)
+    device, seq, previous = chain_head(session)
     for item in events:
         seq += 1
         item.id = item.id or new_id()
@@ -131,23 +130,27 @@ def seal(session: Session, events: Sequence[AuditEvent]) -> None:
         item.event_hash = previous = hash_of(event_values(item))
 
 
-def chain_head(session: Session, device: str) -> tuple[int, str]:
-    """(number, hash) of the device's newest stored event; (0, GENESIS) before the first."""
-    query = (
-        select(AuditEvent.device_seq, AuditEvent.event_hash)
-        .where(AuditEvent.device_id == device)
+def chain_head(session: Session) -> tuple[str, int, str]:
+    """(device id, number, hash) of this device's newest stored event, in one query.
+
+    Before the device's first event: (device id, 0, :data:`GENESIS`). A database without a
+    device id (one never migrated to 0008) gets one here, made once.
+    """
+    newest = (
+        select(AuditEvent)
+        .where(AuditEvent.device_id == LocalSetting.value)
         .order_by(AuditEvent.device_seq.desc())
         .limit(1)
     )
+    query = select(
+        LocalSetting.value,
+        newest.with_only_columns(AuditEvent.device_seq).scalar_subquery(),
+        newest.with_only_columns(AuditEvent.event_hash).scalar_subquery(),
+    ).where(LocalSetting.key == DEVICE_SETTING)
     row = session.execute(query).first()
-    return (0, GENESIS) if row is None else (row[0], row[1])
-
-
-def device_id(session: Session) -> str:
-    """This laptop's device id, made once (by migration 0008, or here for a database without)."""
-    stored = session.get(LocalSetting, DEVICE_SETTING)
-    if stored is not None:
-        return stored.value
-    made = LocalSetting(key=DEVICE_SETTING, value=new_id())
-    session.add(made)
-    return made.value
+    if row is None:
+        made = LocalSetting(key=DEVICE_SETTING, value=new_id())
+        session.add(made)
+        return made.value, 0, GENESIS
+    device, seq, previous = row
+    return (device, 0, GENESIS) if seq is None else (device, seq, previous)
