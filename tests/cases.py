@@ -69,7 +69,7 @@ def open_hazard_case(
     """Open a general-procedure case from a demo hazard, handled by ``handler`` and a partner."""
     ensure_number_block(database, handler, opened_on.year)
     prefill = cases.prefill_from_hazard(
-        database, aq_hazard_id(database, handler.squad_id, opened_on)
+        database, handler, aq_hazard_id(database, handler.squad_id, opened_on)
     )
     draft = cases.with_handlers(prefill.draft, [handler.user_id or "", partner_id])
     return cases.open_case(database, handler, replace(draft, opened_on=opened_on))

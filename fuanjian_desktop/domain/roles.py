@@ -16,6 +16,7 @@ class Role(StrEnum):
     LEGAL_REVIEWER = "legal_reviewer"
     SQUAD_LEADER = "squad_leader"
     ADMIN = "admin"
+    BUREAU_VIEWER = "bureau_viewer"
 
     @property
     def label(self) -> str:
@@ -29,7 +30,11 @@ ROLE_LABELS = {
     Role.LEGAL_REVIEWER: "法制审核员",
     Role.SQUAD_LEADER: "中队负责人",
     Role.ADMIN: "管理员",
+    Role.BUREAU_VIEWER: "区局查看",
 }
+
+BUREAU_ROLES = frozenset({Role.BUREAU_VIEWER})
+"""Roles that reach across squads (for the 区局 and, later, HQ); held only by 区局 accounts."""
 
 
 class Permission(StrEnum):
@@ -49,6 +54,7 @@ class Permission(StrEnum):
     APPROVE_CASES = "approve_cases"
     REVIEW_CASES = "review_cases"
     KEEP_CASE_RECORDS = "keep_case_records"
+    VIEW_ALL_SQUADS = "view_all_squads"
 
 
 PERMISSION_LABELS = {
@@ -66,6 +72,7 @@ PERMISSION_LABELS = {
     Permission.APPROVE_CASES: "审批案件",
     Permission.REVIEW_CASES: "法制审核",
     Permission.KEEP_CASE_RECORDS: "登记缴款、公示和归档",
+    Permission.VIEW_ALL_SQUADS: "查看各中队的记录",
 }
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -85,6 +92,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.APPROVE_CASES: frozenset({Role.SQUAD_LEADER}),
     Permission.REVIEW_CASES: frozenset({Role.LEGAL_REVIEWER}),
     Permission.KEEP_CASE_RECORDS: frozenset({Role.CLERK, Role.INSPECTOR, Role.SQUAD_LEADER}),
+    # read-only: a squad's records are changed only by that squad's own users
+    Permission.VIEW_ALL_SQUADS: frozenset({Role.BUREAU_VIEWER}),
 }
 
 

@@ -28,6 +28,7 @@ class AuditEntry:
     action: str
     summary: str
     changes: tuple[tuple[str, Any, Any], ...]
+    link: str = ""  # its place in the record chain, e.g. 记录链：本机第 12 条，指纹 3f2a…
 
 
 def recent_events(
@@ -78,6 +79,7 @@ def _entry(event: AuditEvent) -> AuditEntry:
         event.action,
         event.summary,
         changed_fields(event.before, event.after),
+        f"记录链：第 {event.device_seq} 条，指纹 {event.event_hash[:16]}…",
     )
 
 

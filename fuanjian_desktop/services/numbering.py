@@ -27,6 +27,7 @@ from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import IssuedNumber, LocalSetting, NumberBlock
 from fuanjian_desktop.resources import load_json_resource
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.squad_scope import listed_squad, read_as, require_laptop_squad
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 DEVICE_KEY = "device_id"
@@ -95,24 +96,31 @@ def save_numbering_settings(database: Database, actor: Actor, settings: Numberin
     if not settings.prefix.strip():
         raise UserError("机关代字不能为空，请填写（如“深福”）。")
     with user_action(database, actor, "修改文号设置") as scope:
+        scope.actor.require(Permission.MANAGE_USERS)
+        require_laptop_squad(scope.session, scope.actor)
         scope.session.merge(LocalSetting(key=PREFIX_KEY, value=settings.prefix.strip()))
         scope.session.merge(LocalSetting(key=CONVENTION_KEY, value=str(settings.convention)))
         scope.log(f"文号设置：代字“{settings.prefix}”，{settings.convention.label}")
 
 
-def numbering_state(database: Database) -> NumberingState:
-    """The settings and this laptop's blocks of every year, for the administrator to check."""
-    with database.read() as session:
-        return NumberingState(numbering_settings(session), _my_blocks(session))
+def numbering_state(database: Database, actor: Actor) -> NumberingState:
+    """The settings and this laptop's blocks of every year, for the administrator to check
+    (the blocks of the actor's squad; a bureau viewer sees every squad's)."""
+    with read_as(database, actor) as (session, reader):
+        squad_id = listed_squad(reader, None)
+        blocks = _my_blocks(session, squad_id)
+        return NumberingState(numbering_settings(session), blocks)
 
 
 def add_block(database: Database, actor: Actor, year: int, first: int, last: int) -> Block:
     """Enter a block the bureau allocated to this laptop (administrators), for the actor's squad."""
     actor.require(Permission.MANAGE_USERS)
-    if actor.squad_id is None:
-        raise UserError("当前账号不属于任何中队，不能录入文号号段。")
     with user_action(database, actor, "录入文号号段") as scope:
-        return grant_block(scope, year, first, last, actor.squad_id)
+        scope.actor.require(Permission.MANAGE_USERS)
+        if scope.actor.squad_id is None:
+            raise UserError("当前账号不属于任何中队，不能录入文号号段。")
+        require_laptop_squad(scope.session, scope.actor)
+        return grant_block(scope, year, first, last, scope.actor.squad_id)
 
 
 def grant_block(scope: ActionScope, year: int, first: int, last: int, squad_id: str) -> Block:
@@ -144,11 +152,13 @@ def known_blocks(session: Session, prefix: str, year: int, mine: bool = False) -
     return [_block(row) for row in session.scalars(query.order_by(NumberBlock.first))]
 
 
-def _my_blocks(session: Session) -> list[Block]:
+def _my_blocks(session: Session, squad_id: str | None) -> list[Block]:
     device = session.get(LocalSetting, DEVICE_KEY)  # none yet: this laptop was never granted one
     if device is None:
         return []
     query = select(NumberBlock).where(NumberBlock.device_id == device.value)
+    if squad_id is not None:
+        query = query.where(NumberBlock.squad_id == squad_id)
     rows = session.scalars(query.order_by(NumberBlock.year.desc(), NumberBlock.first))
     return [_block(row) for row in rows]
 

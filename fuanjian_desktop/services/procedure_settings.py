@@ -12,6 +12,7 @@ from fuanjian_desktop.domain.procedure_settings import ProcedureSettings, defaul
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.models import LocalSetting
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.squad_scope import require_laptop_squad
 from fuanjian_desktop.services.unit_of_work import user_action
 
 PREFIX = "procedure."
@@ -29,6 +30,8 @@ def save_settings(database: Database, actor: Actor, values: Mapping[str, int]) -
     actor.require(Permission.MANAGE_USERS)
     checked = default_settings().with_overrides(values)
     with user_action(database, actor, "修改办案程序设置") as scope:
+        scope.actor.require(Permission.MANAGE_USERS)
+        require_laptop_squad(scope.session, scope.actor)
         for key, value in values.items():
             scope.session.merge(LocalSetting(key=PREFIX + key, value=str(value)))
         changed = "，".join(f"{key}={checked[key]}" for key in values)

@@ -10,7 +10,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo.demo_inspections import DemoPlan, create_demo_inspections
 from fuanjian_desktop.domain.inspection_rules import HazardStatus, InspectionStatus
 from fuanjian_desktop.models import Hazard, Inspection
-from fuanjian_desktop.services.actor import SYSTEM
+from fuanjian_desktop.services.actor import SYSTEM, Actor
 from fuanjian_desktop.services.inspections.hazards import HazardFilter, HazardQuery, hazard_rows
 from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.unit_of_work import user_action
@@ -18,6 +18,7 @@ from fuanjian_desktop.services.unit_of_work import user_action
 
 def test_demo_has_inspections_across_templates_and_hazards_in_every_state(
     demo_database: Database,
+    inspector: Actor,
 ) -> None:
     with demo_database.read() as session:
         checklist_runs = session.scalar(
@@ -34,7 +35,7 @@ def test_demo_has_inspections_across_templates_and_hazards_in_every_state(
     assert statuses == {status.value for status in HazardStatus}
     today = local_today()
     for wanted in (HazardFilter.PENDING, HazardFilter.OVERDUE, HazardFilter.RECTIFIED):
-        assert hazard_rows(demo_database, HazardQuery(wanted), today), wanted
+        assert hazard_rows(demo_database, inspector, HazardQuery(wanted), today), wanted
 
 
 def test_demo_generated_early_in_the_morning_starts_nothing_after_its_now(

@@ -154,12 +154,12 @@ def test_only_administrators_add_blocks(
         add_block(demo_database, sign_in("zhangwei"), 2031, 1, 300)
 
 
-def test_a_laptop_without_blocks_has_none_listed(tmp_path: Path, inspector: Actor) -> None:
+def test_a_laptop_without_blocks_has_none_listed(tmp_path: Path) -> None:
     """A fresh installation lists no blocks and does not make its identity just to read."""
     folder = DataFolder(tmp_path / "a")
     folder.root.mkdir()
     database = create_encrypted_database(folder)
-    assert numbering_state(database, inspector).blocks == []
+    assert numbering_state(database, SYSTEM).blocks == []
     with database.read() as session:
         assert session.get(LocalSetting, DEVICE_KEY) is None
     database.close()

@@ -21,10 +21,10 @@ def make_hazards(
 ) -> tuple[str, list[str]]:
     """Start an inspection and answer its first ``count`` items 不符合; (inspection, hazard ids)."""
     inspection_id = start_inspection(enterprise_id=enterprise_id)
-    items = inspections.open_inspection(database, inspection_id).items[:count]
+    items = inspections.open_inspection(database, actor, inspection_id).items[:count]
     for item in items:
         inspections.answer_item(database, actor, inspection_id, item, Answer.NON_COMPLIANT)
-    hazards = inspections.open_inspection(database, inspection_id).hazards
+    hazards = inspections.open_inspection(database, actor, inspection_id).hazards
     return inspection_id, [hazards[item.id].id for item in items]
 
 

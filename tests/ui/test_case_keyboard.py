@@ -74,7 +74,7 @@ def test_the_notice_is_issued_served_and_printed_from_the_keyboard(
     assert case_view(demo_database, team.handler, case_id, SERVED_ON).stage.label == "陈述申辩"
     notice = next(
         view
-        for view in documents.case_document_views(demo_database, case_id)
+        for view in documents.case_document_views(demo_database, sign_in("zhangwei"), case_id)
         if view.title == NOTICE_TITLE
     )
     assert (notice.status, notice.recipient) == ("served", "李老板")

@@ -140,13 +140,17 @@ def test_a_case_opens_on_double_click_or_with_the_button(
     assert not open_page(qtbot, make_context, clerk, wait_idle).new_button.isEnabled()
 
 
-def test_admin_chooses_a_squad_and_its_handlers(
+def test_a_bureau_viewer_chooses_a_squad_and_its_handlers(
     qtbot, make_context, demo_database, sign_in, wait_idle
 ):
-    """全部中队 shows 园岭's case; choosing 南园 hides it and lists 南园's inspectors instead."""
+    """For the 区局查看 role, 全部中队 shows 园岭's case; choosing 南园 hides it and lists 南园's
+    inspectors instead. A squad's administrator sees only the squad's own list."""
     team = case_team(sign_in)
     case_id = make_case(demo_database, team)
-    page = open_page(qtbot, make_context, sign_in("zhaolei"), wait_idle)
+    admin_page = open_page(qtbot, make_context, sign_in("hejun"), wait_idle)
+    assert admin_page.squad.count() == 1 and admin_page.squad.currentText() == "南园"
+    assert case_id not in shown_ids(admin_page)
+    page = open_page(qtbot, make_context, sign_in("xulin"), wait_idle)
     page.squad.setCurrentIndex(page.squad.findText(ALL_SQUADS))
     wait_idle()
     assert case_id in shown_ids(page)

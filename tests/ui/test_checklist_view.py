@@ -31,7 +31,9 @@ def build_view(
     qtbot: QtBot, make_context: MakeContext, actor: Actor, inspection_id: str
 ) -> ChecklistView:
     context = make_context(actor)
-    view = ChecklistView(context, inspections.open_inspection(context.database, inspection_id))
+    view = ChecklistView(
+        context, inspections.open_inspection(context.database, actor, inspection_id)
+    )
     qtbot.addWidget(view)
     view.resize(1200, 760)
     view.show()
@@ -54,11 +56,12 @@ def answer_by_keys(qtbot: QtBot, answer: Answer) -> None:
 
 
 def saved(view: ChecklistView) -> inspections.InspectionView:
-    return inspections.open_inspection(view._context.database, view.inspection_id)
+    context = view._context
+    return inspections.open_inspection(context.database, context.actor, view.inspection_id)
 
 
 def answer_all(database, actor: Actor, inspection_id: str) -> None:
-    for item in inspections.open_inspection(database, inspection_id).items:
+    for item in inspections.open_inspection(database, actor, inspection_id).items:
         inspections.answer_item(database, actor, inspection_id, item, Answer.COMPLIANT)
 
 
@@ -320,7 +323,7 @@ def test_ctrl_i_adds_photos_to_the_hazards_item(
     press(qtbot, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bool(asked))
     wait_idle()
-    photos = evidence.photos_of(view._context.database, view.inspection_id)
+    photos = evidence.photos_of(view._context.database, inspector, view.inspection_id)
     assert [p.item_id for p in photos] == [first.id]
 
 

@@ -114,7 +114,7 @@ def test_another_stage_is_chosen_only_with_a_reason_where_the_records_allow(
     dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
     assert "处罚阶段：逾期未改正阶段" in dialog.basis_text()
     assert dialog.other_stage.isHidden()
-    own = cases.charged_violations(demo_database, case_id).choices[0].code
+    own = cases.charged_violations(demo_database, sign_in("zhangwei"), case_id).choices[0].code
     other = "AQ-97-4" if own != "AQ-97-4" else "AQ-97-3"
     dialog.add_violation(other)
     assert "不是本项违法行为" in dialog.basis_text() and dialog.other_stage.isVisible()
@@ -129,7 +129,7 @@ def test_another_stage_is_chosen_only_with_a_reason_where_the_records_allow(
     assert "应按首次发现（责令改正阶段）裁量" in dialog.message.text()
     type_text(qtbot, dialog.basis_reason, "整改指令书同时责令如实记录培训情况")
     save(qtbot, dialog)
-    saved = cases.charged_violations(demo_database, case_id).choices[1]
+    saved = cases.charged_violations(demo_database, sign_in("zhangwei"), case_id).choices[1]
     assert saved.overdue and saved.basis_reason == "整改指令书同时责令如实记录培训情况"
 
 
@@ -187,7 +187,7 @@ def test_a_ticked_other_penalty_is_proposed_and_calls_for_a_hearing(
             Hazard.violation_code == "AQ-99-8", Hazard.status == "not_rectified"
         )
         hazard_id = session.scalars(query).first()
-    draft = cases.prefill_from_hazard(demo_database, hazard_id).draft
+    draft = cases.prefill_from_hazard(demo_database, sign_in("zhangwei"), hazard_id).draft
     handlers = (team.handler.user_id or "", team.partner_id)
     draft = replace(draft, handler_ids=handlers, opened_on=OPENED_ON)
     case_id = cases.open_case(demo_database, team.handler, draft)
@@ -196,7 +196,9 @@ def test_a_ticked_other_penalty_is_proposed_and_calls_for_a_hearing(
     assert offered == ["情节严重的，责令停产停业整顿"]
     dialog.penalties.item(0).setCheckState(Qt.CheckState.Checked)
     save(qtbot, dialog)
-    assert cases.charged_violations(demo_database, case_id).other_penalties == tuple(offered)
+    assert cases.charged_violations(
+        demo_database, sign_in("zhangwei"), case_id
+    ).other_penalties == tuple(offered)
     with demo_database.read() as session:
         from fuanjian_desktop.models import Case
         from fuanjian_desktop.services.cases.case_facts import facts_of

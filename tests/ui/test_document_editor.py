@@ -68,7 +68,7 @@ def test_the_form_follows_the_spec_and_typing_reaches_the_database(
     items.table.setItem(0, 0, QTableWidgetItem("液化气钢瓶"))
     qtbot.waitUntil(lambda: dialog.status.text().startswith(SAVED), timeout=5_000)
     wait_idle()
-    values = documents.document_view(demo_database, draft).values
+    values = documents.document_view(demo_database, sign_in("zhangwei"), draft).values
     assert values["place"] == "仓库二楼"
     assert values["items"] == [{"name": "液化气钢瓶", "spec": "", "quantity": ""}]
 
@@ -82,7 +82,7 @@ def test_issuing_with_required_fields_empty_names_them(
     dialog = open_editor(qtbot, make_context, team.handler, draft, wait_idle)
     confirm_issue(qtbot, dialog, wait_idle)
     assert "请先填写" in dialog.message.text() and "抽样地点" in dialog.message.text()
-    assert documents.document_view(demo_database, draft).status == "draft"
+    assert documents.document_view(demo_database, sign_in("zhangwei"), draft).status == "draft"
     assert dialog.buttons["issue"].isEnabled()
 
 
@@ -96,7 +96,7 @@ def test_issue_then_serve_from_the_editor(qtbot, make_context, sign_in, demo_dat
     assert isinstance(place, LineField)
     type_text(qtbot, place.edit, "仓库二楼")
     confirm_issue(qtbot, dialog, wait_idle)
-    view = documents.document_view(demo_database, draft)
+    view = documents.document_view(demo_database, sign_in("zhangwei"), draft)
     assert view.status == "issued" and view.values["place"] == "仓库二楼"
     assert view.number and view.number in dialog.facts.text()
     assert place.edit.isReadOnly()
@@ -108,7 +108,7 @@ def test_issue_then_serve_from_the_editor(qtbot, make_context, sign_in, demo_dat
     type_text(qtbot, serve.recipient, "李老板")
     click(qtbot, serve.ok_button)
     wait_idle()
-    view = documents.document_view(demo_database, draft)
+    view = documents.document_view(demo_database, sign_in("zhangwei"), draft)
     assert (view.status, view.recipient) == ("served", "李老板")
     assert "已送达" in dialog.facts.text()
     assert not dialog.buttons["void"].isVisibleTo(dialog)
@@ -132,7 +132,7 @@ def test_a_correction_is_a_new_draft_naming_the_reason(
     click(qtbot, reason.ok_button)
     wait_idle()
     assert dialog.document_id != draft
-    view = documents.document_view(demo_database, dialog.document_id)
+    view = documents.document_view(demo_database, sign_in("zhangwei"), dialog.document_id)
     assert (view.status, view.edition, view.corrects_id) == ("draft", 2, draft)
     assert "第2版" in dialog.facts.text() and "数量写错" in dialog.facts.text()
     place = dialog.fields["place"]

@@ -132,7 +132,10 @@ def test_the_editor_saves_and_issues_from_the_keyboard(
     type_text(qtbot, focused(), "李老板")
     press(qtbot, Qt.Key.Key_S, CTRL)
     wait_idle()  # no 400 ms autosave wait: Ctrl+S saved already
-    assert documents.document_view(demo_database, draft).values["site_person"] == "李老板"
+    assert (
+        documents.document_view(demo_database, sign_in("zhangwei"), draft).values["site_person"]
+        == "李老板"
+    )
     press(qtbot, Qt.Key.Key_I, CTRL | SHIFT)
     qtbot.waitUntil(lambda: editor.confirmation is not None)  # a keyed button clicks animated
     box = editor.confirmation
@@ -140,7 +143,7 @@ def test_the_editor_saves_and_issues_from_the_keyboard(
     qtbot.waitUntil(lambda: box.isAncestorOf(focused()))
     press(qtbot, Qt.Key.Key_Return)
     wait_idle()
-    assert documents.document_view(demo_database, draft).status == "issued"
+    assert documents.document_view(demo_database, sign_in("zhangwei"), draft).status == "issued"
 
 
 def test_paragraphs_grow_with_their_lines(

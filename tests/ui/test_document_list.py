@@ -33,7 +33,7 @@ def test_the_documents_tab_lists_the_documents_the_steps_issued(
     team = case_team(sign_in)
     case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
     page = open_page(qtbot, make_context, team.handler, case_id, wait_idle)
-    views = documents.case_document_views(demo_database, case_id)
+    views = documents.case_document_views(demo_database, sign_in("zhangwei"), case_id)
     assert len(views) >= 2
     assert page.tabs.tabText(DOCUMENT_TAB) == f"文书（{len(views)}）"
     rows = [row_texts(page.documents, n) for n in range(page.documents.rowCount())]
@@ -83,7 +83,7 @@ def test_export_writes_pdf_and_word_named_by_title_and_number(
     """导出PDF / 导出Word propose 标题+文号 as the file name and write the files."""
     team = case_team(sign_in)
     document_id = issued_document(demo_database, team)
-    view = documents.document_view(demo_database, document_id)
+    view = documents.document_view(demo_database, sign_in("zhangwei"), document_id)
     assert view.case_id is not None
     proposed: list[str] = []
 
@@ -141,6 +141,6 @@ def test_the_inspection_documents_window_drafts_the_site_papers(
     assert isinstance(editor, DocumentEditorDialog)
     wait_idle()
     assert editor.heading.text() == "责令限期整改指令书"
-    listed = documents.inspection_document_views(demo_database, inspection_id)
+    listed = documents.inspection_document_views(demo_database, inspector, inspection_id)
     assert [view.title for view in listed] == ["责令限期整改指令书"]
     assert window.documents.model.rowCount() == 1

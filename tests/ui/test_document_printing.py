@@ -58,7 +58,7 @@ def test_batch_print_paints_every_page_of_every_document_into_one_job(
     exactly their pages, in order, each with ink."""
     team = case_team(sign_in)
     ids = [issued_document(demo_database, team), case_draft(demo_database, team)]
-    expected = sum(pdf_pages(document_pdf(demo_database, i)) for i in ids)
+    expected = sum(pdf_pages(document_pdf(demo_database, sign_in("zhangwei"), i)) for i in ids)
     job = start_job(qtbot, make_context(team.handler), ids, preview=False)
     assert job.preview_dialog is None and len(job.pages) == expected >= 2
     printer = new_printer()
@@ -81,7 +81,7 @@ def test_the_printed_pdf_is_the_exported_pdf(make_context, sign_in, demo_databas
     """The PDF printing rasterises is the document's own PDF (a draft is marked 草稿)."""
     team = case_team(sign_in)
     draft = case_draft(demo_database, team)
-    pdf = document_pdf(demo_database, draft)
+    pdf = document_pdf(demo_database, sign_in("zhangwei"), draft)
     assert pdf.startswith(b"%PDF")
     document = pdfium.PdfDocument(pdf)
     try:

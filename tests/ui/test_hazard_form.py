@@ -18,7 +18,7 @@ def open_form(qtbot, make_context, actor, hazard_id):
     context = make_context(actor)
     form = HazardForm(context)
     qtbot.addWidget(form)
-    form.load(hazards.load_hazard(context.database, hazard_id))
+    form.load(hazards.load_hazard(context.database, actor, hazard_id))
     form.show()
     with qtbot.waitActive(form):  # focus events, and so focus-out saves, need an active window
         form.activateWindow()
@@ -36,7 +36,7 @@ def test_edited_description_is_saved_when_focus_leaves(
     with qtbot.waitSignal(form.saved, timeout=2_000):
         form.rectification.setFocus()
         qtbot.waitUntil(lambda: form.rectification.hasFocus())
-    assert hazards.load_hazard(demo_database, hazard_id).description == "灭火器压力不足"
+    assert hazards.load_hazard(demo_database, inspector, hazard_id).description == "灭火器压力不足"
 
 
 def test_due_date_counts_working_days_across_national_day(
@@ -52,7 +52,7 @@ def test_due_date_counts_working_days_across_national_day(
     assert "2026-10-15" in form.deadline.text()
     with qtbot.waitSignal(form.saved, timeout=2_000):
         qtbot.keyClick(form.days, Qt.Key.Key_Return)
-    saved = hazards.load_hazard(demo_database, hazard_id)
+    saved = hazards.load_hazard(demo_database, inspector, hazard_id)
     assert (saved.days, saved.due_date) == (10, dt.date(2026, 10, 15))
 
 
@@ -61,12 +61,12 @@ def test_empty_description_is_refused_beside_the_form(
 ):
     """An emptied description is not saved; the red label says what to fill in."""
     _, (hazard_id,) = make_hazards(demo_database, inspector, start_inspection, 1)
-    before = hazards.load_hazard(demo_database, hazard_id).description
+    before = hazards.load_hazard(demo_database, inspector, hazard_id).description
     form = open_form(qtbot, make_context, inspector, hazard_id)
     form.description.clear()
     form.save_now()
     assert form.error.isVisible() and "请填写隐患描述" in form.error.text()
-    assert hazards.load_hazard(demo_database, hazard_id).description == before
+    assert hazards.load_hazard(demo_database, inspector, hazard_id).description == before
 
 
 def test_read_only_for_users_who_may_not_manage_hazards(

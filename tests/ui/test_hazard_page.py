@@ -104,10 +104,10 @@ def test_transfer_selected_overdue_hazard_after_confirming(
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
     monkeypatch.setattr(QMessageBox, "question", lambda *args: next(answers))
     qtbot.mouseClick(page.transfer_button, Qt.MouseButton.LeftButton)
-    assert hazards.load_hazard(demo_database, late).status is HazardStatus.PENDING
+    assert hazards.load_hazard(demo_database, inspector, late).status is HazardStatus.PENDING
     qtbot.mouseClick(page.transfer_button, Qt.MouseButton.LeftButton)
     wait_idle()
-    assert hazards.load_hazard(demo_database, late).status is HazardStatus.TRANSFERRED
+    assert hazards.load_hazard(demo_database, inspector, late).status is HazardStatus.TRANSFERRED
     assert late not in shown_ids(page)
 
 
@@ -166,5 +166,5 @@ def test_open_case_from_an_unrectified_hazard(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     wait_idle()
     assert opened.args == [dialog.case_id]
-    assert hazards.load_hazard(demo_database, late).status is HazardStatus.TRANSFERRED
+    assert hazards.load_hazard(demo_database, inspector, late).status is HazardStatus.TRANSFERRED
     assert late not in shown_ids(page)

@@ -72,7 +72,7 @@ def test_saves_prefix_and_convention_and_refuses_an_empty_prefix(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     wait_idle()
     assert dialog.notice.text() == "文号设置已保存。" and not dialog.error.text()
-    settings = numbering_state(demo_database).settings
+    settings = numbering_state(demo_database, sign_in("zhangwei")).settings
     assert (settings.prefix, settings.convention) == ("深福应急", Convention.PER_CASE)
     assert dialog.prefix.text() == "深福应急"
 

@@ -53,7 +53,7 @@ def test_a_hazard_case_is_filled_in_and_opened(
     assert view.party_name == prefill.party_label and view.stage.label == "立案审批"
     assert view.handlers == "张伟、李娜"
     assert any(line.startswith("隐患：") for line in view.evidence)
-    status = hazards.load_hazard(demo_database, hazard_id).status
+    status = hazards.load_hazard(demo_database, inspector, hazard_id).status
     assert status is HazardStatus.TRANSFERRED
 
 

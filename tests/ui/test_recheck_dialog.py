@@ -35,8 +35,8 @@ def photo(folder: Path) -> Path:
     return path
 
 
-def status(database, hazard_id):
-    return hazards.load_hazard(database, hazard_id).status
+def status(database, hazard_id, actor):
+    return hazards.load_hazard(database, actor, hazard_id).status
 
 
 def test_one_inspector_is_refused_then_results_are_recorded(
@@ -55,16 +55,19 @@ def test_one_inspector_is_refused_then_results_are_recorded(
 
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "两名以上" in dialog.errors.labels["inspectors"].text()
-    assert dialog.recheck_id is None and status(demo_database, fixed) is HazardStatus.PENDING
+    assert (
+        dialog.recheck_id is None
+        and status(demo_database, fixed, inspector) is HazardStatus.PENDING
+    )
 
     tick(dialog, "李娜")
     with qtbot.waitSignal(dialog.accepted, timeout=2_000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.recheck_id is not None
-    assert status(demo_database, fixed) is HazardStatus.RECTIFIED
-    assert status(demo_database, unfixed) is HazardStatus.NOT_RECTIFIED
-    assert status(demo_database, skipped) is HazardStatus.PENDING
-    assert len(evidence.photos_of(demo_database, dialog.recheck_id)) == 1
+    assert status(demo_database, fixed, inspector) is HazardStatus.RECTIFIED
+    assert status(demo_database, unfixed, inspector) is HazardStatus.NOT_RECTIFIED
+    assert status(demo_database, skipped, inspector) is HazardStatus.PENDING
+    assert len(evidence.photos_of(demo_database, inspector, dialog.recheck_id)) == 1
 
 
 def test_end_before_start_is_shown_beside_the_time(
@@ -78,7 +81,7 @@ def test_end_before_start_is_shown_beside_the_time(
     dialog.ended.setDateTime(dialog.started.dateTime().addSecs(-600))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "早于开始时间" in dialog.errors.labels["ended_at"].text()
-    assert status(demo_database, hazard_id) is HazardStatus.PENDING
+    assert status(demo_database, hazard_id, inspector) is HazardStatus.PENDING
 
 
 def test_no_result_chosen_is_explained(

@@ -70,7 +70,7 @@ def test_one_inspector_is_refused_beside_the_field(
     """Only the signed-in inspector ticked: the two-officer rule is explained, nothing starts."""
     dialog = open_dialog(qtbot, make_context, inspector, checklist_folder, wait_idle)
     database = dialog._context.database
-    before = len(inspections.inspection_rows(database, inspector.squad_id))
+    before = len(inspections.inspection_rows(database, inspector, inspector.squad_id))
     choose_venue(qtbot, dialog, wait_idle)
     check_inspector(qtbot, dialog.inspectors, "李娜", tick=False)  # his partner last time
     assert ticked(dialog.inspectors) == ["张伟"]
@@ -80,7 +80,7 @@ def test_one_inspector_is_refused_beside_the_field(
     assert "两名以上持证执法人员" in message.text()
     assert message.isVisible()
     assert dialog.isVisible() and dialog.inspection_id is None
-    assert len(inspections.inspection_rows(database, inspector.squad_id)) == before
+    assert len(inspections.inspection_rows(database, inspector, inspector.squad_id)) == before
 
 
 def test_two_inspectors_start_the_inspection(
@@ -103,7 +103,7 @@ def test_two_inspectors_start_the_inspection(
     type_text(qtbot, name, "李老板")
     with qtbot.waitSignal(dialog.accepted):
         click_start(qtbot, dialog)
-    view = inspections.open_inspection(dialog._context.database, dialog.inspection_id)
+    view = inspections.open_inspection(dialog._context.database, inspector, dialog.inspection_id)
     assert [person.full_name for person in view.inspectors] == ["张伟", "李娜"]
     assert view.facts == {"uses_gas": True}
     assert len(view.items) == 12
@@ -184,7 +184,7 @@ def test_keyboard_only_start_with_last_times_partner(
     assert dialog.start_button.isDefault()
     with qtbot.waitSignal(dialog.accepted):
         press(qtbot, Qt.Key.Key_Return)
-    view = inspections.open_inspection(dialog._context.database, dialog.inspection_id)
+    view = inspections.open_inspection(dialog._context.database, inspector, dialog.inspection_id)
     assert view.enterprise_id == chosen
     assert [person.full_name for person in view.inspectors] == ["张伟", "李娜"]
     assert view.template is not None and view.template.id == SMALL_TEMPLATE
@@ -229,7 +229,7 @@ def test_a_venue_chosen_before_the_people_load_still_lands_on_start(
     start_inspection()
     dialog = StartInspectionDialog(make_context(inspector), None, checklist_folder)
     qtbot.addWidget(dialog)
-    venue = inspections.open_inspection(dialog._context.database, start_inspection())
+    venue = inspections.open_inspection(dialog._context.database, inspector, start_inspection())
     dialog.venue.choose(venue.enterprise_id, venue.enterprise_name)
     dialog.show()
     with qtbot.waitActive(dialog):

@@ -48,7 +48,7 @@ def draft(demo_database: Database, team: CaseTeam) -> str:
 
 def with_pairs(database: Database, team: CaseTeam, document_id: str) -> None:
     """The draft with three pairs stored in the document (not only in the journal)."""
-    transcripts.autosave(database, document_id, {"qa": PAIRS})
+    transcripts.autosave(database, team.handler, document_id, {"qa": PAIRS})
     transcripts.checkpoint(database, team.handler, document_id)
 
 
@@ -194,7 +194,7 @@ def test_a_template_question_fills_an_empty_question_or_follows_the_current_pair
 
 
 def test_typing_reaches_the_journal_after_the_pause_and_a_crash_resumes_it(
-    qtbot, make_context, demo_database, team, draft, wait_idle
+    qtbot, make_context, demo_database, team, draft, wait_idle, inspector
 ):
     """Nothing is written while the keys are still coming; after the pause the journal holds
     the typing (the audited document does not yet). A second editor on the same database,
@@ -208,7 +208,7 @@ def test_typing_reaches_the_journal_after_the_pause_and_a_crash_resumes_it(
     typed = journal_values(demo_database, draft)
     assert typed is not None
     assert [(e["q"], e["a"]) for e in typed["qa"]] == [("你在本单位做什么工作？", "我是车工。")]
-    stored = documents.document_view(demo_database, draft).values
+    stored = documents.document_view(demo_database, inspector, draft).values
     assert stored["qa"] == []
     dialog.hide()  # "crashed": neither closed nor checkpointed
     again = open_editor(qtbot, make_context, team.handler, draft, wait_idle)
@@ -218,7 +218,7 @@ def test_typing_reaches_the_journal_after_the_pause_and_a_crash_resumes_it(
 
 
 def test_closing_folds_the_journal_into_the_document(
-    qtbot, make_context, demo_database, team, draft, wait_idle
+    qtbot, make_context, demo_database, team, draft, wait_idle, inspector
 ):
     """关闭 stores the last keystrokes in the document itself; reopening is not a resume."""
     dialog = open_editor(qtbot, make_context, team.handler, draft, wait_idle)
@@ -226,7 +226,10 @@ def test_closing_folds_the_journal_into_the_document(
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     wait_idle()
     assert journal_values(demo_database, draft) is None
-    assert documents.document_view(demo_database, draft).values["qa"][0]["q"] == "你入职多久了？"
+    assert (
+        documents.document_view(demo_database, inspector, draft).values["qa"][0]["q"]
+        == "你入职多久了？"
+    )
     again = open_editor(qtbot, make_context, team.handler, draft, wait_idle)
     assert not again.info.isVisible()
 
@@ -242,7 +245,7 @@ def test_long_typing_is_checkpointed_into_the_document(
     assert dialog.saver.checkpoint_timer.isActive()
 
     def stored() -> list:
-        return documents.document_view(demo_database, draft).values["qa"]
+        return documents.document_view(demo_database, team.handler, draft).values["qa"]
 
     qtbot.waitUntil(lambda: bool(stored()), timeout=5_000)
     wait_idle()
@@ -278,7 +281,7 @@ def test_the_header_checks_the_id_number_and_reads_sex_and_age_from_it(
 
 
 def test_after_the_read_back_a_change_is_a_correction(
-    qtbot, make_context, demo_database, team, draft, wait_idle
+    qtbot, make_context, demo_database, team, draft, wait_idle, inspector
 ):
     """记录核对 locks the pairs (补正… instead of ×); a 补正 of answer 2 changes it, is listed
     in the closing panel and stored as a correction row."""
@@ -302,12 +305,12 @@ def test_after_the_read_back_a_change_is_a_correction(
     table = dialog.closing.corrections
     assert table.rowCount() == 1 and table.item(0, 0).text().startswith("第2问")
     assert table.item(0, 2).text() == "入职时车间主任讲过一次，没有书面记录。"
-    stored = documents.document_view(demo_database, draft).values
+    stored = documents.document_view(demo_database, inspector, draft).values
     assert stored["corrections"][0]["before"] == "没有培训过。"
 
 
 def test_finalize_issues_the_transcript_and_stamps_the_end(
-    qtbot, make_context, demo_database, team, draft, wait_idle
+    qtbot, make_context, demo_database, team, draft, wait_idle, inspector
 ):
     """定稿 before the read-back is refused with the core's reason; after it, the transcript
     is issued, its end time stamped, and the editor is read-only."""
@@ -325,7 +328,7 @@ def test_finalize_issues_the_transcript_and_stamps_the_end(
     qtbot.mouseClick(dialog.closing.read_back_button, Qt.MouseButton.LeftButton)
     wait_idle()
     finalize()
-    view = documents.document_view(demo_database, draft)
+    view = documents.document_view(demo_database, inspector, draft)
     assert view.status == "issued" and view.values["ended_at"]
     assert dialog.qa.mode is Mode.READ_ONLY and not dialog.finalize_button.isVisibleTo(dialog)
     assert dialog.header is not None and isinstance(dialog.header, InquiryHeader)
@@ -355,7 +358,7 @@ def test_a_stored_pair_is_built_for_editing_when_clicked_or_reached(
 
 
 def test_the_preview_prints_what_was_just_typed(
-    qtbot, make_context, demo_database, team, draft, wait_idle
+    qtbot, make_context, demo_database, team, draft, wait_idle, inspector
 ):
     """预览/打印 folds the journal into the document first, so the pages rendered hold the
     last keystrokes."""
@@ -367,7 +370,7 @@ def test_the_preview_prints_what_was_just_typed(
     )
     wait_idle()
     assert (
-        documents.document_view(demo_database, draft).values["qa"][0]["q"]
+        documents.document_view(demo_database, inspector, draft).values["qa"][0]["q"]
         == "你在本单位做什么工作？"
     )
     assert journal_values(demo_database, draft) is None

@@ -38,7 +38,7 @@ def test_a_new_transcript_of_the_representative_is_prefilled_listed_and_opened(
     wait_idle()
     dialog.relation.setCurrentText("负责人")
     wait_idle()
-    expected = transcripts.party_interviewee(demo_database, case_id, "负责人")
+    expected = transcripts.party_interviewee(demo_database, sign_in("zhangwei"), case_id, "负责人")
     assert expected.name and dialog.lines["name"].text() == expected.name
     assert dialog.lines["unit"].text() == expected.unit
     type_text(qtbot, dialog.place, "中队询问室")
@@ -67,7 +67,7 @@ def test_a_witness_needs_a_name(qtbot, make_context, sign_in, demo_database, wai
     click(qtbot, dialog.ok_button)
     wait_idle()
     assert "被询问人姓名" in dialog.message.text() and dialog.isVisible()
-    assert transcripts.case_transcripts(demo_database, case_id) == []
+    assert transcripts.case_transcripts(demo_database, sign_in("zhangwei"), case_id) == []
 
 
 def test_the_documents_tab_opens_transcripts_in_the_transcript_editor(

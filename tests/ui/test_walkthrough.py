@@ -312,7 +312,9 @@ def issued(startup: Startup, title: str) -> bool:
     return any(
         view.title == title and view.number
         for view in documents.inspection_document_views(
-            main_window(startup).context.database, checklist(startup).inspection_id
+            main_window(startup).context.database,
+            main_window(startup).context.actor,
+            checklist(startup).inspection_id,
         )
     )
 
@@ -334,7 +336,8 @@ def saved_inspection(startup: Startup) -> InspectionView:
     """The inspection as the database holds it."""
     inspection_id = checklist(startup).inspection_id
     assert inspection_id is not None
-    return inspections.open_inspection(main_window(startup).context.database, inspection_id)
+    context = main_window(startup).context
+    return inspections.open_inspection(context.database, context.actor, inspection_id)
 
 
 def is_hazard_description(startup: Startup) -> bool:
@@ -511,7 +514,8 @@ def case_documents(startup: Startup):
 
 
 def notice_status(startup: Startup, case_id: str) -> str:
-    views = documents.case_document_views(main_window(startup).context.database, case_id)
+    context = main_window(startup).context
+    views = documents.case_document_views(context.database, context.actor, case_id)
     return next((view.status for view in views if view.title == NOTICE), "")
 
 

@@ -178,5 +178,5 @@ def test_enter_on_an_unfinished_inspection_opens_it_ready_for_answers(
     assert QApplication.focusWidget() is checklist.tree
     first = checklist.current_item()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
-    answers = inspections.open_inspection(demo_database, inspection_id).answers
+    answers = inspections.open_inspection(demo_database, inspector, inspection_id).answers
     assert answers[first.id].result is Answer.COMPLIANT

@@ -110,8 +110,9 @@ class CaseStepDialog(QDialog):
 
     def _show_surcharge(self) -> None:
         database, case_id, on = self._context.database, self._case_id, self.date.date().toPython()
+        actor = self._context.actor
         self._context.workers.run(
-            lambda: surcharge_preview(database, case_id, on),
+            lambda: surcharge_preview(database, actor, case_id, on),
             self.derived.setText,
             lambda error: self.derived.setText(failure_text(error)),
         )

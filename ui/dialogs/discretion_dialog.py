@@ -266,9 +266,9 @@ class DiscretionDialog(QDialog):
     # --- loading -------------------------------------------------------------------------
 
     def _load(self) -> None:
-        database, case_id = self._context.database, self._case_id
+        database, case_id, actor = self._context.database, self._case_id, self._context.actor
         self._context.workers.run(
-            lambda: charged_violations(database, case_id),
+            lambda: charged_violations(database, actor, case_id),
             self._show_charged,
             lambda error: self.message.setText(failure_text(error)),
         )

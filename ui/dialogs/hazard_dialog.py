@@ -82,11 +82,12 @@ class HazardDialog(QDialog):
 
     def reload(self) -> None:
         """Show the hazard as stored now (after a 复查 it becomes read-only)."""
-        self.form.load(load_hazard(self._context.database, self._hazard_id))
+        self.form.load(load_hazard(self._context.database, self._context.actor, self._hazard_id))
         self._show_row()
 
     def _show_row(self) -> None:
-        hazard = hazard_row(self._context.database, self._hazard_id, self._today())
+        context = self._context
+        hazard = hazard_row(context.database, context.actor, self._hazard_id, self._today())
         self.hazard = hazard
         self.venue.setText(f"<b>{hazard.venue}</b>（{hazard.squad}）")
         self.found.setText(f"发现日期：{hazard.found_on.isoformat()}　状态：")

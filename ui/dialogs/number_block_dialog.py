@@ -122,10 +122,10 @@ class NumberBlockDialog(QDialog):
 
     def reload(self) -> None:
         """Read the settings and this laptop's blocks in the background."""
-        database = self._context.database
+        database, actor = self._context.database, self._context.actor
         self._set_editable(False)
         self._context.workers.run(
-            lambda: numbering_state(database),
+            lambda: numbering_state(database, actor),
             self._show,
             lambda error: show_failure(self, error, "文号设置读取失败"),
         )

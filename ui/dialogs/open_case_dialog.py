@@ -200,11 +200,11 @@ class OpenCaseDialog(QDialog):
 
     def _load(self, hazard_id: str | None) -> None:
         """The squad's inspectors, and the hazard's draft when opened from one."""
-        database, squad_id = self._context.database, self._context.actor.squad_id
+        database, actor = self._context.database, self._context.actor
 
         def work() -> Loaded:
-            prefill = prefill_from_hazard(database, hazard_id) if hazard_id else None
-            return inspections.available_inspectors(database, squad_id), prefill
+            prefill = prefill_from_hazard(database, actor, hazard_id) if hazard_id else None
+            return inspections.available_inspectors(database, actor, actor.squad_id), prefill
 
         self._context.workers.run(work, self._show_loaded, self._not_loaded)
 

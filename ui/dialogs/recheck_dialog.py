@@ -81,8 +81,9 @@ class RecheckDialog(QDialog):
         self.errors = FieldErrors()
         self.choices: dict[str, QComboBox] = {}
         self.notes: dict[str, QLineEdit] = {}
-        original = open_inspection(context.database, inspection_id)
-        self._setup_ui(original, hazards_to_recheck(context.database, inspection_id))
+        original = open_inspection(context.database, context.actor, inspection_id)
+        waiting = hazards_to_recheck(context.database, context.actor, inspection_id)
+        self._setup_ui(original, waiting)
 
     def _setup_ui(self, original: InspectionView, hazards: list[HazardView]) -> None:
         heading = QLabel(
@@ -113,7 +114,7 @@ class RecheckDialog(QDialog):
         actor = self._context.actor
         people = QListWidget()
         people.setMaximumHeight(96)
-        for person in available_inspectors(self._context.database, actor.squad_id):
+        for person in available_inspectors(self._context.database, actor, actor.squad_id):
             cert = f"执法证号 {person.cert_no}" if person.cert_no else "未登记执法证号"
             item = QListWidgetItem(f"{person.full_name}（{cert}）")
             item.setData(Qt.ItemDataRole.UserRole, person.user_id)

@@ -169,8 +169,8 @@ class StartInspectionDialog(QDialog):
         def work() -> Choices:
             return (
                 load_catalogue(folder),
-                inspections.available_inspectors(database, actor.squad_id),
-                inspections.recent_partners(database, actor.user_id),
+                inspections.available_inspectors(database, actor, actor.squad_id),
+                inspections.recent_partners(database, actor),
             )
 
         self._context.workers.run(

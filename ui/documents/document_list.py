@@ -69,12 +69,12 @@ class DocumentOwner:
     case_id: str | None = None
     inspection_id: str | None = None
 
-    def views(self, database: Database) -> list[DocumentView]:
+    def views(self, database: Database, actor: Actor) -> list[DocumentView]:
         """The owner's documents, as the core lists them."""
         if self.case_id is not None:
-            return documents.case_document_views(database, self.case_id)
+            return documents.case_document_views(database, actor, self.case_id)
         assert self.inspection_id is not None
-        return documents.inspection_document_views(database, self.inspection_id)
+        return documents.inspection_document_views(database, actor, self.inspection_id)
 
     def new_draft(self, database: Database, actor: Actor, kind: DocumentKind, on: dt.date) -> str:
         """A new draft of ``kind`` for the owner, filled from its data; returns its id."""
@@ -203,8 +203,9 @@ class DocumentList(QWidget):
             return
         self._serial += 1
         serial, owner, database = self._serial, self.owner, self._context.database
+        actor = self._context.actor
         self._context.workers.run(
-            lambda: owner.views(database),
+            lambda: owner.views(database, actor),
             lambda rows: self._show(serial, rows),
             lambda error: self.message.setText(failure_text(error)),
         )

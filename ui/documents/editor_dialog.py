@@ -204,9 +204,10 @@ class DocumentEditorDialog(QDialog):
     def reload(self) -> None:
         """Read the document (and build the form for its type) in the background."""
         database, document_id = self._context.database, self.document_id
+        actor = self._context.actor
         self._set_busy(True)
         self._context.workers.run(
-            lambda: documents.document_view(database, document_id), self._show, self._failed
+            lambda: documents.document_view(database, actor, document_id), self._show, self._failed
         )
 
     def _show(self, view: DocumentView) -> None:

@@ -59,10 +59,10 @@ def export_document(
     failed: Callable[[Exception], None],
 ) -> None:
     """Write ``view``'s document as ``form`` to ``path`` in the background."""
-    database, document_id = context.database, view.id
+    database, document_id, actor = context.database, view.id, context.actor
 
     def write() -> Path:
-        render_document(database, document_id, form.renderer, path)
+        render_document(database, actor, document_id, form.renderer, path)
         return path
 
     context.workers.run(write, done, failed)

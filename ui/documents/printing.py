@@ -70,9 +70,11 @@ class PrintJob(QObject):
             return
         self.progress.setLabelText(f"正在生成第 {self._done + 1} / {len(self._ids)} 份文书…")
         database, dpi = self._context.database, raster_dpi(self.printer)
-        document_id = self._ids[self._done]
+        document_id, actor = self._ids[self._done], self._context.actor
         self._context.workers.run(
-            lambda: document_pages(database, document_id, dpi), self._rendered_one, self._failed
+            lambda: document_pages(database, actor, document_id, dpi),
+            self._rendered_one,
+            self._failed,
         )
 
     def _rendered_one(self, pages: list[QImage]) -> None:

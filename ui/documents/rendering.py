@@ -23,6 +23,7 @@ from PySide6.QtPrintSupport import QPrinter
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.pdf import render_pdf
 from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.documents.documents import document_sheet, document_view
 
 Renderer = Callable[..., Any]  # render_pdf / render_docx: (sheet, target, *, qr, draft)
@@ -37,19 +38,23 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def render_document(
-    database: Database, document_id: str, renderer: Renderer, target: str | Path | IO[bytes]
+    database: Database,
+    actor: Actor,
+    document_id: str,
+    renderer: Renderer,
+    target: str | Path | IO[bytes],
 ) -> None:
     """Draw the stored document with ``renderer`` (PDF or Word) into ``target``; a draft is
     marked 草稿, an issued document carries its check code."""
-    view = document_view(database, document_id)
-    sheet, qr = document_sheet(database, document_id)
+    view = document_view(database, actor, document_id)
+    sheet, qr = document_sheet(database, actor, document_id)
     renderer(sheet, target, qr=qr, draft=view.status == "draft")
 
 
-def document_pdf(database: Database, document_id: str) -> bytes:
+def document_pdf(database: Database, actor: Actor, document_id: str) -> bytes:
     """The document's PDF, in memory (for printing)."""
     buffer = io.BytesIO()
-    render_document(database, document_id, render_pdf, buffer)
+    render_document(database, actor, document_id, render_pdf, buffer)
     return buffer.getvalue()
 
 
@@ -75,9 +80,9 @@ def _page_image(page: pdfium.PdfPage, dpi: int) -> QImage:
     return image.copy()  # the copy owns its pixels; ``data`` may go
 
 
-def document_pages(database: Database, document_id: str, dpi: int) -> list[QImage]:
+def document_pages(database: Database, actor: Actor, document_id: str, dpi: int) -> list[QImage]:
     """The pages of one document ready to print (one background job per document)."""
-    return rasterise(document_pdf(database, document_id), dpi)
+    return rasterise(document_pdf(database, actor, document_id), dpi)
 
 
 def new_printer() -> QPrinter:

@@ -35,7 +35,9 @@ class ApprovalsPage(QWidget):
         self._context = context
         self._today = today
         self._serial = 0
-        self.model = CaseTableModel(lambda ids: case_rows(context.database, ids, today()))
+        self.model = CaseTableModel(
+            lambda ids: case_rows(context.database, context.actor, ids, today())
+        )
         self._setup_ui()
         self.refresh()
 
@@ -60,7 +62,7 @@ class ApprovalsPage(QWidget):
 
         def work() -> Inbox:
             ids = approval_ids(database, actor, today)
-            return ids, case_rows(database, ids[:PAGE_SIZE], today)
+            return ids, case_rows(database, actor, ids[:PAGE_SIZE], today)
 
         self._context.workers.run(
             work,

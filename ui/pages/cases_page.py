@@ -78,15 +78,15 @@ def load_case_list(
     context: AppContext, case_filter: CaseFilter, today: dt.date
 ) -> Callable[[], CaseList]:
     """The work of one refresh, for the workers (the first page is read with the ids)."""
-    database = context.database
+    database, actor = context.database, context.actor
 
     def work() -> CaseList:
-        ids = search_case_ids(database, case_filter, today)
+        ids = search_case_ids(database, actor, case_filter, today)
         return CaseList(
             ids,
-            case_rows(database, ids[:PAGE_SIZE], today),
-            filter_counts(database, case_filter, today),
-            available_inspectors(database, case_filter.squad_id),
+            case_rows(database, actor, ids[:PAGE_SIZE], today),
+            filter_counts(database, actor, case_filter, today),
+            available_inspectors(database, actor, case_filter.squad_id),
         )
 
     return work
@@ -149,7 +149,9 @@ class CasesPage(QWidget):
         self._today = today
         self._serial = 0
         self._into_list = False  # Enter in 查找: the list gets the keyboard once it has loaded
-        self.model = CaseTableModel(lambda ids: case_rows(context.database, ids, today()))
+        self.model = CaseTableModel(
+            lambda ids: case_rows(context.database, context.actor, ids, today())
+        )
         self._setup_ui()
         self.refresh()
 

@@ -183,10 +183,10 @@ class HazardPage(QWidget):
         self._timer.stop()
         self._serial += 1
         serial, query, today = self._serial, self.query(), self._today()
-        database = self._context.database
+        database, actor = self._context.database, self._context.actor
         self.count_label.setText("正在查询…")
         self._context.workers.run(
-            lambda: hazard_rows(database, query, today),
+            lambda: hazard_rows(database, actor, query, today),
             lambda rows: self._show(serial, rows),
             lambda error: show_failure(self, error, "查询隐患失败"),
         )

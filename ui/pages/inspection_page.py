@@ -160,7 +160,7 @@ class InspectionPage(QWidget):
         status = STATUS_FILTERS[self.status_filter.currentIndex()][1]
         mine = actor.user_id if self.mine_only.isChecked() else None
         self._context.workers.run(
-            lambda: inspections.inspection_rows(database, actor.squad_id, status, mine),
+            lambda: inspections.inspection_rows(database, actor, actor.squad_id, status, mine),
             lambda rows: self._show_rows(serial, rows, select_id),
             lambda error: show_failure(self, error, "检查列表未能读取"),
         )
@@ -189,7 +189,8 @@ class InspectionPage(QWidget):
         """Open ``inspection_id`` in the checklist runner (and select it when listed), with
         the keyboard on its current item, so that 1/2/3 answer at once."""
         try:
-            view = inspections.open_inspection(self._context.database, inspection_id)
+            context = self._context
+            view = inspections.open_inspection(context.database, context.actor, inspection_id)
         except UserError as error:
             show_failure(self, error, "检查记录未能打开")
             return

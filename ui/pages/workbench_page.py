@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import InspectionStatus
 from fuanjian_desktop.domain.roles import Permission
+from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases.case_queries import (
     DUE_SOON,
     OVERDUE,
@@ -61,15 +62,16 @@ Work = tuple[list[InspectionRow], tuple[list[HazardRow], list[HazardRow]]]
 PARTY_COLUMN = 1
 
 
-def case_reminders(database: Database, squad_id: str | None, today: dt.date) -> list[CaseRow]:
-    """The squad's cases whose next deadline has passed or falls within three days, soonest
-    first: a missed 办案期限 is what a squad answers for."""
+def case_reminders(database: Database, actor: Actor, today: dt.date) -> list[CaseRow]:
+    """The actor's squad's cases whose next deadline has passed or falls within three days,
+    soonest first: a missed 办案期限 is what a squad answers for."""
+    squad_id = actor.squad_id
     ids = [
         case_id
         for due in (OVERDUE, DUE_SOON)
-        for case_id in search_case_ids(database, CaseFilter(squad_id, due=due), today)
+        for case_id in search_case_ids(database, actor, CaseFilter(squad_id, due=due), today)
     ]
-    rows = case_rows(database, ids, today)
+    rows = case_rows(database, actor, ids, today)
     return sorted(rows, key=lambda row: row.next_due_on or today)
 
 
@@ -148,7 +150,7 @@ class WorkbenchPage(QWidget):
         self.due_soon = HazardTableModel()
         self.overdue = HazardTableModel()
         self.case_deadlines = CaseTableModel(
-            lambda ids: case_rows(context.database, ids, today()), REMINDER_COLUMNS
+            lambda ids: case_rows(context.database, context.actor, ids, today()), REMINDER_COLUMNS
         )
         self._setup_ui()
         self.refresh()
@@ -224,14 +226,14 @@ class WorkbenchPage(QWidget):
         database, squad_id = self._context.database, actor.squad_id
         self._context.workers.run(
             lambda: (
-                inspection_rows(database, squad_id, InspectionStatus.IN_PROGRESS),
-                workbench_hazards(database, squad_id, today),
+                inspection_rows(database, actor, squad_id, InspectionStatus.IN_PROGRESS),
+                workbench_hazards(database, actor, squad_id, today),
             ),
             lambda work: self._show(serial, work),
             lambda error: show_failure(self, error, "工作台加载失败"),
         )
         self._context.workers.run(  # in parallel with the lists above
-            lambda: case_reminders(database, squad_id, today),
+            lambda: case_reminders(database, actor, today),
             lambda rows: self._show_cases(serial, rows),
             lambda error: show_failure(self, error, "案件期限提醒加载失败"),
         )

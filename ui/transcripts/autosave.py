@@ -113,9 +113,10 @@ class TranscriptSaver(QObject):
         worker, stamped with the moment the commit returned)."""
         self._write_queued, self._dirty = False, False
         database, document_id, values = self._context.database, self._document_id, self._values()
+        actor = self._context.actor
 
         def write() -> float:
-            transcripts.autosave(database, document_id, values)
+            transcripts.autosave(database, actor, document_id, values)
             return time.perf_counter()
 
         return write

@@ -200,8 +200,9 @@ class TranscriptEditorDialog(QDialog):
     def reload(self) -> None:
         """Read the transcript (journal included) in the background."""
         database, document_id = self._context.database, self.document_id
+        actor = self._context.actor
         self._context.workers.run(
-            lambda: load_transcript(database, document_id), self._show, self._failed
+            lambda: load_transcript(database, actor, document_id), self._show, self._failed
         )
 
     def _show(self, loaded: LoadedTranscript) -> None:

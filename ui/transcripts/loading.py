@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.sheet import Dialogue, Paragraph, Sheet
+from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases import cases
 from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.transcripts import transcripts
@@ -22,13 +23,13 @@ class LoadedTranscript:
     violation_codes: tuple[str, ...]
 
 
-def load_transcript(database: Database, document_id: str) -> LoadedTranscript:
+def load_transcript(database: Database, actor: Actor, document_id: str) -> LoadedTranscript:
     """Read everything the editor shows (one background call)."""
-    state = transcripts.open_transcript(database, document_id)
-    sheet, _qr = documents.document_sheet(database, document_id)
+    state = transcripts.open_transcript(database, actor, document_id)
+    sheet, _qr = documents.document_sheet(database, actor, document_id)
     case_id = state.document.case_id
     codes = (
-        tuple(choice.code for choice in cases.charged_violations(database, case_id).choices)
+        tuple(choice.code for choice in cases.charged_violations(database, actor, case_id).choices)
         if case_id
         else ()
     )

@@ -61,8 +61,9 @@ class NewTranscriptDialog(QDialog):
         """The case's party for the relation chosen (a stale answer is dropped)."""
         self._serial += 1
         serial, database, case_id = self._serial, self._context.database, self._case_id
+        actor = self._context.actor
         self._context.workers.run(
-            lambda: transcripts.party_interviewee(database, case_id, relation),
+            lambda: transcripts.party_interviewee(database, actor, case_id, relation),
             lambda person: self._show_person(serial, person),
             lambda error: self.message.setText(failure_text(error)),
         )

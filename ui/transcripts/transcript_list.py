@@ -92,8 +92,9 @@ class TranscriptList(QWidget):
             return
         self._serial += 1
         serial, case_id, database = self._serial, self.case_id, self._context.database
+        actor = self._context.actor
         self._context.workers.run(
-            lambda: transcripts.case_transcripts(database, case_id),
+            lambda: transcripts.case_transcripts(database, actor, case_id),
             lambda rows: self._show(serial, rows),
             lambda error: self.message.setText(failure_text(error)),
         )

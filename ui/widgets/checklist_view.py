@@ -219,7 +219,8 @@ class ChecklistView(QWidget):
     def reload(self) -> None:
         """Read the inspection again (after a finish, or an edit made elsewhere)."""
         if self._view is not None:
-            self.load(inspections.open_inspection(self._context.database, self._view.id))
+            context = self._context
+            self.load(inspections.open_inspection(context.database, context.actor, self._view.id))
 
     def focus_items(self) -> None:
         """Put the keyboard on the item list, where 1/2/3 answer."""
@@ -364,7 +365,8 @@ class ChecklistView(QWidget):
     def _refresh(self) -> None:
         """Read back what was saved; the list, header and progress show the database's state."""
         assert self._view is not None
-        self._view = inspections.open_inspection(self._context.database, self._view.id)
+        context = self._context
+        self._view = inspections.open_inspection(context.database, context.actor, self._view.id)
         self.model.update(self._view)
         self.header.show_view(self._view)
         self.changed.emit(self._view.id)

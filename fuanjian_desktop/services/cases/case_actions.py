@@ -30,10 +30,10 @@ from fuanjian_desktop.domain.procedure import (
     target_stage,
 )
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, CaseRemedy
-from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.actor import SYSTEM, Actor
 from fuanjian_desktop.services.cases.case_facts import case_documents, facts_of
 from fuanjian_desktop.services.cases.cases import refresh_case
 from fuanjian_desktop.services.documents.document_context import case_context
@@ -43,8 +43,14 @@ from fuanjian_desktop.services.documents.document_issue import (
 )
 from fuanjian_desktop.services.documents.documents import create_draft
 from fuanjian_desktop.services.inspections.inspections import local_today
-from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.lookup import fetch_own
 from fuanjian_desktop.services.procedure_settings import current_settings
+from fuanjian_desktop.services.squad_scope import (
+    OTHER_SQUAD,
+    case_squad,
+    read_as,
+    require_changeable,
+)
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 REMEDY_RESULTS = {
@@ -117,7 +123,7 @@ def perform(
     """Take ``action_code`` on the case, or raise a Chinese error saying why not."""
     action = find_action(action_code)
     with user_action(database, actor, action.label) as scope:
-        take_step(scope, fetch(scope.session, Case, case_id), action, step, today)
+        take_step(scope, fetch_own(scope, Case, case_id), action, step, today)
 
 
 def take_step(
@@ -157,6 +163,8 @@ def _check_issued_content(scope: ActionScope, case: Case, action: Action, today:
 
 def performer_refusal(actor: Actor, case: Case, action: Action) -> str | None:
     """Why ``actor`` may not take ``action`` on ``case`` (Chinese), or ``None``."""
+    if not _of_squad(actor, case):
+        return OTHER_SQUAD.format(what="案件", verb="办理")
     stage_problem = refusal_for_stage(action, Procedure(case.procedure), Stage(case.stage))
     if stage_problem:
         return stage_problem
@@ -172,10 +180,18 @@ def performer_refusal(actor: Actor, case: Case, action: Action) -> str | None:
 
 
 def check_performer(actor: Actor, case: Case, action: Action) -> None:
-    """Raise the refusal of :func:`performer_refusal`, if any."""
+    """Raise the refusal of :func:`performer_refusal`, if any (another squad's case is a
+    :class:`PermissionDenied`)."""
+    if not _of_squad(actor, case):
+        raise PermissionDenied(OTHER_SQUAD.format(what="案件", verb="办理"))
     problem = performer_refusal(actor, case, action)
     if problem:
         raise UserError(problem)
+
+
+def _of_squad(actor: Actor, case: Case) -> bool:
+    """Whether ``actor`` belongs to the squad of ``case`` (the system actor acts for all)."""
+    return actor is SYSTEM or (actor.squad_id is not None and actor.squad_id == case.squad_id)
 
 
 def _check_input(action: Action, step: StepInput, on: dt.date, today: dt.date) -> None:
@@ -427,7 +443,8 @@ def _prepared_draft(session: Session, case_id: str, type_key: str) -> CaseDocume
 def draft_for_step(database: Database, actor: Actor, case_id: str, type_key: str) -> str:
     """The id of the draft a step will issue as ``type_key``: the one already prepared, else a
     new one prefilled from the case, for the person to complete before taking the step again."""
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        require_changeable(reader, case_squad(session, case_id), "案件")
         prepared = _prepared_draft(session, case_id, type_key)
     if prepared is not None:
         return prepared.id

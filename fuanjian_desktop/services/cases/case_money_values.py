@@ -25,6 +25,7 @@ from fuanjian_desktop.domain.guard.execution_guard import execution_records
 from fuanjian_desktop.domain.penalties.amounts import yuan_in_words
 from fuanjian_desktop.domain.procedure import Outcome
 from fuanjian_desktop.models import Case
+from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases.case_facts import facts_of
 from fuanjian_desktop.services.cases.case_file import CaseFile
 from fuanjian_desktop.services.cases.execution_records import (
@@ -32,8 +33,9 @@ from fuanjian_desktop.services.cases.execution_records import (
     document_fact,
     payments_of,
 )
-from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.lookup import fetch_readable
 from fuanjian_desktop.services.procedure_settings import current_settings
+from fuanjian_desktop.services.squad_scope import read_as
 
 CONDITION_END = "的，"  # "情节严重的，责令停产停业整顿": the condition a decision has found met
 
@@ -109,11 +111,11 @@ def _words(amount: int) -> str:
     return yuan_in_words(amount) if amount else ""
 
 
-def surcharge_preview(database: Database, case_id: str, on: dt.date) -> str:
+def surcharge_preview(database: Database, actor: Actor, case_id: str, on: dt.date) -> str:
     """What a 加处罚款 decided on ``on`` would impose, with its derivation, for the step dialog
     to show before the leader approves (the amount is derived, never typed)."""
-    with database.read() as session:
-        case = fetch(session, Case, case_id)
+    with read_as(database, actor) as (session, reader):
+        case = fetch_readable(session, reader, Case, case_id)
         facts = facts_of(session, case, current_settings(session), on)
     values = surcharge_values(execution_records(facts, on), on)
     if not values["case.surcharge_due"]:

@@ -32,7 +32,7 @@ from fuanjian_desktop.domain.penalties.violations import catalogue_by_code, find
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission
-from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import (
     Case,
@@ -41,6 +41,7 @@ from fuanjian_desktop.models import (
     CaseViolation,
     Enterprise,
     Hazard,
+    Inspection,
     InspectionPhoto,
     User,
 )
@@ -54,9 +55,10 @@ from fuanjian_desktop.services.cases.case_facts import (
 )
 from fuanjian_desktop.services.inspections.hazards import mark_transferred
 from fuanjian_desktop.services.inspections.inspections import local_today
-from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.lookup import fetch, fetch_own, fetch_readable
 from fuanjian_desktop.services.numbering import take_number
 from fuanjian_desktop.services.procedure_settings import current_settings
+from fuanjian_desktop.services.squad_scope import read_as, require_changeable, squad_of
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 
@@ -172,17 +174,24 @@ def open_case(database: Database, actor: Actor, draft: NewCase) -> str:
     """Open a case (立案 submitted for approval, or a 当场处罚 case); return its id."""
     actor.require(Permission.HANDLE_CASES)
     with user_action(database, actor, "立案") as scope:
+        scope.actor.require(Permission.HANDLE_CASES)
+        if draft.squad_id is not None:
+            require_changeable(scope.actor, draft.squad_id, "中队")
         return create_case(scope, draft).id
 
 
 def create_case(scope: ActionScope, draft: NewCase) -> Case:
-    """Create the case inside an open action (the demo and imports use this too)."""
+    """Create the case inside an open action (the demo and imports use this too).
+
+    Its handlers and the inspections, hazards and photos it cites must be of the case's squad.
+    """
     session = scope.session
     _check_draft(session, draft)
     opened_on = draft.opened_on or local_today()
     squad_id = draft.squad_id or scope.actor.squad_id
     if squad_id is None:
         raise UserError("当前账号不属于任何中队，不能立案。")
+    _check_same_squad(session, draft, squad_id)
     case = Case(
         squad_id=squad_id,
         procedure=str(draft.procedure),
@@ -211,9 +220,11 @@ def create_case(scope: ActionScope, draft: NewCase) -> Case:
     return case
 
 
-def prefill_from_hazard(database: Database, hazard_id: str) -> HazardPrefill:
-    """A case draft from an unrectified hazard: party, violation and evidence filled in."""
-    with database.read() as session:
+def prefill_from_hazard(database: Database, actor: Actor, hazard_id: str) -> HazardPrefill:
+    """A case draft from an unrectified hazard of the actor's squad: party, violation and
+    evidence filled in."""
+    with read_as(database, actor) as (session, reader):
+        require_changeable(reader, squad_of(session, fetch(session, Hazard, hazard_id)), "隐患")
         return hazard_prefill(session, hazard_id)
 
 
@@ -264,7 +275,8 @@ def set_violations(
     """
     actor.require(Permission.HANDLE_CASES)
     with user_action(database, actor, "认定违法行为") as scope:
-        case = fetch(scope.session, Case, case_id)
+        scope.actor.require(Permission.HANDLE_CASES)
+        case = fetch_own(scope, Case, case_id)
         if Stage(case.stage) not in VIOLATION_STAGES:
             raise UserError("违法行为和裁量只能在调查终结前修改；如需修改，请先退回补充调查。")
         before = case.audit_snapshot()
@@ -308,10 +320,10 @@ def party_record(session: Session, case: Case) -> PartyRecord:
     return PartyRecord(case.party_kind, case.party_name, party_operates(session, case))
 
 
-def charged_violations(database: Database, case_id: str) -> ChargedViolations:
+def charged_violations(database: Database, actor: Actor, case_id: str) -> ChargedViolations:
     """The case's violations with their 裁量 as stored, for the officer to revise."""
-    with database.read() as session:
-        case = fetch(session, Case, case_id)
+    with read_as(database, actor) as (session, reader):
+        case = fetch_readable(session, reader, Case, case_id)
         enterprise = session.get(Enterprise, case.enterprise_id) if case.enterprise_id else None
         categories = set(enterprise.categories) if enterprise else set()
         return ChargedViolations(
@@ -424,6 +436,18 @@ def _party_issues(party: Party) -> list[FieldIssue]:
     if not check.ok:
         issues.append(_issue("party_id_no", "身份证号码", check.reason))
     return issues
+
+
+def _check_same_squad(session: Session, draft: NewCase, squad_id: str) -> None:
+    """Refuse handlers, or cited inspections, hazards or photos, of another squad."""
+    for user in _users(session, draft.handler_ids):
+        if user.squad_id != squad_id:
+            raise PermissionDenied(f"承办人“{user.full_name}”不属于本中队，请重新选择。")
+    cited: list[object] = [fetch(session, Inspection, i) for i in draft.inspection_ids]
+    cited += [fetch(session, Hazard, h) for h in draft.hazard_ids]
+    cited += [photo for p in draft.photo_ids if (photo := session.get(InspectionPhoto, p))]
+    if any(squad_of(session, record) != squad_id for record in cited):
+        raise PermissionDenied("所引用的检查记录、隐患或照片不属于本中队，不能作为本案证据。")
 
 
 def _issue(field_name: str, label: str, message: str) -> FieldIssue:

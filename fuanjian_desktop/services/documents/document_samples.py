@@ -16,11 +16,12 @@ from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.documents.output import FORMATS, write_document
+from fuanjian_desktop.documents.sheet import Sheet
 from fuanjian_desktop.documents.spec import document_specs
 from fuanjian_desktop.domain.documents.document_types import IN_FORCE
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import CaseDocument
-from fuanjian_desktop.services.documents.documents import document_sheet
+from fuanjian_desktop.services.documents.documents import sheet_of
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,20 @@ def write_samples(
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for sample in samples:
-        sheet, qr = document_sheet(database, sample.document_id)
+        sheet, qr = _sample_sheet(database, sample.document_id)
         for suffix in FORMATS:
             path = out / f"{sample.title}{suffix}"
             write_document(sheet, path, qr=qr)
             on_file(path)
             written.append(path)
     return written
+
+
+def _sample_sheet(database: Database, document_id: str) -> tuple[Sheet, str | None]:
+    """A sample's sheet. Samples are printed by ``main.py samples`` from every squad's issued
+    documents of the (demo) folder the command was signed into, so no squad is chosen here."""
+    with database.read() as session:
+        document = session.get(CaseDocument, document_id)
+        if document is None:
+            raise UserError("样本文书已不存在，请重新生成样本。")
+        return sheet_of(session, document)

@@ -25,6 +25,7 @@ from fuanjian_desktop.models import LocalSetting
 from fuanjian_desktop.resources import load_json_resource
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.procedure_settings import current_settings
+from fuanjian_desktop.services.squad_scope import require_laptop_squad
 from fuanjian_desktop.services.unit_of_work import user_action
 
 PREFIX = "document."
@@ -68,6 +69,8 @@ def save_organisation(database: Database, actor: Actor, values: Mapping[str, str
             f"未知的文书设置项：{'、'.join(unknown)}。可设置的项目：{'、'.join(labels.values())}。"
         )
     with user_action(database, actor, "修改文书设置") as scope:
+        scope.actor.require(Permission.MANAGE_USERS)
+        require_laptop_squad(scope.session, scope.actor)
         for key, value in values.items():
             scope.session.merge(LocalSetting(key=PREFIX + key, value=value.strip()))
         changed = "，".join(f"{labels[key]}“{value.strip()}”" for key, value in values.items())

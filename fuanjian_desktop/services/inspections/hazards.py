@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sqlalchemy import Select, select
@@ -41,7 +41,8 @@ from fuanjian_desktop.services.inspections.inspections import (
     hazard_view,
     local_today,
 )
-from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.lookup import fetch, fetch_own, fetch_readable
+from fuanjian_desktop.services.squad_scope import listed_squad, read_as, require_changeable
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 RECHECK_WINDOW_DAYS = 7
@@ -127,22 +128,25 @@ class RecheckRecord:
 
 
 def hazard_rows(
-    database: Database, query: HazardQuery, today: dt.date | None = None
+    database: Database, actor: Actor, query: HazardQuery, today: dt.date | None = None
 ) -> list[HazardRow]:
-    """Hazards matching ``query``, soonest due first."""
+    """Hazards matching ``query``, soonest due first: the actor's squad only, unless a bureau
+    role lets them choose any squad or all."""
     today = today or local_today()
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        query = replace(query, squad_id=listed_squad(reader, query.squad_id))
         found = session.execute(_select(query, today))
         return [_row(hazard, venue, squad, today) for hazard, venue, squad in found]
 
 
 def workbench_hazards(
-    database: Database, squad_id: str | None, today: dt.date | None = None
+    database: Database, actor: Actor, squad_id: str | None, today: dt.date | None = None
 ) -> tuple[list[HazardRow], list[HazardRow]]:
     """(due for 复查 in the next 7 days, overdue) for the 工作台."""
     today = today or local_today()
     due_soon = hazard_rows(
         database,
+        actor,
         HazardQuery(
             HazardFilter.PENDING,
             squad_id,
@@ -151,14 +155,17 @@ def workbench_hazards(
         ),
         today,
     )
-    overdue = hazard_rows(database, HazardQuery(HazardFilter.OVERDUE, squad_id), today)
+    overdue = hazard_rows(database, actor, HazardQuery(HazardFilter.OVERDUE, squad_id), today)
     return due_soon, overdue
 
 
-def hazard_row(database: Database, hazard_id: str, today: dt.date | None = None) -> HazardRow:
+def hazard_row(
+    database: Database, actor: Actor, hazard_id: str, today: dt.date | None = None
+) -> HazardRow:
     """One hazard as the register shows it (venue, squad, status as of ``today``)."""
     today = today or local_today()
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        fetch_readable(session, reader, Hazard, hazard_id)
         found = session.execute(
             _select(HazardQuery(HazardFilter.ALL), today).where(Hazard.id == hazard_id)
         ).first()
@@ -168,16 +175,17 @@ def hazard_row(database: Database, hazard_id: str, today: dt.date | None = None)
         return _row(hazard, venue, squad, today)
 
 
-def load_hazard(database: Database, hazard_id: str) -> HazardView:
+def load_hazard(database: Database, actor: Actor, hazard_id: str) -> HazardView:
     """One hazard for the editor."""
-    with database.read() as session:
-        return hazard_view(fetch(session, Hazard, hazard_id))
+    with read_as(database, actor) as (session, reader):
+        return hazard_view(fetch_readable(session, reader, Hazard, hazard_id))
 
 
-def hazards_to_recheck(database: Database, inspection_id: str) -> list[HazardView]:
+def hazards_to_recheck(database: Database, actor: Actor, inspection_id: str) -> list[HazardView]:
     """The hazards of an inspection still awaiting a 复查 result, in item order."""
     waiting = (HazardStatus.PENDING.value, HazardStatus.NOT_RECTIFIED.value)
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        fetch_readable(session, reader, Inspection, inspection_id)
         found = session.scalars(
             select(Hazard)
             .where(Hazard.inspection_id == inspection_id, Hazard.status.in_(waiting))
@@ -193,7 +201,8 @@ def update_hazard(database: Database, actor: Actor, hazard_id: str, edit: Hazard
     if issues:
         raise InspectionInvalid(issues)
     with user_action(database, actor, "修改隐患") as scope:
-        hazard = fetch(scope.session, Hazard, hazard_id)
+        scope.actor.require(Permission.MANAGE_HAZARDS)
+        hazard = fetch_own(scope, Hazard, hazard_id)
         if hazard.status != HazardStatus.PENDING.value:
             raise UserError("该隐患已复查或移交立案，不能再修改。")
         before = hazard.audit_snapshot()
@@ -212,12 +221,16 @@ def record_recheck(database: Database, actor: Actor, record: RecheckRecord) -> s
     if not record.results:
         raise UserError("请至少对一项隐患给出复查结果（已整改或未整改）。")
     with user_action(database, actor, "记录复查") as scope:
-        return add_recheck(scope, actor, record).id
+        scope.actor.require(Permission.MANAGE_HAZARDS)
+        fetch_own(scope, Inspection, record.inspection_id)
+        return add_recheck(scope, scope.actor, record).id
 
 
 def add_recheck(scope: ActionScope, actor: Actor, record: RecheckRecord) -> Inspection:
-    """The 复查 inspection with its findings, inside an open action (the demo shares it)."""
+    """The 复查 inspection with its findings, inside an open action (the demo shares it); only
+    ``actor``'s own squad re-checks its inspections."""
     original = fetch(scope.session, Inspection, record.inspection_id)
+    require_changeable(actor, original.squad_id, "检查记录")
     start = InspectionStart(
         enterprise_id=original.enterprise_id,
         source=InspectionSource.RECHECK,
@@ -241,7 +254,8 @@ def transfer_hazard(
     """Mark an overdue or unrectified hazard as handed over for a case (移交立案)."""
     actor.require(Permission.MANAGE_HAZARDS)
     with user_action(database, actor, "隐患移交立案") as scope:
-        mark_transferred(scope, fetch(scope.session, Hazard, hazard_id), today or local_today())
+        scope.actor.require(Permission.MANAGE_HAZARDS)
+        mark_transferred(scope, fetch_own(scope, Hazard, hazard_id), today or local_today())
 
 
 def mark_transferred(scope: ActionScope, hazard: Hazard, today: dt.date) -> None:

@@ -34,7 +34,7 @@ from fuanjian_desktop.domain.inspection_rules import (
 )
 from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission, Role
-from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import (
     ChecklistVersion,
     Enterprise,
@@ -47,7 +47,8 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.inspections.checklist_versions import pin_current, pinned_template
-from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.lookup import fetch, fetch_own, fetch_readable
+from fuanjian_desktop.services.squad_scope import listed_squad, read_as
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 
@@ -167,9 +168,10 @@ class InspectionRow:
         return user_id in self.inspector_ids
 
 
-def available_inspectors(database: Database, squad_id: str | None) -> list[Inspector]:
-    """Active inspectors of the squad (all squads when ``None``), by name."""
-    with database.read() as session:
+def available_inspectors(database: Database, actor: Actor, squad_id: str | None) -> list[Inspector]:
+    """Active inspectors of the squad (all squads when ``None``, for a bureau viewer), by name."""
+    with read_as(database, actor) as (session, reader):
+        squad_id = listed_squad(reader, squad_id)
         query = (
             select(User)
             .join(UserRole)
@@ -181,9 +183,10 @@ def available_inspectors(database: Database, squad_id: str | None) -> list[Inspe
         return [_inspector(user) for user in session.scalars(query)]
 
 
-def recent_partners(database: Database, user_id: str | None) -> tuple[str, ...]:
-    """The other inspectors of ``user_id``'s latest inspection. A squad's inspectors mostly go
+def recent_partners(database: Database, actor: Actor) -> tuple[str, ...]:
+    """The other inspectors of the actor's latest inspection. A squad's inspectors mostly go
     out in the same pairs, so the start form ticks them in advance (and may be unticked)."""
+    user_id = actor.user_id
     latest = (
         select(InspectionInspector.inspection_id)
         .join(Inspection, Inspection.id == InspectionInspector.inspection_id)
@@ -198,7 +201,7 @@ def recent_partners(database: Database, user_id: str | None) -> tuple[str, ...]:
         .where(InspectionInspector.user_id != user_id)
         .order_by(InspectionInspector.position)
     )
-    with database.read() as session:
+    with read_as(database, actor) as (session, _reader):
         return tuple(session.scalars(query))
 
 
@@ -211,13 +214,18 @@ def start_inspection(
     """Open an inspection (status 检查中) and return its id."""
     actor.require(Permission.INSPECT)
     with user_action(database, actor, "开始现场检查") as scope:
-        return create_inspection(scope, actor, start, checklist_folder).id
+        scope.actor.require(Permission.INSPECT)
+        return create_inspection(scope, scope.actor, start, checklist_folder).id
 
 
 def create_inspection(
     scope: ActionScope, actor: Actor, start: InspectionStart, checklist_folder: Path | None
 ) -> Inspection:
-    """Validate and insert an inspection inside an open action (a 复查 shares it)."""
+    """Validate and insert an inspection inside an open action (a 复查 shares it).
+
+    The inspection belongs to ``actor``'s squad and is made by that squad's inspectors; the venue
+    may be any in the registry (shared for reading).
+    """
     session = scope.session
     now = utc_now()
     started_at = start.started_at or now
@@ -225,13 +233,14 @@ def create_inspection(
         no_venue = FieldIssue("enterprise", "请先搜索并选择被检查单位。", field_label="被检查单位")
         raise InspectionInvalid([no_venue])
     enterprise = fetch(session, Enterprise, start.enterprise_id)
-    inspectors = _chosen_inspectors(session, start.inspector_ids)
+    squad_id = actor.squad_id or enterprise.squad_id
+    inspectors = _chosen_inspectors(session, start.inspector_ids, squad_id)
     issues = check_inspectors(inspectors) + check_site_person(start.site_person, _local_date(now))
     issues += check_times(started_at, None, now)
     if issues:
         raise InspectionInvalid(issues)
     template = _pinned_or_none(session, start, checklist_folder)
-    inspection = _new_inspection(actor, enterprise, start, template, started_at)
+    inspection = _new_inspection(actor, squad_id, enterprise, start, template, started_at)
     inspection.inspector_rows = [
         InspectionInspector(position=n, user_id=i.user_id, full_name=i.full_name, cert_no=i.cert_no)
         for n, i in enumerate(inspectors, start=1)
@@ -253,7 +262,8 @@ def answer_item(
     back while still on site removes that hazard again."""
     actor.require(Permission.INSPECT)
     with user_action(database, actor, "记录检查结果") as scope:
-        inspection = _open_for_answers(scope.session, inspection_id)
+        scope.actor.require(Permission.INSPECT)
+        inspection = _open_for_answers(scope, inspection_id)
         save_answer(scope, inspection, item, result, note, utc_now())
 
 
@@ -292,7 +302,7 @@ def finish_inspection(
 ) -> None:
     """Close the inspection once every applicable item has an answer."""
     actor.require(Permission.INSPECT)
-    view = open_inspection(database, inspection_id)
+    view = open_inspection(database, actor, inspection_id)
     issues = check_times(view.started_at, finish.ended_at, utc_now())
     if view.unanswered:
         first = view.unanswered[0]
@@ -315,7 +325,8 @@ def finish_inspection(
     if issues:
         raise InspectionInvalid(issues)
     with user_action(database, actor, "结束现场检查") as scope:
-        complete_inspection(scope, _open_for_answers(scope.session, inspection_id), finish)
+        scope.actor.require(Permission.INSPECT)
+        complete_inspection(scope, _open_for_answers(scope, inspection_id), finish)
 
 
 def complete_inspection(
@@ -333,10 +344,11 @@ def complete_inspection(
     scope.record(inspection, "结束检查", before)
 
 
-def open_inspection(database: Database, inspection_id: str) -> InspectionView:
-    """The whole inspection: template as it ran, answers, hazards, people."""
-    with database.read() as session:
-        inspection = fetch(session, Inspection, inspection_id)
+def open_inspection(database: Database, actor: Actor, inspection_id: str) -> InspectionView:
+    """The whole inspection: template as it ran, answers, hazards, people (its squad's users
+    and bureau viewers only)."""
+    with read_as(database, actor) as (session, reader):
+        inspection = fetch_readable(session, reader, Inspection, inspection_id)
         enterprise = fetch(session, Enterprise, inspection.enterprise_id)
         template = None
         if inspection.template_id and inspection.template_version:
@@ -350,12 +362,14 @@ def open_inspection(database: Database, inspection_id: str) -> InspectionView:
 
 def inspection_rows(
     database: Database,
+    actor: Actor,
     squad_id: str | None,
     status: InspectionStatus | None = None,
     inspector_id: str | None = None,
 ) -> list[InspectionRow]:
-    """Inspections of a squad (all when ``None``), newest first; only those ``inspector_id``
-    took part in when given (an inspector's own work)."""
+    """Inspections of a squad (all when ``None``, for a bureau viewer; else the actor's own
+    squad), newest first; only those ``inspector_id`` took part in when given (an inspector's
+    own work)."""
     hazard_counts = (
         select(Hazard.inspection_id, func.count().label("n"))
         .group_by(Hazard.inspection_id)
@@ -373,8 +387,6 @@ def inspection_rows(
         )
         .order_by(Inspection.started_at.desc())
     )
-    if squad_id is not None:
-        query = query.where(Inspection.squad_id == squad_id)
     if status is not None:
         query = query.where(Inspection.status == status.value)
     if inspector_id is not None:
@@ -382,7 +394,10 @@ def inspection_rows(
             InspectionInspector.user_id == inspector_id
         )
         query = query.where(Inspection.id.in_(taking_part))
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        squad_id = listed_squad(reader, squad_id)
+        if squad_id is not None:
+            query = query.where(Inspection.squad_id == squad_id)
         return [
             _row(inspection, name, title or "复查", count or 0)
             for inspection, name, title, count in session.execute(query)
@@ -408,12 +423,14 @@ def _inspector(user: User) -> Inspector:
     return Inspector(user.id, user.full_name, user.cert_no or "")
 
 
-def _chosen_inspectors(session: Session, user_ids: Sequence[str]) -> list[Inspector]:
+def _chosen_inspectors(session: Session, user_ids: Sequence[str], squad_id: str) -> list[Inspector]:
     chosen = []
     for user_id in dict.fromkeys(user_ids):
         user = session.get(User, user_id)
         if user is None or not user.active or Role.INSPECTOR.value not in user.roles:
             raise UserError("所选检查人员不存在、已停用或不是执法人员，请重新选择。")
+        if user.squad_id != squad_id:
+            raise PermissionDenied(f"所选检查人员“{user.full_name}”不属于本中队，请重新选择。")
         chosen.append(_inspector(user))
     return chosen
 
@@ -430,6 +447,7 @@ def _pinned_or_none(
 
 def _new_inspection(
     actor: Actor,
+    squad_id: str,
     enterprise: Enterprise,
     start: InspectionStart,
     template: Template | None,
@@ -439,7 +457,7 @@ def _new_inspection(
     known_facts = {fact.id for fact in template.facts} if template else set()
     return Inspection(
         enterprise_id=enterprise.id,
-        squad_id=actor.squad_id or enterprise.squad_id,
+        squad_id=squad_id,
         source=start.source.value,
         status=InspectionStatus.IN_PROGRESS.value,
         template_id=template.id if template else None,
@@ -457,8 +475,8 @@ def _new_inspection(
     )
 
 
-def _open_for_answers(session: Session, inspection_id: str) -> Inspection:
-    inspection = fetch(session, Inspection, inspection_id)
+def _open_for_answers(scope: ActionScope, inspection_id: str) -> Inspection:
+    inspection = fetch_own(scope, Inspection, inspection_id)
     if inspection.status != InspectionStatus.IN_PROGRESS.value:
         raise UserError("这次检查已经结束，检查结果不能再修改。如需补充，请另行开展复查。")
     return inspection

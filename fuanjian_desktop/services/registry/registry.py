@@ -21,7 +21,7 @@ from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Enterprise, EnterpriseCategory
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.lookup import fetch
+from fuanjian_desktop.services.lookup import fetch, fetch_own
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 SEARCH_FIELDS = (
@@ -74,14 +74,15 @@ def check_draft(draft: EnterpriseDraft) -> CleanEnterprise:
 
 
 def create_enterprise(database: Database, actor: Actor, draft: EnterpriseDraft) -> str:
-    """Register a new enterprise in the actor's squad; return its id."""
+    """Register a new enterprise in the actor's squad (as stored now); return its id."""
     actor.require(Permission.EDIT_REGISTRY)
     clean = check_draft(draft)
-    if actor.squad_id is None:
-        raise UserError("当前账号未归属任何中队，无法登记企业。请联系管理员。")
     with user_action(database, actor, "新增企业") as scope:
+        scope.actor.require(Permission.EDIT_REGISTRY)
+        if scope.actor.squad_id is None:
+            raise UserError("当前账号未归属任何中队，无法登记企业。请联系管理员。")
         _refuse_duplicate_uscc(scope.session, clean.uscc, None)
-        return add_enterprise(scope, clean, actor.squad_id)
+        return add_enterprise(scope, clean, scope.actor.squad_id)
 
 
 def add_enterprise(scope: ActionScope, clean: CleanEnterprise, squad_id: str) -> str:
@@ -96,11 +97,13 @@ def add_enterprise(scope: ActionScope, clean: CleanEnterprise, squad_id: str) ->
 def update_enterprise(
     database: Database, actor: Actor, enterprise_id: str, draft: EnterpriseDraft
 ) -> None:
-    """Save edits to an enterprise; the audit trail keeps the values before and after."""
+    """Save edits to an enterprise of the actor's squad (the registry is read by every squad
+    but changed only by its own); the audit trail keeps the values before and after."""
     actor.require(Permission.EDIT_REGISTRY)
     clean = check_draft(draft)
     with user_action(database, actor, "修改企业") as scope:
-        enterprise = fetch(scope.session, Enterprise, enterprise_id)
+        scope.actor.require(Permission.EDIT_REGISTRY)
+        enterprise = fetch_own(scope, Enterprise, enterprise_id)
         before = enterprise.audit_snapshot()
         _refuse_duplicate_uscc(scope.session, clean.uscc, enterprise_id)
         apply_clean(enterprise, clean)

@@ -124,8 +124,6 @@ def import_enterprises(database: Database, actor: Actor, path: Path) -> ImportRe
     Raises :class:`UserError` if the file cannot be read or lacks a required column.
     """
     actor.require(Permission.IMPORT_REGISTRY)
-    if actor.squad_id is None:
-        raise UserError("当前账号未归属任何中队，无法导入企业。请联系管理员。")
     rows = _read_rows(path)
     header_number, columns = _locate_columns(rows)
     checked = [
@@ -133,8 +131,11 @@ def import_enterprises(database: Database, actor: Actor, path: Path) -> ImportRe
     ]
     _flag_repeats_in_file(checked)
     with user_action(database, actor, "导入企业") as scope:
+        scope.actor.require(Permission.IMPORT_REGISTRY)
+        if scope.actor.squad_id is None:
+            raise UserError("当前账号未归属任何中队，无法导入企业。请联系管理员。")
         _flag_registered(scope.session, checked)
-        imported = _add_valid(scope, checked, actor.squad_id)
+        imported = _add_valid(scope, checked, scope.actor.squad_id)
         problems = [problem for row in checked for problem in row.problems]
         if imported:
             scope.log(_summary(path, imported, len(checked)))

@@ -44,6 +44,15 @@ from fuanjian_desktop.services.documents.documents import (
     save_values,
 )
 from fuanjian_desktop.services.inspections.inspections import local_today
+from fuanjian_desktop.services.lookup import fetch_readable
+from fuanjian_desktop.services.squad_scope import (
+    acting_user,
+    case_squad,
+    read_as,
+    require_changeable,
+    require_readable,
+    squad_of,
+)
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 INQUIRY = "inquiry_record"
@@ -115,16 +124,14 @@ def answered(pairs: Sequence[Mapping[str, Any]]) -> int:
 # --- the person questioned --------------------------------------------------------------------
 
 
-def party_interviewee(database: Database, case_id: str, relation: str) -> Interviewee:
+def party_interviewee(database: Database, actor: Actor, case_id: str, relation: str) -> Interviewee:
     """The header prefilled from the case's party for the chosen relation to the case.
 
     A person party questioned as 当事人 is the party; a unit's 法定代表人 or 负责人 is its
     representative; anyone else is only known to work there (or not at all, for a witness).
     """
-    with database.read() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFound("该案件不存在，请刷新列表。")
+    with read_as(database, actor) as (session, reader):
+        case = fetch_readable(session, reader, Case, case_id)
         if case.party_kind == "person" and relation == "当事人":
             return _person(case.party_name, case.party_id_no or "", case)
         if case.party_kind != "person" and relation in ("法定代表人", "负责人"):
@@ -247,7 +254,7 @@ def _moment(text: Any, label: str) -> dt.datetime | None:
         raise UserError(f"{label}格式应为“年-月-日 时:分”，例如 2026-03-05 09:30。") from None
 
 
-def autosave(database: Database, document_id: str, values: Mapping[str, Any]) -> None:
+def autosave(database: Database, actor: Actor, document_id: str, values: Mapping[str, Any]) -> None:
     """Journal what was typed into a draft transcript (fast, neither audited nor synced).
 
     ``values`` may be all or some of the fields; the journal keeps the latest of each. The
@@ -255,7 +262,7 @@ def autosave(database: Database, document_id: str, values: Mapping[str, Any]) ->
     been read back (from then on a change is a 补正).
     """
     with database.write() as session:
-        document = _journaled_document(session, document_id)
+        document = _journaled_document(session, acting_user(session, actor), document_id)
         journal = session.get(DraftJournal, document_id)
         typed = {**(journal.values if journal else {}), **values}
         _check_unknown(document, typed)
@@ -268,10 +275,11 @@ def autosave(database: Database, document_id: str, values: Mapping[str, Any]) ->
             journal.values, journal.saved_at = typed, utc_now()
 
 
-def _journaled_document(session: Session, document_id: str) -> CaseDocument:
+def _journaled_document(session: Session, actor: Actor, document_id: str) -> CaseDocument:
     document = session.get(CaseDocument, document_id)
     if document is None:
         raise NotFound("该笔录不存在（可能已被删除），请刷新列表。")
+    require_changeable(actor, squad_of(session, document), "笔录")
     if document.status != "draft":
         raise UserError(f"《{document.title}》已定稿，内容不能再修改。")
     return document
@@ -292,9 +300,9 @@ def _check_pairs_unchanged(document: CaseDocument, values: Mapping[str, Any]) ->
         raise UserError("笔录已向被询问人核对，问答不能再直接修改；请用“补正”记录更改。")
 
 
-def open_transcript(database: Database, document_id: str) -> TranscriptState:
+def open_transcript(database: Database, actor: Actor, document_id: str) -> TranscriptState:
     """The transcript with what was typed since its last audited save (resuming after a crash)."""
-    view = document_view(database, document_id)
+    view = document_view(database, actor, document_id)
     qa_field(view.type_key)
     with database.read() as session:
         journal = session.get(DraftJournal, document_id)
@@ -407,14 +415,15 @@ def _check_officers(values: Mapping[str, Any]) -> None:
 # --- lists ------------------------------------------------------------------------------------
 
 
-def case_transcripts(database: Database, case_id: str) -> list[TranscriptSummary]:
+def case_transcripts(database: Database, actor: Actor, case_id: str) -> list[TranscriptSummary]:
     """The case's transcripts (询问笔录, 陈述申辩笔录) in the order they were made."""
     query = (
         select(CaseDocument)
         .where(CaseDocument.case_id == case_id, CaseDocument.type_key.in_(TRANSCRIPT_TYPES))
         .order_by(CaseDocument.created_at, CaseDocument.id)
     )
-    with database.read() as session:
+    with read_as(database, actor) as (session, reader):
+        require_readable(reader, case_squad(session, case_id), "案件")
         return [_summary(document) for document in session.scalars(query)]
 
 

@@ -14,7 +14,7 @@ from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.penalties.discretion import Tier
 from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.domain.roles import Role
-from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import (
     Case,
     CaseDeadlineRow,
@@ -113,12 +113,15 @@ def test_a_case_runs_from_filing_to_archive(
 def test_only_the_right_person_takes_a_step(
     demo_database: Database, sign_in: SignIn, case_id: str
 ) -> None:
-    """An inspector cannot approve 立案; a non-handler cannot end the investigation."""
+    """An inspector cannot approve 立案; a non-handler cannot end the investigation; another
+    squad's inspector may not touch the case at all."""
     db = demo_database
     with pytest.raises(UserError, match="中队负责人"):
         step(db, sign_in("zhangwei"), case_id, "approve_filing")
     step(db, sign_in("liuyang"), case_id, "approve_filing", on=D(2026, 11, 2))
     with pytest.raises(UserError, match="本案承办人"):
+        step(db, sign_in("wangfang"), case_id, "end_investigation")
+    with pytest.raises(PermissionDenied, match="不属于您所在中队"):
         step(db, sign_in("huangmin"), case_id, "end_investigation")
 
 

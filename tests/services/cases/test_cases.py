@@ -28,7 +28,7 @@ def test_hazard_prefills_party_violation_and_evidence(
     """The draft names the venue, the item's violation, the inspection, the hazard and facts."""
     zhang = sign_in("zhangwei")
     hazard_id = aq_hazard_id(demo_database, zhang.squad_id, TODAY)
-    prefill = cases.prefill_from_hazard(demo_database, hazard_id)
+    prefill = cases.prefill_from_hazard(demo_database, zhang, hazard_id)
     with demo_database.read() as session:
         hazard = session.get(Hazard, hazard_id)
         assert hazard is not None
@@ -46,7 +46,7 @@ def test_opening_from_a_hazard_links_evidence_and_transfers_it(
     zhang, li = sign_in("zhangwei"), sign_in("lina")
     ensure_number_block(demo_database, zhang, TODAY.year)
     hazard_id = aq_hazard_id(demo_database, zhang.squad_id, TODAY)
-    draft = cases.prefill_from_hazard(demo_database, hazard_id).draft
+    draft = cases.prefill_from_hazard(demo_database, zhang, hazard_id).draft
     draft = replace(cases.with_handlers(draft, [zhang.user_id or "", li.user_id or ""]))
     case_id = cases.open_case(demo_database, zhang, replace(draft, opened_on=TODAY))
     with demo_database.read() as session:
@@ -84,13 +84,13 @@ def test_only_inspectors_open_cases(demo_database: Database, sign_in: SignIn) ->
         cases.open_case(demo_database, sign_in("wuxia"), draft)
 
 
-def test_a_rectified_hazard_cannot_start_a_case(demo_database: Database) -> None:
+def test_a_rectified_hazard_cannot_start_a_case(demo_database: Database, inspector: Actor) -> None:
     """A hazard already rectified is refused with a Chinese reason."""
     with demo_database.read() as session:
         rectified = session.scalars(select(Hazard.id).where(Hazard.status == "rectified")).first()
     assert rectified is not None
     with pytest.raises(UserError, match="已整改"):
-        cases.prefill_from_hazard(demo_database, rectified)
+        cases.prefill_from_hazard(demo_database, inspector, rectified)
 
 
 def test_charged_violations_come_back_as_saved(demo_database: Database, sign_in: SignIn) -> None:
@@ -99,7 +99,7 @@ def test_charged_violations_come_back_as_saved(demo_database: Database, sign_in:
     zhang, li = sign_in("zhangwei"), sign_in("lina")
     ensure_number_block(demo_database, zhang, TODAY.year)
     draft = cases.prefill_from_hazard(
-        demo_database, aq_hazard_id(demo_database, zhang.squad_id, TODAY)
+        demo_database, zhang, aq_hazard_id(demo_database, zhang.squad_id, TODAY)
     ).draft
     draft = cases.with_handlers(draft, [zhang.user_id or "", li.user_id or ""])
     case_id = cases.open_case(demo_database, zhang, replace(draft, opened_on=TODAY))
@@ -114,5 +114,5 @@ def test_charged_violations_come_back_as_saved(demo_database: Database, sign_in:
         basis_reason="整改指令书同时责令组织从业人员安全培训，逾期未改正",
     )
     cases.set_violations(demo_database, zhang, case_id, [choice])
-    charged = cases.charged_violations(demo_database, case_id)
+    charged = cases.charged_violations(demo_database, zhang, case_id)
     assert charged.choices == (choice,) and charged.party_kind == "unit"

@@ -139,11 +139,12 @@ def test_the_disposal_ends_the_seizure_and_cites_its_basis(
 
 def test_the_appraisal_is_drafted_from_the_seized_items(
     seized: tuple[Database, str, Actor, Actor],
+    inspector: Actor,
 ) -> None:
     """A 鉴定委托书 new from the 文书 tab lists what the 清单 holds."""
     db, case_id, zhang, _ = seized
     draft_id = create_draft(db, zhang, type_key="appraisal_commission", case_id=case_id)
-    rows = document_view(db, draft_id).values["items"]
+    rows = document_view(db, inspector, draft_id).values["items"]
     assert [row["name"] for row in rows] == ["电动葫芦", "电动葫芦控制手柄", "起重钢丝绳"]
     assert rows[2]["quantity"] == "30米"
 
@@ -192,15 +193,16 @@ def test_an_onsite_seizure_comes_first_in_the_case_opened_from_that_inspection(
 
 def test_an_approval_form_drafted_ahead_asks_for_its_own_step(
     seized: tuple[Database, str, Actor, Actor],
+    inspector: Actor,
 ) -> None:
     """A 行政强制审批表 drafted from the 文书 tab after the seizure was approved does not repeat
     that request; the extension step issues it asking for the extension to day 60."""
     db, case_id, zhang, liu = seized
     draft_id = create_draft(db, zhang, type_key="coercion_approval", case_id=case_id)
-    assert document_view(db, draft_id).values["request"] == ""
+    assert document_view(db, inspector, draft_id).values["request"] == ""
     take(
         db, liu, case_id, "extend_seizure", EXTENDED, note="检验尚未完成", served_method="直接送达"
     )
-    request = document_view(db, draft_id).values["request"]
+    request = document_view(db, inspector, draft_id).values["request"]
     assert f"延长至{written(SEIZED + dt.timedelta(days=60))}" in request
     assert "理由：检验尚未完成。" in request

@@ -127,11 +127,11 @@ def test_the_step_dialog_preview_is_the_article(
     due = payment_deadline(decision.served_on)
     on = due + dt.timedelta(days=3)
     expected = min(case.total_fine * 9 // 100, case.total_fine)
-    assert surcharge_preview(demo_database, case.id, on) == (
+    assert surcharge_preview(demo_database, sign_in("zhangwei"), case.id, on) == (
         f"加处罚款{expected}元：自{written_date(due + dt.timedelta(days=1))}起至{written_date(on)}"
         f"共3日，按未缴纳的罚款{case.total_fine}元每日3%计{expected}元。"
     )
-    assert surcharge_preview(demo_database, case.id, due).endswith(
+    assert surcharge_preview(demo_database, sign_in("zhangwei"), case.id, due).endswith(
         "无应加处罚款的日数，不能加处罚款。"
     )
 

@@ -29,7 +29,7 @@ from fuanjian_desktop.domain.penalties.discretion import (
 from fuanjian_desktop.domain.penalties.violations import find_violation
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.models import AuditEvent, Case, Enterprise, Hazard
+from fuanjian_desktop.models import AuditEvent, Case, Enterprise, Hazard, User
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases import cases
 from fuanjian_desktop.services.cases.case_facts import facts_of
@@ -58,7 +58,7 @@ def from_hazard(database: Database, sign_in: SignIn, code: str) -> str:
         )
         hazard_id = session.scalars(query.order_by(Hazard.id)).first()
     assert hazard_id is not None
-    draft = cases.prefill_from_hazard(database, hazard_id).draft
+    draft = cases.prefill_from_hazard(database, sign_in("zhangwei"), hazard_id).draft
     draft = replace(draft, handler_ids=handlers, opened_on=TODAY)
     return cases.open_case(database, zhang, draft)
 
@@ -80,7 +80,10 @@ def against_person(database: Database, sign_in: SignIn, party: cases.Party) -> s
 
 def suggested(database: Database, case_id: str, code: str) -> cases.ViolationChoice:
     """The 裁量 the form proposes for ``code`` on its derived basis (as the dialog does)."""
-    basis = cases.charged_violations(database, case_id).basis(code)
+    with database.read() as session:  # the case's squad: one of its users reads it
+        squad_id = session.get(Case, case_id).squad_id
+        reader = session.scalars(select(User).where(User.squad_id == squad_id)).first()
+    basis = cases.charged_violations(database, Actor.of(reader), case_id).basis(code)
     facts = DiscretionFacts(str(basis.party_type), frozenset(), basis.stage.overdue)
     suggestion = suggest(find_violation(code), facts)
     return cases.ViolationChoice(
@@ -99,12 +102,12 @@ def test_a_hazard_found_unrectified_charges_the_overdue_range_and_the_stop_order
     """第九十七条: 逾期未改正的，责令停产停业整顿，并处十万元以上二十万元以下的罚款 — the stage
     and the mandatory penalty come from the hazard, not from a tick box."""
     case_id = from_hazard(demo_database, sign_in, "AQ-97-3")
-    charged = cases.charged_violations(demo_database, case_id)
+    charged = cases.charged_violations(demo_database, sign_in("zhangwei"), case_id)
     assert charged.choices[0].overdue and charged.choices[0].target == "unit"
     assert charged.other_penalties == (STOP,)
     choice = suggested(demo_database, case_id, "AQ-97-3")
     cases.set_violations(demo_database, sign_in("zhangwei"), case_id, [choice], ())
-    saved = cases.charged_violations(demo_database, case_id)
+    saved = cases.charged_violations(demo_database, sign_in("zhangwei"), case_id)
     assert 100_000 <= saved.choices[0].fine <= 200_000
     assert saved.other_penalties == (STOP,)
     first_stage = replace(choice, overdue=False, fine=25_000)
@@ -118,7 +121,9 @@ def test_a_conditional_penalty_is_not_added(demo_database: Database, sign_in: Si
     choice = suggested(demo_database, case_id, "AQ-99-8")
     assert 50_000 <= choice.fine <= 200_000
     cases.set_violations(demo_database, sign_in("zhangwei"), case_id, [choice])
-    assert cases.charged_violations(demo_database, case_id).other_penalties == ()
+    assert (
+        cases.charged_violations(demo_database, sign_in("zhangwei"), case_id).other_penalties == ()
+    )
 
 
 def test_an_operator_answers_as_the_business_and_a_stranger_as_a_person(
@@ -132,13 +137,19 @@ def test_an_operator_answers_as_the_business_and_a_stranger_as_a_person(
     assert shop is not None and shop.operator_id_no and shop.operator_name
     operator = cases.Party("person", name=shop.operator_name, id_no=shop.operator_id_no)
     case_id = against_person(demo_database, sign_in, operator)
-    assert cases.charged_violations(demo_database, case_id).choices[0].target == "unit"
+    assert (
+        cases.charged_violations(demo_database, sign_in("zhangwei"), case_id).choices[0].target
+        == "unit"
+    )
     assert suggested(demo_database, case_id, "AQ-97-3").fine == 50_000  # 一般: ⅓–⅔ of 10万
 
     number = "44030419850612123"
     stranger = cases.Party("person", name="陈志强", id_no=number + id_check_char(number))
     other_id = against_person(demo_database, sign_in, stranger)
-    assert cases.charged_violations(demo_database, other_id).choices[0].target == "person"
+    assert (
+        cases.charged_violations(demo_database, sign_in("zhangwei"), other_id).choices[0].target
+        == "person"
+    )
     assert suggested(demo_database, other_id, "AQ-97-3").fine == 0
     as_unit = cases.ViolationChoice("AQ-97-3", fine=50_000, target="unit", overdue=False)
     with pytest.raises(UserError, match="应适用对个人的罚款幅度：当事人陈志强是自然人"):
@@ -158,7 +169,7 @@ def test_a_stage_chosen_where_the_law_allows_is_stored_and_audited_with_its_reas
         cases.set_violations(demo_database, zhang, case_id, [own, other])
     reason = "责令限期整改指令书第2项同时责令组织从业人员安全培训"
     cases.set_violations(demo_database, zhang, case_id, [own, replace(other, basis_reason=reason)])
-    charged = cases.charged_violations(demo_database, case_id)
+    charged = cases.charged_violations(demo_database, zhang, case_id)
     assert charged.choices[1].basis_reason == reason and charged.other_penalties == (STOP,)
     with demo_database.read() as session:
         case = session.get(Case, case_id)
@@ -215,7 +226,7 @@ def test_the_service_charges_a_complaint_inside_the_statute(
     suggestion = suggest(find_violation(code), facts)
     choice = replace(proposal, tier=suggestion.tier, fine=suggestion.suggested_fine)
     cases.set_violations(demo_database, zhang, case_id, [choice])
-    charged = cases.charged_violations(demo_database, case_id)
+    charged = cases.charged_violations(demo_database, sign_in("zhangwei"), case_id)
     party_type = "person" if who == "stranger" else "unit"
     legal = FIRST_STAGE[code, party_type]
     fine = charged.choices[0].fine

@@ -250,7 +250,7 @@ def finished_inspection(
     """An inspection (9时30分 to 11时05分 local) with three hazards due on two dates and two
     on-site measures; returns its id and the hazard ids in the order found."""
     inspection_id = start_inspection()
-    items = inspections.open_inspection(demo_database, inspection_id).items
+    items = inspections.open_inspection(demo_database, inspector, inspection_id).items
     for number, item in enumerate(items):
         answer = Answer.NON_COMPLIANT if number < 3 else Answer.COMPLIANT
         inspections.answer_item(demo_database, inspector, inspection_id, item, answer)

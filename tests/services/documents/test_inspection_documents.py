@@ -74,7 +74,7 @@ def test_an_inspectors_note_never_reaches_legal_text(
     """The 备注 typed with a 不符合 answer stays on the answer: not in the hazard's description,
     the order's problems, the 检查情况, nor the facts of a case opened from the hazard."""
     inspection_id = start_inspection()
-    item = inspections.open_inspection(demo_database, inspection_id).items[0]
+    item = inspections.open_inspection(demo_database, inspector, inspection_id).items[0]
     inspections.answer_item(
         demo_database, inspector, inspection_id, item, Answer.NON_COMPLIANT, NOTE
     )
@@ -82,7 +82,7 @@ def test_an_inspectors_note_never_reaches_legal_text(
         hazard = session.scalars(select(Hazard).where(Hazard.inspection_id == inspection_id)).one()
         context = inspection_context(session, inspection_id, ISSUED_ON)
         prefill = cases.hazard_prefill(session, hazard.id)
-    view = inspections.open_inspection(demo_database, inspection_id)
+    view = inspections.open_inspection(demo_database, inspector, inspection_id)
     assert view.answers[item.id].note == NOTE  # kept where the inspector wrote it
     legal = [
         hazard.description,

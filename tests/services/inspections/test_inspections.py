@@ -86,9 +86,9 @@ def test_a_clerk_cannot_inspect(
 
 
 def test_started_inspection_records_inspectors_with_certificates(
-    demo_database: Database, start_inspection: StartInspection
+    demo_database: Database, start_inspection: StartInspection, inspector: Actor
 ) -> None:
-    view = inspections.open_inspection(demo_database, start_inspection())
+    view = inspections.open_inspection(demo_database, inspector, start_inspection())
     assert view.status is InspectionStatus.IN_PROGRESS
     assert {(i.full_name, i.cert_no) for i in view.inspectors} == {
         ("张伟", "44030419001"),
@@ -102,11 +102,11 @@ def test_non_compliant_answer_opens_a_hazard_and_taking_it_back_removes_it(
     demo_database: Database, inspector: Actor, start_inspection: StartInspection
 ) -> None:
     inspection_id = start_inspection()
-    item = inspections.open_inspection(demo_database, inspection_id).items[4]
+    item = inspections.open_inspection(demo_database, inspector, inspection_id).items[4]
     inspections.answer_item(
         demo_database, inspector, inspection_id, item, Answer.NON_COMPLIANT, "杂物堆放"
     )
-    view = inspections.open_inspection(demo_database, inspection_id)
+    view = inspections.open_inspection(demo_database, inspector, inspection_id)
     hazard = view.hazards[item.id]
     # a sentence stating the problem, for the inspector to edit; the private note stays out
     assert hazard.description == f"未做到：{item.check}"
@@ -115,7 +115,7 @@ def test_non_compliant_answer_opens_a_hazard_and_taking_it_back_removes_it(
     assert view.answers[item.id].note == "杂物堆放"
 
     inspections.answer_item(demo_database, inspector, inspection_id, item, Answer.COMPLIANT)
-    view = inspections.open_inspection(demo_database, inspection_id)
+    view = inspections.open_inspection(demo_database, inspector, inspection_id)
     assert view.hazards == {}
     assert view.answers[item.id].result is Answer.COMPLIANT
     with demo_database.read() as session:
@@ -133,7 +133,7 @@ def test_each_answer_is_audited_once_and_repeating_it_changes_nothing(
     demo_database: Database, inspector: Actor, start_inspection: StartInspection
 ) -> None:
     inspection_id = start_inspection()
-    item = inspections.open_inspection(demo_database, inspection_id).items[0]
+    item = inspections.open_inspection(demo_database, inspector, inspection_id).items[0]
 
     def answer_events() -> int:
         with demo_database.read() as session:
@@ -156,7 +156,7 @@ def test_finish_requires_every_applicable_item(
     demo_database: Database, inspector: Actor, start_inspection: StartInspection
 ) -> None:
     inspection_id = start_inspection(uses_gas=False)
-    view = inspections.open_inspection(demo_database, inspection_id)
+    view = inspections.open_inspection(demo_database, inspector, inspection_id)
     for item in view.items[:-1]:
         inspections.answer_item(demo_database, inspector, inspection_id, item, Answer.COMPLIANT)
     finish = InspectionFinish(dt.datetime.now(dt.UTC), "检查完毕")
@@ -166,7 +166,7 @@ def test_finish_requires_every_applicable_item(
         demo_database, inspector, inspection_id, view.items[-1], Answer.NOT_APPLICABLE
     )
     inspections.finish_inspection(demo_database, inspector, inspection_id, finish)
-    assert inspections.open_inspection(demo_database, inspection_id).status is (
+    assert inspections.open_inspection(demo_database, inspector, inspection_id).status is (
         InspectionStatus.COMPLETED
     )
     with pytest.raises(UserError, match="已经结束"):
@@ -179,7 +179,7 @@ def test_refusal_to_sign_needs_a_note(
     demo_database: Database, inspector: Actor, start_inspection: StartInspection
 ) -> None:
     inspection_id = start_inspection()
-    for item in inspections.open_inspection(demo_database, inspection_id).items:
+    for item in inspections.open_inspection(demo_database, inspector, inspection_id).items:
         inspections.answer_item(demo_database, inspector, inspection_id, item, Answer.COMPLIANT)
     refused = InspectionFinish(dt.datetime.now(dt.UTC), "", refused_to_sign=True)
     with pytest.raises(InspectionInvalid, match="拒绝签名"):
@@ -188,12 +188,15 @@ def test_refusal_to_sign_needs_a_note(
         dt.datetime.now(dt.UTC), "", refused_to_sign=True, refusal_note="负责人拒绝签名，已录像"
     )
     inspections.finish_inspection(demo_database, inspector, inspection_id, noted)
-    view = inspections.open_inspection(demo_database, inspection_id)
+    view = inspections.open_inspection(demo_database, inspector, inspection_id)
     assert view.refused_to_sign and view.refusal_note == "负责人拒绝签名，已录像"
 
 
 def test_a_newer_template_version_never_changes_a_past_inspection(
-    demo_database: Database, start_inspection: StartInspection, checklist_folder: Path
+    demo_database: Database,
+    start_inspection: StartInspection,
+    checklist_folder: Path,
+    inspector: Actor,
 ) -> None:
     old_id = start_inspection()
     newer = synthetic_checklist(SMALL_TEMPLATE, 20, ("uses_gas",))
@@ -203,8 +206,8 @@ def test_a_newer_template_version_never_changes_a_past_inspection(
     path.write_text(json.dumps(newer, ensure_ascii=False), encoding="utf-8")
     new_id = start_inspection()
 
-    old = inspections.open_inspection(demo_database, old_id)
-    new = inspections.open_inspection(demo_database, new_id)
+    old = inspections.open_inspection(demo_database, inspector, old_id)
+    new = inspections.open_inspection(demo_database, inspector, new_id)
     assert old.template is not None and new.template is not None
     assert (old.template.version, len(old.items)) == ("2026.1", 12)
     assert old.items[0].check != "新版措辞"
@@ -227,10 +230,10 @@ def test_inspection_rows_show_title_and_hazard_count(
     demo_database: Database, inspector: Actor, start_inspection: StartInspection
 ) -> None:
     inspection_id = start_inspection()
-    items = inspections.open_inspection(demo_database, inspection_id).items
+    items = inspections.open_inspection(demo_database, inspector, inspection_id).items
     for item in items[:2]:
         inspections.answer_item(demo_database, inspector, inspection_id, item, Answer.NON_COMPLIANT)
-    rows = inspections.inspection_rows(demo_database, inspector.squad_id)
+    rows = inspections.inspection_rows(demo_database, inspector, inspector.squad_id)
     row = next(row for row in rows if row.id == inspection_id)
     assert (row.title, row.hazards, row.inspectors) == ("测试检查表（12项）", 2, "张伟、李娜")
     with demo_database.read() as session:
@@ -255,10 +258,10 @@ def test_an_inspectors_own_inspections_are_listed_alone_or_first(
 
     mine = start({"张伟", "李娜"})
     theirs = start({"王芳", "刘洋"})  # newer, so first in the squad's list
-    squad = inspections.inspection_rows(demo_database, inspector.squad_id)
+    squad = inspections.inspection_rows(demo_database, inspector, inspector.squad_id)
     assert [row.id for row in squad[:2]] == [theirs, mine]
     own = inspections.inspection_rows(
-        demo_database, inspector.squad_id, inspector_id=inspector.user_id
+        demo_database, inspector, inspector.squad_id, inspector_id=inspector.user_id
     )
     assert mine in {row.id for row in own} and theirs not in {row.id for row in own}
     assert all("张伟" in row.inspectors for row in own)
@@ -281,9 +284,9 @@ def test_the_partners_of_ones_latest_inspection_are_suggested(
         chosen = request(demo_database, inspector, names)
         inspections.start_inspection(demo_database, inspector, chosen, checklist_folder)
     wang = team_ids(demo_database, inspector, {"王芳"})
-    assert inspections.recent_partners(demo_database, inspector.user_id) == wang
+    assert inspections.recent_partners(demo_database, inspector) == wang
     lina = sign_in("lina")
-    partners = inspections.recent_partners(demo_database, lina.user_id)
+    partners = inspections.recent_partners(demo_database, lina)
     assert set(partners) == set(team_ids(demo_database, inspector, {"张伟", "刘洋"}))
 
 
@@ -300,7 +303,7 @@ def test_onsite_measures_are_kept_and_unknown_ones_refused(
     demo_database: Database, inspector: Actor, start_inspection: StartInspection
 ) -> None:
     inspection_id = start_inspection()
-    for item in inspections.open_inspection(demo_database, inspection_id).items:
+    for item in inspections.open_inspection(demo_database, inspector, inspection_id).items:
         inspections.answer_item(demo_database, inspector, inspection_id, item, Answer.COMPLIANT)
     now = dt.datetime.now(dt.UTC)
     unknown = InspectionFinish(now, "", onsite_measures=("shoot_first",))
@@ -309,5 +312,5 @@ def test_onsite_measures_are_kept_and_unknown_ones_refused(
     measures = ("rectify_within_deadline", "stop_equipment")
     finish = InspectionFinish(now, "", onsite_measures=measures, onsite_measures_note="配电箱")
     inspections.finish_inspection(demo_database, inspector, inspection_id, finish)
-    view = inspections.open_inspection(demo_database, inspection_id)
+    view = inspections.open_inspection(demo_database, inspector, inspection_id)
     assert (view.onsite_measures, view.onsite_measures_note) == (measures, "配电箱")

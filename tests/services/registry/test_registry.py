@@ -13,7 +13,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.domain.codes import check_resident_id, check_uscc
 from fuanjian_desktop.domain.registry_rules import EnterpriseDraft
-from fuanjian_desktop.domain.roles import Role
+from fuanjian_desktop.domain.roles import BUREAU_ROLES, Role
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry, Squad, User
 from fuanjian_desktop.services import setup
@@ -262,14 +262,16 @@ def test_demo_enterprises_belong_to_their_streets_squad(demo_database: Database)
 
 
 def test_demo_users_cover_every_role_in_several_squads(demo_database: Database) -> None:
-    """Demo accounts hold all five roles, sit in at least two squads, and the home squad has all."""
+    """Demo accounts hold every role, sit in at least two squads, the home squad has all five
+    squad roles, and the bureau role is held at the 区局 only."""
     with demo_database.read() as session:
         accounts = [(user.squad.short_name, user.roles) for user in session.scalars(select(User))]
     all_roles = set().union(*(roles for _, roles in accounts))
     assert all_roles == set(Role)
     assert len({squad for squad, _ in accounts}) >= 2
     home_roles = set().union(*(roles for squad, roles in accounts if squad == "园岭"))
-    assert home_roles == set(Role)
+    assert home_roles == set(Role) - BUREAU_ROLES
+    assert {squad for squad, roles in accounts if roles & BUREAU_ROLES} == {"区局"}
 
 
 def test_demo_has_the_bureau_and_its_ten_squads(demo_database: Database) -> None:
