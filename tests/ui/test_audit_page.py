@@ -56,3 +56,19 @@ def test_a_broken_chain_is_shown_in_red_naming_the_event(
     assert text.startswith("记录链有问题：第 42 条记录（")
     assert "这条记录被改动过" in text
     assert page.chain_label.styleSheet() == BROKEN_STYLE
+
+
+def test_the_detail_pane_shows_the_events_place_in_the_chain(
+    qtbot, make_context, sign_in, wait_idle, demo_database
+):
+    """Selecting an event shows its number in the chain and the start of its fingerprint."""
+    page = open_page(qtbot, make_context, sign_in, wait_idle)
+    page.table.selectRow(0)
+    with demo_database.read() as session:
+        newest = session.scalars(
+            select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        ).first()
+    assert newest is not None
+    assert page.detail.toPlainText().endswith(
+        f"记录链：第 {newest.device_seq} 条，指纹 {newest.event_hash[:16]}…"
+    )

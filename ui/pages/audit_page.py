@@ -137,4 +137,5 @@ class AuditPage(QWidget):
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.detail.setPlainText(describe_changes(self.model.row_at(current.row())))
+            entry = self.model.row_at(current.row())
+            self.detail.setPlainText(f"{describe_changes(entry)}\n\n{entry.link}")
