@@ -59,11 +59,14 @@ class Findings:
 
 
 def integrity(database: Database) -> list[str]:
-    """``PRAGMA integrity_check`` says ok and no foreign key dangles."""
+    """``PRAGMA integrity_check`` says ok, every page's HMAC verifies (SQLCipher's
+    ``cipher_integrity_check`` lists the pages that do not) and no foreign key dangles."""
     with database.engine.connect() as connection:
         verdict = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+        pages = connection.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
         dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     problems = [] if verdict == ["ok"] else [f"integrity_check: {verdict[:5]}"]
+    problems += [f"cipher_integrity_check: {row[0]}" for row in pages[:5]]
     return problems + [f"foreign key: {tuple(row)}" for row in dangling[:5]]
 
 

@@ -74,6 +74,16 @@ def test_ten_kills_lose_no_acknowledged_write_and_leave_nothing_inconsistent(
         database.close()
 
 
+def test_a_damaged_page_is_an_integrity_failure(crashed: Crashed, tmp_path: Path) -> None:
+    run = crashed.copy(tmp_path / "data")
+    database = bytearray(run.folder.database.read_bytes())
+    middle = len(database) // 4096 // 2 * 4096
+    database[middle + 100 : middle + 200] = bytes(100)
+    run.folder.database.write_bytes(bytes(database))
+    findings = run.check([])
+    assert len(findings.integrity) == 1 and findings.integrity[0].startswith("does not open")
+
+
 def test_a_child_that_skips_the_outbox_is_caught(crashed: Crashed, tmp_path: Path) -> None:
     """Sabotage: hazard edits commit their change and audit event but no outbox row."""
     with crashed.copy(tmp_path / "data") as run:
