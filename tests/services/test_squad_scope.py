@@ -713,7 +713,6 @@ UNSCOPED: dict[str, str] = {
     "auth.sign_in": SIGN_IN,
     "auth.change_password": "只改当前登录用户本人的口令（用户按数据库重新读取）",
     "auth.forget_account": "停用账号时内部使用，只删除该账号的钥匙，不读写任何中队的记录",
-    "sign_in_attempts.log_refused_attempts": SIGN_IN,
     "idle_lock.confirm_password": "核对当前登录用户自己的口令（锁屏解锁）",
     "idle_lock.lock_minutes": LAPTOP_SETTING,
     "procedure_settings.settings_in_force": LAPTOP_SETTING,
