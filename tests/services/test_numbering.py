@@ -155,11 +155,16 @@ def test_only_administrators_add_blocks(
 
 
 def test_a_laptop_without_blocks_has_none_listed(tmp_path: Path) -> None:
-    """A fresh installation lists no blocks and does not make its identity just to read."""
+    """A fresh installation lists no blocks; its identity, made once when the database was
+    created (migration 0008, shared with the audit chain), is not changed by reading."""
     folder = DataFolder(tmp_path / "a")
     folder.root.mkdir()
     database = create_encrypted_database(folder)
+    with database.read() as session:
+        made = session.get(LocalSetting, DEVICE_KEY)
+    assert made is not None
     assert numbering_state(database, SYSTEM).blocks == []
     with database.read() as session:
-        assert session.get(LocalSetting, DEVICE_KEY) is None
+        again = session.get(LocalSetting, DEVICE_KEY)
+    assert again is not None and again.value == made.value
     database.close()
