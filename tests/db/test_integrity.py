@@ -76,6 +76,8 @@ def test_zeroed_middle_pages_are_found_at_start(
     assert f"第 {pages // 2 + 1} 页" in error.message  # SQLite numbers pages from 1
     assert "已损坏" in error.message and RESTORE_ADVICE in error.message
     assert error.key == demo_template.key  # the restore dialog needs no second sign-in
+    with pytest.raises(DatabaseDamaged):  # the app's own open refuses it before any read
+        open_database(demo_copy, demo_template.key)
 
 
 @pytest.mark.parametrize("cut", [PAGE * 40, PAGE * 40 + 1000], ids=["whole-pages", "mid-page"])

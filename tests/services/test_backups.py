@@ -108,7 +108,7 @@ def test_restore_with_the_recovery_key_gives_the_same_records_and_evidence(
 def test_restore_with_a_password_opens_for_that_user(
     demo_database: Database, backup_file: Path, tmp_path: Path
 ) -> None:
-    """Restored with 张伟's password: the restored keys.json opens the restored database."""
+    """Restored with 张伟's password: his password opens the same records and evidence."""
     target = DataFolder(tmp_path / "other-laptop")
     backups.restore_backup(
         backup_file, target, backups.with_password("zhangwei", demo.DEMO_PASSWORD)
@@ -119,6 +119,7 @@ def test_restore_with_a_password_opens_for_that_user(
         assert table_rows(restored) == table_rows(demo_database)
     finally:
         restored.close()
+    assert evidence_bytes(target.root) == evidence_bytes(demo_database.folder)
 
 
 def test_the_backup_holds_no_plaintext(
