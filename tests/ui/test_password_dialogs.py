@@ -132,3 +132,28 @@ def test_reset_by_an_administrator_hands_over_the_new_password(qtbot, workers):
     with qtbot.waitSignal(dialog.accepted):
         enter(qtbot)
     assert calls == ["Neu2026pass"]
+
+
+def test_after_a_refusal_enter_tries_again(qtbot, workers):
+    """The refused field corrected, Enter submits again (the default button stays the
+    default after being disabled while the work ran)."""
+    tried: list[str] = []
+
+    def recover(code: str, user: str, new: str) -> None:
+        tried.append(code)
+        if len(tried) == 1:
+            raise UserError("恢复密钥不正确。")
+
+    dialog = shown(qtbot, RecoverPasswordDialog(recover, workers, username="wangfang"))
+    for field, text in (
+        (dialog.recovery_key, "AAAA"),
+        (dialog.new_password, "Neu2026pass"),
+        (dialog.new_again, "Neu2026pass"),
+    ):
+        type_text(qtbot, field, text)
+    enter(qtbot)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.recovery_key)
+    qtbot.keyClicks(dialog.recovery_key, "BBBB")  # replaces the selected, refused key
+    with qtbot.waitSignal(dialog.accepted):
+        enter(qtbot)
+    assert tried == ["AAAA", "BBBB"]

@@ -125,6 +125,8 @@ class PasswordDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         for widget in (*self.fields(), self.ok_button):
             widget.setEnabled(not busy)
+        if not busy:  # a button box's disabled button stops being the default: Enter again
+            self.ok_button.setDefault(True)
 
 
 class ChangePasswordDialog(PasswordDialog):

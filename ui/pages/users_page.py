@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.services import setup, users
+from fuanjian_desktop.services import auth, setup, users
 from ui.context import AppContext
 from ui.dialogs.idle_lock_dialog import IdleLockDialog
 from ui.dialogs.number_block_dialog import NumberBlockDialog
+from ui.dialogs.password_dialogs import ResetPasswordDialog
 from ui.dialogs.procedure_settings_dialog import ProcedureSettingsDialog
 from ui.dialogs.user_dialog import UserDialog
 from ui.documents.settings_dialog import DocumentSettingsDialog
@@ -48,6 +49,8 @@ class UsersPage(QWidget):
         add.clicked.connect(self.add_user)
         unlock = QPushButton("解锁账号")
         unlock.clicked.connect(self.unlock_selected)
+        self.reset_button = QPushButton("重设密码…")
+        self.reset_button.clicked.connect(self.reset_selected)
         self.numbering_button = QPushButton("文号号段…")
         self.numbering_button.clicked.connect(self.edit_numbering)
         self.settings_button = QPushButton("办案程序设置…")
@@ -59,6 +62,7 @@ class UsersPage(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(add)
         actions.addWidget(unlock)
+        actions.addWidget(self.reset_button)
         actions.addStretch()
         actions.addWidget(self.idle_lock_button)
         actions.addWidget(self.documents_button)
@@ -111,6 +115,23 @@ class UsersPage(QWidget):
         dialog.saved.connect(self.idle_minutes_changed)
         dialog.open()
         self.dialog = dialog
+
+    def reset_selected(self) -> ResetPasswordDialog | None:
+        """重设密码 of the selected account: a new password, and the data key wrapped for it."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row, context = self._rows[rows[0].row()], self._context
+        dialog = ResetPasswordDialog(
+            row.full_name,
+            lambda new: auth.reset_password(context.database, context.actor, row.id, new),
+            context.workers,
+            self,
+        )
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
 
     def unlock_selected(self) -> None:
         """Lift the lock of the selected account."""
