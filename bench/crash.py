@@ -111,7 +111,7 @@ def _progress(tally: Tally) -> None:
 
 def report(tally: Tally, orphans_at_end: int, missing_at_end: int) -> None:
     """The figures, one per line, then the first problems found (if any)."""
-    kinds = [*WRITES, "checkpoint"]
+    kinds = list(WRITES)
     rows = [
         ("kills (SIGKILL)", tally.kills),
         ("acknowledged writes", sum(tally.writes.values())),

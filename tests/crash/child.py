@@ -70,7 +70,8 @@ def write(order: dict[str, Any]) -> None:
     actors = {name: actor_named(database, name) for name in ACTORS}
     items = list(inspections.open_inspection(database, actors["zhangwei"], plan.inspection).items)
     scratch = Path(order["scratch"])  # the harness's folder for the photos to import
-    writer = Writer(database, actors, plan, random.Random(order["seed"]), scratch, items)
+    rng = random.Random(order["seed"])
+    writer = Writer(database, actors, plan, rng, scratch, items, first=order["first"])
     print("ready", flush=True)
     for _ in range(order["writes"]):
         done = next_write(writer)(writer)

@@ -32,13 +32,14 @@ from fuanjian_desktop.services.auth import open_unlocked
 from fuanjian_desktop.services.setup import create_encrypted_database
 from tests.crash import checks
 from tests.crash.plan import Plan, prepare
-from tests.crash.writes import Done
+from tests.crash.writes import WRITES, Done
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = "tests.crash.child"
 MAX_WRITES_BEFORE_KILL = 12
 MAX_EXTRA_WAIT = 0.4  # seconds after the chosen write (about one write): the kill lands within one
 WRITES_PER_CHILD = 100_000  # more than any child lives to do
+KINDS = sorted(WRITES)
 
 
 class ChildFailed(AssertionError):
@@ -89,6 +90,8 @@ class Run:
     tally: Tally = field(default_factory=Tally)
     typed: int = 0  # the most transcript characters ever reported
     sabotage: str = ""  # the harness's own test only: a rule the child breaks on purpose
+    most_writes: int = MAX_WRITES_BEFORE_KILL  # a kill comes after least..most writes
+    least_writes: int = 0
     verified: set[str] = field(default_factory=set)  # evidence already found whole
     # None: walk the whole chain after every kill; a mark: walk what is new (a long run)
     chain_mark: checks.ChainMark | None = None
@@ -160,8 +163,9 @@ class Run:
         """Run the child of round ``number`` until the round's seed says, kill it; return the
         writes it reported complete (nothing is checked)."""
         rng = random.Random(f"{self.seed}:{number}")
-        wanted, wait = rng.randint(0, MAX_WRITES_BEFORE_KILL), rng.uniform(0, MAX_EXTRA_WAIT)
-        self._send(self._order(rng.getrandbits(64)))
+        wanted = rng.randint(self.least_writes, self.most_writes)
+        wait = rng.uniform(0, MAX_EXTRA_WAIT)
+        self._send(self._order(rng.getrandbits(64), KINDS[number % len(KINDS)]))
         pid, lines = None, []
         while pid is None or len(lines) < wanted + 1:  # "ready", then the writes wanted
             line = self._line()
@@ -180,7 +184,9 @@ class Run:
             raise ChildFailed(self._stderr_tail())
         return [Done.parse(line) for line in lines if line.startswith("done ")]
 
-    def _order(self, seed: int) -> dict[str, Any]:
+    def _order(self, seed: int, first: str) -> dict[str, Any]:
+        """What the child is told: where, with which key, on what, how, and which write first
+        (each kind in turn, so a short run with a write before each kill takes every path)."""
         return {
             "folder": str(self.folder.root),
             "key": self.key.raw.hex(),
@@ -189,6 +195,7 @@ class Run:
             "writes": WRITES_PER_CHILD,
             "sabotage": self.sabotage,
             "scratch": str(self._scratch),
+            "first": first,
         }
 
     def _send(self, order: dict[str, Any]) -> None:

@@ -47,7 +47,6 @@ SAMPLED = {
     "items": [{"name": "液化气钢瓶", "spec": "YSP35.5", "quantity": "2瓶"}],
 }
 ANSWER_TEXT = "我们车间有十二名工人，去年只组织过一次消防演练，没有做过安全生产教育培训。"
-CHECKPOINT_SHARE = 0.15  # of typing writes that fold the journal into the draft (audited)
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,7 @@ class Writer:
     rng: random.Random
     scratch: Path  # photos are made here, outside the data folder
     items: list[Item]
+    first: str = ""  # the kind of the child's first write ("" for a random one)
     counter: int = 0
 
     def token(self) -> str:
@@ -213,11 +213,7 @@ def issue_document(w: Writer) -> Done:
 
 
 def type_transcript(w: Writer) -> Done:
-    """询问笔录: type a few characters through the journal; now and then fold it (audited)."""
-    if w.rng.random() < CHECKPOINT_SHARE:
-        transcripts.checkpoint(w.database, w.actors["zhangwei"], w.plan.transcript)
-        version = w.version_of(CaseDocument, w.plan.transcript)
-        return Done("checkpoint", w.plan.transcript, version, str(typed_length(w)))
+    """询问笔录: type a few characters into the journal (neither audited nor synced)."""
     pairs = [dict(pair) for pair in typed_values(w.database, w.plan.transcript)["qa"]]
     if not pairs or len(pairs[-1]["a"]) >= len(expected_answer(len(pairs) - 1)):
         pairs.append({"id": f"p{len(pairs)}", "q": expected_question(len(pairs)), "a": ""})
@@ -226,6 +222,14 @@ def type_transcript(w: Writer) -> Done:
     pairs[last]["a"] = expected_answer(last)[:grown]
     transcripts.autosave(w.database, w.actors["zhangwei"], w.plan.transcript, {"qa": pairs})
     return Done("typing", w.plan.transcript, 0, str(typed_length(w)))
+
+
+def fold_journal(w: Writer) -> Done:
+    """询问笔录: fold the journal into the draft through the audit trail (on close, every five
+    minutes of typing)."""
+    transcripts.checkpoint(w.database, w.actors["zhangwei"], w.plan.transcript)
+    version = w.version_of(CaseDocument, w.plan.transcript)
+    return Done("checkpoint", w.plan.transcript, version, str(typed_length(w)))
 
 
 def typed_length(w: Writer) -> int:
@@ -260,6 +264,7 @@ WRITES: dict[str, Callable[[Writer], Done]] = {
     "case": case_step,
     "document": issue_document,
     "typing": type_transcript,
+    "checkpoint": fold_journal,
 }
 # how often each is chosen: typing and answering are what a day in the field is made of
 WEIGHTS = {
@@ -270,10 +275,15 @@ WEIGHTS = {
     "case": 1,
     "document": 1,
     "typing": 6,
+    "checkpoint": 1,
 }
 
 
 def next_write(w: Writer) -> Callable[[Writer], Done]:
-    """A write chosen by :data:`WEIGHTS` from the child's random source."""
+    """The write the harness asked to come first, then writes chosen by :data:`WEIGHTS` from
+    the child's random source."""
+    if w.first:
+        kind, w.first = w.first, ""
+        return WRITES[kind]
     kinds = list(WRITES)
     return WRITES[w.rng.choices(kinds, [WEIGHTS[kind] for kind in kinds])[0]]
