@@ -45,6 +45,10 @@ LEGACY_NOTICE = (
     "本机数据库来自未加密的旧版本。请由管理员登录：程序先备份数据库，再将其加密，"
     "核对无误后删除未加密的副本。"
 )
+RESET_NEEDED = (
+    "数据库已加密。下列账号的密码只保存在旧数据库中，无法随加密一起保留：请在“用户管理”中"
+    "为他们“重设密码”，并当面告知本人。重设之前这些账号不能登录。"
+)
 ENCRYPTING = "正在备份并加密数据库，数据多时需要几分钟，请勿关闭程序…"
 
 
@@ -55,6 +59,7 @@ class Opened:
     database: Database
     actor: Actor
     recovery_code: str | None = None  # set when this sign-in encrypted a legacy database
+    to_reset: tuple[str, ...] = ()  # then: the accounts whose key an administrator must wrap
 
 
 def warm_up(data_dir: str | None) -> Examined:
@@ -71,6 +76,7 @@ def unlock(folder: DataFolder, username: str, password: str, legacy: bool = Fals
     (``auth.unlock`` does both); the new key's recovery code, which nobody has seen, is then
     made afresh for the squad leader to print.
     """
+    from fuanjian_desktop.security.encrypt_in_place import accounts_without_key
     from fuanjian_desktop.security.keyring import Keyring
     from fuanjian_desktop.services import auth
 
@@ -79,10 +85,10 @@ def unlock(folder: DataFolder, username: str, password: str, legacy: bool = Fals
         return Opened(database, actor)
     try:
         code = Keyring.load(folder).replace_recovery(database.key)
+        return Opened(database, actor, code, tuple(accounts_without_key(database)))
     except BaseException:
         database.close()
         raise
-    return Opened(database, actor, code)
 
 
 def make_demo(folder: DataFolder) -> None:
@@ -228,7 +234,16 @@ class Startup(QObject):
         self.main_window = window
         window.showMaximized()  # the whole free screen of a 1366×768 laptop
         self.login.close()
+        if opened.to_reset:
+            self._ask_for_resets(window, opened.to_reset)
         self._back_up(opened.database)
+
+    def _ask_for_resets(self, window: QWidget, accounts: tuple[str, ...]) -> None:
+        """After the encryption: the accounts whose own passwords could not be carried over."""
+        box = QMessageBox(QMessageBox.Icon.Information, "需要重设密码", RESET_NEEDED, parent=window)
+        box.setInformativeText("、".join(accounts))
+        box.open()
+        self.side_dialog = box
 
     def _back_up(self, database: Database) -> None:
         """The day's automatic backup, in the background (once a day; the last 7 days kept)."""

@@ -12,10 +12,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from shiboken6 import isValid
 
 from fuanjian_desktop.config import DataFolder
+from fuanjian_desktop.db.engine import is_plaintext_file
 from fuanjian_desktop.demo import demo
+from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.services.backups.rotation import automatic_backups
+from tests.security.test_legacy_encryption import legacy  # noqa: F401  (the fixture)
 from tests.ui.conftest import type_text
 from ui.dialogs.damaged_database_dialog import DamagedDatabaseDialog
+from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from ui.start_folder import Stage
 from ui.startup import Startup
 
@@ -44,11 +48,12 @@ def fingerprint(folder: DataFolder) -> dict[str, str]:
     }
 
 
-def sign_in(qtbot, startup: Startup, username: str) -> None:
+def sign_in(qtbot, startup: Startup, username: str, wait_for_main: bool = True) -> None:
     type_text(qtbot, startup.login.username, username)
     type_text(qtbot, startup.login.password, demo.DEMO_PASSWORD)
     startup.login.try_sign_in()
-    qtbot.waitUntil(lambda: startup.main_window is not None, timeout=20_000)
+    if wait_for_main:
+        qtbot.waitUntil(lambda: startup.main_window is not None, timeout=20_000)
 
 
 def test_nothing_is_opened_before_sign_in_then_the_main_window(
@@ -152,3 +157,33 @@ def test_database_from_newer_version_is_refused_in_chinese(
     start(qtbot, data_folder, workers)
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     assert "更新版本" in shown[0] and quits == [True]
+
+
+def test_a_legacy_database_is_encrypted_at_an_administrators_sign_in(
+    qtbot,
+    legacy,  # noqa: F811  (the imported fixture)
+    workers,
+    monkeypatch,
+):
+    """An unencrypted database of an older version: the sign-in window says what will happen;
+    the administrator's sign-in encrypts it, then shows the new recovery key (the one that
+    opens the data now) and, over the main window, the accounts to reset."""
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    startup = start(qtbot, legacy, workers)
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
+    assert startup.examined is not None and startup.examined.stage is Stage.LEGACY
+    assert "未加密的旧版本" in startup.login.notice.text() and startup.login.notice.isVisible()
+    assert not startup.login.forgot_button.isVisible()
+    sign_in(qtbot, startup, "zhaolei", wait_for_main=False)
+    assert "加密" in startup.login.status.text()  # what the wait is for
+    qtbot.waitUntil(lambda: isinstance(startup.side_dialog, RecoveryKeyDialog), timeout=120_000)
+    recovery = startup.side_dialog
+    assert not is_plaintext_file(legacy.database)
+    Keyring.load(legacy).unlock_with_recovery(recovery.code_label.text())  # the real key
+    recovery.kept.setChecked(True)
+    recovery.accept()
+    qtbot.waitUntil(lambda: startup.main_window is not None)
+    qtbot.waitUntil(lambda: isinstance(startup.side_dialog, QMessageBox))
+    assert "李娜（lina）" in startup.side_dialog.informativeText()
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+    startup.close()
