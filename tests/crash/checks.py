@@ -105,6 +105,8 @@ def _audited_write(connection: Any, done: Done) -> list[str]:
     after = _json(row[0])
     if not _matches(done, after.get(column), connection):
         return [f"{done.line()}: the event of version {done.version} holds {after.get(column)!r}"]
+    if done.kind == "answer" and after.get("result") != done.value.split(":", 1)[0]:
+        return [f"{done.line()}: the event of version {done.version} holds {after['result']!r}"]
     return []
 
 
@@ -146,7 +148,7 @@ def _answer_length(values: Any) -> int:
 
 
 def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) and value[:1] in "{[" else value
+    return json.loads(value) if isinstance(value, str) and value[:1] in ("{", "[") else value
 
 
 def answers_and_hazards(database: Database, inspection_id: str) -> list[str]:

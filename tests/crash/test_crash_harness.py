@@ -105,15 +105,21 @@ def test_a_write_reported_but_not_in_the_database_is_lost(crashed: Crashed, tmp_
     edit = next(done for done in crashed.dones if done.kind == "registry")
     never_made = Done("registry", edit.record_id, edit.version + 1000, "t0n0")
     other_value = Done("registry", edit.record_id, edit.version, "t0n0")
+    answer = next(done for done in crashed.dones if done.kind == "answer")
+    result, token = answer.value.split(":", 1)
+    flipped = "compliant" if result != "compliant" else "non_compliant"
+    other_result = Done("answer", answer.record_id, answer.version, f"{flipped}:{token}")
     database = open_database(run.folder, run.key)
     try:
-        assert checks.acknowledged(database, [edit]) == []
+        assert checks.acknowledged(database, [edit, answer]) == []
         lost = checks.acknowledged(database, [never_made])
         other = checks.acknowledged(database, [other_value])
+        other_answer = checks.acknowledged(database, [other_result])
     finally:
         database.close()
     assert any("no outbox row" in p for p in lost) and any("at version" in p for p in lost)
     assert any("the event of version" in p for p in other)
+    assert any("the event of version" in p for p in other_answer)
 
 
 def test_a_stray_file_a_missing_thumbnail_and_a_damaged_photo_are_found(
