@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from fuanjian_desktop.config import DataFolder
     from fuanjian_desktop.db.engine import Database
     from fuanjian_desktop.errors import UserError
 
@@ -232,7 +233,9 @@ def open_for_command(args: argparse.Namespace) -> Database:
     recovery = getattr(args, "recovery_key", None)
     if recovery:
         return auth.unlock_with_recovery(folder, recovery)
-    demo_keys = Keyring.exists(folder) and Keyring.load(folder).is_demo
+    if is_new_folder(folder.root):
+        raise UserError(f"数据文件夹“{folder.root}”尚未初始化，没有任何账号。{REVIEW_HINT}")
+    demo_keys = Keyring.load(folder).is_demo if Keyring.exists(folder) else legacy_demo(folder)
     username = getattr(args, "user", None) or (DEMO_COMMAND_USER if demo_keys else None)
     if not username:
         raise UserError(
@@ -241,6 +244,25 @@ def open_for_command(args: argparse.Namespace) -> Database:
         )
     database, _actor = auth.unlock(folder, username, command_password(username, demo_keys))
     return database
+
+
+def legacy_demo(folder: DataFolder) -> bool:
+    """Whether ``folder`` holds a plaintext demo database from before encryption (its demo
+    administrator then encrypts it at the command's sign-in)."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    from fuanjian_desktop.db.engine import is_plaintext_file
+
+    if not is_plaintext_file(folder.database):
+        return False
+    connection = sqlcipher.connect(str(folder.database))
+    try:
+        row = connection.execute("SELECT value FROM local_setting WHERE key = 'mode'").fetchone()
+    except sqlcipher.DatabaseError:
+        return False
+    finally:
+        connection.close()
+    return row is not None and row[0] == "demo"
 
 
 def command_password(username: str, demo_keys: bool) -> str:
@@ -313,6 +335,9 @@ def run_review(args: argparse.Namespace, case_no: str | None) -> int:
     folder = chosen_data_folder(getattr(args, "data_dir", None))
     if not folder.database.is_file():
         report(UserError(f"数据文件夹“{folder.root}”中没有数据库。{REVIEW_HINT}"))
+        return 2
+    if is_new_folder(folder.root):  # a first start that added no account yet
+        report(UserError(f"数据文件夹“{folder.root}”尚未初始化，没有案件。{REVIEW_HINT}"))
         return 2
     database = open_for_command(args)
     try:

@@ -44,6 +44,10 @@ from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 _DECOY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$r23JqLbWKi7+2MXYdOWJeg$uznbd9bQv7PX3Cf5xu/A9k79uSvvhLBBCZmO0fzoLJE"  # noqa: E501
 DEACTIVATED = "该账号已停用，请联系管理员。"
 WRONG_OLD_PASSWORD = "原密码不正确，请重新输入。"
+# Who the audit trail names for an attempt refused while the database was closed.
+REFUSED_ATTEMPT = Actor(
+    user_id=None, full_name="（登录失败的尝试）", squad_id=None, roles=frozenset()
+)
 
 
 def sign_in(
@@ -235,6 +239,7 @@ def _log_refused_attempts(
     """Write the attempts refused while the database was closed (known names by account)."""
     if not pending:
         return
+    signer, scope.actor = scope.actor, REFUSED_ATTEMPT  # not the person signing in now
     by_name = {user.username: user for user in scope.session.scalars(select(User))}
     users = {key: by_name[name] for key, name in throttle.names_by_key(by_name).items()}
     for failure in pending:
@@ -250,6 +255,7 @@ def _log_refused_attempts(
             "app_user" if user else None,
             user.id if user else None,
         )
+    scope.actor = signer
 
 
 def _anonymous(username: str) -> Actor:

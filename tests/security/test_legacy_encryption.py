@@ -118,3 +118,24 @@ def test_an_administrators_sign_in_encrypts_in_place_and_keeps_every_row(
     database.close()
     with pytest.raises(UserError):
         auth.unlock(legacy, "lina", OWN_PASSWORD)
+
+
+def test_a_command_on_a_legacy_demo_folder_encrypts_it_as_the_demo_admin(
+    legacy: DataFolder,
+) -> None:
+    """``main.py stats`` on an old demo folder: the demo administrator's sign-in encrypts it."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    command = ["stats", "--data-dir", str(legacy.root), "--year", "2026"]
+    result = subprocess.run(
+        [sys.executable, str(root / "main.py"), *command],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not is_plaintext_file(legacy.database)
+    assert Keyring.load(legacy).is_demo

@@ -149,7 +149,8 @@ def test_refused_attempts_reach_the_audit_trail_at_the_next_sign_in(
 
     events = login_events(demo_database)[before:]
     assert len(events) == 3
-    (_, _, first_entity, first), (_, _, second_entity, second), (_, name, _, last) = events
+    (_, first_name, first_entity, first), (_, _, second_entity, second), (_, name, _, last) = events
+    assert first_name == "（登录失败的尝试）"  # not the person who signed in afterwards
     assert first_entity == zhangwei and "账号“zhangwei”" in first and "密码错误" in first
     assert second_entity is None and "未知用户名" in second and "nobody" not in second
     assert (name, last) == ("李娜", "登录成功")
