@@ -309,12 +309,19 @@ class Startup(QObject):
         QMessageBox.critical(self.login, APP_NAME, failure_text(error))
         QApplication.quit()
 
+    def _after_restore(self) -> None:
+        """The backup is in place: a fresh sign-in window over the folder examined again."""
+        old, self.login = self.login, self._new_login()
+        self.login.show()  # before the old one closes: the app quits with its last window
+        old.close()
+        self._examine()
+
     def _offer_restore(self, error: DatabaseDamaged, folder: DataFolder) -> None:
         """The damaged-database dialog: restore the newest good backup, or quit."""
         from ui.dialogs.damaged_database_dialog import DamagedDatabaseDialog
 
         dialog = DamagedDatabaseDialog(error, folder, error.key, self._workers, self.login)
-        dialog.restored.connect(self._examine)
+        dialog.restored.connect(self._after_restore)
         dialog.rejected.connect(QApplication.quit)
         dialog.open()
         self.side_dialog = dialog

@@ -8,13 +8,14 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
 from shiboken6 import isValid
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import is_plaintext_file
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.security.keyring import Keyring
+from fuanjian_desktop.services.backups import create_backup
 from fuanjian_desktop.services.backups.rotation import automatic_backups
 from tests.security.test_legacy_encryption import legacy  # noqa: F401  (the fixture)
 from tests.ui.conftest import type_text
@@ -185,5 +186,42 @@ def test_a_legacy_database_is_encrypted_at_an_administrators_sign_in(
     qtbot.waitUntil(lambda: startup.main_window is not None)
     qtbot.waitUntil(lambda: isinstance(startup.side_dialog, QMessageBox))
     assert "李娜（lina）" in startup.side_dialog.informativeText()
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+    startup.close()
+
+
+def test_damage_found_at_sign_in_is_restored_from_the_newest_backup(
+    qtbot, demo_database, data_folder, workers, monkeypatch
+):
+    """Zeroed middle pages show only once the key opens the file: the sign-in window gives
+    the Chinese reason and the restore dialog opens over it already holding the key (no
+    second sign-in asked); 从最近的备份恢复 puts the backup in place, and the next sign-in
+    reaches the main window. Never a first start."""
+    data_folder.backups.mkdir()
+    create_backup(demo_database, data_folder.backups / "auto-2026-12-01.fabak")
+    demo_database.close()
+    page = 4096  # SQLCipher's page size
+    pages = data_folder.database.stat().st_size // page
+    with data_folder.database.open("r+b") as stream:
+        stream.seek(pages // 2 * page)
+        stream.write(bytes(page * 3))
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    startup = start(qtbot, data_folder, workers)
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
+    sign_in(qtbot, startup, "zhangwei", wait_for_main=False)
+    qtbot.waitUntil(lambda: startup.side_dialog is not None, timeout=30_000)
+    dialog = startup.side_dialog
+    assert isinstance(dialog, DamagedDatabaseDialog) and dialog.isVisible()
+    assert "已损坏" in startup.login.error.text()
+    assert not dialog.username.isVisible()  # the key of this sign-in is used, none asked
+    assert startup.main_window is None and startup.first_start_dialog is None
+    with qtbot.waitSignal(dialog.restored, timeout=60_000):
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert list(data_folder.root.glob("fuanjian.db.damaged-*"))  # set aside, not deleted
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
+    accounts = startup.login.findChildren(QTableWidget)
+    assert len(accounts) == 1 and accounts[0].rowCount() == len(demo.DEMO_ACCOUNTS)
+    sign_in(qtbot, startup, "zhangwei")
+    assert "张伟" in startup.main_window.user_label.text()
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
     startup.close()
