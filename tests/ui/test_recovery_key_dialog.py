@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication
 
 from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog, sheet_printer
@@ -77,3 +77,26 @@ def test_the_printed_sheet_holds_the_code_and_the_squad(qtbot, tmp_path: Path):
     finally:
         document.close()
     assert code_right <= column_right  # the code stays inside the column the text uses
+
+
+def test_ctrl_p_opens_the_print_dialog_whose_print_prints_the_sheet(
+    qtbot, tmp_path: Path, monkeypatch
+):
+    """Ctrl+P (the button's key) opens Qt's print dialog; its 打印 prints the sheet (here to a
+    PDF file, as on a laptop without a printer)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    documents = Path(QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation))
+    assert documents.is_relative_to(tmp_path)
+    dialog = shown(qtbot)
+    qtbot.keyClick(dialog.print_button, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(dialog, "print_dialog", None) is not None)
+    printing = dialog.print_dialog
+    qtbot.waitUntil(printing.isVisible)
+    assert isinstance(printing, QPrintDialog) and printing.windowTitle() == "打印恢复密钥"
+    printed: list[QPrinter] = []
+    dialog.paint_sheet = printed.append  # what 打印 prints on; the sheet's own test above
+    printing.accept()
+    assert printed == [printing.printer()]
+    if printing.printer().outputFormat() == QPrinter.OutputFormat.PdfFormat:  # no printer
+        written = Path(printing.printer().outputFileName())
+        assert written.parent == documents and written.name.startswith("福安监恢复密钥-")

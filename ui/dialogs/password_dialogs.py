@@ -141,6 +141,9 @@ class ChangePasswordDialog(PasswordDialog):
         super().__init__("修改密码", "修改密码", workers, parent)
         self._change = change
         self.old_password = secret_field("现在使用的密码")
+        hint = QLabel("修改本人的登录密码。修改后，登录和解锁都使用新密码。")
+        hint.setWordWrap(True)
+        self._layout.insertWidget(0, hint)
         self.form.addRow("当前密码：", self.old_password)
         self.finish_layout()
         self.old_password.setFocus()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, Qt
 from PySide6.QtGui import QCloseEvent, QFont, QFontDatabase, QPageLayout, QPageSize, QTextDocument
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop import APP_NAME
+from ui.file_dialogs import in_documents
 from ui.shortcuts import PRINT, keyed
 from ui.widgets.form_parts import error_label
 
@@ -37,6 +39,7 @@ EXPLANATION = (
 CONFIRM = "我已将恢复密钥打印或抄写下来，交中队负责人妥善保管(&K)"
 NOT_CONFIRMED = "请先打印或抄写恢复密钥，并勾选上面的确认，再继续。"
 PAGE_MARGIN_MM = 20.0
+SHEET_FILE = "福安监恢复密钥-{day:%Y%m%d}.pdf"
 
 
 class RecoveryKeyDialog(QDialog):
@@ -101,13 +104,16 @@ class RecoveryKeyDialog(QDialog):
         event.ignore()
 
     def print_sheet(self) -> QPrintDialog:
-        """Qt's print dialog (Chinese); its 打印 prints the sheet."""
+        """Qt's print dialog (Chinese); its 打印 prints the sheet. Without a printer Qt prints
+        to a PDF file: one is proposed in the user's 文档 folder, so Enter writes it."""
         printer = sheet_printer()
+        propose_sheet_file(printer, dt.date.today())
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("打印恢复密钥")
         dialog.accepted.connect(lambda: self.paint_sheet(printer))
-        dialog.open()
-        self._print_dialog = dialog  # kept alive while shown
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()  # (QPrintDialog.open wants a receiver and slot)
+        self.print_dialog = dialog  # kept alive while shown
         return dialog
 
     def paint_sheet(self, printer: QPrinter) -> None:
@@ -130,6 +136,15 @@ def sheet_printer() -> QPrinter:
     return printer
 
 
+def propose_sheet_file(printer: QPrinter, day: dt.date) -> None:
+    """Name the PDF file a printer without a real printer would write (in 文档)."""
+    if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat:
+        return
+    place = Path(in_documents())
+    place.mkdir(parents=True, exist_ok=True)  # the print dialog refuses a missing folder
+    printer.setOutputFileName(str(place / SHEET_FILE.format(day=day)))
+
+
 def sheet_document(code: str, squad_name: str, day: dt.date) -> QTextDocument:
     """The printed sheet: what the key is, the key in large type, and who keeps it."""
     document = QTextDocument()
@@ -143,6 +158,7 @@ def sheet_document(code: str, squad_name: str, day: dt.date) -> QTextDocument:
         f" white-space:nowrap'><b>{html.escape(code)}</b></p>",
         f"<p>{EXPLANATION}</p>",
         "<p>忘记密码时：在登录窗口选择“忘记密码”，输入用户名、此恢复密钥和新密码。</p>",
+        "<p>如果打印成了 PDF 文件，请打印到纸上后删除该文件，不要留在电脑上。</p>",
         "<p><br>保管人（签名）：____________________　　日期：________________</p>",
     )
     document.setHtml("".join(rows))
