@@ -225,3 +225,25 @@ def test_damage_found_at_sign_in_is_restored_from_the_newest_backup(
     assert "张伟" in startup.main_window.user_label.text()
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
     startup.close()
+
+
+def test_signing_out_from_the_lock_leaves_only_the_sign_in_window(
+    qtbot, demo_database, data_folder, workers, monkeypatch
+):
+    """Locked (Ctrl+L or idle), 退出登录 in the lock window: no lock, no main window left,
+    the database closed; the sign-in window is the one window shown."""
+    demo_database.close()
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    startup = start(qtbot, data_folder, workers)
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
+    sign_in(qtbot, startup, "zhangwei")
+    window, opened = startup.main_window, startup.opened
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+    window.idle_lock.lock()
+    lock_window = window.idle_lock.lock_window
+    qtbot.mouseClick(lock_window.sign_out_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: startup.main_window is None)
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=10_000)
+    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert shown == [startup.login]
+    assert opened is not None and opened.database.key is None
