@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.domain.roles import Role
+from fuanjian_desktop.domain.roles import BUREAU_ROLES, Role
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.services.users import NewUser
 from ui.widgets.form_parts import error_label, save_cancel_buttons
@@ -35,7 +35,8 @@ class UserForm(QWidget):
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("至少8位，含字母和数字")
         self.password_again = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.role_boxes = {role: QCheckBox(role.label) for role in Role}
+        # the bureau roles are given at the 区局 (HQ), not by a squad's administrator
+        self.role_boxes = {role: QCheckBox(role.label) for role in Role if role not in BUREAU_ROLES}
         roles_row = QHBoxLayout()
         for role, box in self.role_boxes.items():
             box.setChecked(role in fixed_roles)

@@ -86,7 +86,11 @@ class UsersPage(QWidget):
     def add_user(self) -> None:
         """Open the 新增用户 dialog."""
         context = self._context
-        squads = [(squad.id, squad.name) for squad in setup.list_squads(context.database)]
+        squads = [  # an administrator adds accounts to their own squad (the services refuse others)
+            (squad.id, squad.name)
+            for squad in setup.list_squads(context.database)
+            if squad.id == context.actor.squad_id
+        ]
         dialog = UserDialog(
             self, squads, lambda new: users.create_user(context.database, context.actor, new)
         )
