@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 # unless told otherwise), below Pillow's own warning threshold (≈ 89 MP), and ≈ 240 MB once
 # decoded, which a field laptop can afford.
 MAX_PHOTO_PIXELS = 80_000_000
-EXTENSION_OF_FORMAT = {"JPEG": ".jpg", "PNG": ".png"}
+OPENED_FORMATS = ("JPEG", "PNG")
+# Pillow's JPEG opener names a JPEG that carries extra frames (depth map, second lens) "MPO", as
+# many phones and cameras write them; every viewer shows its first frame, so it is a .jpg.
+EXTENSION_OF_FORMAT = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png"}
 THUMBNAIL_SIZE = (320, 320)
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))  # cameras without an offset tag: local time
 EXIF_IFD = 0x8769
@@ -63,7 +66,7 @@ def check_photo(data: bytes) -> tuple[PhotoFacts, bytes]:
     from PIL import Image, UnidentifiedImageError  # only when photos are imported (start-up)
 
     try:
-        with Image.open(io.BytesIO(data), formats=tuple(EXTENSION_OF_FORMAT)) as image:
+        with Image.open(io.BytesIO(data), formats=OPENED_FORMATS) as image:
             width, height = image.size
             if width * height > MAX_PHOTO_PIXELS:
                 raise PhotoRejected(TOO_MANY_PIXELS)

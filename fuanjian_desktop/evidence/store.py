@@ -14,6 +14,7 @@ before :meth:`EvidenceStore.encrypt_legacy_files`) keeps the old unsealed layout
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Collection, Iterator
@@ -266,10 +267,25 @@ def _read_bounded(source: Path) -> bytes:
                 raise PhotoRejected(_TOO_LARGE)
             data = stream.read(MAX_PHOTO_BYTES + 1)
     except OSError as error:
-        raise PhotoRejected(f"无法读取文件：{error.strerror or error}") from error
+        raise PhotoRejected(f"无法读取文件：{_read_failure(error)}") from error
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoRejected(_TOO_LARGE)
     return data
 
 
 _TOO_LARGE = f"文件超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB，不像一张照片，请确认选择的文件"
+
+# The system's own wording (strerror) is English on most laptops: the usual causes in Chinese.
+_READ_FAILURES = {
+    errno.ENOENT: "文件不存在（可能已被移走、改名，或存储卡已拔出），请重新选择",
+    errno.EISDIR: "这是一个文件夹，不是照片，请打开文件夹选择其中的照片",
+    errno.EACCES: "没有读取这个文件的权限，请先把它复制到本机的文件夹再导入",
+    errno.EPERM: "没有读取这个文件的权限，请先把它复制到本机的文件夹再导入",
+    errno.EIO: "读取时出错（存储卡或U盘可能已损坏或松动），请重新插好后再导入",
+}
+
+
+def _read_failure(error: OSError) -> str:
+    """Why the file could not be read, in Chinese (an unusual cause keeps the system's words)."""
+    known = _READ_FAILURES.get(error.errno or 0)
+    return known or f"系统提示“{error.strerror or error}”，请确认文件还在并且可以打开"

@@ -154,10 +154,32 @@ def test_a_file_over_50_mb_is_refused_unread(store: EvidenceStore, tmp_path: Pat
     assert rejected(store, huge) == TOO_LARGE
 
 
-def test_a_missing_file_is_refused_with_the_system_reason(
+def test_a_missing_file_is_refused_in_chinese(store: EvidenceStore, tmp_path: Path) -> None:
+    assert rejected(store, tmp_path / "gone.jpg") == (
+        "无法读取文件：文件不存在（可能已被移走、改名，或存储卡已拔出），请重新选择"
+    )
+
+
+def test_a_folder_is_refused_in_chinese(store: EvidenceStore, tmp_path: Path) -> None:
+    (tmp_path / "DCIM").mkdir()
+    assert rejected(store, tmp_path / "DCIM") == (
+        "无法读取文件：这是一个文件夹，不是照片，请打开文件夹选择其中的照片"
+    )
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_jpg(
     store: EvidenceStore, tmp_path: Path
 ) -> None:
-    assert rejected(store, tmp_path / "gone.jpg").startswith("无法读取文件：")
+    # Phones and cameras that keep a depth map or a second lens's frame write an MPO: a JPEG
+    # with extra frames after the first one, opened by every viewer as that first frame.
+    source = tmp_path / "IMG_0003.jpg"
+    first, depth = Image.new("RGB", (64, 48), (200, 30, 30)), Image.new("RGB", (64, 48))
+    first.save(source, "MPO", save_all=True, append_images=[depth])
+    with Image.open(source) as image:
+        assert image.format == "MPO"  # what Pillow calls it: the case being tested
+    facts = store.add_photo(source).facts
+    assert (facts.extension, facts.width, facts.height) == (".jpg", 64, 48)
+    assert store.read_original(facts.sha256, ".jpg") == source.read_bytes()
 
 
 def test_a_store_with_another_key_cannot_read_the_photos(
