@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from fuanjian_desktop import APP_NAME
 from fuanjian_desktop.errors import UserError
+from ui.dialogs.recovery_key_dialog import code_font
 from ui.errors import failure_text
 from ui.widgets.form_parts import aligned_form, error_label
 from ui.workers import Workers
@@ -172,7 +173,8 @@ class RecoverPasswordDialog(PasswordDialog):
         super().__init__("用恢复密钥重设密码", "重设密码", workers, parent)
         self._recover = recover
         self.username = QLineEdit(username, placeholderText="要重设密码的用户名")
-        self.recovery_key = QLineEdit(placeholderText="中队负责人保管的恢复密钥")
+        self.recovery_key = QLineEdit(placeholderText="8组，每组4个字母或数字，不分大小写")
+        self.recovery_key.setFont(code_font(self.font().pointSize()))  # 0 and O told apart
         hint = QLabel(
             "忘记密码时，可用本中队正式启用时打印的数据恢复密钥（由中队负责人保管）重设密码。"
         )

@@ -53,7 +53,7 @@ class RecoveryKeyDialog(QDialog):
         self._squad_name = squad_name
         self.code_label = QLabel(code)
         self.code_label.setObjectName("recoveryCode")
-        self.code_label.setFont(code_font(18))
+        self.code_label.setFont(code_font(18, bold=True))
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.code_label.setStyleSheet(
@@ -165,9 +165,9 @@ def sheet_document(code: str, squad_name: str, day: dt.date) -> QTextDocument:
     return document
 
 
-def code_font(point_size: int) -> QFont:
+def code_font(point_size: int, bold: bool = False) -> QFont:
     """A fixed-width face, so 0/O and 1/l are told apart when copied by hand."""
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     font.setPointSize(point_size)
-    font.setBold(True)
+    font.setBold(bold)
     return font
