@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
@@ -42,6 +43,7 @@ from fuanjian_desktop.models import (
     RecheckFinding,
     Squad,
     User,
+    UserRole,
 )
 from fuanjian_desktop.services.actor import SYSTEM, Actor
 
@@ -67,12 +69,22 @@ def acting_user(session: Session, actor: Actor) -> Actor:
         if actor is SYSTEM or not actor.roles:
             return actor
         raise PermissionDenied("无法确认当前登录的用户，请重新登录。")
-    user = session.get(User, actor.user_id)
-    if user is None:
+    # one plain query (a row per role) rather than the ORM user with its squad and roles: every
+    # action and read pays for it
+    rows = session.execute(
+        select(
+            User.full_name, User.squad_id, User.active, User.username, User.cert_no, UserRole.role
+        )
+        .outerjoin(UserRole, UserRole.user_id == User.id)
+        .where(User.id == actor.user_id)
+    ).all()
+    if not rows:
         raise PermissionDenied("当前登录的账号已不存在，请重新登录或联系管理员。")
-    if not user.active:
+    name, squad_id, active, username, cert_no, _role = rows[0]
+    if not active:
         raise PermissionDenied("当前登录的账号已停用，不能再办理任何事项。请联系管理员。")
-    return Actor.of(user)
+    roles = frozenset(row.role for row in rows if row.role is not None)
+    return Actor(actor.user_id, name, squad_id, roles, username, cert_no)
 
 
 @contextmanager
