@@ -20,6 +20,8 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import event as orm_events
@@ -79,6 +81,42 @@ def canonical_event(values: Mapping[str, Any]) -> bytes:
 def hash_of(values: Mapping[str, Any]) -> str:
     """SHA-256 (lower-case hex) of :func:`canonical_event`."""
     return hashlib.sha256(canonical_event(values)).hexdigest()
+
+
+class Break(Enum):
+    """How an event fails to continue its device's chain."""
+
+    MISSING = "missing"  # its number skips one or more: events were deleted
+    MISNUMBERED = "misnumbered"  # its number repeats or goes back: inserted or renumbered
+    UNLINKED = "unlinked"  # it names another predecessor: one before it deleted/inserted/changed
+    ALTERED = "altered"  # its content does not hash to its own hash: it was changed
+
+
+@dataclass
+class ChainCursor:
+    """A walk along one device's chain: the number the next event must carry and the hash it
+    must name. A fresh cursor starts at the device's first event; a receiver (HQ) that anchored
+    a device's head starts from that ``(device_seq, event_hash)`` and checks what is pushed next.
+    """
+
+    expected: int = 1
+    previous: str = GENESIS
+
+    def advance(self, values: Mapping[str, Any]) -> Break | None:
+        """Check the next event (its stored columns); on success move past it.
+
+        ``values`` needs the :data:`COVERED` columns and ``event_hash``.
+        """
+        if values["device_seq"] > self.expected:
+            return Break.MISSING
+        if values["device_seq"] < self.expected:
+            return Break.MISNUMBERED
+        if values["prev_hash"] != self.previous:
+            return Break.UNLINKED
+        if hash_of(values) != values["event_hash"]:
+            return Break.ALTERED
+        self.expected, self.previous = self.expected + 1, values["event_hash"]
+        return None
 
 
 def event_values(event: AuditEvent) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.models import AuditEvent, CaseDocument, OutboxEntry
-from fuanjian_desktop.security.audit_chain import GENESIS, hash_of
+from fuanjian_desktop.security.audit_chain import Break, ChainCursor
 from fuanjian_desktop.services.documents.document_integrity import DocumentTampered, check_frozen
 
 GUARD_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete")
@@ -85,7 +85,7 @@ def _walk_device(session: Session, device: str) -> Iterator[Row[Any]]:
 
     Rows, not ORM objects: a long trail is read in batches with nothing kept behind.
     """
-    expected, previous = 1, GENESIS
+    cursor = ChainCursor()
     query = (
         select(*AuditEvent.__table__.columns)
         .where(AuditEvent.device_id == device)
@@ -93,27 +93,27 @@ def _walk_device(session: Session, device: str) -> Iterator[Row[Any]]:
         .execution_options(yield_per=BATCH)
     )
     for event in session.execute(query):
-        if event.device_seq != expected:
-            raise ChainBroken(_gap(event, expected))
-        if event.prev_hash != previous:
-            raise ChainBroken(
-                f"{_named(event)}与前一条记录接不上：前一条记录被删除、改动，或在它之前插入了记录。"
-            )
-        if hash_of(event._asdict()) != event.event_hash:
-            raise ChainBroken(f"{_named(event)}的内容与它的指纹不符：这条记录被改动过。")
-        expected, previous = expected + 1, event.event_hash
+        expected = cursor.expected
+        found = cursor.advance(event._asdict())
+        if found is not None:
+            raise ChainBroken(_described(found, event, expected))
         yield event
 
 
-def _gap(event: Row[Any], expected: int) -> str:
-    if event.device_seq > expected:
+def _described(found: Break, event: Row[Any], expected: int) -> str:
+    """The Chinese sentence naming the event where the chain breaks and how."""
+    if found is Break.MISSING:
         missing = (
             f"第 {expected} 条"
             if event.device_seq == expected + 1
             else f"第 {expected}–{event.device_seq - 1} 条"
         )
         return f"{_named(event)}之前缺少本机{missing}记录：记录被删除了。"
-    return f"{_named(event)}的序号不对（应为第 {expected} 条）：记录被插入或改动过。"
+    if found is Break.MISNUMBERED:
+        return f"{_named(event)}的序号不对（应为第 {expected} 条）：记录被插入或改动过。"
+    if found is Break.UNLINKED:
+        return f"{_named(event)}与前一条记录接不上：前一条记录被删除、改动，或在它之前插入了记录。"
+    return f"{_named(event)}的内容与它的指纹不符：这条记录被改动过。"
 
 
 def _named(event: Row[Any]) -> str:

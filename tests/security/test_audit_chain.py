@@ -16,7 +16,13 @@ from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.models import AuditEvent, LocalSetting, OutboxEntry
-from fuanjian_desktop.security.audit_chain import GENESIS, canonical_event, hash_of
+from fuanjian_desktop.security.audit_chain import (
+    GENESIS,
+    Break,
+    ChainCursor,
+    canonical_event,
+    hash_of,
+)
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.trail_check import verify_trail
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
@@ -263,3 +269,48 @@ def test_many_concurrent_actions_leave_one_unbroken_chain(
     assert [e.device_seq for e in events] == list(range(1, before + 31))
     report = verify_trail(demo_database)
     assert report.intact and report.events == before + 30
+
+
+def linked(count: int) -> list[dict[str, object]]:
+    """``count`` events of one device chained by hand with :func:`hash_of`."""
+    events: list[dict[str, object]] = []
+    previous = GENESIS
+    for seq in range(1, count + 1):
+        values = {**EXAMPLE, "id": f"01JEVT{seq:020d}", "device_seq": seq, "prev_hash": previous}
+        previous = hash_of(values)
+        events.append({**values, "event_hash": previous})
+    return events
+
+
+def walk(events: list[dict[str, object]], cursor: ChainCursor | None = None) -> list[object]:
+    """What the cursor says of each event in turn (stopping at the first break)."""
+    cursor = cursor or ChainCursor()
+    said: list[object] = []
+    for values in events:
+        said.append(cursor.advance(values))
+        if said[-1] is not None:
+            break
+    return said
+
+
+def test_a_cursor_walks_a_whole_chain() -> None:
+    """Three linked events: each continues the chain."""
+    assert walk(linked(3)) == [None, None, None]
+
+
+def test_a_cursor_names_each_kind_of_break() -> None:
+    """A gap, a repeated number, a foreign predecessor and altered content, each by its kind."""
+    one, two, three = linked(3)
+    assert walk([one, three]) == [None, Break.MISSING]
+    assert walk([one, two, {**two, "id": "01JCOPY"}]) == [None, None, Break.MISNUMBERED]
+    assert walk([one, {**two, "prev_hash": "1" * 64}]) == [None, Break.UNLINKED]
+    assert walk([one, {**two, "summary": "改过"}]) == [None, Break.ALTERED]
+
+
+def test_a_receiver_continues_from_an_anchored_head() -> None:
+    """HQ, holding event 2's number and hash, checks event 3 alone; a rewritten 3 is refused."""
+    _one, two, three = linked(3)
+    anchored = ChainCursor(expected=3, previous=str(two["event_hash"]))
+    assert walk([three], anchored) == [None]
+    rewritten = {**three, "prev_hash": "2" * 64}
+    assert walk([rewritten], ChainCursor(3, str(two["event_hash"]))) == [Break.UNLINKED]
