@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database, make_engine
@@ -137,3 +137,11 @@ def test_the_0007_file_is_backed_up_first(upgraded: Database, data_folder: DataF
     """The upgrade backed the 0007 file up first (the migration changes every audit row)."""
     backups = list(data_folder.backups.iterdir())
     assert len(backups) == 1 and "0007" in backups[0].name
+
+
+def test_a_new_database_at_the_head_keeps_the_append_only_triggers(database: Database) -> None:
+    """Both triggers exist in a database made by every migration up to the head: a later
+    migration that rebuilds ``audit_event`` in batch mode must create them again."""
+    with database.read() as session:
+        names = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    assert {"audit_event_no_update", "audit_event_no_delete"} <= names
