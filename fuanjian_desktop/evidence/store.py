@@ -217,7 +217,10 @@ class EvidenceStore:
             raise ValueError("a store without a key cannot seal its files")
         sealed = 0
         mismatched: list[str] = []
-        for folder, name in list(self._entries()):
+        entries = list(self._entries())
+        for folder, _subfolders, _names in os.walk(self.root):
+            make_private_folder(Path(folder))  # an older version left them 0755 (listable)
+        for folder, name in entries:
             if name.endswith(PART_SUFFIX):
                 Path(folder, name).unlink(missing_ok=True)
             elif not name.endswith(SEALED_SUFFIX):

@@ -224,6 +224,17 @@ def test_a_legacy_plaintext_folder_is_sealed_in_place(tmp_path: Path) -> None:
     assert sealed.encrypt_legacy_files().files == 0  # again (e.g. after a crash): nothing left
 
 
+def test_sealing_a_legacy_folder_makes_its_folders_user_only(tmp_path: Path) -> None:
+    root = tmp_path / "evidence"
+    EvidenceStore(root, None).add_photo(make_photo(tmp_path / "a.jpg"))
+    folders = [root, *(path for path in root.rglob("*") if path.is_dir())]
+    for folder in folders:
+        folder.chmod(0o755)  # as an older version's umask left them
+    EvidenceStore(root, KEY).encrypt_legacy_files()
+    assert len(folders) == 3  # evidence/, its hash shard, thumbs/
+    assert {folder.stat().st_mode & 0o777 for folder in folders} == {0o700}
+
+
 def test_sealing_a_legacy_folder_names_a_file_whose_content_does_not_match_its_name(
     tmp_path: Path,
 ) -> None:
