@@ -61,13 +61,16 @@ _OF_INSPECTION = (InspectionAnswer, InspectionPhoto, RecheckFinding)
 def acting_user(session: Session, actor: Actor) -> Actor:
     """``actor`` as the database knows them now: roles and squad re-read from the user row.
 
-    The system actor (set-up, demo) and an anonymous one with no roles (a sign-in attempt
-    before the name is known) carry no user row and pass as they are; any other actor without
-    a stored, active account is refused.
+    The system actor (set-up, demo) carries no user row and passes as it is; an anonymous one
+    with no roles (a sign-in attempt before the name is known) passes with no squad either, so it
+    reads and changes nothing of any squad; any other actor without a stored, active account is
+    refused.
     """
     if actor.user_id is None:
-        if actor is SYSTEM or not actor.roles:
+        if actor is SYSTEM:
             return actor
+        if not actor.roles:
+            return Actor(None, actor.full_name, None, frozenset(), actor.username)
         raise PermissionDenied("无法确认当前登录的用户，请重新登录。")
     # one plain query (a row per role) rather than the ORM user with its squad and roles: every
     # action and read pays for it

@@ -945,6 +945,11 @@ def test_the_actor_handed_in_is_not_trusted(world: World) -> None:
     unknown = replace(huang, user_id="01NOSUCHUSER0000000000000X")
     with pytest.raises(PermissionDenied, match="不存在"):
         hazards.load_hazard(world.database, unknown, world.ids["hazard"])
+    nobody = Actor(None, "匿名", world.squads[HOME], frozenset())  # no account, claims 园岭
+    with pytest.raises(PermissionDenied, match=REFUSAL):
+        hazards.load_hazard(world.database, nobody, world.ids["hazard"])
+    with pytest.raises(PermissionDenied):
+        hazards.hazard_rows(world.database, nobody, hazards.HazardQuery())
     assert changed_tables(before, state_of(world)) == []
 
 
