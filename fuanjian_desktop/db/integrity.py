@@ -45,6 +45,7 @@ class Damage(enum.Enum):
     """What is wrong with the file, as the message and the tests tell the cases apart."""
 
     EMPTY = "empty"  # 0 bytes: not a first start
+    MISSING = "missing"  # keys.json without its database: not a first start either
     NOT_A_DATABASE = "not_a_database"  # plaintext expected, the header is not SQLite's
     UNREADABLE = "unreadable"  # the key does not open it: another folder's key or a foreign file
     DAMAGED = "damaged"  # truncated, zeroed or altered pages
@@ -66,10 +67,14 @@ def check_before_unlock(folder: DataFolder) -> None:
 
     The sign-in window may run this before anyone types a password, so a 0-byte file is
     explained at once instead of after a sign-in (or, worse, taken for a first start).
-    An unreadable file beside no ``keys.json`` is not a database this folder can open.
+    An unreadable file beside no ``keys.json`` is not a database this folder can open; a
+    ``keys.json`` beside no file means the database was moved or deleted (opening would make a
+    new, empty one and the records would seem gone).
     """
     path = folder.database
     if not path.exists():
+        if (folder.root / KEYRING_FILE).exists():
+            raise DatabaseDamaged(Damage.MISSING, path)
         return
     _check_shape(path)
     if not _has_plaintext_header(path) and not (folder.root / KEYRING_FILE).exists():
@@ -190,6 +195,11 @@ def _explain(kind: Damage, path: Path, detail: str) -> str:
             f"数据库文件“{path}”是空的（0 字节），原有的记录都不在里面。"
             "这不是首次启动：文件可能在复制、同步或断电时被清空。"
             "请不要在这个文件夹里重新开始，以免覆盖可以找回的数据。"
+        ),
+        Damage.MISSING: (
+            f"数据库文件“{path}”不见了，但同一文件夹里还有它的密钥文件 keys.json："
+            "数据库可能被移走、改名或删除。这不是首次启动，请不要在这个文件夹里重新开始。"
+            "如果知道文件被移到了哪里，请把它移回并改回原名。"
         ),
         Damage.NOT_A_DATABASE: (
             f"文件“{path}”不是福安监的数据库（不是 SQLite 数据库文件），"

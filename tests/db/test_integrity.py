@@ -153,3 +153,15 @@ def test_a_missing_database_is_left_to_the_caller(data_folder: DataFolder) -> No
     check_database(data_folder.database, None)
     check_before_unlock(data_folder)
     assert not data_folder.database.exists()
+
+
+def test_a_keyring_without_its_database_is_not_a_first_start(demo_copy: DataFolder) -> None:
+    """keys.json left alone (the database moved or deleted): explained before sign-in, so the
+    sign-in never opens a new empty database in its place and the records never seem gone."""
+    demo_copy.database.unlink()
+    with pytest.raises(DatabaseDamaged) as before_unlock:
+        check_before_unlock(demo_copy)
+    assert before_unlock.value.kind is Damage.MISSING
+    assert "不见了" in before_unlock.value.message and "不是首次启动" in before_unlock.value.message
+    assert RESTORE_ADVICE in before_unlock.value.message
+    assert sorted(path.name for path in demo_copy.root.iterdir()) == ["keys.json"]
