@@ -281,7 +281,10 @@ class Startup(QObject):
         self.login = self._new_login()
         self.login.show()  # first: the app quits when its last window closes
         if window is not None:
-            window.hide()
+            window.hide()  # (ends an idle lock)
+        for other in QApplication.topLevelWidgets():  # editors, previews, 关于 …
+            if other is not self.login and other.isVisible():
+                other.close()  # an editor saves what was typed; nothing stays on screen
         self._close_when_idle(opened, window)
 
     def _close_when_idle(self, opened: Opened | None, window: Any) -> None:

@@ -230,8 +230,8 @@ def test_damage_found_at_sign_in_is_restored_from_the_newest_backup(
 def test_signing_out_from_the_lock_leaves_only_the_sign_in_window(
     qtbot, demo_database, data_folder, workers, monkeypatch
 ):
-    """Locked (Ctrl+L or idle), 退出登录 in the lock window: no lock, no main window left,
-    the database closed; the sign-in window is the one window shown."""
+    """Locked (Ctrl+L or idle) with 关于 open, 退出登录 in the lock window: no lock, no main
+    window, no 关于 left, the database closed; the sign-in window is the one window shown."""
     demo_database.close()
     monkeypatch.setattr(QApplication, "quit", lambda: None)
     startup = start(qtbot, data_folder, workers)
@@ -239,6 +239,8 @@ def test_signing_out_from_the_lock_leaves_only_the_sign_in_window(
     sign_in(qtbot, startup, "zhangwei")
     window, opened = startup.main_window, startup.opened
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+    about = window.show_about()  # a window of the signed-in user, open when the lock came
+    qtbot.waitUntil(about.isVisible)
     window.idle_lock.lock()
     lock_window = window.idle_lock.lock_window
     qtbot.mouseClick(lock_window.sign_out_button, Qt.MouseButton.LeftButton)
