@@ -38,6 +38,7 @@ from fuanjian_desktop.security.passwords import (
 from fuanjian_desktop.security.sign_in_throttle import PendingFailure, SignInThrottle
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.lookup import fetch_own
+from fuanjian_desktop.services.squad_scope import require_laptop_squad
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
 # An argon2id hash of a random secret: checking it costs an unknown user as much as a known one.
@@ -200,6 +201,20 @@ def recover_password(folder: DataFolder, code: str, username: str, new_password:
         SignInThrottle(folder).record_success(name)
     finally:
         database.close()
+
+
+def new_recovery_code(database: Database, actor: Actor) -> str:
+    """生成新的恢复密钥 (管理员 of this laptop's squad): a new code replaces the printed one (a
+    lost printout, or a go-live whose code nobody saw); return it to be shown and printed."""
+    actor.require(Permission.MANAGE_USERS)
+    keyring = _keyring_of(database)
+    assert database.key is not None
+    with user_action(database, actor, "生成新的恢复密钥") as scope:
+        scope.actor.require(Permission.MANAGE_USERS)
+        require_laptop_squad(scope.session, scope.actor)
+        scope.log("生成新的恢复密钥（此前打印的恢复密钥作废）")
+        code = keyring.replace_recovery(database.key)
+    return code
 
 
 def forget_account(database: Database, username: str) -> None:

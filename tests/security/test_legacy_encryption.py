@@ -120,6 +120,8 @@ def test_an_administrators_sign_in_encrypts_in_place_and_keeps_every_row(
         auth.unlock(legacy, "lina", OWN_PASSWORD)
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(600)  # a child process: imports, 13 argon2 checks and wraps, the export
 def test_a_command_on_a_legacy_demo_folder_encrypts_it_as_the_demo_admin(
     legacy: DataFolder,
 ) -> None:

@@ -130,3 +130,23 @@ def test_a_forgotten_account_can_no_longer_open_the_data(
     assert refused(folder, "lina", DEMO_PASSWORD)
     database, _actor = reopen(folder, "zhangwei", DEMO_PASSWORD)
     database.close()
+
+
+def test_an_administrator_makes_a_new_recovery_code(
+    demo_database: Database, folder: DataFolder, sign_in
+) -> None:
+    """The laptop squad's administrator replaces the recovery code: the new one opens the data,
+    the old one no longer does; anyone else is refused and nothing changes."""
+    assert demo_database.key is not None
+    old = Keyring.load(folder).replace_recovery(demo_database.key)
+    for username in ("liuyang", "hejun"):  # 园岭's leader (no admin), 南园's administrator
+        with pytest.raises(PermissionDenied):
+            auth.new_recovery_code(demo_database, sign_in(username))
+    assert Keyring.load(folder).unlock_with_recovery(old) == demo_database.key
+
+    new = auth.new_recovery_code(demo_database, sign_in("zhaolei"))
+
+    assert new != old
+    assert Keyring.load(folder).unlock_with_recovery(new) == demo_database.key
+    with pytest.raises(UserError, match="恢复密钥不正确"):
+        Keyring.load(folder).unlock_with_recovery(old)
