@@ -249,3 +249,22 @@ def test_signing_out_from_the_lock_leaves_only_the_sign_in_window(
     shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert shown == [startup.login]
     assert opened is not None and opened.database.key is None
+
+
+def test_a_missing_database_beside_its_key_file_is_damage_not_a_new_start(
+    qtbot, demo_database, data_folder, workers, monkeypatch
+):
+    """keys.json without fuanjian.db (moved or deleted): the restore dialog, before anyone
+    signs in; no new empty database is made."""
+    demo_database.close()
+    data_folder.database.unlink()
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    startup = start(qtbot, data_folder, workers)
+    qtbot.waitUntil(lambda: startup.side_dialog is not None, timeout=20_000)
+    dialog = startup.side_dialog
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, DamagedDatabaseDialog) and dialog.isVisible()
+    assert startup.first_start_dialog is None and not startup.login.sign_in_button.isEnabled()
+    assert not data_folder.database.exists()
+    dialog.reject()
+    qtbot.waitUntil(lambda: not workers.busy())
