@@ -24,6 +24,7 @@ from fuanjian_desktop.db.engine import (
     Database,
     is_plaintext_file,
 )
+from fuanjian_desktop.db.integrity import check_before_unlock
 from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import UserError
@@ -86,6 +87,7 @@ def unlock(
     """
     moment = now or utc_now()
     name = _typed_name(username, password)
+    check_before_unlock(folder)  # a missing, empty or cut file is named, never made afresh
     throttle = SignInThrottle(folder)
     if is_plaintext_file(folder.database):
         key = encrypt_at_sign_in(folder, name, password, moment)
@@ -104,6 +106,7 @@ def unlock(
 
 def unlock_with_recovery(folder: DataFolder, code: str) -> Database:
     """Open the database with the printed recovery code (see :func:`recover_password`)."""
+    check_before_unlock(folder)
     return open_unlocked(folder, Keyring.load(folder).unlock_with_recovery(code))
 
 

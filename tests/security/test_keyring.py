@@ -178,3 +178,16 @@ def test_unlock_on_a_folder_without_keys_is_explained(tmp_path: Path) -> None:
     (folder.root / "keys.json").unlink()
     with pytest.raises(UserError, match=r"keys\.json"):
         auth.unlock(folder, "zhaolei", DEMO_PASSWORD)
+
+
+def test_keys_without_their_database_are_not_a_fresh_start(tmp_path: Path) -> None:
+    """keys.json beside no database: unlock says the file is missing and creates nothing."""
+    folder = DataFolder(tmp_path / "data")
+    database = create_encrypted_database(folder)
+    assert database.key is not None
+    Keyring.load(folder).wrap_for("zhaolei", DEMO_PASSWORD, database.key)
+    database.close()
+    folder.database.unlink()
+    with pytest.raises(UserError):
+        auth.unlock(folder, "zhaolei", DEMO_PASSWORD)
+    assert not folder.database.exists()
