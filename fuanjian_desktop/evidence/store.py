@@ -142,8 +142,16 @@ class EvidenceStore:
 
     def read_original(self, sha256: str, extension: str) -> bytes:
         """The photo's bytes, decrypted in memory. Raises ``OSError`` if it is missing and
-        :class:`~fuanjian_desktop.security.file_cipher.DamagedCipherFile` if it was altered."""
-        return self._read(self._original(sha256, extension))
+        :class:`~fuanjian_desktop.security.file_cipher.DamagedCipherFile` if it was altered.
+
+        The bytes must hash to ``sha256``: a sealed file authenticates under the key but does
+        not name itself, so without this check someone with no key at all could swap two
+        photos' files and each record would show the other's photo.
+        """
+        data = self._read(self._original(sha256, extension))
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise file_cipher.DamagedCipherFile(_NOT_ITS_FILE)
+        return data
 
     def read_thumbnail(self, sha256: str) -> bytes:
         """The thumbnail's JPEG bytes, decrypted in memory (same errors as the original)."""
@@ -151,7 +159,14 @@ class EvidenceStore:
 
     def original_chunks(self, sha256: str, extension: str) -> Iterator[bytes]:
         """The original chunk by chunk (a video or a large scan: a few MiB of memory)."""
-        path = self._original(sha256, extension)
+        digest = hashlib.sha256()
+        for chunk in self._chunks(self._original(sha256, extension)):
+            digest.update(chunk)
+            yield chunk
+        if digest.hexdigest() != sha256:  # after the last chunk: the reader must discard it all
+            raise file_cipher.DamagedCipherFile(_NOT_ITS_FILE)
+
+    def _chunks(self, path: Path) -> Iterator[bytes]:
         if self._key is None:
             with path.open("rb") as source:
                 yield from iter(lambda: source.read(file_cipher.CHUNK_SIZE), b"")
@@ -276,6 +291,9 @@ def _read_bounded(source: Path) -> bytes:
     return data
 
 
+_NOT_ITS_FILE = (
+    "证据文件的内容与它登记的校验码不符（文件被调换或改动过），请从原始文件重新导入或从备份恢复"
+)
 _TOO_LARGE = f"文件超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB，不像一张照片，请确认选择的文件"
 
 # The system's own wording (strerror) is English on most laptops: the usual causes in Chinese.

@@ -182,6 +182,25 @@ def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_jpg(
     assert store.read_original(facts.sha256, ".jpg") == source.read_bytes()
 
 
+@pytest.mark.parametrize("key", [KEY, None], ids=["sealed", "legacy-plaintext"])
+def test_two_photos_files_swapped_without_the_key_are_refused(
+    tmp_path: Path, key: bytes | None
+) -> None:
+    # Renaming needs no key: each sealed file still authenticates, under the other's name.
+    store = EvidenceStore(tmp_path / "evidence", key)
+    red = store.add_photo(make_photo(tmp_path / "red.jpg", (200, 0, 0))).facts
+    blue = store.add_photo(make_photo(tmp_path / "blue.jpg", (0, 0, 200))).facts
+    red_file, blue_file = store.path_of(red.sha256, ".jpg"), store.path_of(blue.sha256, ".jpg")
+    red_bytes = red_file.read_bytes()
+    red_file.write_bytes(blue_file.read_bytes())
+    blue_file.write_bytes(red_bytes)
+    for facts in (red, blue):
+        with pytest.raises(DamagedCipherFile, match="被调换或改动过"):
+            store.read_original(facts.sha256, ".jpg")
+        with pytest.raises(DamagedCipherFile, match="被调换或改动过"):
+            b"".join(store.original_chunks(facts.sha256, ".jpg"))
+
+
 def test_a_store_with_another_key_cannot_read_the_photos(
     store: EvidenceStore, tmp_path: Path
 ) -> None:
