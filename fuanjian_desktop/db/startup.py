@@ -31,5 +31,6 @@ def open_database(folder: DataFolder, key: DataKey | None) -> Database:
     except BaseException:
         engine.dispose()
         raise
-    make_private(folder.database)
+    for suffix in ("", "-wal", "-shm"):  # made before any umask of the caller applied
+        make_private(folder.database.with_name(folder.database.name + suffix))
     return Database(engine, key, box)
