@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.demo import demo
@@ -15,6 +15,7 @@ from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.services import auth
 from tests.ui.conftest import active_main_window, type_text
 from ui.dialogs.password_dialogs import PasswordDialog, RecoverPasswordDialog
+from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from ui.pages.users_page import UsersPage
 
 NEW_PASSWORD = "Neu2026pass"
@@ -96,3 +97,25 @@ def test_a_forgotten_password_is_replaced_with_the_recovery_key(qtbot, demo_data
     with qtbot.waitSignal(dialog.accepted, timeout=20_000):
         qtbot.keyClick(dialog.new_again, Qt.Key.Key_Return)
     assert opens_with(folder, "wangfang", NEW_PASSWORD) == "王芳"
+
+
+def test_an_administrator_makes_a_new_recovery_key(qtbot, demo_database, make_context, sign_in):
+    """生成新的恢复密钥… asks first (取消 is Enter's answer), then shows the new key, which opens
+    the data; the key printed before no longer does."""
+    folder = DataFolder(demo_database.folder)
+    assert demo_database.key is not None
+    old_code = Keyring.load(folder).replace_recovery(demo_database.key)  # the printed one
+    page = UsersPage(make_context(sign_in("zhaolei")))
+    qtbot.addWidget(page)
+    page.show()
+    question = page.new_recovery_key()
+    assert question.defaultButton() is question.button(QMessageBox.StandardButton.No)
+    qtbot.mouseClick(question.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, RecoveryKeyDialog), timeout=20_000)
+    code = page.dialog.code_label.text()
+    assert code != old_code
+    assert Keyring.load(folder).unlock_with_recovery(code) == demo_database.key
+    with pytest.raises(UserError):
+        Keyring.load(folder).unlock_with_recovery(old_code)
+    page.dialog.kept.setChecked(True)
+    page.dialog.accept()

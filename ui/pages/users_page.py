@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,10 +21,16 @@ from ui.dialogs.idle_lock_dialog import IdleLockDialog
 from ui.dialogs.number_block_dialog import NumberBlockDialog
 from ui.dialogs.password_dialogs import ResetPasswordDialog
 from ui.dialogs.procedure_settings_dialog import ProcedureSettingsDialog
+from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from ui.dialogs.user_dialog import UserDialog
 from ui.documents.settings_dialog import DocumentSettingsDialog
 from ui.errors import show_failure
+from ui.widgets.ask import ask
 
+NEW_RECOVERY_QUESTION = (
+    "生成新的恢复密钥后，此前打印或抄写的恢复密钥立即作废。新的恢复密钥只显示一次："
+    "请中队负责人在场，以便打印或抄写保管。是否生成？"
+)
 HEADERS = ("姓名", "用户名", "执法证号", "所属中队", "角色", "状态")
 
 
@@ -51,6 +58,8 @@ class UsersPage(QWidget):
         unlock.clicked.connect(self.unlock_selected)
         self.reset_button = QPushButton("重设密码…")
         self.reset_button.clicked.connect(self.reset_selected)
+        self.recovery_button = QPushButton("生成新的恢复密钥…")
+        self.recovery_button.clicked.connect(self.new_recovery_key)
         self.numbering_button = QPushButton("文号号段…")
         self.numbering_button.clicked.connect(self.edit_numbering)
         self.settings_button = QPushButton("办案程序设置…")
@@ -63,6 +72,7 @@ class UsersPage(QWidget):
         actions.addWidget(add)
         actions.addWidget(unlock)
         actions.addWidget(self.reset_button)
+        actions.addWidget(self.recovery_button)
         actions.addStretch()
         actions.addWidget(self.idle_lock_button)
         actions.addWidget(self.documents_button)
@@ -136,6 +146,23 @@ class UsersPage(QWidget):
         dialog.open()
         self.dialog = dialog
         return dialog
+
+    def new_recovery_key(self) -> QMessageBox:
+        """生成新的恢复密钥: asked first (the printed one stops working), then shown once."""
+        return ask(self, "生成新的恢复密钥", NEW_RECOVERY_QUESTION, "生成", self._make_recovery_key)
+
+    def _make_recovery_key(self) -> None:
+        context = self._context
+        context.workers.run(
+            lambda: auth.new_recovery_code(context.database, context.actor),
+            self._show_recovery_key,
+            lambda error: show_failure(self, error, "未能生成恢复密钥"),
+        )
+
+    def _show_recovery_key(self, code: str) -> None:
+        dialog = RecoveryKeyDialog(code, self._context.squad_name, self)
+        dialog.open()
+        self.dialog = dialog
 
     def unlock_selected(self) -> None:
         """Lift the lock of the selected account."""
