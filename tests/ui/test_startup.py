@@ -268,3 +268,33 @@ def test_a_missing_database_beside_its_key_file_is_damage_not_a_new_start(
     assert not data_folder.database.exists()
     dialog.reject()
     qtbot.waitUntil(lambda: not workers.busy())
+
+
+def test_going_live_from_an_empty_folder_to_the_main_window(qtbot, data_folder, workers):
+    """首次启动 → 正式启用 → the recovery key kept → the sign-in window (no demo list, with
+    忘记密码) → the first administrator's sign-in opens the main window."""
+    startup = start(qtbot, data_folder, workers)
+    qtbot.waitUntil(lambda: startup.first_start_dialog is not None, timeout=20_000)
+    first = startup.first_start_dialog
+    form = first.admin_form
+    type_text(qtbot, form.username, "linguan")
+    type_text(qtbot, form.full_name, "林管理")
+    form.squad.setCurrentIndex(form.squad.findText("南园街道应急管理执法中队"))
+    type_text(qtbot, form.password, "Start2026a")
+    type_text(qtbot, form.password_again, "Start2026a")
+    qtbot.mouseClick(first.go_live_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.recovery_dialog is not None, timeout=30_000)
+    first.recovery_dialog.kept.setChecked(True)
+    first.recovery_dialog.accept()
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
+    assert startup.login.isVisible() and not first.isVisible()
+    assert startup.login.findChildren(QTableWidget) == []  # not a demo
+    assert startup.login.forgot_button.isVisible()
+    type_text(qtbot, startup.login.username, "linguan")
+    type_text(qtbot, startup.login.password, "Start2026a")
+    startup.login.try_sign_in()
+    qtbot.waitUntil(lambda: startup.main_window is not None, timeout=20_000)
+    assert "林管理" in startup.main_window.user_label.text()
+    assert "南园" in startup.main_window.windowTitle()
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+    startup.close()
