@@ -13,6 +13,7 @@ from shiboken6 import isValid
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import is_plaintext_file
+from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.services.backups import create_backup
@@ -298,3 +299,18 @@ def test_going_live_from_an_empty_folder_to_the_main_window(qtbot, data_folder, 
     assert "南园" in startup.main_window.windowTitle()
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
     startup.close()
+
+
+def test_an_older_versions_never_set_up_database_is_still_a_first_start(
+    qtbot, data_folder, workers
+):
+    """An unencrypted, migrated but never set-up database (an older version quit at 首次启动)
+    holds nothing: 首次启动, not the encryption of an empty file."""
+    open_database(data_folder, None).close()
+    assert is_plaintext_file(data_folder.database)
+    startup = start(qtbot, data_folder, workers)
+    qtbot.waitUntil(lambda: startup.first_start_dialog is not None, timeout=20_000)
+    qtbot.addWidget(startup.first_start_dialog)
+    assert startup.examined is not None and startup.examined.stage is Stage.FIRST_START
+    startup.first_start_dialog.reject()
+    qtbot.waitUntil(lambda: not workers.busy())
