@@ -17,14 +17,17 @@ from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import apply_key, is_plaintext_file
 from fuanjian_desktop.demo.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.evidence.store import EvidenceStore
 from fuanjian_desktop.security.encrypt_in_place import NOT_AN_ADMIN, accounts_without_key
 from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.security.passwords import hash_password
 from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.trail_check import verify_trail
 from tests.conftest import DemoTemplate
+from tests.photos import make_photo
 
-OWN_PASSWORD = "lina-own-2019"  # an account whose password is not the demo's
+OWN_PASSWORD = "lina-own-2019"
+JPEG_START = b"\xff\xd8\xff"  # an account whose password is not the demo's
 
 
 @pytest.fixture
@@ -48,6 +51,7 @@ def legacy(demo_template: DemoTemplate, tmp_path: Path) -> DataFolder:
     plain.close()
     folder.backups.mkdir()
     shutil.copyfile(folder.database, folder.backups / "fuanjian-20250101-0007.db")
+    EvidenceStore(folder.root / "evidence", None).add_photo(make_photo(tmp_path / "shop.jpg"))
     return folder
 
 
@@ -109,8 +113,10 @@ def test_an_administrators_sign_in_encrypts_in_place_and_keeps_every_row(
     finally:
         database.close()
 
-    leftovers = [p.name for p in legacy.root.rglob("*") if p.is_file() and is_plaintext_file(p)]
-    assert leftovers == []
+    files = [p for p in legacy.root.rglob("*") if p.is_file()]
+    assert [p.name for p in files if is_plaintext_file(p)] == []
+    # the legacy photo (no row refers to it, so it is sealed, then swept) left no plaintext
+    assert [p.name for p in files if p.read_bytes()[:3] == JPEG_START] == []
     assert not list(legacy.root.rglob("*before-encryption*"))
     assert len(list(legacy.backups.iterdir())) == 1  # the old backup, now encrypted
     other = next(a.username for a in DEMO_ACCOUNTS if a.username not in {"zhaolei", "lina"})
