@@ -683,6 +683,7 @@ CALLS: dict[str, Call] = {
         Outcome.FILTERED,
         lambda w, rows: bool(_ids(rows) & w.home_ids),
     ),
+    "auth.new_recovery_code": Call("hejun", lambda w, a: auth.new_recovery_code(w.database, a)),
     "auth.reset_password": Call(
         "hejun",
         lambda w, a: auth.reset_password(
