@@ -621,7 +621,11 @@ CALLS: dict[str, Call] = {
             w.database, a, registered_twin(w, w.root.parent)
         ),
         Outcome.FILTERED,
-        lambda _w, report: report.imported != 0,  # 园岭's enterprise is not taken over
+        # 园岭's enterprise is neither taken over nor registered twice: the row is refused as such
+        lambda _w, report: (
+            report.imported != 0
+            or [p.reason[:12] for p in report.problems] != ["该统一社会信用代码已登记"]
+        ),
     ),
     # transcripts
     "transcripts.transcripts.autosave": Call(
