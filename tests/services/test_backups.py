@@ -266,6 +266,43 @@ def test_the_newest_good_backup_replaces_a_damaged_database_in_place(
         reopened.close()
 
 
+def test_photos_imported_after_the_backup_survive_an_in_place_restore(
+    demo_database: Database,
+    inspector: Actor,
+    start_inspection: Callable[..., str],
+    tmp_path: Path,
+) -> None:
+    """The restored database does not know today's photos; the start-up sweep deletes every
+    unreferenced evidence file. So the restore moves them aside first: nothing is lost."""
+    from fuanjian_desktop.evidence.maintenance import sweep_evidence
+
+    folder = DataFolder(demo_database.folder)
+    key = demo_database.key
+    assert key is not None
+    assert backups.automatic_backup(demo_database, dt.date(2026, 12, 6)) is not None
+    photo = make_photo(tmp_path / "today.jpg", (10, 160, 10))
+    assert attach_photos(demo_database, inspector, start_inspection(), "", [photo]).attached == 1
+    today = evidence_bytes(folder.root)
+    assert len(today) == 2  # the photo and its thumbnail, imported after the backup
+    demo_database.close()
+    folder.database.write_bytes(folder.database.read_bytes()[:40960])  # then the damage
+    report = backups.restore_newest_in_place(folder, key)
+    assert report.newer_evidence == 2 and report.newer_evidence_folder is not None
+    assert any("2 个证据文件" in line for line in report.lines())
+    reopened = open_database(folder, key)
+    try:
+        sweep_evidence(reopened)  # what the next sign-in does
+    finally:
+        reopened.close()
+    kept = report.newer_evidence_folder
+    assert {
+        path.relative_to(kept).as_posix(): path.read_bytes()
+        for path in kept.rglob("*")
+        if path.is_file()
+    } == today
+    assert kept.stat().st_mode & 0o777 == 0o700
+
+
 def test_a_tampered_newest_backup_is_skipped_for_an_older_good_one(
     demo_database: Database, tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ the target is left as it was. In place, the damaged file is renamed aside, never
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -20,9 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
+
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.evidence.maintenance import EVIDENCE_FOLDER
 from fuanjian_desktop.security.data_key import DataKey
 from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.security.private_files import make_private_folder
@@ -34,6 +38,7 @@ from fuanjian_desktop.services.inspections.evidence import evidence_store
 Unlock = Callable[[Keyring], DataKey]
 STAGING_PREFIX = ".restoring-"
 DAMAGED_SUFFIX = ".damaged-"
+NEWER_EVIDENCE_SUFFIX = ".not-in-backup-"
 DATABASE_SIDE_FILES = ("", "-wal", "-shm")
 
 
@@ -48,6 +53,8 @@ class RestoreReport:
     evidence_files: int
     set_aside: Path | None
     seconds: float
+    newer_evidence: int = 0  # evidence files the restored database does not know, kept aside
+    newer_evidence_folder: Path | None = None
 
     def lines(self) -> list[str]:
         """The report in Chinese, one fact a line."""
@@ -59,6 +66,11 @@ class RestoreReport:
         ]
         if self.set_aside is not None:
             lines.append(f"  损坏的数据库已改名保留为“{self.set_aside}”，没有删除。")
+        if self.newer_evidence_folder is not None:
+            lines.append(
+                f"  备份之后导入的 {self.newer_evidence} 个证据文件（恢复的数据库中没有它们的记录）"
+                f"已移到“{self.newer_evidence_folder}”保留，没有删除。"
+            )
         return lines
 
 
@@ -117,7 +129,9 @@ def restore_newest_in_place(folder: DataFolder, key: DataKey) -> RestoreReport:
             sync_folder(folder.root)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return _report(folder.root, candidate, manifest, set_aside, started)
+        newer, kept = _keep_newer_evidence(folder, key)
+        report = _report(folder.root, candidate, manifest, set_aside, started)
+        return dataclasses.replace(report, newer_evidence=newer, newer_evidence_folder=kept)
     raise UserError(_nothing_to_restore(folder, refusals))
 
 
@@ -219,6 +233,37 @@ def _move_in_place(staging: Path, folder: DataFolder) -> None:
         if path.is_file() and not target.exists():
             make_private_folder(target.parent)
             os.replace(path, target)
+
+
+def _keep_newer_evidence(folder: DataFolder, key: DataKey) -> tuple[int, Path | None]:
+    """Move the evidence files the restored database does not reference out of ``evidence/``.
+
+    They are the photos imported after the backup was made, often the only copy left: the
+    start-up sweep deletes every unreferenced file in ``evidence/`` (an interrupted import's
+    leftovers), so left there they would be gone at the next sign-in. Kept sealed, as they were.
+    """
+    database = Database.open(folder.database, key)
+    try:
+        with database.read() as session:
+            referenced = set(session.scalars(text("SELECT sha256 FROM evidence_file")))
+    finally:
+        database.close()
+    root = folder.root / EVIDENCE_FOLDER
+    newer = [
+        path
+        for path in (sorted(root.rglob("*")) if root.is_dir() else [])
+        if path.is_file() and path.name.split(".", 1)[0] not in referenced
+    ]
+    if not newer:
+        return 0, None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = make_private_folder(folder.root / f"{EVIDENCE_FOLDER}{NEWER_EVIDENCE_SUFFIX}{stamp}")
+    for path in newer:
+        target = kept / path.relative_to(root)
+        make_private_folder(target.parent)
+        os.replace(path, target)
+    sync_folder(folder.root)
+    return len(newer), kept
 
 
 def sync_folder(folder: Path) -> None:
