@@ -122,11 +122,13 @@ def test_a_wrap_moved_to_another_account_does_not_open(database: Database) -> No
     """Each wrap is bound to its slot: copying one account's entry over another's fails."""
     assert database.key is not None
     keyring = Keyring.load(database.folder)
-    keyring.wrap_for("first", "password-1", database.key)
-    keyring.wrap_for("second", "password-2", database.key)
     path = database.folder / "keys.json"
+    before = set(json.loads(path.read_text())["accounts"])
+    keyring.wrap_for("first", "password-1", database.key)
+    (first,) = set(json.loads(path.read_text())["accounts"]) - before  # the slot of "first"
+    keyring.wrap_for("second", "password-2", database.key)
     document = json.loads(path.read_text())
-    first, second = sorted(document["accounts"])
+    (second,) = set(document["accounts"]) - before - {first}
     document["accounts"][second] = document["accounts"][first]
     path.write_text(json.dumps(document))
     reloaded = Keyring.load(database.folder)
@@ -135,7 +137,7 @@ def test_a_wrap_moved_to_another_account_does_not_open(database: Database) -> No
         for name, password in (("first", "password-1"), ("second", "password-1"))
         if _opens(reloaded, name, password)
     ]
-    assert len(opened) == 1  # the entry opens only in the slot it was made for
+    assert opened == ["first"]  # the entry opens only in the slot it was made for
 
 
 def _opens(keyring: Keyring, name: str, password: str) -> bool:
