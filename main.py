@@ -221,6 +221,7 @@ def open_for_command(args: argparse.Namespace) -> Database:
     first when the user is an administrator. Raises a Chinese ``UserError`` otherwise.
     """
     from fuanjian_desktop.config import chosen_data_folder
+    from fuanjian_desktop.db.engine import is_plaintext_file
     from fuanjian_desktop.db.integrity import check_before_unlock
     from fuanjian_desktop.errors import UserError
     from fuanjian_desktop.security.keyring import Keyring
@@ -242,8 +243,20 @@ def open_for_command(args: argparse.Namespace) -> Database:
             "数据库已加密，请用 --user 指定账号（密码放在环境变量 "
             f"{PASSWORD_ENV} 中，或在终端输入），或用 --recovery-key 提供恢复密钥。"
         )
+    legacy = is_plaintext_file(folder.database)
     database, _actor = auth.unlock(folder, username, command_password(username, demo_keys))
+    if legacy:  # encrypted just now: its recovery key is new and nobody has seen it yet
+        announce_recovery_key(Keyring.load(folder).replace_recovery(database.key))
     return database
+
+
+def announce_recovery_key(code: str) -> None:
+    """Show a legacy folder's new recovery key once, on stderr (stdout stays the command's)."""
+    print(
+        "本机数据库已加密。新的恢复密钥（只显示这一次，请打印或抄写后交中队负责人密封保管，"
+        f"不要与本机放在一起）：{code}",
+        file=sys.stderr,
+    )
 
 
 def legacy_demo(folder: DataFolder) -> bool:

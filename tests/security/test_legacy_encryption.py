@@ -147,3 +147,7 @@ def test_a_command_on_a_legacy_demo_folder_encrypts_it_as_the_demo_admin(
     assert result.returncode == 0, result.stderr
     assert not is_plaintext_file(legacy.database)
     assert Keyring.load(legacy).is_demo
+    # the new recovery key is shown once (stderr: stdout stays the figures) and opens the data
+    notice = next(line for line in result.stderr.splitlines() if "新的恢复密钥" in line)
+    assert "新的恢复密钥" not in result.stdout
+    auth.unlock_with_recovery(legacy, notice.rsplit("：", 1)[1]).close()
