@@ -59,8 +59,9 @@ MISSING = (
     "请从备份中找回 keys.json 放回该文件夹，或用 --data-dir 指定正确的数据文件夹。"
 )
 DAMAGED = (
-    "数据文件夹“{root}”中的密钥文件 keys.json 已损坏，无法读取。"
-    "请从备份中找回 keys.json，或用恢复密钥恢复。"
+    "数据文件夹“{root}”中的密钥文件 keys.json 已损坏，无法读取；恢复密钥也要靠它才能用。"
+    "请用最近的备份（.fabak，其中带有 keys.json）恢复：python main.py restore "
+    "--data-dir 新的空文件夹 备份文件 --recovery-key 恢复密钥。"
 )
 
 
