@@ -173,10 +173,8 @@ def _page_size(path: Path) -> int:
 def _describe(problems: list[str]) -> str:
     """The first findings, translated where SQLite's wording is known."""
     shown = "；".join(_translate(problem) for problem in problems[:SHOWN_PROBLEMS])
-    more = (
-        f"等共 {len(problems)} 处" if len(problems) > SHOWN_PROBLEMS else f"共 {len(problems)} 处"
-    )
-    return f"完整性检查发现问题（{more}）：{shown}。"
+    first = f"，前 {SHOWN_PROBLEMS} 处" if len(problems) > SHOWN_PROBLEMS else ""
+    return f"完整性检查发现 {len(problems)} 处问题{first}：{shown}。"
 
 
 def _translate(problem: str) -> str:
