@@ -23,7 +23,7 @@ from pathlib import Path
 
 from fuanjian_desktop.evidence.photo_check import PhotoFacts, PhotoRejected, check_photo
 from fuanjian_desktop.security import file_cipher
-from fuanjian_desktop.security.private_files import make_private_folder
+from fuanjian_desktop.security.private_files import make_private_folder, sync_folder
 
 # Names only pick candidates (a camera card's DCIM, the file dialog's filter); whether a file is
 # a photo, and which kind, is decided by its content.
@@ -259,7 +259,7 @@ class EvidenceStore:
                 f"证据文件 {plain.name} 加密后校验不一致，原文件已保留，请检查磁盘后重试"
             )
         plain.unlink()
-        file_cipher.sync_folder(plain.parent)
+        sync_folder(plain.parent)
         return sha256
 
 

@@ -38,7 +38,7 @@ from fuanjian_desktop.models import LocalSetting, User
 from fuanjian_desktop.security.data_key import DataKey
 from fuanjian_desktop.security.keyring import Keyring, WrongCredentials
 from fuanjian_desktop.security.passwords import hash_password, needs_rehash, verify_password
-from fuanjian_desktop.security.private_files import make_private, make_private_folder
+from fuanjian_desktop.security.private_files import make_private, make_private_folder, sync_folder
 from fuanjian_desktop.security.sign_in_throttle import SignInThrottle
 
 NOT_AN_ADMIN = (
@@ -144,7 +144,7 @@ def encrypt_database(
         keyring.wrap_for(username, password, key)
     _remove_side_files(source)
     os.replace(target, source)
-    _sync_folder(folder.root)
+    sync_folder(folder.root)
     make_private(source)
     _remove(backup)
     seconds = (dt.datetime.now() - started).total_seconds()
@@ -267,16 +267,6 @@ def _remove_side_files(database: Path) -> None:
 
 def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _user_named(session: Session, name: str) -> User | None:

@@ -29,7 +29,7 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.evidence.maintenance import EVIDENCE_FOLDER
 from fuanjian_desktop.security.data_key import DataKey
 from fuanjian_desktop.security.keyring import Keyring
-from fuanjian_desktop.security.private_files import make_private_folder
+from fuanjian_desktop.security.private_files import make_private_folder, sync_folder
 from fuanjian_desktop.services.backups import archive
 from fuanjian_desktop.services.backups.database_copy import check_copy
 from fuanjian_desktop.services.backups.rotation import backups_newest_first
@@ -264,17 +264,6 @@ def _keep_newer_evidence(folder: DataFolder, key: DataKey) -> tuple[int, Path | 
         os.replace(path, target)
     sync_folder(folder.root)
     return len(newer), kept
-
-
-def sync_folder(folder: Path) -> None:
-    """Make the renames into ``folder`` durable (POSIX; Windows has no folder handles)."""
-    if os.name == "nt":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _require_empty(root: Path) -> None:
