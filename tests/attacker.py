@@ -67,3 +67,16 @@ def altered_sheet(sheet: dict[str, Any]) -> dict[str, Any]:
                 run["text"] = run["text"] + "（已改）"
                 return changed
     raise AssertionError("no printed run in the sheet")
+
+
+def alter_issued_decision(database: Database) -> CaseDocument:
+    """Edit the frozen content of the demo's issued decision in the file (its fingerprint left
+    as it was); return the document as it was before."""
+    document = issued_decision(database)
+    assert document.sheet is not None
+    with raw_connection(database) as connection:
+        connection.execute(
+            "UPDATE case_document SET sheet = ? WHERE id = ?",
+            (json.dumps(altered_sheet(document.sheet)), document.id),
+        )
+    return document

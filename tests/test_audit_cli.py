@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import func, select
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.models import AuditEvent, CaseDocument
-from tests.attacker import altered_sheet, drop_guards, issued_decision, raw_connection
+from tests.attacker import (
+    alter_issued_decision,
+    drop_guards,
+    raw_connection,
+)
 from tests.test_main_cli import run
 
 
@@ -63,13 +65,7 @@ def test_an_altered_document_exits_1_naming_it(
     demo_database: Database, data_folder: DataFolder
 ) -> None:
     """An issued document edited in the file: named by title and 文号, exit 1."""
-    document = issued_decision(demo_database)
-    assert document.sheet is not None
-    with raw_connection(demo_database) as connection:
-        connection.execute(
-            "UPDATE case_document SET sheet = ? WHERE id = ?",
-            (json.dumps(altered_sheet(document.sheet)), document.id),
-        )
+    document = alter_issued_decision(demo_database)
 
     result = run("audit", "verify", "--data-dir", str(data_folder.root))
     assert result.returncode == 1, result.stderr

@@ -18,6 +18,7 @@ from fuanjian_desktop.models import AuditEvent, CaseDocument
 from fuanjian_desktop.security.audit_chain import hash_of
 from fuanjian_desktop.services.trail_check import verify_trail
 from tests.attacker import (
+    alter_issued_decision,
     altered_sheet,
     drop_guards,
     issued_decision,
@@ -227,13 +228,7 @@ def test_an_event_appended_without_its_hash_is_found(demo_database: Database) ->
 
 def test_an_altered_issued_document_is_named(demo_database: Database) -> None:
     """Editing the frozen content of an issued decision is found, naming its title and 文号."""
-    document = issued_decision(demo_database)
-    assert document.sheet is not None
-    with raw_connection(demo_database) as connection:
-        connection.execute(
-            "UPDATE case_document SET sheet = ? WHERE id = ?",
-            (json.dumps(altered_sheet(document.sheet)), document.id),
-        )
+    document = alter_issued_decision(demo_database)
 
     report = verify_trail(demo_database)
     assert report.problem == (

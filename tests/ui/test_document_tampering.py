@@ -3,11 +3,9 @@ and nothing reaches the printer."""
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from tests.attacker import altered_sheet, issued_decision, raw_connection
+from tests.attacker import alter_issued_decision
 from ui.documents.printing import PrintJob
 
 
@@ -15,13 +13,7 @@ def test_printing_an_altered_document_is_refused_by_name(
     qtbot, make_context, sign_in, demo_database, wait_idle
 ):
     """The 预览打印 job stops with the Chinese refusal naming title and 文号; no page is made."""
-    document = issued_decision(demo_database)
-    assert document.sheet is not None
-    with raw_connection(demo_database) as connection:
-        connection.execute(
-            "UPDATE case_document SET sheet = ? WHERE id = ?",
-            (json.dumps(altered_sheet(document.sheet)), document.id),
-        )
+    document = alter_issued_decision(demo_database)
     parent = QWidget()
     qtbot.addWidget(parent)
     job = PrintJob(make_context(sign_in("liuyang")), [document.id], parent, preview=True)

@@ -15,7 +15,7 @@ from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.documents.document_integrity import DocumentTampered
 from fuanjian_desktop.services.documents.document_samples import write_samples
 from fuanjian_desktop.services.documents.documents import document_sheet
-from tests.attacker import altered_sheet, issued_decision, raw_connection
+from tests.attacker import alter_issued_decision, altered_sheet, issued_decision, raw_connection
 
 REFUSED = "已拒绝预览、打印和导出。请不要使用这份文书，并请管理员运行 python main.py audit verify"
 
@@ -38,13 +38,7 @@ def test_altered_content_is_refused_by_name(
     demo_database: Database, sign_in: Callable[[str], Actor]
 ) -> None:
     """An edited frozen sheet is refused before anything is drawn, naming title and 文号."""
-    document = issued_decision(demo_database)
-    assert document.sheet is not None
-    with raw_connection(demo_database) as connection:
-        connection.execute(
-            "UPDATE case_document SET sheet = ? WHERE id = ?",
-            (json.dumps(altered_sheet(document.sheet)), document.id),
-        )
+    document = alter_issued_decision(demo_database)
 
     with pytest.raises(DocumentTampered) as refused:
         document_sheet(demo_database, reader(sign_in), document.id)
