@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,25 +15,9 @@ import pytest
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.security.keyring import Keyring
 from tests.conftest import DemoTemplate
+from tests.test_main_cli import run
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = 4096
-
-
-def run(*args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("FUANJIAN_PASSWORD", None)
-    if password is not None:
-        env["FUANJIAN_PASSWORD"] = password
-    return subprocess.run(
-        [sys.executable, "main.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 @pytest.fixture

@@ -17,8 +17,13 @@ from fuanjian_desktop.db.engine import Database
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``main.py`` with ``args`` in a child process; ``password`` goes in FUANJIAN_PASSWORD
+    (none inherited), and no terminal is there to type one at."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("FUANJIAN_PASSWORD", None)
+    if password is not None:
+        env["FUANJIAN_PASSWORD"] = password
     return subprocess.run(
         [sys.executable, "main.py", *args],
         cwd=ROOT,
@@ -26,6 +31,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
+        stdin=subprocess.DEVNULL,
     )
 
 
