@@ -58,6 +58,16 @@ def sign_in(qtbot, startup: Startup, username: str, wait_for_main: bool = True) 
         qtbot.waitUntil(lambda: startup.main_window is not None, timeout=20_000)
 
 
+def signed_in_start(qtbot, demo_database, data_folder, workers, monkeypatch) -> Startup:
+    """The real start on the demo folder, with 张伟 signed in and his main window up."""
+    demo_database.close()
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    startup = start(qtbot, data_folder, workers)
+    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
+    sign_in(qtbot, startup, "zhangwei")
+    return startup
+
+
 def test_nothing_is_opened_before_sign_in_then_the_main_window(
     qtbot, demo_database, data_folder, workers, monkeypatch
 ):
@@ -87,11 +97,7 @@ def test_sign_out_closes_the_data_and_shows_the_sign_in_window(
 ):
     """Ctrl+Shift+L (退出登录) in the main window: the sign-in window is back and ready, the
     main window gone, the database closed with its key dropped; another user can sign in."""
-    demo_database.close()
-    monkeypatch.setattr(QApplication, "quit", lambda: None)
-    startup = start(qtbot, data_folder, workers)
-    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
-    sign_in(qtbot, startup, "zhangwei")
+    startup = signed_in_start(qtbot, demo_database, data_folder, workers, monkeypatch)
     window, opened = startup.main_window, startup.opened
     assert opened is not None and opened.database.key is not None
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
@@ -233,11 +239,7 @@ def test_signing_out_from_the_lock_leaves_only_the_sign_in_window(
 ):
     """Locked (Ctrl+L or idle) with 关于 open, 退出登录 in the lock window: no lock, no main
     window, no 关于 left, the database closed; the sign-in window is the one window shown."""
-    demo_database.close()
-    monkeypatch.setattr(QApplication, "quit", lambda: None)
-    startup = start(qtbot, data_folder, workers)
-    qtbot.waitUntil(lambda: startup.login.sign_in_button.isEnabled(), timeout=20_000)
-    sign_in(qtbot, startup, "zhangwei")
+    startup = signed_in_start(qtbot, demo_database, data_folder, workers, monkeypatch)
     window, opened = startup.main_window, startup.opened
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
     about = window.show_about()  # a window of the signed-in user, open when the lock came
