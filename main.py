@@ -145,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "backup_file", type=Path, help="备份文件（main.py backup 或自动备份写出的）"
     )
+    from fuanjian_desktop.hq.cli import add_hq_parser
+    from fuanjian_desktop.sync_client.cli import add_sync_parser
+
+    add_hq_parser(commands)
+    add_sync_parser(commands, [data_dir, credentials])
     return parser
 
 
@@ -473,6 +478,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_backup(args)
         if args.command == "restore":
             return run_restore(args)
+        if args.command == "hq":
+            from fuanjian_desktop.hq.cli import run_hq
+
+            return run_hq(args)
+        if args.command == "sync":
+            from fuanjian_desktop.sync_client.cli import run_sync
+
+            return run_sync(args, open_for_command)
         if args.command == "screenshot":
             from ui.screenshot import take_screenshot
 

@@ -1,0 +1,1 @@
+"""The headquarters (区局) server: receives every squad's records, publishes reference data."""

@@ -1,0 +1,1 @@
+"""The laptop side of sync: enrollment, push, pull, attachments, offline packages."""
