@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import subprocess
@@ -39,7 +40,12 @@ CHILD = "tests.crash.child"
 MAX_WRITES_BEFORE_KILL = 12
 MAX_EXTRA_WAIT = 0.4  # seconds after the chosen write (about one write): the kill lands within one
 WRITES_PER_CHILD = 100_000  # more than any child lives to do
+STALL_SECONDS = 120.0  # no line this long: the child is stuck (a bench once hung), not slow
 KINDS = sorted(WRITES)
+
+
+class ChildStalled(AssertionError):
+    """Neither the server nor its child wrote a line for :data:`STALL_SECONDS`."""
 
 
 class ChildFailed(AssertionError):
@@ -108,6 +114,7 @@ class Run:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._errors,
+            bufsize=0,  # unbuffered, so select() sees every line that is waiting
         )
         return self
 
@@ -167,14 +174,22 @@ class Run:
         wait = rng.uniform(0, MAX_EXTRA_WAIT)
         self._send(self._order(rng.getrandbits(64), KINDS[number % len(KINDS)]))
         pid, lines = None, []
-        while pid is None or len(lines) < wanted + 1:  # "ready", then the writes wanted
-            line = self._line()
-            if line.startswith("pid "):
-                pid = int(line.split()[1])
-            elif line.startswith("exit "):
-                raise ChildFailed(self._stderr_tail())
-            else:
-                lines.append(line)
+        try:
+            while pid is None or len(lines) < wanted + 1:  # "ready", then the writes wanted
+                line = self._line()
+                if line.startswith("pid "):
+                    pid = int(line.split()[1])
+                elif line.startswith("exit "):
+                    raise ChildFailed(self._stderr_tail())
+                else:
+                    lines.append(line)
+        except ChildStalled:
+            if pid is None:  # the server itself is stuck: nothing more can run
+                raise
+            os.kill(pid, signal.SIGKILL)  # end it, and read its exit so the next round starts clean
+            while not self._line().startswith("exit "):
+                pass
+            raise ChildFailed(f"子进程 {STALL_SECONDS:.0f} 秒没有输出，已被结束。") from None
         time.sleep(wait)
         os.kill(pid, signal.SIGKILL)
         while not (line := self._line()).startswith("exit "):
@@ -207,6 +222,8 @@ class Run:
         """The next line of the server or its child (a write to a pipe of a short line is
         atomic, so a killed child never leaves half a line)."""
         assert self._server is not None and self._server.stdout is not None
+        if not select.select([self._server.stdout], [], [], STALL_SECONDS)[0]:
+            raise ChildStalled(self._stderr_tail())
         line = self._server.stdout.readline()
         if not line:
             raise ChildFailed(self._stderr_tail())
