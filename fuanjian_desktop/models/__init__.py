@@ -25,6 +25,13 @@ from fuanjian_desktop.models.numbering import IssuedNumber, NumberBlock
 from fuanjian_desktop.models.org import Squad, User, UserRole
 from fuanjian_desktop.models.registry import Enterprise, EnterpriseCategory
 from fuanjian_desktop.models.settings import LocalSetting
+from fuanjian_desktop.models.sync import (
+    ReferenceFile,
+    SyncBase,
+    SyncBatch,
+    SyncConflict,
+    SyncState,
+)
 
 __all__ = [
     "AuditEvent",
@@ -51,7 +58,12 @@ __all__ = [
     "NumberBlock",
     "OutboxEntry",
     "RecheckFinding",
+    "ReferenceFile",
     "Squad",
+    "SyncBase",
+    "SyncBatch",
+    "SyncConflict",
+    "SyncState",
     "User",
     "UserRole",
 ]
