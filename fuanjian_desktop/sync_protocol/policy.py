@@ -67,8 +67,10 @@ NOT_SYNCED: Mapping[str, str] = {
 }
 
 # Columns that stay on the laptop where they are set: a sign-in lockout is about the keyboard
-# in front of that laptop, not the person everywhere. ``password_hash`` does sync: a newly
-# enrolled laptop must verify the user's password against it before wrapping the data key.
+# in front of that laptop, not the person everywhere. ``password_hash`` travels as a plain
+# column, but it holds only the marker ``keys.json``: a password is checked by unwrapping this
+# laptop's data key (``security.keyring``), and that wrap never leaves the laptop. So no
+# password can be verified from synced data (docs/sync-protocol.md, "Users and passwords").
 LOCAL_COLUMNS: Mapping[str, frozenset[str]] = {
     "app_user": frozenset({"failed_logins", "locked_until"}),
 }
