@@ -35,6 +35,7 @@ TRANSFER_TO_CASE = "Ctrl+T"  # 移交立案
 CHANGE_PASSWORD = "Ctrl+Shift+K"  # 修改密码
 SIGN_OUT = "Ctrl+Shift+L"  # 退出登录: the database closes, the sign-in window returns
 LOCK_NOW = "Ctrl+L"  # 立即锁定: the idle lock at once (the windows covered until the password)
+SYNC_NOW = "F5"  # 同步: a round with HQ now (ui/sync), the window stays usable meanwhile
 # the case page (a page of the main window)
 CASE_STEPS = tuple(f"Alt+{n}" for n in range(1, 10))  # the steps one can take, in order
 NEXT_TAB = "Ctrl+PgDown"  # its tabs (时间线 … 救济), the list of the tab chosen gets the cursor
