@@ -1,0 +1,145 @@
+"""Pushing a squad's year of work to HQ on PostgreSQL, against a plain bulk insert of the same rows.
+
+``python bench/sync_push.py [--cases 10000]``
+
+The real protocol end to end: a fresh demo laptop of 园岭 is enrolled with a real ``hq serve``
+(its own process, loopback HTTP, a throwaway PostgreSQL cluster, ``hq init`` schema) and runs
+one round to send the demo's own records. Then ``--cases`` cases are added to its outbox
+(``sync_workload``: each with its inspection, two hazards, two issued documents, six audit
+events on the laptop's chain and six outbox rows) and one timed sync round (the client's own
+``run_round``: batches read from the outbox and encoded, signed requests, HQ's ``apply_push`` —
+chain check, merge, revisions, mirror — and the local acknowledgement) sends them all. The
+mirror is then counted to make sure every row arrived.
+
+The baseline is the same rows — every record, child row and audit event of the workload, read
+back from the laptop — ``COPY``-ed into the same mirror tables of a second database made by the
+same ``hq init``, in one transaction. Goal: push ≤ 3 × baseline. Reports only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python bench/...py`
+
+from sqlalchemy import create_engine
+
+from bench.sync_support import (
+    bulk_copy,
+    demo_laptop,
+    enroll_laptop,
+    fresh_hq,
+    mirror_counts,
+    pg_cluster,
+    rows_to_copy,
+    run_round,
+    seconds,
+)
+from bench.sync_workload import RECORDS_PER_CASE, Workload, add_squad_work
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.demo import demo
+from fuanjian_desktop.services.setup import installation
+from tests.support.pg import PgCluster
+from tests.support.server import running_hq
+
+GOAL = 3.0
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What one run measured (seconds) and what it moved."""
+
+    workload: Workload
+    generate_s: float
+    first_round_s: float
+    push_s: float
+    rows: int
+    copy_s: float
+    arrived: dict[str, int]
+
+    @property
+    def ratio(self) -> float:
+        """Push time over the bulk insert of the same rows."""
+        return self.push_s / self.copy_s
+
+    def lines(self) -> list[str]:
+        """The report, one figure a line."""
+        w = self.workload
+        verdict = "met" if self.ratio <= GOAL else "NOT met"
+        missing = {t: n for t, n in self.expected().items() if self.arrived.get(t) != n}
+        return [
+            f"cases: {w.cases:,}  records: {w.records:,}  audit events: {w.events:,}  "
+            f"rows incl. child rows: {self.rows:,}",
+            f"generate (direct rows, chained events, outbox): {self.generate_s:.1f} s",
+            f"first round after enrollment (the demo's own records): {self.first_round_s:.1f} s",
+            f"push round over HTTP to hq serve on PostgreSQL: {self.push_s:.1f} s "
+            f"({w.records / self.push_s:,.0f} records/s)",
+            f"COPY of the same rows into the same mirror tables: {self.copy_s:.1f} s",
+            f"ratio push / COPY: {self.ratio:.2f}× (goal ≤ {GOAL:.0f}×) {verdict}",
+            "arrived at HQ: "
+            + ("every row" if not missing else f"MISSING {missing} of {self.expected()}"),
+        ]
+
+    def expected(self) -> dict[str, int]:
+        """Rows per mirror table the push must have made."""
+        return {table: len(ids) for table, ids in self.workload.ids.items()}
+
+
+def measure(laptop: Database, cluster: PgCluster, cases: int, scratch: Path) -> PushReport:
+    """Enroll ``laptop`` (a demo laptop) with a real server, push ``cases`` cases, then COPY the
+    same rows into a second HQ database."""
+    squad_id = installation(laptop).home_squad_id
+    assert squad_id is not None
+    hq_url = fresh_hq(cluster)
+    with running_hq(hq_url, scratch / "hq-data") as server:
+        enroll_laptop(laptop, server, demo.DEMO_HOME_SQUAD)
+        first_round_s = seconds(lambda: run_round(laptop))
+        started = time.perf_counter()
+        workload = add_squad_work(laptop, squad_id, cases)
+        generate_s = time.perf_counter() - started
+        push_s = seconds(lambda: run_round(laptop))
+    arrived = mirror_counts(hq_url, workload.ids)
+    baseline_url = fresh_hq(cluster)
+    engine = create_engine(baseline_url)
+    try:
+        tables = rows_to_copy(laptop, workload, engine)
+    finally:
+        engine.dispose()
+    copy_s = bulk_copy(baseline_url, tables)
+    rows = sum(len(table.rows) for table in tables)
+    return PushReport(workload, generate_s, first_round_s, push_s, rows, copy_s, arrived)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(
+        description="同步上传基准测试：N 件案件推送到区局（PostgreSQL）"
+    )
+    parser.add_argument("--cases", type=int, default=10_000, help="案件数（默认 10000）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run once and print the figures with the machine's load."""
+    args = build_parser().parse_args(argv)
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="fj-bench-push-") as folder, pg_cluster() as cluster:
+        laptop = demo_laptop(Path(folder) / "laptop")
+        try:
+            report = measure(laptop, cluster, args.cases, Path(folder))
+        finally:
+            laptop.close()
+    for line in report.lines():
+        print(line)
+    print(f"records per case: {RECORDS_PER_CASE}; load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
