@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from fuanjian_desktop.evidence.photo_check import PhotoFacts, PhotoRejected, check_photo
 from fuanjian_desktop.security import file_cipher
@@ -40,6 +42,7 @@ __all__ = [
     "AddedPhoto",
     "EvidenceStore",
     "LegacySealing",
+    "PartialDownloads",
     "PhotoFacts",
     "PhotoRejected",
 ]
@@ -138,6 +141,38 @@ class EvidenceStore:
         else:
             file_cipher.write_encrypted(self._key, data, target)
 
+    def holds_original(self, sha256: str, extension: str) -> bool:
+        """Whether the original is stored (a file synced from HQ may have no thumbnail)."""
+        return self._original(sha256, extension).is_file()
+
+    def add_stream(self, sha256: str, extension: str, chunks: Iterable[bytes]) -> None:
+        """Store a file of any size that arrives in ``chunks`` (a synced video), sealed as it
+        streams in: a few MiB of memory, never plaintext on disk.
+
+        The content must hash to ``sha256``, else :class:`DamagedCipherFile` and nothing is
+        stored. A photo also gets its thumbnail (photos are bounded in size).
+        """
+        if self._key is None:
+            raise ValueError("files from HQ go only into an encrypted store")
+        target = self._original(sha256, extension)
+        make_private_folder(self.root)
+        make_private_folder(target.parent)
+        with file_cipher.atomic_private_file(target) as sink:
+            if (
+                file_cipher.encrypt_stream(self._key, io.BufferedReader(_ChunkReader(chunks)), sink)
+                != sha256
+            ):
+                raise file_cipher.DamagedCipherFile(_NOT_ITS_FILE)
+        if extension.lower() in PHOTO_EXTENSIONS:
+            self._add_thumbnail(sha256, extension)
+
+    def _add_thumbnail(self, sha256: str, extension: str) -> None:
+        try:
+            _facts, thumbnail = check_photo(self.read_original(sha256, extension))
+        except PhotoRejected:
+            return  # shown without a thumbnail; the original is what counts
+        self._write(thumbnail, self._thumbnail(sha256))
+
     # --- reading ------------------------------------------------------------------------------
 
     def read_original(self, sha256: str, extension: str) -> bytes:
@@ -165,6 +200,10 @@ class EvidenceStore:
             yield chunk
         if digest.hexdigest() != sha256:  # after the last chunk: the reader must discard it all
             raise file_cipher.DamagedCipherFile(_NOT_ITS_FILE)
+
+    def open_original(self, sha256: str, extension: str) -> BinaryIO:
+        """The original as a readable stream, decrypted chunk by chunk (into a package)."""
+        return io.BufferedReader(_ChunkReader(self.original_chunks(sha256, extension)))
 
     def _chunks(self, path: Path) -> Iterator[bytes]:
         if self._key is None:
@@ -261,6 +300,94 @@ class EvidenceStore:
         plain.unlink()
         sync_folder(plain.parent)
         return sha256
+
+
+class PartialDownloads:
+    """Files being downloaded from HQ, kept sealed in pieces so a cut link resumes where it
+    stopped: ``<root>/<sha256>/<offset>-<length>.enc``, each piece sealed on its own.
+
+    ``root`` lies outside the evidence folder (the start-up sweep of the store would remove
+    pieces it cannot name). :meth:`finish` streams the pieces into the store, checking the
+    hash, and removes them.
+    """
+
+    def __init__(self, root: Path, key: bytes) -> None:
+        self.root = root
+        self._key = key
+
+    def received(self, sha256: str) -> int:
+        """How many bytes of ``sha256`` are stored (the offset to resume from)."""
+        end = 0
+        for offset, length, _path in self._pieces(sha256):
+            if offset != end:  # a gap (a piece lost): start again from there
+                break
+            end = offset + length
+        return end
+
+    def append(self, sha256: str, offset: int, data: bytes) -> None:
+        """Seal ``data`` received at ``offset`` as the next piece."""
+        if offset != self.received(sha256):
+            raise ValueError("a piece must continue where the stored ones end")
+        folder = self.root / sha256
+        make_private_folder(self.root)
+        make_private_folder(folder)
+        file_cipher.write_encrypted(self._key, data, folder / f"{offset:016d}-{len(data)}.enc")
+
+    def discard(self, sha256: str) -> None:
+        """Forget a download (restart from zero, or done)."""
+        folder = self.root / sha256
+        for _offset, _length, path in self._pieces(sha256):
+            path.unlink(missing_ok=True)
+        if folder.is_dir():
+            folder.rmdir()
+
+    def finish(self, store: EvidenceStore, sha256: str, extension: str) -> None:
+        """Move the whole download into ``store`` (hash checked there) and discard the pieces;
+        a mismatch discards them too (the next round downloads afresh)."""
+        end = self.received(sha256)
+        try:
+            store.add_stream(sha256, extension, self._chunks(sha256, end))
+        finally:
+            self.discard(sha256)
+
+    def _chunks(self, sha256: str, end: int) -> Iterator[bytes]:
+        for offset, _length, path in self._pieces(sha256):
+            if offset >= end:
+                return
+            yield from file_cipher.decrypted_chunks(self._key, path)
+
+    def _pieces(self, sha256: str) -> list[tuple[int, int, Path]]:
+        folder = self.root / sha256
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.iterdir():
+            offset, _, length = path.name.removesuffix(".enc").partition("-")
+            if path.name.endswith(".enc") and offset.isdigit() and length.isdigit():
+                found.append((int(offset), int(length), path))
+        return sorted(found)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A readable stream over an iterable of byte chunks (for ``encrypt_stream``)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,169 @@
+"""Pull: what HQ holds for this laptop's squad, page by page from the laptop's cursor.
+
+Each page is written in one transaction together with the new cursor, so a cut round resumes
+at the first page not stored. Pulled records are written as they are (``codec.write_record``),
+never through a user action, so they never enter the outbox; a record this laptop changed and
+has not pushed yet is skipped (the next push merges it at HQ, whose answer comes back in a later
+pull). Audit events are insert-only. Each written record's HQ revision becomes its base for the
+next push. Foreign keys are checked at commit: when a page names a parent that only a later
+page brings, the pages are written together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.models import Case, OutboxEntry, SyncBase
+from fuanjian_desktop.services.cases.cases import refresh_case
+from fuanjian_desktop.sync_client import state
+from fuanjian_desktop.sync_client.errors import SyncError
+from fuanjian_desktop.sync_client.progress import PULLING, Progress, RoundProgress
+from fuanjian_desktop.sync_client.state import Key
+from fuanjian_desktop.sync_client.transport import Transport
+from fuanjian_desktop.sync_protocol.codec import write_record
+from fuanjian_desktop.sync_protocol.policy import policy_of, synced_tables
+
+PAGE_SIZE = 500
+AUDIT_TABLE = "audit_event"
+CASE_TABLE = "enforcement_case"
+
+
+@dataclass
+class PullTally:
+    """What a pull wrote and skipped."""
+
+    written: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+
+
+def pull_all(database: Database, transport: Transport, progress: Progress) -> PullTally:
+    """Pull every page after the stored cursor."""
+    tally = PullTally()
+    with database.read() as session:
+        cursor = state.get_int(session, Key.CURSOR)
+    waiting: list[dict[str, Any]] = []
+    while True:
+        page = transport.json("GET", "/pull", params={"cursor": cursor, "limit": PAGE_SIZE})
+        waiting += _records_of(page)
+        cursor, more = int(page["cursor"]), bool(page.get("more"))
+        try:
+            apply_page(database, waiting, tally, cursor=cursor)
+        except IntegrityError as error:
+            if not more:
+                raise SyncError(
+                    "从区局收到的记录引用了本机没有的记录，本次未写入。请联系区局管理员。",
+                    "integrity",
+                ) from error
+        else:
+            waiting = []
+        progress(RoundProgress(PULLING, tally.written + tally.skipped, 0))
+        if not more:
+            return tally
+
+
+def _records_of(page: Any) -> list[dict[str, Any]]:
+    records = page.get("records") if isinstance(page, dict) else None
+    if not isinstance(records, list) or "cursor" not in page:
+        raise SyncError(
+            "区局服务器的答复缺少记录或游标，本次同步未完成，请稍后重试。", "bad_answer"
+        )
+    return records
+
+
+def apply_page(
+    database: Database, records: Sequence[dict[str, Any]], tally: PullTally, *, cursor: int | None
+) -> None:
+    """Write ``records`` (and the new ``cursor``, if any) in one transaction."""
+    written = skipped = conflicts = 0
+    with database.write() as session:
+        written, skipped, conflicts = apply_records(session, records)
+        if cursor is not None:
+            state.put(session, Key.CURSOR, cursor)
+    tally.written += written
+    tally.skipped += skipped
+    tally.conflicts += conflicts
+
+
+def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> tuple[int, int, int]:
+    """Write pulled envelopes inside the caller's transaction: (written, skipped, conflicts).
+
+    Parents go before children; foreign keys are checked at commit; the derived deadlines of
+    every case touched are recomputed.
+    """
+    session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    order = {policy.table: index for index, policy in enumerate(synced_tables())}
+    ordered = sorted(records, key=lambda envelope: order.get(envelope.get("table", ""), -1))
+    unsent = _unsent_entities(session, ordered)
+    written = skipped = conflicts = 0
+    for envelope in ordered:
+        table, entity_id = envelope.get("table"), envelope.get("id")
+        policy_of(str(table))  # an unknown table is refused before anything is written
+        if (table, entity_id) in unsent:
+            skipped += 1
+            continue
+        write_record(session, envelope)
+        if table != AUDIT_TABLE and envelope.get("revision") is not None:
+            session.merge(
+                SyncBase(table_name=table, entity_id=entity_id, revision=int(envelope["revision"]))
+            )
+        written += 1
+        conflicts += _open_conflict(envelope)
+    _refresh_cases(session, _cases_touched(ordered, unsent))
+    return written, skipped, conflicts
+
+
+def _unsent_entities(session: Session, records: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(table, id) of the pulled records this laptop still has unsent changes of."""
+    wanted = {(r.get("table"), r.get("id")) for r in records if r.get("table") != AUDIT_TABLE}
+    ids = sorted({str(entity_id) for _table, entity_id in wanted})
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(OutboxEntry.entity_type, OutboxEntry.entity_id)
+            .where(
+                OutboxEntry.sent_at.is_(None), OutboxEntry.entity_id.in_(ids[start : start + 500])
+            )
+            .distinct()
+        )
+        found |= {(table, entity_id) for table, entity_id in rows if (table, entity_id) in wanted}
+    return found
+
+
+def _open_conflict(envelope: dict[str, Any]) -> int:
+    if envelope.get("table") != "sync_conflict" or envelope.get("op") == "delete":
+        return 0
+    return 0 if (envelope.get("fields") or {}).get("resolved_at") else 1
+
+
+def _cases_touched(records: Iterable[dict[str, Any]], unsent: set[tuple[str, str]]) -> set[str]:
+    """Cases whose own row or a record of theirs was written (their deadlines are derived)."""
+    touched = set()
+    for envelope in records:
+        if (envelope.get("table"), envelope.get("id")) in unsent:
+            continue
+        if envelope.get("table") == CASE_TABLE:
+            touched.add(str(envelope["id"]))
+        elif envelope.get("table") != AUDIT_TABLE:
+            case_id = (envelope.get("fields") or {}).get("case_id")
+            if case_id:
+                touched.add(str(case_id))
+    return touched
+
+
+def _refresh_cases(session: Session, case_ids: set[str]) -> None:
+    """Recompute the stored deadlines (``case_deadline``, derived, not synced) of the cases."""
+    if not case_ids:
+        return
+    session.flush()
+    today = dt.datetime.now().astimezone().date()
+    for case in session.scalars(select(Case).where(Case.id.in_(sorted(case_ids)))):
+        refresh_case(session, case, today)
