@@ -1,3 +1,4 @@
 """The support modules' own fixtures, for their own tests."""
 
 from tests.support.pg import pg_cluster, pg_database  # noqa: F401  (fixtures)
+from tests.support.server import hq_db, hq_server, hq_templates  # noqa: F401  (fixtures)

@@ -5,7 +5,9 @@ for every request, from the seed and the request's number alone, whether to let 
 break it the ways real networks do: a delay, a request cut mid-body (HQ never gets all of it), an
 answer cut mid-body after HQ has committed (the laptop does not know it succeeded), a connection
 reset before or after HQ handled the request, a blackhole (no answer at all, then the connection
-closes), or a request delivered twice (the laptop gets one of the two answers). The same seed and
+closes), a request delivered twice (the laptop gets one of the two answers), or an answer held
+back after HQ committed (a stall: the moment to kill the laptop between HQ's commit and its own
+acknowledgement). The same seed and
 the same requests give the same faults, so a failing run is reproduced by its seed.
 
 It parses only HTTP's framing (Content-Length and chunked bodies), which is what lets a fault hit
@@ -43,6 +45,7 @@ class Fault(StrEnum):
     RESET = "reset"  # the laptop's connection reset (RST), before or after HQ handled it
     BLACKHOLE = "blackhole"  # swallowed: no answer while held, then the connection closes
     DUPLICATE = "duplicate"  # delivered to HQ twice; the laptop gets one of the two answers
+    STALL = "stall"  # HQ handled it; its answer is held back while held, then the link closes
 
 
 @dataclass(frozen=True)
@@ -50,18 +53,22 @@ class FaultPlan:
     """The seeded schedule: how often each fault strikes and how hard.
 
     ``weights`` are relative to each other and to ``Fault.NONE`` (missing faults never strike).
+    With ``path``, only requests whose path starts with it can meet a fault.
     """
 
     seed: int
     weights: Mapping[Fault, float]
     max_delay: float = 0.15  # seconds, each way
-    hold: float = 0.5  # seconds a blackhole keeps the connection before closing it
+    hold: float = 0.5  # seconds a blackhole or a stall keeps the connection before closing it
+    path: str = ""
 
-    def draw(self, number: int) -> tuple[Fault, random.Random]:
-        """The fault for request ``number`` and the random source for its details."""
+    def draw(self, number: int, target: str = "") -> tuple[Fault, random.Random]:
+        """The fault for request ``number`` (to path ``target``) and the random source for its
+        details."""
         rng = random.Random(f"{self.seed}:{number}")
         faults = list(self.weights)
-        return rng.choices(faults, [self.weights[f] for f in faults])[0], rng
+        fault = rng.choices(faults, [self.weights[f] for f in faults])[0]
+        return (fault if target.startswith(self.path) else Fault.NONE), rng
 
 
 CALM = FaultPlan(0, {Fault.NONE: 1.0})
@@ -137,6 +144,11 @@ def _method(request: Message) -> str:
     return request.head.split(b" ", 1)[0].decode("ascii")
 
 
+def _path(request: Message) -> str:
+    """The request's target (path and query)."""
+    return request.head.split(b" ", 2)[1].decode("ascii")
+
+
 def _reset(writer: asyncio.StreamWriter) -> None:
     """Close with a TCP reset (RST) instead of an orderly close."""
     sock = writer.get_extra_info("socket")
@@ -149,7 +161,8 @@ def _reset(writer: asyncio.StreamWriter) -> None:
 class FaultProxy:
     """The proxy: listens on ``port``, relays to ``upstream_port``, breaks what ``plan`` says.
 
-    ``injected`` counts the faults that struck, by kind; ``requests`` counts every request seen.
+    ``injected`` counts the faults that struck, by kind; ``requests`` counts every request seen;
+    ``stalled`` is set once a stalled answer is being held (HQ has handled that request).
     Set ``plan`` to :data:`CALM` (or back) at any time: it applies from the next request.
     """
 
@@ -158,6 +171,7 @@ class FaultProxy:
     port: int = 0
     requests: int = 0
     injected: Counter[str] = field(default_factory=Counter)
+    stalled: threading.Event = field(default_factory=threading.Event)
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
     _server: asyncio.Server | None = None
@@ -204,7 +218,7 @@ class FaultProxy:
         self._tasks.add(task)
         try:
             while (request := await read_message(reader)) is not None:
-                fault, rng = self.plan.draw(self.requests)
+                fault, rng = self.plan.draw(self.requests, _path(request))
                 self.requests += 1
                 if fault is not Fault.NONE:
                     self.injected[fault] += 1
@@ -237,6 +251,10 @@ class FaultProxy:
             answer = rng.choice((answer, again))
         if fault is Fault.RESET:
             _reset(client)  # after HQ handled it
+            return False
+        if fault is Fault.STALL:
+            self.stalled.set()
+            await asyncio.sleep(self.plan.hold)
             return False
         if fault is Fault.CUT_RESPONSE:
             client.write(answer.raw[: rng.randrange(1, len(answer.raw))])

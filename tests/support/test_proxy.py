@@ -98,6 +98,7 @@ def test_calm_relays_keep_alive_requests_and_chunked_answers(upstream: Upstream)
         (Fault.RESET, False, {0, 1}),
         (Fault.BLACKHOLE, False, {0}),
         (Fault.DUPLICATE, True, {2}),
+        (Fault.STALL, False, {1}),
     ],
 )
 def test_each_fault(upstream: Upstream, fault: Fault, answered: bool, handled: set[int]):
@@ -111,3 +112,14 @@ def test_each_fault(upstream: Upstream, fault: Fault, answered: bool, handled: s
     assert got is answered
     assert upstream.whole["/echo"] in handled
     assert proxy.injected == {fault: 1}
+    assert proxy.stalled.is_set() is (fault is Fault.STALL)
+
+
+def test_faults_strike_only_the_path_asked_for(upstream: Upstream):
+    """With a path, other requests pass untouched and are not counted as faults."""
+    plan = FaultPlan(seed=3, weights={Fault.CUT_RESPONSE: 1.0}, path="/echo")
+    with FaultProxy(upstream.server_address[1], plan) as proxy, httpx.Client() as client:
+        assert client.get(f"{proxy.url}/chunked").content == b"abcdefgh"
+        with pytest.raises(httpx.TransportError):
+            client.post(f"{proxy.url}/echo", content=BODY)
+    assert proxy.injected == {Fault.CUT_RESPONSE: 1} and proxy.requests == 2
