@@ -51,6 +51,9 @@ def _copy_without_foreign_keys(table: Table, metadata: MetaData) -> Table:
             primary_key=column.primary_key,
             nullable=column.nullable,
             server_default=column.server_default,
+            # the model's Python default (a local column a laptop does not send, e.g.
+            # app_user.failed_logins, takes it on insert)
+            default=None if column.default is None else getattr(column.default, "arg", None),
         )
         for column in table.columns
     ]
