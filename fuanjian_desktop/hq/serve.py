@@ -1,0 +1,90 @@
+"""``hq serve``: the HQ application on uvicorn, HTTPS when given a certificate and its key.
+
+Loopback (127.0.0.1) is the default address: exposing HQ to the bureau's network is a choice the
+administrator makes with ``--host``. uvicorn stops gracefully on SIGTERM or Ctrl-C (requests in
+flight finish, then the database is closed). The server logs in English to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.hq.app import create_app
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+GRACEFUL_SECONDS = 30
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def serve(
+    db_url: str,
+    data_dir: Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    cert: Path | None = None,
+    key: Path | None = None,
+) -> int:
+    """Run HQ until stopped; the exit status (0 after a graceful stop).
+
+    ``cert`` and ``key`` go together (one without the other is a :class:`UserError`); both
+    files must exist and be readable, checked before the port is bound.
+    """
+    _check_tls(cert, key)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(db_url, data_dir)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ssl_certfile=str(cert) if cert else None,
+        ssl_keyfile=str(key) if key else None,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        log_level="info",
+    )
+    server = uvicorn.Server(config)
+    with _stop_signals_end_quietly():
+        server.run()
+    return 0 if server.started else 1
+
+
+@contextmanager
+def _stop_signals_end_quietly() -> Iterator[None]:
+    """Make SIGTERM / Ctrl-C the normal end of ``hq serve`` (exit 0).
+
+    uvicorn shuts down gracefully on them, then raises the signal again under the handler that
+    was there before it started: the default one would kill the process by the signal (or raise
+    KeyboardInterrupt) after a clean stop. Here that handler does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {stop: signal.signal(stop, _stopped) for stop in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+
+
+def _stopped(_signal: int, _frame: FrameType | None) -> None:
+    """The stop signal uvicorn re-raises after its shutdown: already handled."""
+
+
+def _check_tls(cert: Path | None, key: Path | None) -> None:
+    if (cert is None) != (key is None):
+        raise UserError("HTTPS 需要同时给出证书（--cert）和私钥（--key）。")
+    for path in (cert, key):
+        if path is not None and not path.is_file():
+            raise UserError(f"找不到文件：{path}")
