@@ -1,0 +1,224 @@
+"""Offline packages (.fjsync) at HQ: a squad that never reaches HQ's network syncs by USB stick.
+
+``hq import`` takes a laptop's package (``sync export``): signed by the laptop's Ed25519 key,
+numbered by the laptop, one push batch inside. It applies the batch through ``apply_push``, the
+same code as the network push, so chains, scopes, merges and conflicts behave the same. Packages
+must arrive in their order: the device's ``package_in_seq`` is the last one imported, and
+anything else — an older or repeated package (a replay), or one that skips a number — is refused
+before anything is stored. A tampered or truncated package fails its signature or hashes in
+``sync_protocol.package`` and is refused the same way.
+
+Crash safety: the evidence files are stored first (content-addressed: a file HQ keeps without its
+record is harmless), then the batch is applied in one transaction, then the sequence moves on.
+A crash between the last two leaves the same package importable again, and its batch key makes
+``apply_push`` answer the stored result instead of applying it twice.
+
+``hq export`` writes the reverse: everything the squad's laptops may see (its share plus HQ's
+reference data) as of one HQ revision, signed with HQ's key. The revision is the package's
+sequence and the laptop's new pull cursor, so a laptop refuses an older package than it has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.hq.attachments import AttachmentStore
+from fuanjian_desktop.hq.database import HqDatabase
+from fuanjian_desktop.hq.models import HQ_DEVICE, HqAttachment, HqDevice, HqKey, HqRevision
+from fuanjian_desktop.hq.pull import visible_records
+from fuanjian_desktop.hq.push import apply_push
+from fuanjian_desktop.models import EvidenceFile
+from fuanjian_desktop.services.setup import find_squad
+from fuanjian_desktop.sync_protocol.keys import signing_private, signing_public
+from fuanjian_desktop.sync_protocol.package import (
+    Direction,
+    OpenedPackage,
+    PackageHeader,
+    PackageRefused,
+    check_sequence,
+    read_package,
+    write_package,
+)
+from fuanjian_desktop.sync_protocol.version import PROTOCOL_VERSION
+
+TO_HQ: Direction = "device_to_hq"
+TO_DEVICE: Direction = "hq_to_device"
+
+
+@dataclass(frozen=True)
+class PackageImported:
+    """What ``hq import`` applied."""
+
+    device_name: str
+    sequence: int
+    applied: int
+    conflicts: int
+    quarantined: bool
+    new_files: int
+
+    def lines(self) -> list[str]:
+        """The Chinese summary ``hq import`` prints."""
+        lines = [
+            f"已导入设备“{self.device_name}”的第 {self.sequence} 个同步包。",
+            f"写入记录: {self.applied}",
+            f"冲突: {self.conflicts}",
+            f"新证据文件: {self.new_files}",
+        ]
+        if self.quarantined:
+            lines.append("注意：该设备的操作记录链不连续，本包数据已隔离，设备已标记为链异常。")
+        return lines
+
+
+@dataclass(frozen=True)
+class PackageExported:
+    """What ``hq export`` wrote."""
+
+    path: Path
+    squad_name: str
+    revision: int
+    records: int
+    files: int
+    missing_files: int
+
+    def lines(self) -> list[str]:
+        """The Chinese summary ``hq export`` prints."""
+        lines = [
+            f"已为{self.squad_name}导出同步包：{self.path}",
+            f"截至区局修订号: {self.revision}",
+            f"记录: {self.records}",
+            f"证据文件: {self.files}",
+        ]
+        if self.missing_files:
+            lines.append(f"区局尚未收到的证据文件: {self.missing_files}（未包含）")
+        return lines
+
+
+def import_package(db: HqDatabase, data_dir: Path, path: Path) -> PackageImported:
+    """Verify ``path`` and apply it as its device's next package (see the module docstring)."""
+    with read_package(path, lambda header: _sender_key(db, header)) as opened:
+        header = opened.header
+        device = _expected_sender(db, header)
+        batch = opened.body.get("batch")
+        if not isinstance(batch, dict) or batch.get("device_id") != header.sender:
+            raise PackageRefused("同步包内容不完整（缺少推送批次），未导入任何数据。")
+        store = AttachmentStore(data_dir)
+        new_files = [sha for sha in opened.attachment_names if _store_file(store, opened, sha)]
+        status, result = apply_push(db, header.sender, batch)
+        if status != 200:
+            raise PackageRefused(f"同步包未导入：{result.get('message', result.get('error'))}")
+        with db.write() as session:
+            _advance(session, header)
+            _record_files(session, store, opened.attachment_names, header.sender)
+    return PackageImported(
+        device.name,
+        header.sequence,
+        len(result.get("applied", [])),
+        len(result.get("conflicts", [])),
+        bool(result.get("quarantined")),
+        len(new_files),
+    )
+
+
+def _sender_key(db: HqDatabase, header: PackageHeader) -> Ed25519PublicKey:
+    """The public key of the device the (still unverified) header names."""
+    if header.direction != TO_HQ:
+        raise PackageRefused("这是区局导出给中队电脑的同步包，应在电脑上用 sync import 导入。")
+    with db.read() as session:
+        device = session.get(HqDevice, header.sender)
+        if device is None:
+            raise PackageRefused(f"同步包来自未在区局登记的设备“{header.sender}”，未导入。")
+        return signing_public(device.signing_public_b64)
+
+
+def _expected_sender(db: HqDatabase, header: PackageHeader) -> HqDevice:
+    """The sending device, if it may send this package now (its squad, the next in sequence).
+
+    A package already imported is refused too: importing it again would change nothing, and an
+    older one arriving after newer ones is a replay.
+    """
+    with db.read() as session:
+        device = session.get(HqDevice, header.sender)
+        assert device is not None, "the key was found for this sender"
+    if device.revoked_at is not None:
+        raise PackageRefused(f"设备“{device.name}”已被区局停用，它的同步包不再导入。")
+    if header.squad_id != device.squad_id:
+        raise PackageRefused("同步包所属中队与设备登记的中队不一致，未导入。")
+    if not check_sequence(header, device.package_in_seq):
+        raise PackageRefused(
+            f"这个同步包（序号 {header.sequence}）已经导入过（该设备已导入到序号 "
+            f"{device.package_in_seq}），未重复导入任何数据。"
+        )
+    return device
+
+
+def _store_file(store: AttachmentStore, opened: OpenedPackage, sha256: str) -> bool:
+    with opened.open_attachment(sha256) as handle:
+        return store.put(sha256, cast(BinaryIO, handle))  # a zip member: bytes in, like a file
+
+
+def _advance(session: Session, header: PackageHeader) -> None:
+    """Move the device's package sequence on (exactly one step) and note the contact."""
+    device = session.get(HqDevice, header.sender, with_for_update=True)
+    assert device is not None
+    if device.package_in_seq == header.sequence - 1:
+        device.package_in_seq = header.sequence
+    device.last_contact_at = dt.datetime.now(dt.UTC)
+
+
+def _record_files(
+    session: Session, store: AttachmentStore, names: Sequence[str], device_id: str
+) -> None:
+    for sha256 in names:
+        if session.get(HqAttachment, sha256) is None:
+            session.add(
+                HqAttachment(sha256=sha256, size=store.size(sha256), origin_device=device_id)
+            )
+
+
+def export_package(db: HqDatabase, data_dir: Path, squad_name: str, out: Path) -> PackageExported:
+    """Write the squad's share and HQ's reference data, signed by HQ, to ``out``."""
+    squad = find_squad(db.core(), squad_name)
+    if squad.is_bureau:
+        raise UserError("同步包只能导出给街道执法中队的电脑。")
+    if out.exists():
+        raise UserError(f"文件“{out}”已存在，不会覆盖。请换一个文件名。")
+    with db.read() as session:
+        key = session.get(HqKey, "signing")
+        if key is None:
+            raise UserError("区局尚未生成签名密钥，请先运行 python main.py hq init。")
+        revision = session.scalar(select(func.max(HqRevision.seq))) or 0
+        records = list(visible_records(session, squad.id, revision))
+    store = AttachmentStore(data_dir)
+    wanted = _evidence_hashes(records)
+    held = {sha: store.path(sha) for sha in sorted(wanted) if store.holds(sha)}
+    header = PackageHeader(
+        direction=TO_DEVICE,
+        sender=HQ_DEVICE,
+        squad_id=squad.id,
+        sequence=revision,
+        created_at=dt.datetime.now(dt.UTC).isoformat(),
+        protocol=PROTOCOL_VERSION,
+    )
+    body = {"records": records, "cursor": revision}
+    write_package(out, header, body, held, signing_private(key.private_b64))
+    return PackageExported(
+        out, squad.name, revision, len(records), len(held), len(wanted) - len(held)
+    )
+
+
+def _evidence_hashes(records: Sequence[Mapping[str, Any]]) -> set[str]:
+    table = EvidenceFile.__tablename__
+    return {
+        str(record["fields"]["sha256"])
+        for record in records
+        if record["table"] == table and record.get("op") != "delete"
+    }
