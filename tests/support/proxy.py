@@ -226,6 +226,8 @@ class FaultProxy:
                     break
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             pass  # the laptop or HQ went away mid-message: the connection ends
+        except asyncio.CancelledError:
+            pass  # the proxy is shutting down (ending quietly: asyncio logs a cancelled handler)
         finally:
             self._tasks.discard(task)
             writer.transport.abort()
