@@ -1,8 +1,10 @@
 """Every row of every synced table of the demo survives encode → write → encode unchanged.
 
-The demo has no photos, reference files or conflicts, so one of each is added by hand first;
-every synced table then holds rows and every column type (dates, UTC moments, decimals, JSON,
-booleans, composite keys, owned children) is on the wire at least once.
+Into an empty laptop database (SQLite) and into HQ's mirror on PostgreSQL (a throwaway
+cluster, ``tests/support/pg.py``). The demo has no photos, reference files or conflicts, so one
+of each is added by hand first; every synced table then holds rows and every column type
+(dates, UTC moments, decimals, JSON, booleans, composite keys, owned children) is on the wire at
+least once.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.hq.database import migrate_hq, open_hq
 from fuanjian_desktop.models import Enterprise, EvidenceFile, Inspection, InspectionPhoto, User
 from fuanjian_desktop.models.sync import ReferenceFile, SyncConflict
 from fuanjian_desktop.services.setup import create_encrypted_database
 from fuanjian_desktop.sync_protocol import codec
 from fuanjian_desktop.sync_protocol.policy import synced_tables
 from tests.conftest import DemoTemplate
+from tests.support.pg import PgCluster
 
 Dump = dict[str, list[codec.RecordEnvelope]]
 TABLES = [policy.table for policy in synced_tables()]
@@ -71,29 +76,62 @@ def add_missing_kinds(database: Database) -> None:
 def dump(database: Database) -> Dump:
     """Every synced record of ``database`` as envelopes, by table."""
     with database.read() as session:
-        return {table: list(codec.iter_table(session, table, batch=97)) for table in TABLES}
+        return dump_session(session)
+
+
+def dump_session(session: Session) -> Dump:
+    """Every synced record a session sees as envelopes, by table."""
+    return {table: list(codec.iter_table(session, table, batch=97)) for table in TABLES}
+
+
+def write_all(session: Session, envelopes: Dump) -> None:
+    """Write every envelope, parents' tables first, in one transaction."""
+    codec.defer_foreign_keys(session)
+    for table in TABLES:
+        for envelope in envelopes[table]:
+            codec.write_record(session, envelope)
+
+
+@pytest.fixture(scope="module")
+def demo_dump(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory) -> Dump:
+    """The demo's synced records (with the kinds it lacks added) as envelopes."""
+    source = demo_template.copy_to(DataFolder(tmp_path_factory.mktemp("source")))
+    try:
+        add_missing_kinds(source)
+        return dump(source)
+    finally:
+        source.close()
 
 
 @pytest.fixture(scope="module")
 def round_trip(
-    demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory
+    demo_dump: Dump, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Dump, Dump, Database]]:
-    """(the demo's envelopes, the same read back after writing them into an empty database,
-    that database)."""
-    source = demo_template.copy_to(DataFolder(tmp_path_factory.mktemp("source")))
-    add_missing_kinds(source)
-    before = dump(source)
-    source.close()
+    """(the demo's envelopes, the same read back after writing them into an empty laptop
+    database, that database)."""
     target_folder = DataFolder(Path(tmp_path_factory.mktemp("target")) / "data")
     target_folder.root.mkdir()
     target = create_encrypted_database(target_folder)
     with target.write() as session:
-        codec.defer_foreign_keys(session)
-        for table in TABLES:
-            for envelope in before[table]:
-                codec.write_record(session, envelope)
-    yield before, dump(target), target
+        write_all(session, demo_dump)
+    yield demo_dump, dump(target), target
     target.close()
+
+
+@pytest.fixture(scope="module")
+def hq_round_trip(demo_dump: Dump, pg_cluster: PgCluster) -> Iterator[Dump]:
+    """The demo's envelopes read back after writing them into HQ's mirror on PostgreSQL."""
+    name = pg_cluster.create_database()
+    migrate_hq(pg_cluster.url(name))
+    hq = open_hq(pg_cluster.url(name))
+    try:
+        with hq.write() as session:
+            write_all(session, demo_dump)
+        with hq.read() as session:
+            yield dump_session(session)
+    finally:
+        hq.close()
+        pg_cluster.drop_database(name)
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -104,6 +142,14 @@ def test_every_synced_table_round_trips(
     before, after, _ = round_trip
     assert before[table], f"no {table} rows to test with"
     assert after[table] == before[table]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_synced_table_round_trips_through_hq_on_postgresql(
+    demo_dump: Dump, hq_round_trip: Dump, table: str
+) -> None:
+    """Written into HQ's mirror on PostgreSQL and read back: the same envelopes."""
+    assert hq_round_trip[table] == demo_dump[table]
 
 
 def test_children_travel_inside_their_parents(round_trip: tuple[Dump, Dump, Database]) -> None:
