@@ -35,11 +35,17 @@ from fuanjian_desktop.sync_client.push import (
 )
 from fuanjian_desktop.sync_client.state import Key, Peer
 from fuanjian_desktop.sync_protocol.keys import signing_private, signing_public
-from fuanjian_desktop.sync_protocol.package import PackageHeader, read_package, write_package
+from fuanjian_desktop.sync_protocol.package import (
+    Direction,
+    OpenedPackage,
+    PackageHeader,
+    read_package,
+    write_package,
+)
 from fuanjian_desktop.sync_protocol.version import PROTOCOL_VERSION
 
-TO_HQ = "device_to_hq"
-FROM_HQ = "hq_to_device"
+TO_HQ: Direction = "device_to_hq"
+FROM_HQ: Direction = "hq_to_device"
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ def _deliver(session: Any, seqs: list[int], events: list[dict[str, Any]]) -> Non
         state.put(session, Key.ANCHOR_HASH, str(last["event_hash"]))
 
 
-def _header(peer: Peer, direction: str, sequence: int) -> PackageHeader:
+def _header(peer: Peer, direction: Direction, sequence: int) -> PackageHeader:
     return PackageHeader(
         direction=direction,
         sender=peer.device_id,
@@ -141,10 +147,16 @@ def import_package(database: Database, path: Path) -> PackageResult:
     with database.read() as session:
         peer = state.require_peer(session)
         last = state.get_int(session, Key.PACKAGE_IN_SEQ)
-    opened = read_package(path, signing_public(peer.hq_signing_key_b64))
+    with read_package(path, signing_public(peer.hq_signing_key_b64), direction=FROM_HQ) as opened:
+        return _apply_package(database, peer, last, opened)
+
+
+def _apply_package(
+    database: Database, peer: Peer, last: int, opened: OpenedPackage
+) -> PackageResult:
     header = opened.header
-    if header.direction != FROM_HQ or header.squad_id != peer.squad_id:
-        raise UserError("这个数据包不是区局发给本中队的，未导入。")
+    if header.squad_id != peer.squad_id:
+        raise UserError("这个数据包不是区局发给本中队的，未导入任何数据。")
     if header.sequence <= last:
         note = f"该数据包（序号 {header.sequence}）已经导入过，未重复导入。"
         return PackageResult(header.sequence, 0, 0, 0, note)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.models import Case, OutboxEntry, SyncBase
+from fuanjian_desktop.models import Case, OutboxEntry
 from fuanjian_desktop.services.cases.cases import refresh_case
 from fuanjian_desktop.sync_client import state
 from fuanjian_desktop.sync_client.errors import SyncError
@@ -104,6 +104,7 @@ def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> tuple[
     ordered = sorted(records, key=lambda envelope: order.get(envelope.get("table", ""), -1))
     unsent = _unsent_entities(session, ordered)
     written = skipped = conflicts = 0
+    bases: list[tuple[str, str, int]] = []
     for envelope in ordered:
         table, entity_id = envelope.get("table"), envelope.get("id")
         policy_of(str(table))  # an unknown table is refused before anything is written
@@ -112,11 +113,10 @@ def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> tuple[
             continue
         write_record(session, envelope)
         if table != AUDIT_TABLE and envelope.get("revision") is not None:
-            session.merge(
-                SyncBase(table_name=table, entity_id=entity_id, revision=int(envelope["revision"]))
-            )
+            bases.append((str(table), str(entity_id), int(envelope["revision"])))
         written += 1
         conflicts += _open_conflict(envelope)
+    state.set_bases(session, bases)
     _refresh_cases(session, _cases_touched(ordered, unsent))
     return written, skipped, conflicts
 

@@ -99,6 +99,7 @@ def plan_pending(session: Session, squad_id: str | None) -> Plan:
     ).all()
     travelling = {policy.table for policy in synced_tables() if not policy.hq_owned}
     squads = LocalSquads(session)
+    squads.prefetch((table, entity_id) for table, entity_id, *_rest in rows)
     own: list[Pending] = []
     own_rows = other_rows = 0
     for table, entity_id, count, first_seq, last_seq in rows:
@@ -115,7 +116,8 @@ def plan_pending(session: Session, squad_id: str | None) -> Plan:
 
 def unsyncable_rows(session: Session) -> list[int]:
     """Unsent outbox rows of tables that never travel from a laptop (local ones, and those only
-    HQ writes): marked sent with the next acknowledged batch so they stop counting."""
+    HQ writes, such as the org units a first start made): covered by the next batch, so they
+    are marked sent with its acknowledgement and stop counting."""
     travelling = [policy.table for policy in synced_tables() if not policy.hq_owned]
     return list(
         session.scalars(
@@ -164,8 +166,7 @@ def build_batch(
         return None
     del remaining[: len(ready)]  # ``ready`` is always a prefix: the plan is in chain order
     records, seqs = _records(session, ready)
-    if not events:
-        seqs += unsyncable_rows(session)
+    seqs += unsyncable_rows(session)
     batch_key = new_id()
     body: dict[str, Any] = {
         "batch_key": batch_key,
@@ -340,14 +341,13 @@ def acknowledge(database: Database, batch_key: str, result: dict[str, Any]) -> N
         if anchor.get("device_seq") is not None:
             state.put(session, Key.ANCHOR_SEQ, int(anchor["device_seq"]))
             state.put(session, Key.ANCHOR_HASH, str(anchor["event_hash"]))
-        for applied in result.get("applied") or []:
-            session.merge(
-                SyncBase(
-                    table_name=applied["table"],
-                    entity_id=applied["id"],
-                    revision=int(applied["revision"]),
-                )
-            )
+        state.set_bases(
+            session,
+            (
+                (item["table"], item["id"], int(item["revision"]))
+                for item in result.get("applied") or []
+            ),
+        )
         if result.get("quarantined"):
             state.put(session, Key.FLAGGED, "1")
 

@@ -7,6 +7,7 @@ A record deleted here is judged by the values its deletion's audit event kept.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +24,25 @@ class LocalSquads:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._known: dict[tuple[str, str], str | None] = {}
+        self._rows: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Load the rows of many records at once (a few queries per table, not one each)."""
+        by_table: dict[str, list[str]] = {}
+        for table, entity_id in keys:
+            by_table.setdefault(table, []).append(entity_id)
+        for table, ids in by_table.items():
+            policy = policy_of(table)
+            if len(policy.key_columns) != 1:
+                continue  # composite keys are few: looked up one by one
+            stored = table_of(table)
+            column = stored.columns[policy.key_columns[0]]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                self._rows.update({(table, entity_id): None for entity_id in chunk})
+                for found in self._session.execute(select(stored).where(column.in_(chunk))):
+                    row = dict(found._mapping)
+                    self._rows[(table, str(row[column.name]))] = row
 
     def of_entity(self, table: str, entity_id: str, last_outbox_seq: int) -> str | None:
         """The squad of a record with outbox rows (the newest row's event for a deleted one)."""
@@ -40,6 +60,8 @@ class LocalSquads:
         return self._known[key]
 
     def _row(self, table: str, entity_id: str) -> dict[str, Any] | None:
+        if (table, entity_id) in self._rows:
+            return self._rows[(table, entity_id)]
         stored = table_of(table)
         keys = key_values(policy_of(table), entity_id)
         query = select(stored).where(

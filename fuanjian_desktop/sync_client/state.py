@@ -8,13 +8,15 @@ error). Everything secret stays inside the encrypted database.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from fuanjian_desktop.models import SyncState
+from fuanjian_desktop.models import SyncBase, SyncState
 from fuanjian_desktop.security import audit_chain
 from fuanjian_desktop.security.audit_chain import GENESIS
 from fuanjian_desktop.sync_client.errors import NOT_ENROLLED, SyncError
@@ -156,3 +158,21 @@ def chain_device(session: Session) -> str:
 def anchor(session: Session) -> tuple[int, str]:
     """(device_seq, event_hash) of the newest own audit event HQ has acknowledged."""
     return get_int(session, Key.ANCHOR_SEQ), get(session, Key.ANCHOR_HASH) or GENESIS
+
+
+def set_bases(session: Session, revisions: Iterable[tuple[str, str, int]]) -> None:
+    """Store (table, id, HQ revision) as the records' bases, in one statement."""
+    rows = [
+        {"table_name": table, "entity_id": entity_id, "revision": revision}
+        for table, entity_id, revision in revisions
+    ]
+    if not rows:
+        return
+    statement = insert(SyncBase)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["table_name", "entity_id"],
+            set_={"revision": statement.excluded.revision},
+        ),
+        rows,
+    )

@@ -1,0 +1,63 @@
+"""A demo laptop joined to the fake HQ (tests/sync_client/fake_hq.py) as 园岭's device."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.models import Squad
+from fuanjian_desktop.sync_client import state
+from fuanjian_desktop.sync_client.state import Peer
+from fuanjian_desktop.sync_client.transport import Transport
+from fuanjian_desktop.sync_protocol.keys import b64
+from tests.sync_client.fake_hq import BASE_URL, SECRET, FakeHq
+
+
+@dataclass
+class Laptop:
+    """The demo laptop, its HQ and a transport between them."""
+
+    database: Database
+    hq: FakeHq
+    squads: dict[str, str]
+
+    def transport(self) -> Transport:
+        """A fresh signed transport to the fake HQ (one per round, as the app makes)."""
+        with self.database.read() as session:
+            peer = state.require_peer(session)
+        return Transport.for_peer(peer, self.hq.client())
+
+
+def join(database: Database, hq: FakeHq, squad_id: str) -> None:
+    """Store an enrollment as ``enroll`` would (without the HTTP exchange)."""
+    with database.write() as session:
+        hq.device_id = state.chain_device(session)
+        state.save_peer(
+            session,
+            Peer(
+                hq_url=BASE_URL,
+                device_id=hq.device_id,
+                secret_b64=b64(SECRET),
+                signing_key_b64=b64(bytes(32)),
+                hq_signing_key_b64=b64(bytes(32)),
+                hq_escrow_key_b64=b64(bytes(range(1, 33))),
+                squad_id=squad_id,
+                squad_name="园岭中队",
+                pin=None,
+                ca_pem=None,
+            ),
+        )
+
+
+@pytest.fixture
+def laptop(demo_database: Database) -> Iterator[Laptop]:
+    """The demo laptop of 园岭, joined to a fresh fake HQ."""
+    with demo_database.read() as session:
+        squads = {squad.short_name: squad.id for squad in session.scalars(select(Squad))}
+    hq = FakeHq(squad_id=squads["园岭"])
+    join(demo_database, hq, squads["园岭"])
+    yield Laptop(demo_database, hq, squads)
