@@ -7,7 +7,9 @@ step) is done in the test process through the services, on the same folder, betw
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from pathlib import Path
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.services import auth
-from tests.test_main_cli import run
+from tests.test_main_cli import ROOT, run
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,22 @@ class Laptop:
         done = self.command(*args)
         assert done.returncode == 0, f"{' '.join(args)} → {done.returncode}\n{done.stderr}"
         return done.stdout
+
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
+        """Start the command of :meth:`command` without waiting for it (to kill it midway)."""
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FUANJIAN_PASSWORD": self.password}
+        return subprocess.Popen(
+            [sys.executable, "main.py", *args, "--data-dir", str(self.root), "--user", self.user],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def status(self) -> dict[str, str]:
+        """``sync status`` as a mapping of its ``名称: 数值`` lines."""
+        return dict(line.split(": ", 1) for line in self.ok("sync", "status").splitlines())
 
     def enroll(self, hq_url: str, code: str) -> str:
         """``sync enroll`` with HQ's address and a one-time code."""
