@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.models import Squad
+from fuanjian_desktop.models import OutboxEntry, Squad
+from fuanjian_desktop.security import audit_chain
 from fuanjian_desktop.sync_client import state
-from fuanjian_desktop.sync_client.state import Peer
+from fuanjian_desktop.sync_client.state import Key, Peer
 from fuanjian_desktop.sync_client.transport import Transport
 from fuanjian_desktop.sync_protocol.keys import b64
 from tests.sync_client.fake_hq import BASE_URL, SECRET, FakeHq
@@ -54,10 +56,39 @@ def join(database: Database, hq: FakeHq, squad_id: str) -> None:
 
 
 @pytest.fixture
-def laptop(demo_database: Database) -> Iterator[Laptop]:
+def joined(demo_database: Database) -> Iterator[Laptop]:
     """The demo laptop of 园岭, joined to a fresh fake HQ."""
     with demo_database.read() as session:
         squads = {squad.short_name: squad.id for squad in session.scalars(select(Squad))}
     hq = FakeHq(squad_id=squads["园岭"])
     join(demo_database, hq, squads["园岭"])
     yield Laptop(demo_database, hq, squads)
+
+
+def mark_synced(database: Database) -> None:
+    """As if every change so far had reached HQ: outbox sent, anchor at the chain head (so a
+    test about something else does not push the whole demo first)."""
+    with database.write() as session:
+        _device, seq, head = audit_chain.chain_head(session)
+        session.execute(update(OutboxEntry).values(sent_at=utc_now()))
+        state.put(session, Key.ANCHOR_SEQ, seq)
+        state.put(session, Key.ANCHOR_HASH, head)
+
+
+@pytest.fixture
+def laptop(joined: Laptop) -> Laptop:
+    """The demo laptop of 园岭 with all its changes still to push."""
+    return joined
+
+
+@pytest.fixture
+def synced_laptop(joined: Laptop) -> Laptop:
+    """The demo laptop with everything so far already at HQ."""
+    mark_synced(joined.database)
+    joined.hq.anchor = state_anchor(joined.database)
+    return joined
+
+
+def state_anchor(database: Database) -> tuple[int, str]:
+    with database.read() as session:
+        return state.anchor(session)

@@ -25,6 +25,12 @@ from fuanjian_desktop.sync_protocol.codec import encode_audit_event, encode_reco
 from tests.sync_client.conftest import Laptop
 
 
+@pytest.fixture
+def laptop(synced_laptop: Laptop) -> Laptop:
+    """Everything so far is at HQ: these tests are about what comes next."""
+    return synced_laptop
+
+
 def envelope_of(laptop: Laptop, table: str, query: Any) -> dict[str, Any]:
     """A stored record's envelope (a template for records 'made on another laptop')."""
     with laptop.database.read() as session:
