@@ -32,8 +32,12 @@ class Street:
 
 @dataclass(frozen=True)
 class SquadSpec:
-    """An org unit as the bureau defines it; ``street`` is empty for the bureau itself."""
+    """An org unit as the bureau defines it; ``street`` is empty for the bureau itself.
 
+    ``id`` is fixed by the bureau, so every laptop and the HQ server name a unit alike.
+    """
+
+    id: str
     short_name: str
     name: str
     street: str
@@ -91,8 +95,10 @@ def onsite_measures() -> tuple[OnsiteMeasure, ...]:
 def org_units() -> tuple[SquadSpec, ...]:
     """The bureau first, then its squads."""
     data = load_json_resource("org", "squads.json")
-    bureau = SquadSpec(data["bureau"]["short_name"], data["bureau"]["name"], "")
+    bureau_data = data["bureau"]
+    bureau = SquadSpec(bureau_data["id"], bureau_data["short_name"], bureau_data["name"], "")
     squads = (
-        SquadSpec(item["short_name"], item["name"], item["street"]) for item in data["squads"]
+        SquadSpec(item["id"], item["short_name"], item["name"], item["street"])
+        for item in data["squads"]
     )
     return (bureau, *squads)

@@ -143,6 +143,7 @@ def ensure_org_units(scope: ActionScope) -> dict[str, Squad]:
 
 def _add_unit(scope: ActionScope, spec: reference.SquadSpec, parent_id: str | None) -> Squad:
     squad = Squad(
+        id=spec.id,
         name=spec.name,
         short_name=spec.short_name,
         is_bureau=parent_id is None,
