@@ -99,7 +99,8 @@ def _apply(session: Session, device_id: str, batch: Mapping[str, Any]) -> Answer
             raise PushRefused(409, "idempotency_mismatch", _mismatch(key))
         return 200, seen.result
     now = utc_now()
-    pushed = _scoped(session, device, envelopes)
+    current = current_states(session, [(str(item["table"]), str(item["id"])) for item in envelopes])
+    pushed = _scoped(session, device, envelopes, current)
     decoded = [envelope_values(event) for event in events]
     record_events = [
         (item.table, item.entity_id, item.envelope.get("audit_event_id")) for item in pushed
@@ -112,7 +113,7 @@ def _apply(session: Session, device_id: str, batch: Mapping[str, Any]) -> Answer
     if check.reason is not None:
         result = _quarantine(session, device, key, events, pushed, check.reason, now)
     else:
-        result = _accept(session, device, key, events, pushed, check, now)
+        result = _accept(session, device, key, (events, pushed), current, check, now)
     session.add(
         HqBatch(
             batch_key=key,
@@ -180,10 +181,14 @@ def _check_envelope(envelope: Any) -> None:
 # --- scope -------------------------------------------------------------------------------------
 
 
-def _scoped(session: Session, device: HqDevice, envelopes: list[dict[str, Any]]) -> list[Pushed]:
+def _scoped(
+    session: Session,
+    device: HqDevice,
+    envelopes: list[dict[str, Any]],
+    current: Mapping[tuple[str, str], Current],
+) -> list[Pushed]:
     """Each record with its owning squad; any record of another squad refuses the push."""
     keys = [(str(item["table"]), str(item["id"])) for item in envelopes]
-    current = current_states(session, keys)
     order = {policy.table: index for index, policy in enumerate(synced_tables())}
     owners: dict[tuple[str, str], str | None] = {key: state.owner for key, state in current.items()}
     owners.update(_parent_owners(session, envelopes, current))
@@ -267,7 +272,9 @@ def _quarantine(
     }
 
 
-def _event_revision(device: HqDevice, event: dict[str, Any]) -> Revision:
+def _event_revision(
+    device: HqDevice, event: dict[str, Any], values: dict[str, Any] | None = None
+) -> Revision:
     return Revision(
         table=AUDIT_TABLE,
         entity_id=str(event["id"]),
@@ -278,6 +285,7 @@ def _event_revision(device: HqDevice, event: dict[str, Any]) -> Revision:
         device_id=device.id,
         audience=device.squad_id,
         owner=device.squad_id,
+        values=values,
     )
 
 
@@ -292,14 +300,19 @@ def _accept(
     session: Session,
     device: HqDevice,
     key: str,
-    events: list[dict[str, Any]],
-    pushed: list[Pushed],
+    sent: tuple[list[dict[str, Any]], list[Pushed]],
+    current: Mapping[tuple[str, str], Current],
     check: ChainCheck,
     now: dt.datetime,
 ) -> dict[str, Any]:
-    fresh_ids = {values["id"] for values in check.fresh}
-    revisions = [_event_revision(device, event) for event in events if event["id"] in fresh_ids]
-    decisions = _decisions(session, device, pushed)
+    events, pushed = sent
+    fresh = {values["id"]: values for values in check.fresh}
+    revisions = [
+        _event_revision(device, event, fresh[event["id"]])
+        for event in events
+        if event["id"] in fresh
+    ]
+    decisions = _decisions(session, device, pushed, dict(current))
     for decision in decisions:
         revisions += decision.revisions()
     conflicts = [
@@ -322,8 +335,13 @@ def _accept(
     }
 
 
-def _decisions(session: Session, device: HqDevice, pushed: list[Pushed]) -> list[Decision]:
-    current: dict[tuple[str, str], Current] = current_states(session, [item.key for item in pushed])
+def _decisions(
+    session: Session,
+    device: HqDevice,
+    pushed: list[Pushed],
+    current: dict[tuple[str, str], Current],
+) -> list[Decision]:
+    """Each record's decision in push order; a record pushed twice continues from itself."""
     bases = _bases(session, pushed, current)
     decisions = []
     for item in pushed:

@@ -1,9 +1,9 @@
 """Storing revisions: the change sequence, each record's current revision, and the mirror.
 
-Everything here is written table by table with one ``executemany`` per table (a push of 10,000
-cases must cost a small multiple of inserting the same rows plainly, ``bench/sync_push.py``):
-the revisions in one INSERT … RETURNING, then the ``hq_record`` pointers and the mirror rows of
-the revisions that become current. Only the last revision of a record in one call is mirrored.
+Everything here is written table by table, one bulk insert each (``hq.bulk``): a push of 10,000
+cases must cost a small multiple of inserting the same rows plainly (``bench/sync_push.py``).
+First the revisions, then the ``hq_record`` pointers and the mirror rows of the revisions that
+become current. Only the last revision of a record in one call is mirrored.
 
 Audit events are append-only and never merged: they get revisions (pull serves them to the
 squad) and mirror rows, but no ``hq_record`` pointer (``hq.pull`` serves them by table).
@@ -17,9 +17,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, and_, delete, select, tuple_
+from sqlalchemy import Table, and_, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from fuanjian_desktop.hq.bulk import insert_rows
 from fuanjian_desktop.hq.mirror import mirror_table
 from fuanjian_desktop.hq.models import HqRecord, HqRevision
 from fuanjian_desktop.sync_protocol.codec import (
@@ -60,6 +61,7 @@ class Revision:
     quarantined: bool = False
     current: bool = True
     seq: int = field(default=0)
+    values: dict[str, Any] | None = field(default=None, repr=False)  # decoded row, if known
 
     @property
     def key(self) -> tuple[str, str]:
@@ -88,29 +90,36 @@ def store_revisions(
     session: Session, revisions: Sequence[Revision], batch_key: str | None, now: dt.datetime
 ) -> None:
     """Append ``revisions`` to the change sequence (setting their ``seq``) and make the current
-    ones current. The caller holds ``hq.sequence.lock_sequence``."""
+    ones current. The caller holds ``hq.sequence.lock_sequence``.
+
+    The numbers are HQ's highest plus one, two … taken under that lock (not from the database's
+    sequence): a bulk insert needs no RETURNING (INSERT … RETURNING of many rows cost a third of
+    a large push on PostgreSQL), and a rolled-back push leaves no hole.
+    """
     if not revisions:
         return
-    rows = [
-        {
-            "table_name": item.table,
-            "entity_id": item.entity_id,
-            "squad_id": item.audience,
-            "version": item.version,
-            "op": item.op,
-            "fields": item.fields,
-            "children": item.children,
-            "device_id": item.device_id,
-            "batch_key": batch_key,
-            "received_at": now,
-            "quarantined": item.quarantined,
-            "merged": item.merged,
-        }
-        for item in revisions
-    ]
-    statement = REVISIONS.insert().returning(REVISIONS.c.seq, sort_by_parameter_order=True)
-    for item, seq in zip(revisions, session.execute(statement, rows).scalars(), strict=True):
-        item.seq = seq
+    first = int(session.scalar(select(func.max(REVISIONS.c.seq))) or 0) + 1
+    rows = []
+    for offset, item in enumerate(revisions):
+        item.seq = first + offset
+        rows.append(
+            {
+                "seq": item.seq,
+                "table_name": item.table,
+                "entity_id": item.entity_id,
+                "squad_id": item.audience,
+                "version": item.version,
+                "op": item.op,
+                "fields": item.fields,
+                "children": item.children,
+                "device_id": item.device_id,
+                "batch_key": batch_key,
+                "received_at": now,
+                "quarantined": item.quarantined,
+                "merged": item.merged,
+            }
+        )
+    insert_rows(session, REVISIONS, rows)
     latest = {item.key: item for item in revisions if item.current and not item.quarantined}
     by_table: dict[str, list[Revision]] = defaultdict(list)
     for item in latest.values():
@@ -129,7 +138,7 @@ def _make_current(session: Session, table: str, items: list[Revision]) -> None:
         delete_mirror_rows(session, table, replaced)
     upserts = [item for item in items if item.op != DELETE]
     if upserts:
-        insert_mirror_rows(session, table, [item.envelope() for item in upserts])
+        insert_mirror_rows(session, table, upserts)
 
 
 def existing_records(session: Session, table: str, entity_ids: Sequence[str]) -> set[str]:
@@ -151,8 +160,9 @@ def _point_records(session: Session, table: str, items: list[Revision], known: s
         session.execute(
             delete(records).where(records.c.table_name == table, records.c.entity_id.in_(part))
         )
-    session.execute(
-        records.insert(),
+    insert_rows(
+        session,
+        records,
         [
             {
                 "table_name": table,
@@ -185,29 +195,19 @@ def delete_mirror_rows(session: Session, table: str, entity_ids: Sequence[str]) 
         session.execute(delete(stored).where(where))
 
 
-def insert_mirror_rows(session: Session, table: str, envelopes: Iterable[dict[str, Any]]) -> None:
-    """Insert upsert envelopes (not yet in the mirror) and their children, one executemany per
-    table and column set."""
+def insert_mirror_rows(session: Session, table: str, revisions: Iterable[Revision]) -> None:
+    """Insert upsert revisions (not yet in the mirror) and their children, in bulk."""
     rows: list[dict[str, Any]] = []
     children: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for envelope in envelopes:
-        values = envelope_values(envelope)
+    for revision in revisions:
+        values = revision.values or envelope_values(revision.envelope())
         rows.append(values)
-        for child, child_rows in decode_children(table, envelope.get("children") or {}).items():
+        for child, child_rows in decode_children(table, revision.children).items():
             parent_column = child_table(child).parent_column
             children[child] += [{**row, parent_column: values["id"]} for row in child_rows]
-    _insert_grouped(session, table, rows)
+    insert_rows(session, mirror_table(table), rows)
     for child, child_rows in children.items():
-        _insert_grouped(session, child, child_rows)
-
-
-def _insert_grouped(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
-    """executemany needs one column set per statement: rows are grouped by theirs."""
-    groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[frozenset(row)].append(row)
-    for group in groups.values():
-        session.execute(mirror_table(table).insert(), group)
+        insert_rows(session, mirror_table(child), child_rows)
 
 
 @dataclass(frozen=True)
