@@ -10,11 +10,10 @@ HQ therefore serialises the *writers of revisions* (a push, ``publish``, a numbe
 an offline package import) with one lock held until the end of the transaction:
 
 - PostgreSQL: ``pg_advisory_xact_lock`` on :data:`SEQUENCE_LOCK`, taken first in the transaction
-  and released by COMMIT/ROLLBACK *after* the commit became visible; the next writer's numbers
-  (from the ``hq_revision`` sequence, called only under the lock) are all higher. So at any moment
-  the committed revisions are a prefix of the numbers (plus holes left by rolled-back
-  transactions, which are never filled). Re-entrant: a transaction may take it again (publish
-  inside a push).
+  and released by COMMIT/ROLLBACK *after* the commit became visible. Revision numbers are
+  HQ's highest committed number plus one, two … read under the lock (``hq.store``), so the next
+  writer's numbers are all higher, and at any moment the committed revisions are exactly the
+  numbers 1 … N. Re-entrant: a transaction may take it again (publish inside a push).
 - SQLite: writers already run one at a time (``BEGIN IMMEDIATE`` in ``hq.database``).
 
 The same lock makes concurrent pushes of one record by two laptops merge one after the other
