@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import MetaData, Table
@@ -77,11 +78,16 @@ LOCAL_COLUMNS: Mapping[str, frozenset[str]] = {
 
 
 def _enterprise_search_text(fields: Mapping[str, Any]) -> str:
-    """The registry's search text, by the registry service's own function."""
+    """The registry's search text, by the registry service's own function.
+
+    It reads only the searched attributes, so a plain namespace stands in for the ORM object
+    (building one per pulled enterprise cost a third of writing it).
+    """
     from fuanjian_desktop.models import Enterprise
     from fuanjian_desktop.services.registry.registry import SEARCH_FIELDS, search_text_of
 
-    return search_text_of(Enterprise(**{name: fields.get(name) for name in SEARCH_FIELDS}))
+    values = SimpleNamespace(**{name: fields.get(name) for name in SEARCH_FIELDS})
+    return search_text_of(cast(Enterprise, values))
 
 
 # Columns computed from the others: not sent (they would only double the registry's size on a

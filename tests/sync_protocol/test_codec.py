@@ -257,3 +257,49 @@ def _case_row() -> dict[str, Any]:
     row: dict[str, Any] = {column.name: None for column in table.columns}
     row.update(id="C1", version=4)
     return row
+
+
+def _named(entity_id: str, name: str, categories: list[str]) -> dict[str, Any]:
+    envelope = enterprise_envelope(name=name, uscc=None)
+    envelope["id"] = entity_id
+    envelope["children"] = {"enterprise_category": [{"category": c} for c in categories]}
+    return envelope
+
+
+SEQUENCE = [
+    _named("01A0000000000000000000000A", "甲", ["有限空间"]),
+    _named("01B0000000000000000000000B", "乙", []),
+    _named("01A0000000000000000000000A", "甲二", ["小档口", "三小场所"]),
+    {"table": "enterprise", "id": "01B0000000000000000000000B", "op": "delete"},
+    _named("01C0000000000000000000000C", "丙", ["小档口"]),
+    {"table": "enterprise", "id": "01D0000000000000000000000D", "op": "delete"},
+    _named("01B0000000000000000000000B", "乙二", ["有限空间"]),
+]
+
+
+def test_many_at_once_ends_as_one_by_one() -> None:
+    """write_records of a mixed run (repeats, deletes, re-inserts) leaves exactly the state
+    that writing the envelopes one by one leaves."""
+    states = []
+    for batched in (False, True):
+        engine = create_engine("sqlite://")
+        Base.metadata.create_all(engine)
+        with Session(engine) as session:
+            if batched:
+                codec.write_records(session, SEQUENCE)
+            else:
+                for envelope in SEQUENCE:
+                    codec.write_record(session, envelope)
+            states.append(list(codec.iter_table(session, "enterprise")))
+        engine.dispose()
+    one_by_one, at_once = states
+    assert at_once == one_by_one
+    assert [(e["id"][:3], e["fields"]["name"]) for e in at_once] == [
+        ("01A", "甲二"),
+        ("01B", "乙二"),
+        ("01C", "丙"),
+    ]
+    assert at_once[0]["children"]["enterprise_category"] == [
+        {"category": "三小场所"},
+        {"category": "小档口"},
+    ]
