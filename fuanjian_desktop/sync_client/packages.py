@@ -4,9 +4,10 @@
 Ed25519 key, numbered one past the last package it wrote; the batch counts as delivered (the
 outbox rows are marked sent and the chain anchor moves) in the same transaction that writes the
 file, so the next package carries only what came after. ``sync import`` takes HQ's package
-(signed with HQ's key): it must be the next number — an earlier one is reported as already
-imported and changes nothing, a later one is refused until the missing one is imported — and is
-applied whole in one transaction or not at all. A tampered or cut package is refused by
+(signed with HQ's key) is a snapshot of what the squad may see up to HQ's revision N (its
+sequence): a newer one than the last imported is applied whole in one transaction or not at all
+(it holds everything an older one did); the same one again is reported as already imported and
+changes nothing; an older one is refused. A tampered or cut package is refused by
 ``sync_protocol.package`` before anything is read from it.
 """
 
@@ -157,13 +158,13 @@ def _apply_package(
     header = opened.header
     if header.squad_id != peer.squad_id:
         raise UserError("这个数据包不是区局发给本中队的，未导入任何数据。")
-    if header.sequence <= last:
+    if header.sequence == last:
         note = f"该数据包（序号 {header.sequence}）已经导入过，未重复导入。"
         return PackageResult(header.sequence, 0, 0, 0, note)
-    if header.sequence != last + 1:
+    if header.sequence < last:
         raise UserError(
-            f"数据包序号 {header.sequence} 不连续：本机已导入到序号 {last}，"
-            f"请先导入序号 {last + 1} 的数据包。未导入任何数据。"
+            f"数据包（序号 {header.sequence}）比本机已导入的（序号 {last}）更旧，"
+            "不能导入，未导入任何数据。请使用区局最新导出的数据包。"
         )
     records = list(opened.body.get("records") or [])
     store = store_of(database)
@@ -178,6 +179,6 @@ def _apply_package(
                 )
             files += 1
     with database.write() as session:
-        written, _skipped, _conflicts = apply_records(session, records)
+        written = apply_records(session, records).written
         state.put(session, Key.PACKAGE_IN_SEQ, header.sequence)
     return PackageResult(header.sequence, written, 0, files)

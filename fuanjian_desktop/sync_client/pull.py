@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, text
@@ -38,11 +38,17 @@ CASE_TABLE = "enforcement_case"
 
 @dataclass
 class PullTally:
-    """What a pull wrote and skipped."""
+    """What a pull wrote and skipped, and the open conflicts it brought."""
 
     written: int = 0
     skipped: int = 0
-    conflicts: int = 0
+    conflict_ids: set[str] = field(default_factory=set)
+
+    def add(self, other: PullTally) -> None:
+        """Count ``other`` (one page) in."""
+        self.written += other.written
+        self.skipped += other.skipped
+        self.conflict_ids |= other.conflict_ids
 
 
 def pull_all(database: Database, transport: Transport, progress: Progress) -> PullTally:
@@ -83,18 +89,15 @@ def apply_page(
     database: Database, records: Sequence[dict[str, Any]], tally: PullTally, *, cursor: int | None
 ) -> None:
     """Write ``records`` (and the new ``cursor``, if any) in one transaction."""
-    written = skipped = conflicts = 0
     with database.write() as session:
-        written, skipped, conflicts = apply_records(session, records)
+        page = apply_records(session, records)
         if cursor is not None:
             state.put(session, Key.CURSOR, cursor)
-    tally.written += written
-    tally.skipped += skipped
-    tally.conflicts += conflicts
+    tally.add(page)
 
 
-def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> tuple[int, int, int]:
-    """Write pulled envelopes inside the caller's transaction: (written, skipped, conflicts).
+def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> PullTally:
+    """Write pulled envelopes inside the caller's transaction; what was written and skipped.
 
     Parents go before children; foreign keys are checked at commit; the derived deadlines of
     every case touched are recomputed.
@@ -103,22 +106,23 @@ def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> tuple[
     order = {policy.table: index for index, policy in enumerate(synced_tables())}
     ordered = sorted(records, key=lambda envelope: order.get(envelope.get("table", ""), -1))
     unsent = _unsent_entities(session, ordered)
-    written = skipped = conflicts = 0
+    tally = PullTally()
     bases: list[tuple[str, str, int]] = []
     for envelope in ordered:
         table, entity_id = envelope.get("table"), envelope.get("id")
         policy_of(str(table))  # an unknown table is refused before anything is written
         if (table, entity_id) in unsent:
-            skipped += 1
+            tally.skipped += 1
             continue
         write_record(session, envelope)
         if table != AUDIT_TABLE and envelope.get("revision") is not None:
             bases.append((str(table), str(entity_id), int(envelope["revision"])))
-        written += 1
-        conflicts += _open_conflict(envelope)
+        tally.written += 1
+        if _open_conflict(envelope):
+            tally.conflict_ids.add(str(entity_id))
     state.set_bases(session, bases)
     _refresh_cases(session, _cases_touched(ordered, unsent))
-    return written, skipped, conflicts
+    return tally
 
 
 def _unsent_entities(session: Session, records: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -138,10 +142,10 @@ def _unsent_entities(session: Session, records: Iterable[dict[str, Any]]) -> set
     return found
 
 
-def _open_conflict(envelope: dict[str, Any]) -> int:
+def _open_conflict(envelope: dict[str, Any]) -> bool:
     if envelope.get("table") != "sync_conflict" or envelope.get("op") == "delete":
-        return 0
-    return 0 if (envelope.get("fields") or {}).get("resolved_at") else 1
+        return False
+    return not (envelope.get("fields") or {}).get("resolved_at")
 
 
 def _cases_touched(records: Iterable[dict[str, Any]], unsent: set[tuple[str, str]]) -> set[str]:

@@ -50,7 +50,7 @@ class PushTally:
     batches: int = 0
     records: int = 0
     events: int = 0
-    conflicts: int = 0
+    conflict_ids: set[str] = field(default_factory=set)
     uploaded_bytes: int = 0
     missing_evidence: list[str] = field(default_factory=list)
     quarantined: bool = False
@@ -58,11 +58,13 @@ class PushTally:
 
 @dataclass(frozen=True)
 class Pending:
-    """One entity with unsent outbox rows: where its first row's event sits in the chain."""
+    """One entity with unsent outbox rows: where its newest row's event sits in the chain
+    (the entity goes in the batch whose events reach that far: HQ checks that every change it
+    receives is accounted for by an event it has)."""
 
     table: str
     entity_id: str
-    first_event_seq: int
+    last_event_seq: int
 
 
 @dataclass(frozen=True)
@@ -89,25 +91,25 @@ def plan_pending(session: Session, squad_id: str | None) -> Plan:
             OutboxEntry.entity_type,
             OutboxEntry.entity_id,
             func.count(),
-            func.min(AuditEvent.device_seq),
+            func.max(AuditEvent.device_seq),
             func.max(OutboxEntry.seq),
         )
         .join(AuditEvent, AuditEvent.id == OutboxEntry.audit_event_id)
         .where(OutboxEntry.sent_at.is_(None))
         .group_by(OutboxEntry.entity_type, OutboxEntry.entity_id)
-        .order_by(func.min(AuditEvent.device_seq))
+        .order_by(func.max(AuditEvent.device_seq))
     ).all()
     travelling = {policy.table for policy in synced_tables() if not policy.hq_owned}
     squads = LocalSquads(session)
     squads.prefetch((table, entity_id) for table, entity_id, *_rest in rows)
     own: list[Pending] = []
     own_rows = other_rows = 0
-    for table, entity_id, count, first_seq, last_seq in rows:
+    for table, entity_id, count, last_event, last_seq in rows:
         if table not in travelling:
             continue
         owner = squads.of_entity(table, entity_id, last_seq)
         if squad_id is None or owner is None or owner == squad_id:
-            own.append(Pending(table, entity_id, first_seq))
+            own.append(Pending(table, entity_id, last_event))
             own_rows += count
         else:
             other_rows += count
@@ -159,14 +161,14 @@ def build_batch(
     events = _events_after(session, chain_device, anchor_seq, events_limit)
     reach = events[-1]["device_seq"] if events else anchor_seq
     front = remaining[:records_limit]
-    ready = [item for item in front if item.first_event_seq <= reach]
-    if not events and not ready:
-        ready = front  # rows whose events an earlier batch already sent
+    ready = [item for item in front if item.last_event_seq <= reach]
     if not events and not ready:
         return None
     del remaining[: len(ready)]  # ``ready`` is always a prefix: the plan is in chain order
-    records, seqs = _records(session, ready)
+    records, seqs, named = _records(session, ready)
     seqs += unsyncable_rows(session)
+    if named > reach:  # changed again since the plan: send the events that account for it
+        events += _events_after(session, chain_device, reach, None, up_to=named)
     batch_key = new_id()
     body: dict[str, Any] = {
         "batch_key": batch_key,
@@ -181,21 +183,19 @@ def build_batch(
 
 
 def _events_after(
-    session: Session, device: str, seq: int, limit: int | None
+    session: Session, device: str, seq: int, limit: int | None, *, up_to: int | None = None
 ) -> list[dict[str, Any]]:
     stored = AuditEvent.__table__
-    rows = session.execute(
-        select(stored)
-        .where(stored.c.device_id == device, stored.c.device_seq > seq)
-        .order_by(stored.c.device_seq)
-        .limit(limit)
-    )
+    query = select(stored).where(stored.c.device_id == device, stored.c.device_seq > seq)
+    if up_to is not None:
+        query = query.where(stored.c.device_seq <= up_to)
+    rows = session.execute(query.order_by(stored.c.device_seq).limit(limit))
     return [dict(row._mapping) for row in rows]
 
 
-def _records(session: Session, ready: list[Pending]) -> tuple[list[dict[str, Any]], list[int]]:
-    """Envelopes of the ``ready`` entities (current state, or a tombstone) and the outbox rows
-    each covers (all unsent rows up to the version sent)."""
+def _records(session: Session, ready: list[Pending]) -> tuple[list[dict[str, Any]], list[int], int]:
+    """Envelopes of the ``ready`` entities (current state, or a tombstone), the outbox rows
+    each covers (all unsent rows up to the version sent) and the newest event they name."""
     by_table: dict[str, list[str]] = {}
     for item in ready:
         by_table.setdefault(item.table, []).append(item.entity_id)
@@ -218,7 +218,20 @@ def _records(session: Session, ready: list[Pending]) -> tuple[list[dict[str, Any
             seqs += [row.seq for row in covered]
     order = {policy.table: index for index, policy in enumerate(synced_tables())}
     envelopes.sort(key=lambda envelope: order[envelope["table"]])  # parents first
-    return envelopes, seqs
+    return envelopes, seqs, _newest_event(session, [e["audit_event_id"] for e in envelopes])
+
+
+def _newest_event(session: Session, event_ids: list[str]) -> int:
+    """The highest chain position among the named events (0 for none)."""
+    newest = 0
+    for start in range(0, len(event_ids), 500):
+        found = session.scalar(
+            select(func.max(AuditEvent.device_seq)).where(
+                AuditEvent.id.in_(event_ids[start : start + 500])
+            )
+        )
+        newest = max(newest, found or 0)
+    return newest
 
 
 def _unsent(session: Session, table: str, ids: list[str]) -> dict[str, list[OutboxEntry]]:
@@ -320,7 +333,7 @@ def send_stored(
     tally.batches += 1
     tally.records += len(body["records"])
     tally.events += len(body["audit_events"])
-    tally.conflicts += len(result.get("conflicts") or [])
+    tally.conflict_ids |= {str(conflict) for conflict in result.get("conflicts") or []}
     tally.quarantined = tally.quarantined or bool(result.get("quarantined"))
 
 

@@ -115,7 +115,7 @@ def _steps(database: Database, link: Transport, peer: Peer, report: Progress) ->
     return RoundResult(
         pushed=pushed.records,
         pulled=pulled.written,
-        conflicts=pushed.conflicts + pulled.conflicts,
+        conflicts=len(pushed.conflict_ids | pulled.conflict_ids),  # one conflict comes back
         uploaded_bytes=pushed.uploaded_bytes,
         downloaded_bytes=downloaded,
         skipped=pulled.skipped,

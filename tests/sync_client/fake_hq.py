@@ -133,6 +133,10 @@ class FakeHq:
         chain = batch["chain_from"]
         if (chain["device_seq"], chain["event_hash"]) != self.anchor:
             return refusal(409, "chain", f"链不连续：{chain} ≠ {self.anchor}")
+        known = {e["id"] for e in self.events} | {e["id"] for e in batch["audit_events"]}
+        unaccounted = [r["id"] for r in batch["records"] if r["audit_event_id"] not in known]
+        if unaccounted:  # as HQ's chain check: a change without its event is not accepted
+            return refusal(409, "chain", f"没有对应操作记录的修改：{unaccounted[:3]}")
         previous = self.anchor[1]
         for event in batch["audit_events"]:
             fields = event["fields"]
