@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fuanjian_desktop.sync_protocol.merge import FieldConflict, three_way
 
@@ -282,3 +284,28 @@ def test_delete_of_an_issued_document_is_refused() -> None:
     result = three_way("case_document", env(ISSUED), env(ISSUED), env(DEL) or {})
     assert result.op == "upsert" and result.fields == ISSUED
     assert result.conflicts == [FieldConflict(None, ISSUED, None, "immutable")]
+
+
+VALUES = st.sampled_from(["甲", "乙", "丙", None])
+FIELDS = st.fixed_dictionaries({"name": VALUES, "notes": VALUES, "address": VALUES})
+
+
+@given(base=FIELDS, current=FIELDS, pushed=FIELDS)
+def test_merge_laws(base: dict[str, Any], current: dict[str, Any], pushed: dict[str, Any]) -> None:
+    """For any mutable record: a side that changed nothing yields the other side; every field
+    of the result is HQ's or the device's; a conflict is exactly a field both changed apart."""
+    result = three_way("enterprise", env(base), env(current), env(pushed) or {})
+    if current == base:
+        assert result.fields == pushed and result.conflicts == []
+    if pushed in (base, current):
+        assert result.fields == current and result.conflicts == []
+    for name, value in result.fields.items():
+        assert value in (current[name], pushed[name])
+        if pushed[name] != base[name] and current[name] == base[name]:
+            assert value == pushed[name]
+    both = [
+        name
+        for name in base
+        if pushed[name] != base[name] != current[name] and pushed[name] != current[name]
+    ]
+    assert sorted(str(conflict.field) for conflict in result.conflicts) == sorted(both)
