@@ -13,7 +13,14 @@ from fuanjian_desktop.hq.mirror import mirror_table
 from fuanjian_desktop.hq.models import HqBatch, HqDevice, HqRevision
 from fuanjian_desktop.hq.pull import pull_page
 from fuanjian_desktop.ids import new_id
-from tests.hq.hq_data_support import YUANLING, Laptop, case, hq  # noqa: F401
+from tests.hq.hq_data_support import (  # noqa: F401
+    YUANLING,
+    Laptop,
+    case,
+    hq,
+    hq_postgresql,
+    hq_sqlite_schema,
+)
 from tests.support.pg import pg_cluster  # noqa: F401
 
 USER = new_id()

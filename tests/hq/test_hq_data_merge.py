@@ -20,6 +20,8 @@ from tests.hq.hq_data_support import (
     case,
     document,
     hq,  # noqa: F401
+    hq_postgresql,  # noqa: F401
+    hq_sqlite_schema,  # noqa: F401
     issued_number,
 )
 from tests.support.pg import pg_cluster  # noqa: F401

@@ -22,6 +22,8 @@ from tests.hq.hq_data_support import (
     case,
     enterprise,
     hq,  # noqa: F401
+    hq_postgresql,  # noqa: F401
+    hq_sqlite_schema,  # noqa: F401
 )
 from tests.support.pg import pg_cluster  # noqa: F401
 
