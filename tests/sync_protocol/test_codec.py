@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Column, Date, DateTime, Numeric, create_engine, func, select
 from sqlalchemy.orm import Session
 
@@ -303,3 +305,26 @@ def test_many_at_once_ends_as_one_by_one() -> None:
         {"category": "三小场所"},
         {"category": "小档口"},
     ]
+
+
+@given(
+    moment=st.datetimes(
+        min_value=dt.datetime(1970, 1, 2),
+        max_value=dt.datetime(2100, 1, 1),
+        timezones=st.sampled_from([dt.UTC, CHINA, dt.timezone(dt.timedelta(hours=-5))]),
+    ),
+    day=st.dates(),
+    amount=st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False),
+)
+def test_wire_forms_round_trip(moment: dt.datetime, day: dt.date, amount: Decimal) -> None:
+    """Any moment (in any zone), date and two-place decimal reads back equal from its wire form,
+    moments always written in UTC."""
+    moment_column, day_column = Column("m", UtcDateTime), Column("d", Date)
+    amount_column = Column("a", Numeric(12, 2))
+    wire = codec.encode_value(moment_column, moment)
+    assert wire.endswith("+00:00")
+    assert codec.decode_value("t", moment_column, wire) == moment
+    assert codec.decode_value("t", day_column, codec.encode_value(day_column, day)) == day
+    text = codec.encode_value(amount_column, amount)
+    assert codec.decode_value("t", amount_column, text) == amount
+    assert len(text.partition(".")[2]) == 2
