@@ -22,9 +22,11 @@ from sqlalchemy import select
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo.synthetic import EnterpriseFactory
+from fuanjian_desktop.domain.inspection_rules import InspectionSource, SitePerson
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.models import Enterprise
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.inspections import evidence, inspections
 from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.services.setup import create_encrypted_database, go_live
 from fuanjian_desktop.services.users import NewUser, create_user
@@ -34,6 +36,7 @@ from fuanjian_desktop.sync_client.round import RoundResult, run_round
 from tests.crash.actors import actor_named
 
 PASSWORD = "Field-laptop-1"
+TEMPLATE = "three_small.shop"  # a checklist the catalogue ships
 STREETS = {"园岭": "园岭街道", "南园": "南园街道"}
 # how often each write is chosen: edits (which may meet the sibling laptop's) dominate
 WEIGHTS = {"register": 3.0, "notes": 4.0, "phone": 3.0, "user": 0.5}  # an account costs argon2
@@ -147,6 +150,26 @@ def add_account(laptop: FieldLaptop) -> None:
     )
     record_id = create_user(laptop.database, admin, person)
     laptop.writes.append(Write(laptop.name, "app_user", record_id, "username", person.username))
+
+
+def inspect_with_photo(laptop: FieldLaptop, photo: Path) -> str:
+    """现场检查: start an inspection of one of the squad's venues by the laptop's inspector and
+    a second one (two are required), with ``photo`` as evidence; return the inspection's id."""
+    add_account(laptop)
+    partner = laptop.writes[-1].record_id
+    venue = laptop.own_enterprises()[0]
+    request = inspections.InspectionStart(
+        enterprise_id=venue,
+        source=InspectionSource.ROUTINE,
+        template_id=TEMPLATE,
+        inspector_ids=(laptop.inspector.user_id or "", partner),
+        site_person=SitePerson("李老板", "店主", "13800138000"),
+        facts={"uses_gas": True, "has_lodging": True},
+    )
+    inspection_id = inspections.start_inspection(laptop.database, laptop.inspector, request)
+    report = evidence.attach_photos(laptop.database, laptop.inspector, inspection_id, "", [photo])
+    assert report.attached == 1, report.summary
+    return inspection_id
 
 
 def cert_no(token: str) -> str:
