@@ -31,7 +31,6 @@ from fuanjian_desktop.hq.envelopes import hq_envelope, wire_now
 from fuanjian_desktop.hq.models import HqKey
 from fuanjian_desktop.hq.number_blocks import number_plan
 from fuanjian_desktop.hq.publish import publish
-from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import ReferenceFile, Squad
 from fuanjian_desktop.resources import resources_root
 from fuanjian_desktop.sync_protocol.keys import b64, private_raw, public_raw
@@ -110,7 +109,8 @@ def _key(name: str, private: bytes, public: bytes) -> HqKey:
 
 
 def publish_org_units(session: Session) -> int:
-    """Publish the bureau and its squads (``resources/org/squads.json``) that HQ lacks."""
+    """Publish the bureau and its squads (``resources/org/squads.json``) that HQ lacks, under the
+    ids the bureau fixed there (the laptops' ``ensure_org_units`` uses the same ones)."""
     existing = {squad.short_name: squad.id for squad in session.scalars(select(Squad))}
     bureau, *squads = reference.org_units()
     added = 0
@@ -118,7 +118,7 @@ def publish_org_units(session: Session) -> int:
         if spec.short_name in existing:
             continue
         parent = None if spec is bureau else existing[bureau.short_name]
-        existing[spec.short_name] = unit_id = new_id()
+        existing[spec.short_name] = spec.id
         fields = {
             "name": spec.name,
             "short_name": spec.short_name,
@@ -126,7 +126,7 @@ def publish_org_units(session: Session) -> int:
             "street": spec.street or None,
             "parent_id": parent,
         }
-        publish(session, hq_envelope("squad", unit_id, fields), None)
+        publish(session, hq_envelope("squad", spec.id, fields), None)
         added += 1
     return added
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -83,6 +84,9 @@ def test_org_units_published_to_every_device(hq_any: HqDatabase):
         bureau = units["区局"].id
         assert {u.parent_id for name, u in units.items() if name != "区局"} == {bureau}
         assert units["园岭"].street == "园岭街道"
+        org = json.loads(resource_path("org", "squads.json").read_text(encoding="utf-8"))
+        fixed = {unit["short_name"]: unit["id"] for unit in [org["bureau"], *org["squads"]]}
+        assert {name: unit.id for name, unit in units.items()} == fixed  # as every laptop has
         revisions = session.scalars(select(HqRevision).where(HqRevision.table_name == "squad"))
         assert {(r.squad_id, r.device_id) for r in revisions} == {(None, "hq")}
 
