@@ -216,7 +216,9 @@ def test_a_tampered_package_is_refused_with_nothing_applied(hq_server: HqServer,
         for member in source.infolist():
             data = source.read(member)
             if member.filename == "body.json":
-                data = data.replace("深圳市".encode(), "广州市".encode(), 1)
+                changed = data.replace("深圳市".encode(), "广州市".encode(), 1)
+                assert changed != data  # the venue's address is in the body
+                data = changed
             target.writestr(member, data)
     cut.write_bytes(package.read_bytes()[: package.stat().st_size // 2])
 
