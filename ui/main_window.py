@@ -37,10 +37,10 @@ from ui.pages.registry_page import RegistryPage
 from ui.pages.users_page import UsersPage
 from ui.pages.workbench_page import WorkbenchPage
 from ui.shortcuts import ABOUT, LOCK_NOW, keyed
+from ui.sync.status_bar import window_sync_bar
+from ui.sync.sync_page import SyncPage
 from ui.widgets.account_buttons import AccountButtons
 from ui.widgets.demo_banner import demo_banner
-
-SYNC_STATE = "同步：未配置同步"
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ PAGES = (
     PageSpec("registry", "企业台账", Permission.VIEW_REGISTRY, RegistryPage),
     PageSpec("audit", "操作日志", Permission.VIEW_AUDIT, AuditPage),
     PageSpec("users", "用户管理", Permission.MANAGE_USERS, UsersPage),
+    PageSpec("sync", "同步", Permission.VIEW_INSPECTIONS, SyncPage),
     PageSpec("case", "案件", Permission.VIEW_CASES, CasePage, hidden=True),
 )
 
@@ -169,6 +170,8 @@ class MainWindow(QMainWindow):
             page.new_case.connect(lambda: self._on_case_page().new_case())
         elif isinstance(page, CasePage):
             page.changed.connect(self._cases_changed)
+        elif isinstance(page, SyncPage):
+            page.attach(self.sync_bar)
         elif isinstance(page, UsersPage):
             page.idle_minutes_changed.connect(
                 lambda minutes: self.idle_lock.set_interval(dt.timedelta(minutes=minutes))
@@ -229,7 +232,10 @@ class MainWindow(QMainWindow):
         actor = self.context.actor
         self.user_label = QLabel(f"用户：{actor.full_name}（{role_labels(actor.roles)}）")
         self.squad_label = QLabel(f"中队：{self.context.squad_name}")
-        self.sync_label = QLabel(SYNC_STATE)
+        self.sync_bar = window_sync_bar(self.context, self)
+        self.sync_bar.settings_requested.connect(lambda: self.show_page("sync"))
+        self.sync_bar.conflicts_requested.connect(self.show_conflicts)
+        self.sync_bar.data_arrived.connect(self._cases_changed)
         self.about_button = QPushButton("关于")
         self.about_button.setFlat(True)
         keyed(self.about_button, ABOUT)
@@ -237,7 +243,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         for label in (self.user_label, self.squad_label):
             bar.addWidget(label)
-        bar.addPermanentWidget(self.sync_label)
+        bar.addPermanentWidget(self.sync_bar)
         self.account = AccountButtons(self._change_password, self.context.workers)
         self.account.sign_out_requested.connect(self.sign_out_requested)
         self.account.password_changed.connect(
@@ -260,6 +266,7 @@ class MainWindow(QMainWindow):
             dt.timedelta(minutes=lock_minutes(database)),
         )
         self.idle_lock.sign_out_requested.connect(self.sign_out_requested)
+        self.idle_lock.locked_changed.connect(self.sync_bar.runner.set_locked)
         self.lock_button.clicked.connect(self.idle_lock.lock)
 
     def _change_password(self, old: str, new: str) -> None:
@@ -274,6 +281,13 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def show_conflicts(self) -> None:
+        """The 同步 page on its 冲突 tab (the status bar's 冲突 button)."""
+        self.show_page("sync")
+        page = self.pages["sync"]
+        assert isinstance(page, SyncPage)
+        page.show_conflicts()
 
     def show_page(self, key: str) -> None:
         """Switch to the page named ``key`` (``workbench``, ``inspection``, ``hazards`` …)."""

@@ -29,8 +29,9 @@ SCREEN_SIZE = (1366, 768)
 def take_screenshot(
     database: Database, out: Path, page: str | None, username: str, case_id: str | None = None
 ) -> None:
-    """Render the main window (or ``page``; for ``case``, the case ``case_id``) as ``username``
-    would see it and save ``out``; closes ``database`` (opened by ``main.open_for_command``)."""
+    """Render the main window (or ``page``; for ``case``, the case ``case_id``; ``conflicts``:
+    the 同步 page's 冲突 tab) as ``username`` would see it and save ``out``; closes
+    ``database`` (opened by ``main.open_for_command``)."""
     if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":  # not Qt's 800×600
         screen = resource_path("screens", "laptop-1366x768.json")
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
@@ -48,7 +49,9 @@ def take_screenshot(
         # activation focuses the navigation, which then selects its first row: let that
         # happen before a page without a row (the case page) is shown
         QApplication.processEvents()
-        if page:
+        if page == "conflicts":  # the 同步 page on its 冲突 tab
+            window.show_conflicts()
+        elif page:
             try:
                 window.show_page(page)
             except KeyError as error:

@@ -10,7 +10,7 @@ from fuanjian_desktop.services.cases import case_actions
 from fuanjian_desktop.services.cases.case_actions import StepInput
 from fuanjian_desktop.services.inspections.inspections import local_today
 from tests.ui.case_support import case_team, make_case
-from ui.main_window import SYNC_STATE, MainWindow
+from ui.main_window import MainWindow
 
 
 def make_window(qtbot, make_context, actor, wait_idle) -> MainWindow:
@@ -36,7 +36,7 @@ def click_row(qtbot, window: MainWindow, row: int) -> None:
 def test_inspector_sees_only_pages_they_may_use(qtbot, make_context, inspector, wait_idle):
     """An inspector gets field work, cases and the registry, not the audit log or users."""
     window = make_window(qtbot, make_context, inspector, wait_idle)
-    assert nav_titles(window) == ["工作台", "现场检查", "隐患台账", "案件管理", "企业台账"]
+    assert nav_titles(window) == ["工作台", "现场检查", "隐患台账", "案件管理", "企业台账", "同步"]
     assert window.stack.currentWidget() is window.pages["workbench"]
     with pytest.raises(KeyError):
         window.show_page("users")
@@ -53,6 +53,7 @@ def test_admin_sees_audit_and_users(qtbot, make_context, sign_in, wait_idle):
         "企业台账",
         "操作日志",
         "用户管理",
+        "同步",
     ]
     window.show_page("audit")
     wait_idle()
@@ -65,7 +66,7 @@ def test_status_bar_and_demo_banner(qtbot, make_context, inspector, wait_idle):
     window = make_window(qtbot, make_context, inspector, wait_idle)
     assert "张伟" in window.user_label.text() and "执法人员" in window.user_label.text()
     assert "园岭测试中队" in window.squad_label.text()
-    assert window.sync_label.text() == SYNC_STATE == "同步：未配置同步"
+    assert window.sync_bar.line.text() == "同步：未接入区局"
     assert "演示数据" in window.banner.text() and window.banner.isVisible()
 
 

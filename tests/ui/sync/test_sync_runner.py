@@ -50,7 +50,11 @@ def fake_round() -> FakeRound:
 
 
 @pytest.fixture
-def make_runner(workers: Workers, fake_round: FakeRound) -> Iterator[Callable[..., SyncRunner]]:
+def make_runner(
+    qtbot: QtBot, workers: Workers, fake_round: FakeRound
+) -> Iterator[Callable[..., SyncRunner]]:
+    """Builds runners over the fake round; afterwards stops them and lets every round report
+    back (a report still queued when the objects go would arrive at freed memory)."""
     made: list[SyncRunner] = []
 
     def make(interval: dt.timedelta = FAR, start_delay: dt.timedelta = FAR) -> SyncRunner:
@@ -68,7 +72,7 @@ def make_runner(workers: Workers, fake_round: FakeRound) -> Iterator[Callable[..
     fake_round.gate.set()
     for runner in made:
         runner.stop()
-    workers.shutdown()
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=10_000)
 
 
 def test_a_round_runs_off_the_ui_thread_and_the_window_stays_responsive(
