@@ -21,7 +21,6 @@ import math
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -34,14 +33,7 @@ from sqlalchemy import func, select
 
 from bench.encrypted import DEMO_ADMIN, open_dataset
 from bench.generate import DEFAULT_SEED, enterprise_rows
-from bench.sync_support import (
-    demo_laptop,
-    enroll_laptop,
-    fresh_hq,
-    pg_cluster,
-    run_round,
-    seconds,
-)
+from bench.sync_support import SyncedDemo, fresh_synced_demo, run_round, seconds
 from bench.sync_workload import RECORDS_PER_CASE, Workload, add_squad_work, table_of
 from fuanjian_desktop import reference
 from fuanjian_desktop.db.engine import Database
@@ -50,8 +42,7 @@ from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.models import Enterprise, Squad
 from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.services.setup import installation
-from tests.support.pg import PgCluster
-from tests.support.server import HqServer, enrollment_code, running_hq
+from tests.support.server import HqServer, enrollment_code
 from tests.test_main_cli import run
 
 GOAL_S = 60.0
@@ -96,29 +87,23 @@ class FirstSyncReport:
 
 
 def measure(
-    cluster: PgCluster, enterprises: int, records: int, scratch: Path, seed: int = DEFAULT_SEED
+    synced: SyncedDemo, enterprises: int, records: int, seed: int = DEFAULT_SEED
 ) -> FirstSyncReport:
-    """Fill HQ (registry + the demo laptop's push), then enroll and first-sync a new laptop."""
-    hq_url = fresh_hq(cluster)
-    with running_hq(hq_url, scratch / "hq-data") as server:
-        first = demo_laptop(scratch / "first")
-        try:
-            push_s, workload = _push_squad_work(
-                first, server, math.ceil(records / RECORDS_PER_CASE)
-            )
-        finally:
-            first.close()
-        publish_s = seconds(lambda: publish_registry(hq_url, enterprises, seed))
-        folder = scratch / "second"
-        enroll_s = seconds(lambda: _enroll_new_laptop(folder, server))
-        second = open_dataset(folder)
-        try:
-            results: list[Any] = []
-            first_sync_s = seconds(lambda: results.append(run_round(second)))
-            held = _held(second, workload)
-            held_enterprises = _count(second, Enterprise)
-        finally:
-            second.close()
+    """Fill HQ (about ``records`` more records pushed by the synced demo laptop, then the
+    registry), then enroll and time the first round of a new laptop of the same squad."""
+    cases = math.ceil(records / RECORDS_PER_CASE)
+    push_s, workload = _push_squad_work(synced.laptop, cases)
+    publish_s = seconds(lambda: publish_registry(synced.server.db_url, enterprises, seed))
+    folder = Path(tempfile.mkdtemp(prefix="second-laptop-", dir=synced.scratch))
+    enroll_s = seconds(lambda: _enroll_new_laptop(folder, synced.server))
+    second = open_dataset(folder)
+    try:
+        results: list[Any] = []
+        first_sync_s = seconds(lambda: results.append(run_round(second)))
+        held = _held(second, workload)
+        held_enterprises = _count(second, Enterprise)
+    finally:
+        second.close()
     return FirstSyncReport(
         enterprises,
         workload,
@@ -132,15 +117,12 @@ def measure(
     )
 
 
-def _push_squad_work(laptop: Database, server: HqServer, cases: int) -> tuple[float, Workload]:
-    """Enroll the demo laptop, add ``cases`` cases and push everything; seconds and workload."""
+def _push_squad_work(laptop: Database, cases: int) -> tuple[float, Workload]:
+    """Add ``cases`` cases to the enrolled laptop and push them; seconds and workload."""
     squad_id = installation(laptop).home_squad_id
     assert squad_id is not None
-    enroll_laptop(laptop, server, demo.DEMO_HOME_SQUAD)
     workload = add_squad_work(laptop, squad_id, cases)
-    started = time.perf_counter()
-    run_round(laptop)
-    return time.perf_counter() - started, workload
+    return seconds(lambda: run_round(laptop)), workload
 
 
 def publish_registry(hq_url: str, count: int, seed: int) -> None:
@@ -226,12 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run once and print the figures with the machine's load."""
     args = build_parser().parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared)", flush=True)
-    with tempfile.TemporaryDirectory(prefix="fj-bench-first-") as folder, pg_cluster() as cluster:
-        first = demo_laptop(Path(folder) / "first")
-        try:
-            report = measure(first, cluster, args.enterprises, args.records, Path(folder))
-        finally:
-            first.close()
+    with fresh_synced_demo("fj-bench-first-") as synced:
+        report = measure(synced, args.enterprises, args.records)
     for line in report.lines():
         print(line)
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -15,18 +15,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python bench/...py`
 
-from bench.sync_support import demo_laptop, enroll_laptop, fresh_hq, pg_cluster, run_round
+from bench.sync_support import SyncedDemo, fresh_synced_demo, run_round
 from bench.timing import Summary, time_ms
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.demo import demo
-from tests.support.pg import PgCluster
-from tests.support.server import running_hq
 
 GOAL_MS = 200.0
 SETTLING_ROUNDS = 5  # rounds allowed to bring the laptop up to date before it must be idle
@@ -52,20 +48,18 @@ class IdleReport:
         ]
 
 
-def measure(laptop: Database, cluster: PgCluster, rounds: int, scratch: Path) -> IdleReport:
-    """Enroll ``laptop`` with a real server, bring it up to date, time ``rounds`` idle rounds."""
-    hq_url = fresh_hq(cluster)
-    with running_hq(hq_url, scratch / "hq-data") as server:
-        enroll_laptop(laptop, server, demo.DEMO_HOME_SQUAD)
-        settling = settle(laptop)
-        for _ in range(WARMUP):
-            run_round(laptop)
-        samples = []
-        for _ in range(rounds):
-            elapsed, result = time_ms(lambda: run_round(laptop))
-            if result.pushed or result.pulled:
-                raise AssertionError(f"an idle round moved records: {result.lines()}")
-            samples.append(elapsed)
+def measure(synced: SyncedDemo, rounds: int) -> IdleReport:
+    """Bring the synced demo laptop fully up to date, then time ``rounds`` idle rounds."""
+    laptop = synced.laptop
+    settling = settle(laptop)
+    for _ in range(WARMUP):
+        run_round(laptop)
+    samples = []
+    for _ in range(rounds):
+        elapsed, result = time_ms(lambda: run_round(laptop))
+        if result.pushed or result.pulled:
+            raise AssertionError(f"an idle round moved records: {result.lines()}")
+        samples.append(elapsed)
     return IdleReport(samples, settling)
 
 
@@ -89,12 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run once and print the figures with the machine's load."""
     args = build_parser().parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared)", flush=True)
-    with tempfile.TemporaryDirectory(prefix="fj-bench-idle-") as folder, pg_cluster() as cluster:
-        laptop = demo_laptop(Path(folder) / "laptop")
-        try:
-            report = measure(laptop, cluster, args.rounds, Path(folder))
-        finally:
-            laptop.close()
+    with fresh_synced_demo("fj-bench-idle-") as synced:
+        report = measure(synced, args.rounds)
     for line in report.lines():
         print(line)
     print(f"load average after: {os.getloadavg()[0]:.2f}")

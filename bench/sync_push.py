@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,22 +30,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 from sqlalchemy import create_engine
 
 from bench.sync_support import (
+    SyncedDemo,
     bulk_copy,
-    demo_laptop,
-    enroll_laptop,
     fresh_hq,
+    fresh_synced_demo,
     mirror_counts,
-    pg_cluster,
     rows_to_copy,
     run_round,
     seconds,
 )
 from bench.sync_workload import RECORDS_PER_CASE, Workload, add_squad_work
-from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.demo import demo
 from fuanjian_desktop.services.setup import installation
-from tests.support.pg import PgCluster
-from tests.support.server import running_hq
 
 GOAL = 3.0
 
@@ -91,21 +85,18 @@ class PushReport:
         return {table: len(ids) for table, ids in self.workload.ids.items()}
 
 
-def measure(laptop: Database, cluster: PgCluster, cases: int, scratch: Path) -> PushReport:
-    """Enroll ``laptop`` (a demo laptop) with a real server, push ``cases`` cases, then COPY the
-    same rows into a second HQ database."""
+def measure(synced: SyncedDemo, cases: int) -> PushReport:
+    """Add ``cases`` cases to the synced demo laptop and push them in one timed round, then
+    COPY the same rows into a second HQ database."""
+    laptop = synced.laptop
     squad_id = installation(laptop).home_squad_id
     assert squad_id is not None
-    hq_url = fresh_hq(cluster)
-    with running_hq(hq_url, scratch / "hq-data") as server:
-        enroll_laptop(laptop, server, demo.DEMO_HOME_SQUAD)
-        first_round_s = seconds(lambda: run_round(laptop))
-        started = time.perf_counter()
-        workload = add_squad_work(laptop, squad_id, cases)
-        generate_s = time.perf_counter() - started
-        push_s = seconds(lambda: run_round(laptop))
-    arrived = mirror_counts(hq_url, workload.ids)
-    baseline_url = fresh_hq(cluster)
+    started = time.perf_counter()
+    workload = add_squad_work(laptop, squad_id, cases)
+    generate_s = time.perf_counter() - started
+    push_s = seconds(lambda: run_round(laptop))
+    arrived = mirror_counts(synced.server.db_url, workload.ids)
+    baseline_url = fresh_hq(synced.cluster)
     engine = create_engine(baseline_url)
     try:
         tables = rows_to_copy(laptop, workload, engine)
@@ -113,7 +104,7 @@ def measure(laptop: Database, cluster: PgCluster, cases: int, scratch: Path) -> 
         engine.dispose()
     copy_s = bulk_copy(baseline_url, tables)
     rows = sum(len(table.rows) for table in tables)
-    return PushReport(workload, generate_s, first_round_s, push_s, rows, copy_s, arrived)
+    return PushReport(workload, generate_s, synced.first_round_s, push_s, rows, copy_s, arrived)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,12 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run once and print the figures with the machine's load."""
     args = build_parser().parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared)", flush=True)
-    with tempfile.TemporaryDirectory(prefix="fj-bench-push-") as folder, pg_cluster() as cluster:
-        laptop = demo_laptop(Path(folder) / "laptop")
-        try:
-            report = measure(laptop, cluster, args.cases, Path(folder))
-        finally:
-            laptop.close()
+    with fresh_synced_demo("fj-bench-push-") as synced:
+        report = measure(synced, args.cases)
     for line in report.lines():
         print(line)
     print(f"records per case: {RECORDS_PER_CASE}; load average after: {os.getloadavg()[0]:.2f}")

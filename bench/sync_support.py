@@ -13,6 +13,7 @@ Python start-up in them.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from fuanjian_desktop.demo import demo
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.hq.mirror import mirror_table
 from tests.support.pg import PgCluster, find_binaries, missing_binaries_message, running_cluster
-from tests.support.server import HqServer, enrollment_code, init_hq
+from tests.support.server import HqServer, enrollment_code, init_hq, running_hq
 
 
 @contextmanager
@@ -75,6 +76,42 @@ def run_round(database: Database) -> Any:
     from fuanjian_desktop.sync_client.round import run_round as client_round
 
     return client_round(database)
+
+
+@dataclass(frozen=True)
+class SyncedDemo:
+    """A demo laptop enrolled with a running ``hq serve`` and synced once: where each
+    benchmark starts. ``scratch`` is a folder for anything else the benchmark makes."""
+
+    laptop: Database
+    server: HqServer
+    cluster: PgCluster
+    scratch: Path
+    first_round_s: float  # enrollment's first round: the demo's own records pushed
+
+
+@contextmanager
+def synced_demo(laptop: Database, cluster: PgCluster, scratch: Path) -> Iterator[SyncedDemo]:
+    """Enroll ``laptop`` (a demo laptop of 园岭) with a new ``hq init`` database served by
+    ``hq serve``, and run its first round; the server stops when the block ends."""
+    hq_url = fresh_hq(cluster)
+    with running_hq(hq_url, scratch / "hq-data") as server:
+        enroll_laptop(laptop, server, demo.DEMO_HOME_SQUAD)
+        first_round_s = seconds(lambda: run_round(laptop))
+        yield SyncedDemo(laptop, server, cluster, scratch, first_round_s)
+
+
+@contextmanager
+def fresh_synced_demo(prefix: str) -> Iterator[SyncedDemo]:
+    """A benchmark's whole setup: a temporary folder, a throwaway cluster, a new demo laptop,
+    enrolled and synced (all removed afterwards)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder, pg_cluster() as cluster:
+        laptop = demo_laptop(Path(folder) / "laptop")
+        try:
+            with synced_demo(laptop, cluster, Path(folder)) as synced:
+                yield synced
+        finally:
+            laptop.close()
 
 
 # --- the baseline: the same rows, bulk-inserted ------------------------------------------------
