@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from fuanjian_desktop.config import DataFolder
@@ -25,6 +26,7 @@ from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.domain.inspection_rules import InspectionSource, SitePerson
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.models import Enterprise
+from fuanjian_desktop.security import keyring
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.inspections import evidence, inspections
 from fuanjian_desktop.services.registry import registry
@@ -34,6 +36,7 @@ from fuanjian_desktop.sync_client.enroll import enroll
 from fuanjian_desktop.sync_client.errors import SyncError
 from fuanjian_desktop.sync_client.round import RoundResult, run_round
 from tests.crash.actors import actor_named
+from tests.support.server import HqServer, quick_code
 
 PASSWORD = "Field-laptop-1"
 TEMPLATE = "three_small.shop"  # a checklist the catalogue ships
@@ -180,11 +183,14 @@ def cert_no(token: str) -> str:
 WRITERS = {"register": register, "notes": edit_notes, "phone": edit_phone, "user": add_account}
 
 
-def new_laptop(root: Path, name: str, squad: str, hq_url: str, code: str, seed: int) -> FieldLaptop:
-    """An empty laptop joined to HQ, live for ``squad`` with ``admin_<name>`` and
-    ``insp_<name>``; HQ's org units come first, so the squad's id is HQ's."""
+def new_laptop(
+    root: Path, name: str, squad: str, hq: HqServer, seed: int, via: str | None = None
+) -> FieldLaptop:
+    """An empty laptop joined to ``hq`` (through the proxy at ``via`` if given), live for
+    ``squad`` with ``admin_<name>`` and ``insp_<name>``; HQ's org units come first, so the
+    squad's id is HQ's."""
     database = create_encrypted_database(DataFolder(root))
-    enroll(database, hq_url, code)
+    enroll(database, via or hq.url, quick_code(hq.db_url, squad))
     run_round(database)
     admin = NewUser(f"admin_{name}", f"管理员{name}", "", (Role.ADMIN,), PASSWORD)
     go_live(database, squad, admin)
@@ -195,3 +201,11 @@ def new_laptop(root: Path, name: str, squad: str, hq_url: str, code: str, seed: 
     )
     create_user(database, laptop.admin, inspector)
     return laptop
+
+
+@pytest.fixture
+def cheap_accounts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fleet's accounts are not under test: a cheap password derivation for their keys
+    (also for ``main.py`` run on a fleet laptop: the parameters are stored with each key)."""
+    monkeypatch.setattr(keyring, "ARGON2_TIME_COST", 1)
+    monkeypatch.setattr(keyring, "ARGON2_MEMORY_KIB", 1024)

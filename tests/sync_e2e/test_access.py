@@ -22,7 +22,6 @@ from fuanjian_desktop.hq.database import open_hq
 from fuanjian_desktop.hq.models import HqRevision
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import AuditEvent, EvidenceFile
-from fuanjian_desktop.security import keyring
 from fuanjian_desktop.sync_client import state
 from fuanjian_desktop.sync_client.status import sync_status
 from fuanjian_desktop.sync_protocol import codec
@@ -30,27 +29,18 @@ from fuanjian_desktop.sync_protocol.keys import unb64
 from fuanjian_desktop.sync_protocol.signing import signed_headers
 from tests.attacker import drop_guards, raw_connection, restore_guards
 from tests.photos import make_photo
-from tests.support.server import HqServer, enrollment_code, hq
+from tests.support.server import HqServer, hq
 from tests.sync_e2e.fleet import PASSWORD, FieldLaptop, inspect_with_photo, new_laptop, register
 from tests.sync_e2e.laptops import Laptop
 from tests.sync_e2e.records import picture, picture_of
 from tests.test_main_cli import run
 
-pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture(autouse=True)
-def cheap_accounts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The laptops' accounts are not under test: a cheap password derivation for their keys."""
-    monkeypatch.setattr(keyring, "ARGON2_TIME_COST", 1)
-    monkeypatch.setattr(keyring, "ARGON2_MEMORY_KIB", 1024)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.usefixtures("cheap_accounts")]
 
 
 def laptop_of(server: HqServer, root: Path, name: str, squad: str) -> FieldLaptop:
     """A fresh laptop of ``squad`` joined to ``server``."""
-    return new_laptop(
-        root / name, name, squad, server.url, enrollment_code(server.db_url, squad), 3
-    )
+    return new_laptop(root / name, name, squad, server, 3)
 
 
 def signed(laptop: FieldLaptop, method: str, path: str, body: bytes = b"", **extra: Any) -> Any:

@@ -16,16 +16,15 @@ from sqlalchemy import select
 
 from fuanjian_desktop.hq.database import open_hq
 from fuanjian_desktop.models import Enterprise, SyncConflict
-from fuanjian_desktop.security import keyring
 from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.services.sync_conflicts import open_conflicts, resolve_conflict
-from tests.support.server import HqServer, enrollment_code
+from tests.support.server import HqServer
 from tests.sync_e2e.fleet import FieldLaptop, new_laptop, register
 from tests.sync_e2e.records import compare, picture
 
 FIRST, SECOND = "甲：仓库已清理", "乙：仓库仍堆放杂物"
 PHONE = "13912345678"
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.usefixtures("cheap_accounts")]
 
 
 def edit(laptop: FieldLaptop, enterprise_id: str, **changes: str) -> None:
@@ -42,11 +41,6 @@ def stored(laptop: FieldLaptop, enterprise_id: str) -> tuple[str | None, str | N
         return enterprise.notes, enterprise.contact_phone
 
 
-def code(server: HqServer) -> str:
-    """A one-time enrollment code for 园岭."""
-    return enrollment_code(server.db_url, "园岭")
-
-
 def conflicts_at_hq(server: HqServer) -> list[SyncConflict]:
     """HQ's conflict records."""
     db = open_hq(server.db_url)
@@ -58,18 +52,11 @@ def conflicts_at_hq(server: HqServer) -> list[SyncConflict]:
 
 
 def test_the_same_field_changed_on_two_laptops_keeps_both_values(
-    hq_server: HqServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    hq_server: HqServer, tmp_path: Path
 ):
     """notes changed on both: a field conflict with both values, HQ's (the first) kept; the
     phone changed on one merges; the 管理员's choice syncs to both laptops."""
-    monkeypatch.setattr(keyring, "ARGON2_TIME_COST", 1)  # the laptops' accounts: not under test
-    monkeypatch.setattr(keyring, "ARGON2_MEMORY_KIB", 1024)
-    one, two = (
-        new_laptop(
-            tmp_path / n, n, "园岭", hq_server.url, enrollment_code(hq_server.db_url, "园岭"), 5
-        )
-        for n in ("c1", "c2")
-    )
+    one, two = (new_laptop(tmp_path / n, n, "园岭", hq_server, 5) for n in ("c1", "c2"))
     register(one)
     venue = one.writes[-1].record_id
     one.round()

@@ -20,10 +20,9 @@ from sqlalchemy import func, select
 from fuanjian_desktop.hq.database import open_hq
 from fuanjian_desktop.hq.models import HqRevision
 from fuanjian_desktop.models import AuditEvent, SyncConflict
-from fuanjian_desktop.security import keyring
 from fuanjian_desktop.sync_client import state
 from tests.support.proxy import CALM, Fault, FaultPlan, FaultProxy
-from tests.support.server import HqServer, enrollment_code
+from tests.support.server import HqServer
 from tests.sync_e2e.fleet import FieldLaptop, Write, new_laptop
 from tests.sync_e2e.records import compare, picture, picture_of, shared_scopes, union
 
@@ -40,7 +39,7 @@ FAULTS = {
     Fault.BLACKHOLE: 1.0,
     Fault.DUPLICATE: 1.0,
 }
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.usefixtures("cheap_accounts")]
 
 
 def settle(laptops: list[FieldLaptop]) -> None:
@@ -53,11 +52,6 @@ def settle(laptops: list[FieldLaptop]) -> None:
         if moved == 0:
             return
     raise AssertionError(f"still moving after {SETTLE_PASSES} calm passes")
-
-
-def code(server: HqServer, squad: str) -> str:
-    """A one-time enrollment code of ``squad``."""
-    return enrollment_code(server.db_url, squad)
 
 
 def device_of(laptop: FieldLaptop) -> str:
@@ -86,23 +80,11 @@ def lost_values(
 
 
 @pytest.mark.parametrize("hq_db", ["sqlite"], indirect=True)
-def test_rounds_under_faults_lose_nothing_and_double_nothing(
-    hq_server: HqServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_rounds_under_faults_lose_nothing_and_double_nothing(hq_server: HqServer, tmp_path: Path):
     """≥ 200 randomised rounds of three laptops of two squads under faults, then compared."""
-    # the fleet's accounts are not under test: a cheap password derivation for their keys
-    monkeypatch.setattr(keyring, "ARGON2_TIME_COST", 1)
-    monkeypatch.setattr(keyring, "ARGON2_MEMORY_KIB", 1024)
     with FaultProxy(hq_server.port, CALM) as proxy:
         laptops = [
-            new_laptop(
-                tmp_path / name,
-                name,
-                squad,
-                proxy.url,
-                enrollment_code(hq_server.db_url, squad),
-                SEED,
-            )
+            new_laptop(tmp_path / name, name, squad, hq_server, SEED, via=proxy.url)
             for name, squad in (("a1", "园岭"), ("a2", "园岭"), ("b1", "南园"))
         ]
         proxy.plan = FaultPlan(SEED, FAULTS, max_delay=0.05, hold=0.2)
@@ -183,7 +165,8 @@ def test_rounds_under_faults_lose_nothing_and_double_nothing(
     assert rounds >= 200 and sum(injected.values()) >= 50
     print(
         f"\nfault test (seed {SEED}): {rounds} rounds, {sum(failed.values())} failed by the "
-        f"network ({dict(failed)}); faults injected {sum(injected.values())}: {dict(injected)}; "
+        f"network ({dict(failed)}); faults injected {sum(injected.values())}: "
+        f"{ {str(kind): count for kind, count in injected.items()} }; "
         f"{len(writes)} writes; records compared: HQ {len(at_hq)}, laptops "
         f"{ {name: len(p) for name, p in pictures.items()} }; conflicts {len(conflicts)}; "
         f"lost {len(lost)}; doubled {len(doubled)}"

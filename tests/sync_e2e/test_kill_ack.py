@@ -16,14 +16,13 @@ from sqlalchemy import select
 
 from fuanjian_desktop.hq.database import open_hq
 from fuanjian_desktop.hq.models import HqRevision
-from fuanjian_desktop.security import keyring
 from tests.support.proxy import CALM, Fault, FaultPlan, FaultProxy
-from tests.support.server import HqServer, enrollment_code
+from tests.support.server import HqServer
 from tests.sync_e2e.fleet import PASSWORD, new_laptop, register
 from tests.sync_e2e.laptops import Laptop
 
 STALL_SECONDS = 120.0  # longer than the test waits: the laptop dies before any answer
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.usefixtures("cheap_accounts")]
 
 
 def hq_revisions(server: HqServer, ids: set[str]) -> Counter[tuple[str, str | None]]:
@@ -39,17 +38,11 @@ def hq_revisions(server: HqServer, ids: set[str]) -> Counter[tuple[str, str | No
 
 
 @pytest.mark.parametrize("hq_db", ["sqlite", "postgresql"], indirect=True)
-def test_a_push_committed_but_never_acknowledged_applies_once(
-    hq_server: HqServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_a_push_committed_but_never_acknowledged_applies_once(hq_server: HqServer, tmp_path: Path):
     """Kill ``sync run`` between HQ's commit and its own acknowledgement; the re-push applies
     once."""
-    monkeypatch.setattr(keyring, "ARGON2_TIME_COST", 1)  # the laptop's accounts: not under test
-    monkeypatch.setattr(keyring, "ARGON2_MEMORY_KIB", 1024)
     with FaultProxy(hq_server.port, CALM) as proxy:
-        field = new_laptop(
-            tmp_path / "k", "k", "园岭", proxy.url, enrollment_code(hq_server.db_url, "园岭"), 7
-        )
+        field = new_laptop(tmp_path / "k", "k", "园岭", hq_server, 7, via=proxy.url)
         for _ in range(3):
             register(field)
         made = {write.record_id for write in field.writes}
