@@ -93,7 +93,7 @@ class ImportReport:
 
 
 @dataclass
-class _Row:
+class CheckedRow:
     """One data row on its way in: its draft, its problems, and the validated values."""
 
     number: int
@@ -124,22 +124,32 @@ def import_enterprises(database: Database, actor: Actor, path: Path) -> ImportRe
     Raises :class:`UserError` if the file cannot be read or lacks a required column.
     """
     actor.require(Permission.IMPORT_REGISTRY)
+    checked = checked_rows(path)
+    with user_action(database, actor, "导入企业") as scope:
+        scope.actor.require(Permission.IMPORT_REGISTRY)
+        if scope.actor.squad_id is None:
+            raise UserError("当前账号未归属任何中队，无法导入企业。请联系管理员。")
+        flag_registered(scope.session, checked)
+        imported = _add_valid(scope, checked, scope.actor.squad_id)
+        problems = [problem for row in checked for problem in row.problems]
+        if imported:
+            scope.log(_summary(path, imported, len(checked)))
+    return ImportReport(imported=imported, problems=problems, total_rows=len(checked))
+
+
+def checked_rows(path: Path) -> list[CheckedRow]:
+    """Every data row of a filled-in template, validated by the registry's rules and checked
+    for repeats within the file; no database is read (HQ's ``hq init --registry`` uses it too).
+
+    Raises :class:`UserError` if the file cannot be read or lacks a required column.
+    """
     rows = _read_rows(path)
     header_number, columns = _locate_columns(rows)
     checked = [
         _check_row(number, cells, columns) for number, cells in rows if number > header_number
     ]
     _flag_repeats_in_file(checked)
-    with user_action(database, actor, "导入企业") as scope:
-        scope.actor.require(Permission.IMPORT_REGISTRY)
-        if scope.actor.squad_id is None:
-            raise UserError("当前账号未归属任何中队，无法导入企业。请联系管理员。")
-        _flag_registered(scope.session, checked)
-        imported = _add_valid(scope, checked, scope.actor.squad_id)
-        problems = [problem for row in checked for problem in row.problems]
-        if imported:
-            scope.log(_summary(path, imported, len(checked)))
-    return ImportReport(imported=imported, problems=problems, total_rows=len(checked))
+    return checked
 
 
 def _read_rows(path: Path) -> list[tuple[int, tuple[Any, ...]]]:
@@ -215,10 +225,10 @@ def _header_key(label: object) -> str:
     return _HEADER_UNIT.sub("", _HEADER_NOISE.sub("", str(label)))
 
 
-def _check_row(number: int, cells: Sequence[Any], columns: dict[str, int]) -> _Row:
+def _check_row(number: int, cells: Sequence[Any], columns: dict[str, int]) -> CheckedRow:
     """Read one row into a draft and validate it with the registry's own rules."""
     values = {name: cells[index] if index < len(cells) else None for name, index in columns.items()}
-    row = _Row(number, EnterpriseDraft())
+    row = CheckedRow(number, EnterpriseDraft())
     fields: dict[str, Any] = {name: _cell_text(value) for name, value in values.items()}
     fields["categories"] = _category_codes(row, fields.get("categories", ""))
     fields.update({name: _flag(row, name, values.get(name)) for name in FLAG_FIELDS})
@@ -253,7 +263,7 @@ def _too_long_for_excel(value: Any) -> bool:
     return len(_cell_text(value).lstrip("-")) > EXCEL_DIGITS
 
 
-def _category_codes(row: _Row, text: str) -> tuple[str, ...]:
+def _category_codes(row: CheckedRow, text: str) -> tuple[str, ...]:
     """The category codes of the labels in ``text``; unknown labels become a row problem."""
     by_label = {_label_key(label): code for code, label in reference.category_labels().items()}
     labels = [label for label in _LIST_SEPARATORS.split(text) if label]
@@ -271,7 +281,7 @@ def _label_key(label: str) -> str:
     return label.translate(_MIDDLE_DOTS)
 
 
-def _flag(row: _Row, field_name: str, value: Any) -> bool:
+def _flag(row: CheckedRow, field_name: str, value: Any) -> bool:
     """A 是/否 cell as a bool (also Y/N, TRUE/FALSE, 1/0, √); anything else is a problem."""
     if isinstance(value, bool):
         return value
@@ -282,7 +292,7 @@ def _flag(row: _Row, field_name: str, value: Any) -> bool:
     return False
 
 
-def _validate(row: _Row, long_numbers: set[str]) -> None:
+def _validate(row: CheckedRow, long_numbers: set[str]) -> None:
     """Run the registry's checks; keep the clean values, or turn each issue into a problem."""
     try:
         row.clean = registry.check_draft(row.draft)
@@ -291,7 +301,7 @@ def _validate(row: _Row, long_numbers: set[str]) -> None:
             row.problem(issue.field, _reason(issue, long_numbers))
 
 
-def _without_repeats(issues: Sequence[FieldIssue], row: _Row) -> Iterator[FieldIssue]:
+def _without_repeats(issues: Sequence[FieldIssue], row: CheckedRow) -> Iterator[FieldIssue]:
     """Issues minus a categories complaint when an unknown label was already reported."""
     reported = {problem.column for problem in row.problems}
     for issue in issues:
@@ -309,7 +319,7 @@ def _reason(issue: FieldIssue, long_numbers: set[str]) -> str:
     )
 
 
-def _flag_repeats_in_file(rows: Sequence[_Row]) -> None:
+def _flag_repeats_in_file(rows: Sequence[CheckedRow]) -> None:
     """Report the second and later rows carrying a code already used by an earlier row."""
     first_row: dict[str, int] = {}
     for row in rows:
@@ -320,7 +330,7 @@ def _flag_repeats_in_file(rows: Sequence[_Row]) -> None:
             row.problem("uscc", f"与第{first}行的统一社会信用代码相同，同一企业只能导入一次。")
 
 
-def _flag_registered(session: Session, rows: Sequence[_Row]) -> None:
+def flag_registered(session: Session, rows: Sequence[CheckedRow]) -> None:
     """Report rows whose code the registry already holds, naming the enterprise registered."""
     registered = _registered_names(session, {row.uscc_key for row in rows if row.uscc_key})
     for row in rows:
@@ -340,7 +350,7 @@ def _registered_names(session: Session, codes: set[str]) -> dict[str, str]:
     return found
 
 
-def _add_valid(scope: ActionScope, rows: Sequence[_Row], squad_id: str) -> int:
+def _add_valid(scope: ActionScope, rows: Sequence[CheckedRow], squad_id: str) -> int:
     """Add every row without problems inside the open action; return how many were added."""
     added = 0
     for row in rows:
