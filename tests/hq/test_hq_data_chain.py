@@ -119,20 +119,23 @@ def test_history_rewritten_after_hq_saw_it_is_a_break(hq: HqDatabase) -> None:  
 
 
 def test_events_sent_again_unchanged_are_accepted_once(hq: HqDatabase) -> None:  # noqa: F811
-    """The laptop lost HQ's answer and sends events 1..2 under a new key: event 1 is known and
-    identical, event 2 continues; nothing is stored twice."""
+    """The laptop lost HQ's answer and sends change 1 again with change 2 under a new key:
+    event 1 is known and identical, event 2 continues; neither event 1 nor the first case's
+    version is stored twice, and the first case is answered with its existing revision."""
     laptop = Laptop(hq, YUANLING).enroll()
     first = laptop.change("enforcement_case", case(YUANLING, USER))
-    laptop.push(laptop.batch(first))
+    first_answer = laptop.push(laptop.batch(first))[1]["applied"][0]
     second = laptop.change("enforcement_case", case(YUANLING, USER))
     status, body = laptop.push(laptop.batch(first, second))
     assert status == 200 and body["quarantined"] is False
     assert body["anchor"]["device_seq"] == 2
+    assert body["applied"][0] == first_answer
     events = mirror_table("audit_event")
     with hq.read() as session:
         assert session.scalar(select(func.count()).select_from(events)) == 2
         revisions = session.scalars(select(HqRevision.table_name)).all()
         assert revisions.count("audit_event") == 2
+        assert revisions.count("enforcement_case") == 2
 
 
 def test_a_flagged_device_stays_quarantined(hq: HqDatabase) -> None:  # noqa: F811
