@@ -106,18 +106,17 @@ def authenticate(
             if problem is not None:
                 message = CLOCK_MESSAGE if problem == CLOCK_ERROR else SIGNATURE_MESSAGE
                 raise ApiError(401, problem, message)
-            nonce = header(headers, HEADER_NONCE) or ""
             expired = seen_at - dt.timedelta(seconds=NONCE_TTL_SECONDS)
             session.execute(
                 delete(HqNonce).where(HqNonce.device_id == device_id, HqNonce.seen_at < expired)
             )
-            if session.get(HqNonce, (device_id, nonce)) is not None:
-                raise ApiError(401, "replay", REPLAY_MESSAGE)
+            nonce = header(headers, HEADER_NONCE) or ""
             session.add(HqNonce(device_id=device_id, nonce=nonce, seen_at=seen_at))
+            session.flush()
             device.last_contact_at = seen_at
             squad_id = device.squad_id
     except IntegrityError:
-        # the same nonce committed by a concurrent request between our check and our insert
+        # the key (device, nonce) is taken: by an earlier request, or a concurrent twin
         raise ApiError(401, "replay", REPLAY_MESSAGE) from None
     return DeviceRequest(device_id, squad_id, body)
 

@@ -13,11 +13,16 @@ from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from fuanjian_desktop.hq.auth import SignedJson
 from fuanjian_desktop.hq.http_body import validated
 from fuanjian_desktop.hq.http_context import Context
-from fuanjian_desktop.hq.models import HqDevice, HqEscrow
+from fuanjian_desktop.hq.http_errors import invalid
+from fuanjian_desktop.hq.models import HqDevice, HqEscrow, HqKey
+from fuanjian_desktop.hq.setup import ESCROW
+from fuanjian_desktop.sync_protocol.escrow import EscrowRefused, unseal
+from fuanjian_desktop.sync_protocol.keys import escrow_private
 from fuanjian_desktop.sync_protocol.version import PROTOCOL_VERSION
 
 FLAGGED_WITHOUT_REASON = "区局发现本机的审计链异常，已将本机上传的数据隔离，请联系区局管理员。"
@@ -55,6 +60,7 @@ def escrow(request: SignedJson, context: Context) -> dict[str, Any]:
     sealed = validated(EscrowRequest, request.body)
     now = context.now()
     with context.db.write() as session:
+        _check_opens(session, sealed)
         row = session.get(HqEscrow, (request.device_id, sealed.key_id))
         if row is None:
             row = HqEscrow(device_id=request.device_id, key_id=sealed.key_id)
@@ -63,3 +69,20 @@ def escrow(request: SignedJson, context: Context) -> dict[str, Any]:
         row.sealed = sealed.sealed
         row.stored_at = now
     return {"key_id": sealed.key_id, "stored_at": now.isoformat()}
+
+
+def _check_opens(session: Session, request: EscrowRequest) -> None:
+    """422 unless HQ's escrow key opens the sealed key and it is filed under its own key id.
+
+    An escrow HQ cannot open is worthless exactly when it is needed (the squad lost its key), so
+    it is refused now, while the laptop can still send a good one. The opened key is dropped.
+    """
+    key = session.get(HqKey, ESCROW)
+    if key is None:
+        raise RuntimeError("HQ has no escrow key: was `hq init` run?")
+    if request.sealed.get("key_id") != request.key_id:
+        raise invalid("托管的恢复密钥与其密钥编号不一致，区局未保存。")
+    try:
+        unseal(escrow_private(key.private_b64), request.sealed)
+    except EscrowRefused as refused:
+        raise invalid(refused.message) from None

@@ -25,6 +25,7 @@ from fuanjian_desktop.hq.http_context import Context, hq_context
 from fuanjian_desktop.hq.http_errors import ApiError, invalid
 from fuanjian_desktop.hq.models import HqDevice, HqKey
 from fuanjian_desktop.hq.number_blocks import top_up
+from fuanjian_desktop.hq.setup import ESCROW, SIGNING
 from fuanjian_desktop.models.org import Squad
 from fuanjian_desktop.sync_protocol.keys import b64, signing_public
 from fuanjian_desktop.sync_protocol.signing import new_secret
@@ -94,12 +95,12 @@ def _answer(session: Session, device_id: str, squad_id: str) -> dict[str, Any]:
     """The squad and HQ's public keys (set up by ``hq init``; missing ones are HQ's fault)."""
     keys = {key.name: key.public_b64 for key in session.scalars(select(HqKey))}
     squad_name = session.scalar(select(Squad.name).where(Squad.id == squad_id))
-    if squad_name is None or not {"signing", "escrow"} <= keys.keys():
+    if squad_name is None or not {SIGNING, ESCROW} <= keys.keys():
         raise RuntimeError("HQ keys or the squad row are missing: was `hq init` run?")
     return {
         "device_id": device_id,
         "squad_id": squad_id,
         "squad_name": squad_name,
-        "hq_signing_public_key": keys["signing"],
-        "hq_escrow_public_key": keys["escrow"],
+        "hq_signing_public_key": keys[SIGNING],
+        "hq_escrow_public_key": keys[ESCROW],
     }

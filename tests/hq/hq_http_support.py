@@ -3,10 +3,12 @@ and signed requests made the way a laptop makes them (``sync_protocol.signing``)
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import hashlib
 import json
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,3 +149,66 @@ def start_hq(template: Path, folder: Path, limits: HqLimits | None = None) -> It
 def hq_fixture(hq_template: Path, tmp_path: Path) -> Iterator[Hq]:
     """A fresh initialised HQ of this test's own (default limits)."""
     yield from start_hq(hq_template, tmp_path / "hq")
+
+
+@dataclass
+class AsgiAnswer:
+    """What the app sent back through a bare ASGI call, and how much of the body it read."""
+
+    status: int = 0
+    body_sha256: str = ""
+    largest_message: int = 0
+    parts_read: int = 0
+
+
+async def asgi_request(
+    app: Any,
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body_parts: Sequence[bytes] = (),
+) -> AsgiAnswer:
+    """One request straight through the ASGI app: the body arrives in ``body_parts`` (no
+    Content-Length unless given), the answer's body is hashed and dropped, never collected (a
+    test client would hold it all and spoil a memory measurement)."""
+    answer = AsgiAnswer()
+    digest = hashlib.sha256()
+    finished = asyncio.Event()
+    parts = list(body_parts) or [b""]
+
+    async def receive() -> dict[str, Any]:
+        if answer.parts_read < len(parts):
+            answer.parts_read += 1
+            more = answer.parts_read < len(parts)
+            return {"type": "http.request", "body": parts[answer.parts_read - 1], "more_body": more}
+        await finished.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answer.status = message["status"]
+        elif message["type"] == "http.response.body":
+            body = message.get("body", b"")
+            answer.largest_message = max(answer.largest_message, len(body))
+            digest.update(body)
+            if not message.get("more_body", False):
+                finished.set()
+
+    raw_path, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": raw_path,
+        "raw_path": raw_path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(key.lower().encode(), value.encode()) for key, value in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8765),
+    }
+    await app(scope, receive, send)
+    answer.body_sha256 = digest.hexdigest()
+    return answer

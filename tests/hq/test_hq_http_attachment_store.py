@@ -67,11 +67,13 @@ def test_content_that_does_not_hash_to_its_name_is_dropped(store: AttachmentStor
 
 
 def test_more_bytes_than_declared_are_dropped(store: AttachmentStore) -> None:
-    """A partial longer than the stated size cannot be the file: dropped."""
-    store.append(SHA, 0, CONTENT + b"x")
+    """A partial longer than the stated size is not the file the laptop means: dropped, even
+    when its bytes are the right ones (HQ records the size it was told)."""
+    store.append(SHA, 0, CONTENT)
     with pytest.raises(HashMismatch):
-        store.complete(SHA, len(CONTENT))
+        store.complete(SHA, len(CONTENT) - 1)
     assert store.received(SHA) == 0
+    assert not store.holds(SHA)
 
 
 def test_an_unfinished_upload_is_kept_for_resuming(store: AttachmentStore) -> None:

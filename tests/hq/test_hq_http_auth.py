@@ -6,12 +6,12 @@ the request beside it that passes.
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 
 from sqlalchemy import select
 
 from fuanjian_desktop.hq.devices import revoke_device
-from fuanjian_desktop.hq.models import HqDevice, HqEscrow, HqNonce
+from fuanjian_desktop.hq.models import HqDevice, HqNonce
 from fuanjian_desktop.sync_protocol.version import HEADER_PROTOCOL
 from tests.hq.hq_http_support import Hq, hq_fixture, hq_template_fixture, refusal  # noqa: F401
 
@@ -85,18 +85,17 @@ def test_the_clock_window_is_five_minutes_either_way(hq: Hq) -> None:
 
 
 def test_a_replayed_request_is_401_replay_and_changes_nothing(hq: Hq) -> None:
-    """The same signed bytes twice: the second is refused, even with the clock still valid."""
+    """The same signed chunk upload twice: the second is refused (not appended, not even 409),
+    though its clock is still valid."""
     device = hq.enroll()
-    body = b'{"key_id": "k1", "sealed": {"a": 1}}'
-    headers = device.headers("POST", "/v1/escrow", body)
-    assert hq.client.post("/v1/escrow", content=body, headers=headers).status_code == 200
+    chunk = b"evidence"
+    upload = f"/v1/attachments/{hashlib.sha256(chunk).hexdigest()}/upload"
+    headers = device.headers("PUT", upload + "?offset=0", chunk)
+    assert hq.client.put(upload + "?offset=0", content=chunk, headers=headers).status_code == 200
     hq.clock.now += 60
-    replayed = hq.client.post("/v1/escrow", content=body, headers=headers)
+    replayed = hq.client.put(upload + "?offset=0", content=chunk, headers=headers)
     assert refusal(replayed) == (401, "replay")
-    with hq.db.read() as session:
-        stored = session.get(HqEscrow, (device.device_id, "k1"))
-        assert stored is not None
-        assert stored.stored_at == hq.clock_moment() - dt.timedelta(seconds=60)
+    assert device.request("GET", upload).json() == {"received": len(chunk)}
 
 
 def test_nonces_are_forgotten_after_fifteen_minutes(hq: Hq) -> None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from fuanjian_desktop.hq.http_context import HqContext
-from fuanjian_desktop.hq.models import HqDevice, HqEscrow
+from fuanjian_desktop.hq.models import HqDevice, HqEscrow, HqKey
 from fuanjian_desktop.security.audit_chain import GENESIS
+from fuanjian_desktop.sync_protocol.escrow import seal, unseal
+from fuanjian_desktop.sync_protocol.keys import escrow_private, public_raw, unb64
 from fuanjian_desktop.sync_protocol.version import HEADER_PROTOCOL
 from tests.hq.hq_http_support import (  # noqa: F401  (fixtures)
     PROTOCOL,
@@ -19,7 +23,24 @@ from tests.hq.hq_http_support import (  # noqa: F401  (fixtures)
     refusal,
 )
 
-SEALED = {"ephemeral": "AAAA", "nonce": "BBBB", "ciphertext": "CCCC"}
+RECOVERY_KEY = bytes(range(32))
+ESCROW = "/v1/escrow"
+
+
+def sealed_for(hq: Hq, key_id: str, secret: bytes = RECOVERY_KEY) -> dict[str, Any]:
+    """``secret`` sealed to this HQ's escrow key, as a laptop seals its recovery key."""
+    with hq.db.read() as session:
+        key = session.get(HqKey, "escrow")
+        assert key is not None
+        return seal(unb64(key.public_b64), secret, key_id)
+
+
+def opened(hq: Hq, sealed: dict[str, Any]) -> bytes:
+    """What HQ's administrator gets back from a stored escrow."""
+    with hq.db.read() as session:
+        key = session.get(HqKey, "escrow")
+        assert key is not None
+        return unseal(escrow_private(key.private_b64), sealed)
 
 
 def test_status_of_a_new_device(hq: Hq) -> None:
@@ -50,13 +71,15 @@ def test_status_reports_the_flag_and_the_anchor(hq: Hq) -> None:
 
 
 def test_escrow_is_stored_per_device_and_key_and_replaced(hq: Hq) -> None:
-    """The sealed key is kept with the device's squad; a second post of the key replaces it."""
+    """The sealed key is kept with the device's squad and opens with HQ's key; a second post
+    of the same key id replaces it."""
     device = hq.enroll()
+    first = sealed_for(hq, "k1")
     assert (
-        device.request("POST", "/v1/escrow", {"key_id": "k1", "sealed": SEALED}).status_code == 200
+        device.request("POST", "/v1/escrow", {"key_id": "k1", "sealed": first}).status_code == 200
     )
     hq.clock.now += 10
-    newer = {**SEALED, "ciphertext": "DDDD"}
+    newer = sealed_for(hq, "k1", bytes(32))
     assert (
         device.request("POST", "/v1/escrow", {"key_id": "k1", "sealed": newer}).status_code == 200
     )
@@ -68,12 +91,36 @@ def test_escrow_is_stored_per_device_and_key_and_replaced(hq: Hq) -> None:
             newer,
             hq.clock_moment(),
         )
+    assert opened(hq, newer) == bytes(32)
+
+
+def test_an_escrow_hq_cannot_open_is_422_and_not_stored(hq: Hq) -> None:
+    """Sealed to another key, altered, or filed under another key id: refused now, while the
+    laptop can still send a good one."""
+    device = hq.enroll()
+    foreign = seal(public_raw(X25519PrivateKey.generate().public_key()), RECOVERY_KEY, "k")
+    altered = sealed_for(hq, "k")
+    altered["ciphertext"] = sealed_for(hq, "k", bytes(32))["ciphertext"]
+    for sealed, words in (
+        (foreign, "无法解开"),
+        (altered, "无法解开"),
+        (sealed_for(hq, "j"), "不一致"),
+    ):
+        answer = device.request("POST", "/v1/escrow", {"key_id": "k", "sealed": sealed})
+        assert refusal(answer) == (422, "invalid")
+        assert words in answer.json()["message"]
+    with hq.db.read() as session:
+        assert session.get(HqEscrow, (device.device_id, "k")) is None
 
 
 def test_a_malformed_escrow_is_422_and_not_stored(hq: Hq) -> None:
     """No key id, or a sealed value that is not an object: refused, naming the field."""
     device = hq.enroll()
-    for body, field in (({"sealed": SEALED}, "key_id"), ({"key_id": "k", "sealed": "x"}, "sealed")):
+    cases = (
+        ({"sealed": sealed_for(hq, "k")}, "key_id"),
+        ({"key_id": "k", "sealed": "x"}, "sealed"),
+    )
+    for body, field in cases:
         answer = device.request("POST", "/v1/escrow", body)
         assert refusal(answer) == (422, "invalid")
         assert field in answer.json()["message"]
