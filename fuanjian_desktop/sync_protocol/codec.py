@@ -79,22 +79,33 @@ def table_of(name: str) -> Table:
 
 def encode_value(column: Column[Any], value: Any) -> Any:
     """A column value in its wire form (see the module docstring)."""
-    if value is None:
-        return None
-    kind = column.type
+    encode = encoder(column.type)
+    return value if value is None or encode is None else encode(value)
+
+
+def encoder(kind: Any) -> Callable[[Any], Any] | None:
+    """The function giving a (non-null) value of a column of type ``kind`` its wire form;
+    ``None`` where the value travels as it is (text, integers, booleans, JSON)."""
     if isinstance(kind, UtcDateTime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(kind, DateTime):
-        return value.isoformat()
-    if isinstance(kind, Date):
-        return value.isoformat()
+        return _utc_text
+    if isinstance(kind, DateTime | Date):
+        return _iso_text
     if isinstance(kind, Numeric) and not isinstance(kind, Float):
-        return _decimal_text(kind, Decimal(value))
-    return value
+        return partial(_decimal_text, kind)
+    return None
 
 
-def _decimal_text(kind: Numeric[Any], value: Decimal) -> str:
+def _utc_text(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat()
+
+
+def _iso_text(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _decimal_text(kind: Numeric[Any], value: Any) -> str:
     """Decimal text at the column's scale, so SQLite's and PostgreSQL's readings agree."""
+    value = Decimal(value)
     if kind.scale is not None:
         value = value.quantize(Decimal(1).scaleb(-kind.scale))
     return str(value)
@@ -220,7 +231,6 @@ def encode_row(
 ) -> RecordEnvelope:
     """The upsert envelope of a stored row (every column) and its owned children's rows."""
     policy = policy_of(table)
-    columns = table_of(table).columns
     version = row[policy.version_column] if policy.version_column else IMMUTABLE_VERSION
     return {
         "table": table,
@@ -228,9 +238,8 @@ def encode_row(
         "version": version,
         "op": UPSERT,
         "fields": {
-            column.name: encode_value(column, row[column.name])
-            for column in columns
-            if column.name not in policy.untravelled
+            name: row[name] if encode is None or row[name] is None else encode(row[name])
+            for name, encode in _field_encoders(table)
         },
         "children": {
             name: _encode_children(name, children.get(name, [])) for name in policy.children
@@ -240,13 +249,25 @@ def encode_row(
     }
 
 
+@cache
+def _field_encoders(table: str) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """(column, encoder) of every travelling column of ``table``, in column order."""
+    policy = policy_of(table)
+    return tuple(
+        (column.name, encoder(column.type))
+        for column in table_of(table).columns
+        if column.name not in policy.untravelled
+    )
+
+
 def _encode_children(name: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     link = child_table(name)
     columns = [column for column in table_of(name).columns if column.name != link.parent_column]
     encoded = [
         {column.name: encode_value(column, row[column.name]) for column in columns} for row in rows
     ]
-    return sorted(encoded, key=lambda item: canonical_text([item[key] for key in link.order_by]))
+    # the rest of the child's primary key: never null, one type per column
+    return sorted(encoded, key=lambda item: tuple(item[key] for key in link.order_by))
 
 
 def encode_audit_event(row: Mapping[str, Any]) -> RecordEnvelope:
@@ -304,14 +325,15 @@ def _encode_rows(
     session: Session, policy: TablePolicy, rows: list[dict[str, Any]]
 ) -> dict[str, RecordEnvelope]:
     children = _children_of(session, policy, [row["id"] for row in rows]) if policy.children else {}
-    return {
-        entity_key(policy, row): encode_row(
+    envelopes = (
+        encode_row(
             policy.table,
             row,
             {name: by_parent.get(row["id"], []) for name, by_parent in children.items()},
         )
         for row in rows
-    }
+    )
+    return {envelope["id"]: envelope for envelope in envelopes}
 
 
 def _children_of(

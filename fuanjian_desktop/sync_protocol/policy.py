@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -171,7 +171,7 @@ class TablePolicy:
     owner_links: tuple[tuple[str, str], ...] = ()
     has_squad_column: bool = False
 
-    @property
+    @cached_property
     def untravelled(self) -> frozenset[str]:
         """Columns never put in an envelope's ``fields``: key, version, local and derived ones."""
         return frozenset(
