@@ -328,3 +328,13 @@ def test_wire_forms_round_trip(moment: dt.datetime, day: dt.date, amount: Decima
     text = codec.encode_value(amount_column, amount)
     assert codec.decode_value("t", amount_column, text) == amount
     assert len(text.partition(".")[2]) == 2
+
+
+def test_children_are_ordered_by_their_key_values() -> None:
+    """Handlers travel in position order 1, 2, 10 (numbers, not text)."""
+    rows = [
+        {"case_id": "C1", "position": p, "user_id": "U", "full_name": "甲", "cert_no": None}
+        for p in (10, 2, 1)
+    ]
+    envelope = codec.encode_row("enforcement_case", _case_row(), {"case_handler": rows})
+    assert [row["position"] for row in envelope["children"]["case_handler"]] == [1, 2, 10]
