@@ -7,8 +7,12 @@ history HQ has already seen was rewritten on the laptop. Every record in the pus
 audit event of that device (in the push, or already at HQ): a change without its audit event
 went around the chain.
 
-A break does not lose data: ``hq.push`` keeps the batch as quarantined revisions and flags the
-device with :attr:`ChainCheck.reason` (Chinese, shown by ``hq devices`` and in the app).
+A break does not lose data: ``hq.push`` keeps the batch as quarantined revisions, flags the
+device with :attr:`ChainCheck.reason` (Chinese, shown by ``hq devices`` and in the app) and
+anchors the chain at the batch's last event, so later batches continue from what HQ has seen.
+Events of a quarantined batch are not in the mirror: sending them again under a new batch key
+counts as a rewrite (a laptop resends a batch under its own key, which HQ answers from
+``hq_batch``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ The checks run in the order the protocol fixes (``docs/sync-protocol.md``, "Push
    both as pushed and as HQ holds it now (403, nothing applied); HQ's reference tables are not
    the device's to change;
 4. the audit chain continues from the device's anchor (``hq.chain``): a break keeps the whole
-   batch as quarantined revisions (never current, mirrored or pulled) and flags the device;
+   batch as quarantined revisions (never current, mirrored or pulled), flags the device, and
+   moves the anchor to the batch's last event (what HQ has seen stays pinned; the next batches
+   are checked from there and, if they continue it, applied normally — the flag stays);
 5. each record is decided (``hq.apply``), unique values are checked (``hq.collisions``),
    conflicts become ``sync_conflict`` records published to the squad, and everything is stored
    table by table (``hq.store``); then the device's number blocks are topped up.
@@ -60,7 +62,6 @@ from fuanjian_desktop.sync_protocol.merge import FieldConflict
 from fuanjian_desktop.sync_protocol.policy import owning_squad, policy_of, synced_tables
 
 Answer = tuple[int, dict[str, Any]]
-FLAGGED = "该设备已被标记为审计链异常，本批数据已隔离保存，待区局管理员核查。"
 QUARANTINE_NOTE = "本批数据已隔离保存，未并入区局数据。"
 
 
@@ -105,13 +106,9 @@ def _apply(session: Session, device_id: str, batch: Mapping[str, Any]) -> Answer
     record_events = [
         (item.table, item.entity_id, item.envelope.get("audit_event_id")) for item in pushed
     ]
-    check = (
-        ChainCheck([], device.anchor_seq, device.anchor_hash, FLAGGED)
-        if device.flagged_at is not None
-        else check_chain(session, device, decoded, record_events)
-    )
+    check = check_chain(session, device, decoded, record_events)
     if check.reason is not None:
-        result = _quarantine(session, device, key, events, pushed, check.reason, now)
+        result = _quarantine(session, device, key, (events, decoded), pushed, check.reason, now)
     else:
         result = _accept(session, device, key, (events, pushed), current, check, now)
     session.add(
@@ -246,12 +243,15 @@ def _quarantine(
     session: Session,
     device: HqDevice,
     key: str,
-    events: list[dict[str, Any]],
+    sent: tuple[list[dict[str, Any]], list[dict[str, Any]]],
     pushed: list[Pushed],
     reason: str,
     now: dt.datetime,
 ) -> dict[str, Any]:
-    """Keep everything as quarantined revisions and flag the device (first break only)."""
+    """Keep everything as quarantined revisions, flag the device (the first reason stays until
+    HQ acts) and anchor the chain at the last event received: history HQ has seen stays
+    pinned, and the device's next batches are checked from there and applied normally."""
+    events, decoded = sent
     kept = [_event_revision(device, event) for event in events]
     kept += [item.revision(device.id, current=False) for item in pushed]
     for revision in kept:
@@ -260,12 +260,12 @@ def _quarantine(
     if device.flagged_at is None:
         device.flagged_at = now
         device.flag_reason = f"审计链异常：{reason}。{QUARANTINE_NOTE}"
+    if decoded and decoded[-1]["device_seq"] > device.anchor_seq:
+        device.anchor_seq, device.anchor_hash = decoded[-1]["device_seq"], decoded[-1]["event_hash"]
+    answered = zip(pushed, kept[len(events) :], strict=True)
     return {
         "batch_key": key,
-        "applied": [
-            _applied(item, revision.seq, False)
-            for item, revision in zip(pushed, kept[len(events) :], strict=True)
-        ],
+        "applied": [_applied(item, revision.seq, False) for item, revision in answered],
         "conflicts": [],
         "anchor": {"device_seq": device.anchor_seq, "event_hash": device.anchor_hash},
         "quarantined": True,

@@ -78,17 +78,16 @@ def test_a_broken_chain_is_kept_quarantined_and_flags_the_device(
     kind: str,
 ) -> None:
     """Each kind of break: data kept as quarantined revisions, not mirrored, not pulled; the
-    device flagged with a Chinese reason; the anchor stays."""
+    device flagged with a Chinese reason."""
     laptop, row = synced_laptop(hq)
     change = laptop.change("enforcement_case", {**row, "cause": "篡改后的案由"})
     breaking, reason = BREAKS[kind]
     breaking(laptop, change)
     status, body = laptop.push(laptop.batch(change))
     assert status == 200 and body["quarantined"] is True
-    flagged_at, flag_reason, anchor = flag(hq, laptop.device_id)
+    flagged_at, flag_reason, _anchor = flag(hq, laptop.device_id)
     assert flagged_at is not None and flag_reason is not None and reason in flag_reason
     assert "隔离" in flag_reason
-    assert anchor == 1
     cases = mirror_table("enforcement_case")
     with hq.read() as session:
         assert (
@@ -138,16 +137,28 @@ def test_events_sent_again_unchanged_are_accepted_once(hq: HqDatabase) -> None: 
         assert revisions.count("enforcement_case") == 2
 
 
-def test_a_flagged_device_stays_quarantined(hq: HqDatabase) -> None:  # noqa: F811
-    """After a break even a well-formed push of that device is kept aside until HQ looks."""
+def test_after_a_break_the_chain_continues_from_what_hq_received(
+    hq: HqDatabase,  # noqa: F811
+) -> None:
+    """The anchor moves to the quarantined batch's last event: the laptop's next change,
+    chained after it, is applied normally; the device stays flagged until HQ acts."""
     laptop, row = synced_laptop(hq)
     broken = laptop.change("enforcement_case", {**row, "cause": "第一次"})
     altered(laptop, broken)
-    laptop.push(laptop.batch(broken))
-    fine = Laptop(hq, YUANLING, device_id=laptop.device_id, seq=1, head=flag_head(hq, laptop))
-    status, body = fine.push(fine.batch(fine.change("enforcement_case", case(YUANLING, USER))))
-    assert status == 200 and body["quarantined"] is True
-    assert body["anchor"]["device_seq"] == 1
+    _status, body = laptop.push(laptop.batch(broken))
+    assert body["quarantined"] is True
+    assert body["anchor"] == {"device_seq": 2, "event_hash": laptop.head}
+    assert flag_head(hq, laptop) == laptop.head
+    fresh = case(YUANLING, USER)
+    status, body = laptop.push(laptop.batch(laptop.change("enforcement_case", fresh)))
+    assert status == 200 and body["quarantined"] is False
+    assert body["anchor"]["device_seq"] == 3
+    cases = mirror_table("enforcement_case")
+    with hq.read() as session:
+        assert session.scalar(select(func.count()).where(cases.c.id == fresh["id"])) == 1
+    flagged_at, reason, anchor = flag(hq, laptop.device_id)
+    assert flagged_at is not None and reason is not None and "内容与其哈希不符" in reason
+    assert anchor == 3
 
 
 def flag_head(db: HqDatabase, laptop: Laptop) -> str:
