@@ -37,7 +37,13 @@ def add_hq_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     hq = commands.add_parser("hq", help="区局服务器")
     sub = hq.add_subparsers(dest="hq_command", required=True)
-    sub.add_parser("init", parents=[database], help="建立或升级区局数据库，发布机构和参考数据")
+    init = sub.add_parser(
+        "init", parents=[database], help="建立或升级区局数据库，发布机构和参考数据"
+    )
+    init.add_argument(
+        "--registry", type=Path, help="同时导入一个中队的企业台账（按台账导入模板填写的 .xlsx）"
+    )
+    init.add_argument("--squad", help="--registry 台账所属的中队简称或全称，如 园岭")
     serve = sub.add_parser("serve", parents=[database, folder], help="启动区局同步服务")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, default=8765, help="监听端口（默认 8765）")
@@ -99,9 +105,14 @@ def data_folder(args: argparse.Namespace) -> Path:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from fuanjian_desktop.errors import UserError
+    from fuanjian_desktop.hq.registry import check_registry_file
     from fuanjian_desktop.hq.setup import initialise_hq
 
-    print("\n".join(initialise_hq(args.db).lines()))
+    if (args.registry is None) != (args.squad is None):
+        raise UserError("导入企业台账需要同时提供 --registry（台账文件）和 --squad（所属中队）。")
+    registry = check_registry_file(args.registry, args.squad) if args.registry else None
+    print("\n".join(initialise_hq(args.db, registry).lines()))
     return 0
 
 

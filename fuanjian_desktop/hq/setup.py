@@ -11,7 +11,8 @@ document wording, organisation, numbering, types and layouts, registry categorie
 on-site measures and transcript questions. Fonts, styles, screens and demo data ship with the
 program and are not the bureau's to change. The enterprise registry is not loaded here: the
 squads' laptops import their registers (企业台账导入) and push them, and HQ publishes the union to
-every device as the registry master (``docs/sync-protocol.md``).
+every device as the registry master (``docs/sync-protocol.md``); a squad's register file can also
+be loaded here (``hq init --registry FILE --squad S``, ``hq.registry``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from fuanjian_desktop.hq.envelopes import hq_envelope, wire_now
 from fuanjian_desktop.hq.models import HqKey
 from fuanjian_desktop.hq.number_blocks import number_plan
 from fuanjian_desktop.hq.publish import publish
+from fuanjian_desktop.hq.registry import RegistryFile, RegistryLoaded, load_registry
 from fuanjian_desktop.models import ReferenceFile, Squad
 from fuanjian_desktop.resources import resources_root
 from fuanjian_desktop.sync_protocol.keys import b64, private_raw, public_raw
@@ -60,21 +62,24 @@ class InitReport:
     files_published: int
     files_unchanged: int
     plan: str
+    registry: RegistryLoaded | None = None
 
     def lines(self) -> list[str]:
         """The Chinese summary ``hq init`` prints."""
         keys = "、".join(self.keys_made) or "已有，未改动"
-        return [
+        lines = [
             "区局数据库已就绪。",
             f"区局密钥：{keys}",
             f"机构：新增 {self.units_added} 个",
             f"参考数据文件：发布 {self.files_published} 个，未变 {self.files_unchanged} 个",
             f"号段计划：{self.plan}",
         ]
+        return lines + (self.registry.lines() if self.registry else [])
 
 
-def initialise_hq(url: str) -> InitReport:
-    """Create or upgrade the schema, then add what is missing; one transaction for the data."""
+def initialise_hq(url: str, registry: RegistryFile | None = None) -> InitReport:
+    """Create or upgrade the schema, then add what is missing, and the squad register
+    ``registry`` (checked beforehand) if given; one transaction for the data."""
     plan = number_plan()  # a broken plan stops init before anything is written
     migrate_hq(url)
     db = open_hq(url)
@@ -83,10 +88,11 @@ def initialise_hq(url: str) -> InitReport:
             keys = ensure_keys(session)
             units = publish_org_units(session)
             published, unchanged = publish_reference_files(session)
+            loaded = load_registry(session, registry) if registry else None
     finally:
         db.close()
     described = f"每段 {plan.block_size} 号，剩余不足 {plan.threshold} 号时补发（{plan.prefix}）"
-    return InitReport(keys, units, published, unchanged, described)
+    return InitReport(keys, units, published, unchanged, described, loaded)
 
 
 def ensure_keys(session: Session) -> tuple[str, ...]:
