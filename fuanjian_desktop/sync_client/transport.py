@@ -184,8 +184,10 @@ class Transport:
             return
         stream = info.get("return_value")
         ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
-        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+        der = ssl_object.getpeercert(True) if ssl_object is not None else None
         if der is None or hashlib.sha256(der).hexdigest() != self._pin:
+            if stream is not None:
+                stream.close()  # nothing of the request is sent on this connection
             raise SyncError(
                 "区局服务器的证书与本机登记的指纹不一致，已中止连接（可能有人冒充区局）。"
                 "请向区局管理员核实证书指纹。",
