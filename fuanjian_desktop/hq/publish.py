@@ -7,7 +7,7 @@ own records: no merge, the version is HQ's current one plus one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop.db.base import utc_now
 from fuanjian_desktop.hq.models import HQ_DEVICE
 from fuanjian_desktop.hq.sequence import lock_sequence
-from fuanjian_desktop.hq.store import Revision, current_states, store_revisions
+from fuanjian_desktop.hq.store import Revision, chunks, current_states, store_revisions
 from fuanjian_desktop.sync_protocol.codec import DELETE, UPSERT, InvalidRecord
 from fuanjian_desktop.sync_protocol.policy import Scope, policy_of
 
@@ -30,16 +30,39 @@ def publish(session: Session, envelope: Mapping[str, Any], squad_id: str | None)
     """Make ``envelope`` (an upsert or delete, wire-encoded) HQ's current state of the record
     and publish it to ``squad_id``'s devices (``None``, or a table the policy publishes to
     all: every device). Returns the revision number. Runs in the caller's transaction."""
+    return publish_many(session, [envelope], squad_id)[0]
+
+
+def publish_many(
+    session: Session, envelopes: Sequence[Mapping[str, Any]], squad_id: str | None
+) -> list[int]:
+    """:func:`publish` for many records at once (a registry of 100,000 enterprises): one lock,
+    one read of HQ's current versions and one bulk write per chunk. Returns the revision
+    numbers in the order given."""
     lock_sequence(session)
+    numbers: list[int] = []
+    for part in chunks(envelopes):
+        revisions = [_revision(envelope, squad_id) for envelope in part]
+        versions = {
+            key: state.version
+            for key, state in current_states(session, [item.key for item in revisions]).items()
+        }
+        for revision in revisions:
+            revision.version = versions[revision.key] = versions.get(revision.key, 0) + 1
+        store_revisions(session, revisions, None, utc_now())
+        numbers += [revision.seq for revision in revisions]
+    return numbers
+
+
+def _revision(envelope: Mapping[str, Any], squad_id: str | None) -> Revision:
     table, entity_id = str(envelope["table"]), str(envelope["id"])
     operation = envelope.get("op", UPSERT)
     if operation not in (UPSERT, DELETE):
         raise InvalidRecord(f"同步记录的操作无效：{operation}")
-    current = current_states(session, [(table, entity_id)]).get((table, entity_id))
-    revision = Revision(
+    return Revision(
         table=table,
         entity_id=entity_id,
-        version=(current.version if current else 0) + 1,
+        version=0,
         op=operation,
         fields=dict(envelope.get("fields") or {}) if operation == UPSERT else {},
         children=dict(envelope.get("children") or {}) if operation == UPSERT else {},
@@ -47,5 +70,3 @@ def publish(session: Session, envelope: Mapping[str, Any], squad_id: str | None)
         audience=audience(table, squad_id),
         owner=squad_id,
     )
-    store_revisions(session, [revision], None, utc_now())
-    return revision.seq

@@ -9,7 +9,7 @@ import pytest
 
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.hq.database import HqDatabase
-from fuanjian_desktop.hq.publish import publish
+from fuanjian_desktop.hq.publish import publish, publish_many
 from fuanjian_desktop.hq.pull import pull_page, visible_records
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.sync_protocol.codec import encode_row
@@ -196,3 +196,27 @@ def test_a_published_record_gets_a_new_version_each_time(hq: HqDatabase) -> None
     assert (served["revision"], served["version"]) == (seq, 2)
     assert served["fields"]["name"] == "园岭街道执法中队"
     assert a.device_id
+
+
+def test_publishing_many_at_once(hq: HqDatabase) -> None:  # noqa: F811
+    """publish_many: revisions in the order given, a record named twice gets versions 1 and 2,
+    and every device sees the registry (published to all) at its last version."""
+    venues = [enterprise(YUANLING) for _ in range(3)]
+    renamed = {**venues[0], "name": "改名后的公司"}
+    envelopes = [
+        encode_row("enterprise", {**row, "version": 0}, {"enterprise_category": []})
+        for row in (*venues, renamed)
+    ]
+    with hq.write() as session:
+        numbers = publish_many(session, envelopes, YUANLING)
+    assert numbers == sorted(numbers) and len(set(numbers)) == 4
+    c = Laptop(hq, NANYUAN).enroll()
+    served = {
+        item["id"]: item for item in pull_page(hq, c.device_id, 0, 100, ["enterprise"])["records"]
+    }
+    assert set(served) == {row["id"] for row in venues}
+    assert (served[venues[0]["id"]]["version"], served[venues[0]["id"]]["fields"]["name"]) == (
+        2,
+        "改名后的公司",
+    )
+    assert served[venues[0]["id"]]["revision"] == numbers[3]
