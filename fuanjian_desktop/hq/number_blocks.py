@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.domain.numbering import MAX_SERIAL, Block, check_block, next_serial
@@ -122,7 +122,7 @@ def top_up(session: Session, device_id: str, now: dt.datetime | None = None) -> 
     for year in plan.years(today):
         known = _known_blocks(session, plan.prefix, year)
         mine = [block for block, owner in known if owner == device_id]
-        if remaining(mine, _used_serials(session, device_id, plan.prefix, year)) >= plan.threshold:
+        if remaining(mine, _highest_used(session, device_id, mine)) >= plan.threshold:
             continue
         placed = place_block((block for block, _owner in known), plan.prefix, year, plan.block_size)
         revisions.append(_publish_block(session, placed, device))
@@ -168,13 +168,22 @@ def _known_blocks(session: Session, prefix: str, year: int) -> list[tuple[Block,
     return [(_block(row), row.device_id) for row in rows]
 
 
-def _used_serials(session: Session, device_id: str, prefix: str, year: int) -> list[int]:
-    query = select(IssuedNumber.serial).where(
-        IssuedNumber.device_id == device_id,
-        IssuedNumber.prefix == prefix,
-        IssuedNumber.year == year,
+def _highest_used(session: Session, device_id: str, blocks: Sequence[Block]) -> list[int]:
+    """The highest serial the device issued inside its blocks (as a list for ``remaining``):
+    one aggregate, not every number a busy laptop ever issued, on each push."""
+    if not blocks:
+        return []
+    prefix, year = blocks[0].prefix, blocks[0].year
+    inside = or_(*(IssuedNumber.serial.between(block.first, block.last) for block in blocks))
+    top = session.scalar(
+        select(func.max(IssuedNumber.serial)).where(
+            IssuedNumber.device_id == device_id,
+            IssuedNumber.prefix == prefix,
+            IssuedNumber.year == year,
+            inside,
+        )
     )
-    return list(session.scalars(query))
+    return [] if top is None else [top]
 
 
 def _publish_block(session: Session, block: Block, device: HqDevice) -> int:

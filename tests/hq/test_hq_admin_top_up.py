@@ -119,11 +119,13 @@ def test_enough_left_means_no_new_block(hq: HqDatabase):
 
 
 def test_threshold_boundary(hq: HqDatabase):
-    """Serial 170 used leaves 30 (enough); 171 leaves 29: the next free block, 201–400."""
+    """Serial 170 used leaves 30 (enough); 171 leaves 29: the next free block, 201–400.
+    A number outside the laptop's blocks does not count."""
     device = add_device(hq, "园岭", "园岭一号机")
     run_top_up(hq, device)
     issue(hq, device, 170)
     issue(hq, device, 5, code="应急立")
+    issue(hq, device, 950, code="应急罚")  # outside its blocks (typed by hand): not counted
     assert run_top_up(hq, device) == []
     issue(hq, device, 171, code="应急立")
     assert len(run_top_up(hq, device)) == 1
