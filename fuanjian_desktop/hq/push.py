@@ -3,7 +3,7 @@
 The checks run in the order the protocol fixes (``docs/sync-protocol.md``, "PushBatch"):
 
 1. the device is known and not revoked (401), and the batch is its own (403);
-2. idempotency: a batch key seen before with the same body (SHA-256 of its canonical JSON)
+2. idempotency: a batch key seen before with the same body (:func:`body_digest`)
    answers the stored result again and applies nothing; with another body it is refused (409);
 3. scope: every record must belong to the device's squad, by its ``squad_id`` or its parents,
    both as pushed and as HQ holds it now (403, nothing applied); HQ's reference tables are not
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -50,7 +51,6 @@ from fuanjian_desktop.hq.store import (
     store_revisions,
 )
 from fuanjian_desktop.ids import new_id
-from fuanjian_desktop.security.canonical_json import canonical_bytes
 from fuanjian_desktop.sync_protocol.codec import (
     DELETE,
     UPSERT,
@@ -93,7 +93,7 @@ def apply_push(db: HqDatabase, device_id: str, batch: Mapping[str, Any]) -> Answ
 def _apply(session: Session, device_id: str, batch: Mapping[str, Any]) -> Answer:
     device = _device(session, device_id)
     key, events, envelopes = _parts(batch, device)
-    digest = hashlib.sha256(canonical_bytes(dict(batch))).hexdigest()
+    digest = body_digest(batch)
     seen = session.get(HqBatch, key)
     if seen is not None:
         if seen.body_sha256 != digest or seen.device_id != device.id:
@@ -122,6 +122,17 @@ def _apply(session: Session, device_id: str, batch: Mapping[str, Any]) -> Answer
         )
     )
     return 200, result
+
+
+def body_digest(batch: Mapping[str, Any]) -> str:
+    """SHA-256 of the batch's content, the same for the same content however it was sent.
+
+    Keys sorted, no spaces, the C JSON encoder: only HQ compares these digests, with each other,
+    so they need to be deterministic, not RFC 8785. (The RFC 8785 encoder's exact path for
+    numbers made this a third of a push whose document sheets hold floats.)
+    """
+    text = json.dumps(batch, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _mismatch(key: str) -> str:

@@ -19,6 +19,7 @@ from tests.hq.hq_data_support import (
     Laptop,
     case,
     case_event,
+    document,
     handler,
     hq,  # noqa: F401
     hq_postgresql,  # noqa: F401
@@ -97,6 +98,21 @@ def test_the_same_batch_twice_applies_once(hq: HqDatabase) -> None:  # noqa: F81
     assert again == first
     assert len(revisions(hq)) == before
     assert count(hq, "enforcement_case") == 1
+
+
+def test_the_same_content_in_another_key_order_is_the_same_batch(
+    hq: HqDatabase,  # noqa: F811
+) -> None:
+    """The digest is of the content: the batch re-parsed with its keys in another order (and
+    a float in a sheet) replays the stored result."""
+    laptop = Laptop(hq, YUANLING).enroll()
+    row = case(YUANLING, USER)
+    batch = laptop.batch(laptop.change("case_document", document(row["id"], sheet={"w": 0.1})))
+    first = apply_push(hq, laptop.device_id, batch)
+    reordered = dict(reversed(list(batch.items())))
+    reordered["records"] = [dict(reversed(list(item.items()))) for item in batch["records"]]
+    assert apply_push(hq, laptop.device_id, reordered) == first
+    assert count(hq, "case_document") == 1
 
 
 def test_the_same_key_with_other_content_is_refused(hq: HqDatabase) -> None:  # noqa: F811
