@@ -16,7 +16,7 @@ from fuanjian_desktop.sync_client import state
 from fuanjian_desktop.sync_client.state import Key, Peer
 from fuanjian_desktop.sync_client.transport import Transport
 from fuanjian_desktop.sync_protocol.keys import b64
-from tests.sync_client.fake_hq import BASE_URL, SECRET, FakeHq
+from tests.sync_client.fake_hq import BASE_URL, ESCROW_PUBLIC_B64, SECRET, FakeHq
 
 
 @dataclass
@@ -46,7 +46,7 @@ def join(database: Database, hq: FakeHq, squad_id: str) -> None:
                 secret_b64=b64(SECRET),
                 signing_key_b64=b64(bytes(32)),
                 hq_signing_key_b64=b64(bytes(32)),
-                hq_escrow_key_b64=b64(bytes(range(1, 33))),
+                hq_escrow_key_b64=ESCROW_PUBLIC_B64,
                 squad_id=squad_id,
                 squad_name="园岭中队",
                 pin=None,

@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from fuanjian_desktop.security.audit_chain import GENESIS
 from fuanjian_desktop.security.canonical_json import canonical_bytes
-from fuanjian_desktop.sync_protocol.keys import b64
+from fuanjian_desktop.sync_protocol.keys import b64, public_raw
 from fuanjian_desktop.sync_protocol.signing import verify
 from fuanjian_desktop.sync_protocol.version import HEADER_PROTOCOL
 
 BASE_URL = "http://hq.test"
 SECRET = bytes(range(32))
+ESCROW_PRIVATE = X25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+ESCROW_PUBLIC_B64 = b64(public_raw(ESCROW_PRIVATE.public_key()))
 
 
 def answer(status: int, body: Any, protocol: str = "1") -> httpx.Response:
@@ -111,7 +114,7 @@ class FakeHq:
                 "squad_id": self.squad_id,
                 "squad_name": self.squad_name,
                 "hq_signing_public_key": b64(bytes(32)),
-                "hq_escrow_public_key": b64(bytes(range(1, 33))),
+                "hq_escrow_public_key": ESCROW_PUBLIC_B64,
                 "server_time": "2026-12-07T00:00:00+00:00",
             },
         )
