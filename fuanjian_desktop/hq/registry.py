@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop import reference
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.hq.publish import publish
+from fuanjian_desktop.hq.publish import publish_many
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Enterprise
 from fuanjian_desktop.services.registry.registry import apply_clean
@@ -89,8 +89,7 @@ def load_registry(session: Session, checked: RegistryFile) -> RegistryLoaded:
     transaction: all of them or, if the write fails, none)."""
     flag_registered(session, checked.rows)
     valid = [row for row in checked.rows if row.clean is not None and not row.problems]
-    for envelope in enterprise_envelopes(valid, checked.squad.id):
-        publish(session, envelope, checked.squad.id)
+    publish_many(session, enterprise_envelopes(valid, checked.squad.id), checked.squad.id)
     problems = [problem for row in checked.rows for problem in row.problems]
     return RegistryLoaded(
         checked.path, checked.squad.short_name, len(valid), len(checked.rows), problems

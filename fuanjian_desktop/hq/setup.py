@@ -31,7 +31,7 @@ from fuanjian_desktop.hq.database import migrate_hq, open_hq
 from fuanjian_desktop.hq.envelopes import hq_envelope, wire_now
 from fuanjian_desktop.hq.models import HqKey
 from fuanjian_desktop.hq.number_blocks import number_plan
-from fuanjian_desktop.hq.publish import publish
+from fuanjian_desktop.hq.publish import publish_many
 from fuanjian_desktop.hq.registry import RegistryFile, RegistryLoaded, load_registry
 from fuanjian_desktop.models import ReferenceFile, Squad
 from fuanjian_desktop.resources import resources_root
@@ -117,24 +117,25 @@ def _key(name: str, private: bytes, public: bytes) -> HqKey:
 def publish_org_units(session: Session) -> int:
     """Publish the bureau and its squads (``resources/org/squads.json``) that HQ lacks, under the
     ids the bureau fixed there (the laptops' ``ensure_org_units`` uses the same ones)."""
-    existing = {squad.short_name: squad.id for squad in session.scalars(select(Squad))}
+    existing = set(session.scalars(select(Squad.short_name)))
     bureau, *squads = reference.org_units()
-    added = 0
-    for spec in (bureau, *squads):
-        if spec.short_name in existing:
-            continue
-        parent = None if spec is bureau else existing[bureau.short_name]
-        existing[spec.short_name] = spec.id
-        fields = {
-            "name": spec.name,
-            "short_name": spec.short_name,
-            "is_bureau": parent is None,
-            "street": spec.street or None,
-            "parent_id": parent,
-        }
-        publish(session, hq_envelope("squad", spec.id, fields), None)
-        added += 1
-    return added
+    missing = [spec for spec in (bureau, *squads) if spec.short_name not in existing]
+    envelopes = [
+        hq_envelope(
+            "squad",
+            spec.id,
+            {
+                "name": spec.name,
+                "short_name": spec.short_name,
+                "is_bureau": spec is bureau,
+                "street": spec.street or None,
+                "parent_id": None if spec is bureau else bureau.id,
+            },
+        )
+        for spec in missing
+    ]
+    publish_many(session, envelopes, None)
+    return len(envelopes)
 
 
 def reference_files() -> Iterator[tuple[str, str]]:
@@ -148,13 +149,13 @@ def reference_files() -> Iterator[tuple[str, str]]:
 def publish_reference_files(session: Session) -> tuple[int, int]:
     """Publish each reference file whose content HQ does not have yet; (published, unchanged)."""
     current = {row.path: row.sha256 for row in session.scalars(select(ReferenceFile))}
-    published = unchanged = 0
+    envelopes, unchanged = [], 0
     for path, content in reference_files():
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
         if current.get(path) == digest:
             unchanged += 1
             continue
         fields = {"sha256": digest, "content": content, "received_at": wire_now()}
-        publish(session, hq_envelope("reference_file", path, fields, stamped=False), None)
-        published += 1
-    return published, unchanged
+        envelopes.append(hq_envelope("reference_file", path, fields, stamped=False))
+    publish_many(session, envelopes, None)
+    return len(envelopes), unchanged
