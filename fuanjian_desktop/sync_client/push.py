@@ -39,8 +39,8 @@ from fuanjian_desktop.sync_client.transport import Transport
 from fuanjian_desktop.sync_protocol.codec import DELETE, encode_audit_event, encode_records
 from fuanjian_desktop.sync_protocol.policy import policy_of, synced_tables
 
-EVENTS_PER_BATCH = 300
-RECORDS_PER_BATCH = 300
+EVENTS_PER_BATCH = 500
+RECORDS_PER_BATCH = 500
 
 
 @dataclass

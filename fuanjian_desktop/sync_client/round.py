@@ -102,8 +102,12 @@ def run_round(
 def _steps(database: Database, link: Transport, peer: Peer, report: Progress) -> RoundResult:
     report(RoundProgress(CHECKING, 0, 1))
     status = link.json("GET", "/status")
-    with database.write() as session:
-        state.put(session, Key.FLAGGED, "1" if status.get("flagged") else None)
+    flagged = "1" if status.get("flagged") else None
+    with database.read() as session:
+        changed = state.get(session, Key.FLAGGED) != flagged
+    if changed:
+        with database.write() as session:
+            state.put(session, Key.FLAGGED, flagged)
     escrow_once(database, link, peer)
     pushed = push_all(database, link, peer, report)
     pulled = pull_all(database, link, report)

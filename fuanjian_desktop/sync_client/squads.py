@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop.models import AuditEvent, OutboxEntry
 from fuanjian_desktop.sync_protocol.codec import key_values, table_of
-from fuanjian_desktop.sync_protocol.policy import owning_squad, policy_of
+from fuanjian_desktop.sync_protocol.policy import TablePolicy, owning_squad, policy_of
 
 
 class LocalSquads:
@@ -37,10 +37,11 @@ class LocalSquads:
                 continue  # composite keys are few: looked up one by one
             stored = table_of(table)
             column = stored.columns[policy.key_columns[0]]
+            wanted = [column, *(stored.columns[name] for name in _owner_columns(policy))]
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 self._rows.update({(table, entity_id): None for entity_id in chunk})
-                for found in self._session.execute(select(stored).where(column.in_(chunk))):
+                for found in self._session.execute(select(*wanted).where(column.in_(chunk))):
                     row = dict(found._mapping)
                     self._rows[(table, str(row[column.name]))] = row
 
@@ -77,3 +78,11 @@ class LocalSquads:
             .where(OutboxEntry.seq == outbox_seq)
         ).scalar()
         return dict(before) if isinstance(before, dict) else None
+
+
+def _owner_columns(policy: TablePolicy) -> list[str]:
+    """The columns the owning squad is read from (not the whole row: JSON columns are slow to
+    decode and a push plans thousands of records)."""
+    if policy.has_squad_column:
+        return ["squad_id"]
+    return [column for column, _parent in policy.owner_links]
