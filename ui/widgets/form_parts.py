@@ -23,11 +23,17 @@ _CANCEL = QDialogButtonBox.StandardButton.Cancel
 
 
 def error_label(hidden: bool = False) -> QLabel:
-    """A word-wrapped red label for a Chinese error message."""
+    """A word-wrapped red label for a Chinese error message.
+
+    Only ``hidden`` is set explicitly: ``setHidden(False)`` on a label not yet in a window
+    would show it as a window of its own, which takes the activation (and the keyboard) from
+    the window that is building it.
+    """
     label = QLabel()
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
-    label.setHidden(hidden)
+    if hidden:
+        label.hide()
     return label
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -42,8 +43,10 @@ def click(qtbot: QtBot, button: Any) -> None:
 def test_an_inspector_sees_the_state_but_neither_enrolls_nor_sets_the_interval(
     qtbot: QtBot, make_context: MakeContext, inspector: Actor, wait_idle: Callable[[], None]
 ) -> None:
-    """未接入区局 for everyone; the form and the interval are the administrator's."""
-    _window, page = sync_page(qtbot, make_context, inspector, wait_idle)
+    """未接入区局 for everyone; the form and the interval are the administrator's; the page
+    keeps the window active with the keyboard in it (no stray window of its own)."""
+    window, page = sync_page(qtbot, make_context, inspector, wait_idle)
+    assert QApplication.activeWindow() is window and QApplication.focusWidget() is not None
     tab = page.settings
     assert tab.values["state"].text() == "未接入区局"
     assert tab.values["last_success"].text() == "从未"
