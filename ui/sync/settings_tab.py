@@ -116,8 +116,9 @@ class SyncSettingsTab(QWidget):
         self.enroll_box.setVisible(not status.enrolled and self._admin)
 
     def set_running(self, running: bool) -> None:
-        """立即同步 is pressed once per round."""
-        self.sync_button.setEnabled(not running and self.values["device_id"].text() != "—")
+        """立即同步 says when a round runs (pressed again meanwhile it does nothing more); it
+        stays enabled, so the keyboard's place is kept."""
+        self.sync_button.setText("正在同步…" if running else "立即同步")
 
     # --- the interval -------------------------------------------------------------------------
 
@@ -234,6 +235,8 @@ class SyncSettingsTab(QWidget):
     def _enrolled(self, enrollment: Any) -> None:
         self.enroll_button.setEnabled(True)
         self.code.clear()
+        self.sync_button.setEnabled(True)
+        self.sync_button.setFocus()  # the form goes; the next step is here
         self.enroll_message.setStyleSheet(NOTICE_STYLE)
         self.enroll_message.setText(
             f"已接入区局：本机编号 {enrollment.device_id}，{enrollment.squad_name}。"
