@@ -4,13 +4,13 @@
 
 HQ (a real ``hq serve`` on a throwaway PostgreSQL cluster, ``hq init`` schema and reference data)
 is given a registry of ``--enterprises`` synthetic enterprises across the district's streets,
-published the way HQ publishes its own records (``hq.publish.publish``, to every device), and the
-园岭 demo laptop pushes its own records plus about ``--records`` more records of its squad
-(``sync_workload``: cases with their inspections, hazards and issued documents) through the real
-protocol. Then a second, empty laptop is enrolled for 园岭 with ``python main.py sync enroll``
-(a new encrypted folder, the squad and its users fetched, the administrator's password checked)
-and its first round (the client's own ``run_round``, in this process) is timed: everything it
-is owed, pulled page by page and written. The laptop is then checked to hold the registry and
+published the way HQ publishes its own records (``hq.publish.publish_many``, to every device),
+and the 园岭 demo laptop pushes its own records plus about ``--records`` more records of its
+squad (``sync_workload``: cases with their inspections, hazards and issued documents) through the
+real protocol. Then a second, empty laptop is enrolled for 园岭 with ``python main.py sync
+enroll`` (a new encrypted folder, the squad and its users fetched, the administrator's password
+set) and its first round (the client's own ``run_round``, in this process) is timed: everything
+it is owed, pulled page by page and written. The laptop is then checked to hold the registry and
 every record pushed. Goal: first sync < 60 s. Reports only.
 """
 
@@ -128,7 +128,7 @@ def _push_squad_work(laptop: Database, cases: int) -> tuple[float, Workload]:
 def publish_registry(hq_url: str, count: int, seed: int) -> None:
     """Publish ``count`` synthetic enterprises to every device, as HQ publishes its records."""
     from fuanjian_desktop.hq.database import open_hq
-    from fuanjian_desktop.hq.publish import publish
+    from fuanjian_desktop.hq.publish import publish_many
     from fuanjian_desktop.sync_protocol.codec import encode_row
 
     hq = open_hq(hq_url)
@@ -140,10 +140,12 @@ def publish_registry(hq_url: str, count: int, seed: int) -> None:
         rows = (enterprise_rows(registry.check_draft(draft), squads) for draft in drafts)
         remaining = islice(rows, count)
         while batch := list(islice(remaining, PUBLISH_BATCH)):
+            envelopes = [
+                encode_row("enterprise", row, {"enterprise_category": categories})
+                for row, categories in batch
+            ]
             with hq.write() as session:
-                for row, categories in batch:
-                    envelope = encode_row("enterprise", row, {"enterprise_category": categories})
-                    publish(session, envelope, None)
+                publish_many(session, envelopes, None)
     finally:
         hq.close()
 
