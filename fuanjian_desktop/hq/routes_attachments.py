@@ -13,7 +13,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from fuanjian_desktop.hq.attachments import check_sha256
 from fuanjian_desktop.hq.auth import SignedChunk, SignedJson
 from fuanjian_desktop.hq.http_body import validated
 from fuanjian_desktop.hq.http_context import Context, HqContext
-from fuanjian_desktop.hq.http_errors import ApiError, error_response
+from fuanjian_desktop.hq.http_errors import ApiError
 from fuanjian_desktop.hq.models import HqAttachment, HqRecord
 from fuanjian_desktop.models.evidence import EvidenceFile
 
@@ -99,13 +99,13 @@ def complete(
     return {"sha256": sha256, "size": size}
 
 
-@router.get("/{sha256}", response_model=None)
+@router.get("/{sha256}")
 def download(
     http: Request,
     sha256: Sha256,
     request: SignedJson,
     context: Context,
-) -> StreamingResponse | JSONResponse:
+) -> StreamingResponse:
     """The file, whole (200) or from ``Range: bytes=N-`` (206), streamed in chunks."""
     with context.db.read() as session:
         if not _visible(session, sha256, request.squad_id):
@@ -115,11 +115,7 @@ def download(
     if wanted is None:
         return _stream(context, sha256, 0, size, size, 200)
     start, end = wanted
-    if start >= size:
-        answer = error_response(416, "bad_request", f"请求的起点超出附件大小（{size} 字节）。")
-        answer.headers["Content-Range"] = f"bytes */{size}"
-        return answer
-    return _stream(context, sha256, start, min(end, size - 1) + 1, size, 206)
+    return _stream(context, sha256, start, end + 1, size, 206)
 
 
 def _visible(session: Session, sha256: str, squad_id: str) -> bool:
@@ -140,16 +136,19 @@ def _visible(session: Session, sha256: str, squad_id: str) -> bool:
 
 
 def _range(header: str | None, size: int) -> tuple[int, int] | None:
-    """``(first, last)`` byte of a single ``bytes=N-`` / ``bytes=N-M`` range; ``None`` for no
-    range or one this server does not serve (answered whole, as RFC 9110 allows)."""
+    """``(first, last)`` byte of a single ``bytes=N-`` / ``bytes=N-M`` range within the file.
+
+    ``None`` (answer the whole file, as RFC 9110 allows a server to) for no range, a form this
+    server does not serve, or one that starts at or past the end: a laptop whose partial copy is
+    already whole but unfinished (a crash before its last step) then simply starts again rather
+    than being refused every round.
+    """
     match = _RANGE.fullmatch(header.strip()) if header else None
     if match is None:
         return None
     first = int(match.group(1))
-    if not match.group(2):
-        return first, max(first, size - 1)
-    last = int(match.group(2))
-    return None if last < first else (first, last)
+    last = min(int(match.group(2) or size - 1), size - 1)
+    return (first, last) if first <= last else None
 
 
 def _stream(

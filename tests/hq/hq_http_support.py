@@ -27,9 +27,11 @@ from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.sync_protocol.keys import b64, public_raw, unb64
 from fuanjian_desktop.sync_protocol.signing import signed_headers
 from fuanjian_desktop.sync_protocol.version import HEADER_PROTOCOL
+from tests.support.pg import PgCluster
 
 START = 1_800_000_000  # 2027-01-15 08:00 UTC: a fixed moment, so every test sees the same clock
 PROTOCOL = {HEADER_PROTOCOL: "1"}
+KINDS = ("sqlite", "postgresql")
 
 
 def refusal(response: Response) -> tuple[int, str]:
@@ -133,12 +135,25 @@ def hq_template_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def start_hq(template: Path, folder: Path, limits: HqLimits | None = None) -> Iterator[Hq]:
-    """A copy of the template HQ served by a TestClient (closed afterwards)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "hq.db"
-    shutil.copyfile(template, path)
-    url = f"sqlite:///{path}"
+@pytest.fixture(name="hq_url", params=KINDS)
+def hq_url_fixture(
+    request: pytest.FixtureRequest, hq_template: Path, tmp_path: Path
+) -> Iterator[str]:
+    """A fresh copy of an initialised HQ database: a SQLite file, then a PostgreSQL database
+    (copied from a template initialised once per session)."""
+    if request.param == "sqlite":
+        path = tmp_path / "hq.db"
+        shutil.copyfile(hq_template, path)
+        yield f"sqlite:///{path}"
+        return
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    name = cluster.create_database(template=cluster.template("hq-http-init", initialise_hq))
+    yield cluster.url(name)
+    cluster.drop_database(name)
+
+
+def start_hq(url: str, folder: Path, limits: HqLimits | None = None) -> Iterator[Hq]:
+    """HQ on the database at ``url`` served by a TestClient (closed afterwards)."""
     clock = Clock()
     app = create_app(url, folder / "data", limits=limits, clock=clock)
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -146,9 +161,9 @@ def start_hq(template: Path, folder: Path, limits: HqLimits | None = None) -> It
 
 
 @pytest.fixture(name="hq")
-def hq_fixture(hq_template: Path, tmp_path: Path) -> Iterator[Hq]:
-    """A fresh initialised HQ of this test's own (default limits)."""
-    yield from start_hq(hq_template, tmp_path / "hq")
+def hq_fixture(hq_url: str, tmp_path: Path) -> Iterator[Hq]:
+    """A fresh initialised HQ of this test's own (default limits), on SQLite and PostgreSQL."""
+    yield from start_hq(hq_url, tmp_path)
 
 
 @dataclass

@@ -13,7 +13,12 @@ from sqlalchemy import select
 from fuanjian_desktop.hq.devices import revoke_device
 from fuanjian_desktop.hq.models import HqDevice, HqNonce
 from fuanjian_desktop.sync_protocol.version import HEADER_PROTOCOL
-from tests.hq.hq_http_support import Hq, hq_fixture, hq_template_fixture, refusal  # noqa: F401
+from tests.hq.hq_http_support import (  # noqa: F401  (fixtures)
+    Hq,
+    hq_fixture,
+    hq_url_fixture,
+    refusal,
+)
 
 STATUS = "/v1/status"
 

@@ -19,7 +19,7 @@ from tests.hq.hq_http_support import (  # noqa: F401  (fixtures)
     PROTOCOL,
     Hq,
     hq_fixture,
-    hq_template_fixture,
+    hq_url_fixture,
     refusal,
 )
 

@@ -16,7 +16,7 @@ from tests.hq.hq_http_support import (  # noqa: F401  (fixtures)
     Hq,
     enrollment_body,
     hq_fixture,
-    hq_template_fixture,
+    hq_url_fixture,
     refusal,
 )
 

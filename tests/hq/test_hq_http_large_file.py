@@ -9,6 +9,8 @@ import hashlib
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from fuanjian_desktop.hq.attachments import MAX_CHUNK_BYTES
 from fuanjian_desktop.hq.envelopes import hq_envelope
 from fuanjian_desktop.hq.publish import publish
@@ -18,7 +20,7 @@ from tests.hq.hq_http_support import (  # noqa: F401  (fixtures)
     Hq,
     asgi_request,
     hq_fixture,
-    hq_template_fixture,
+    hq_url_fixture,
 )
 
 MIB = 1024 * 1024
@@ -47,6 +49,7 @@ def upload_in_chunks(device: Device, path: Path, sha: str) -> None:
             offset += len(chunk)
 
 
+@pytest.mark.parametrize("hq_url", ["sqlite"], indirect=True)  # memory does not depend on it
 def test_a_large_file_is_completed_and_downloaded_in_bounded_memory(hq: Hq, tmp_path: Path) -> None:
     """96 MiB in, hashed and out again: HQ's peak allocation stays under 24 MiB, no download
     message exceeds 8 MiB, and the bytes out hash to the name."""

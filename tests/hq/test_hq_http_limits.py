@@ -11,7 +11,7 @@ from tests.hq.hq_http_support import (  # noqa: F401  (fixtures)
     Hq,
     asgi_request,
     hq_fixture,
-    hq_template_fixture,
+    hq_url_fixture,
 )
 
 PART = 100 * 1024

@@ -31,7 +31,7 @@ from fuanjian_desktop.hq.enrollment import create_code
 from fuanjian_desktop.hq.serve import serve
 from fuanjian_desktop.sync_protocol.keys import unb64
 from fuanjian_desktop.sync_protocol.signing import signed_headers
-from tests.hq.hq_http_support import PROTOCOL, enrollment_body, hq_template_fixture  # noqa: F401
+from tests.hq.hq_http_support import PROTOCOL, enrollment_body
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parents[2]

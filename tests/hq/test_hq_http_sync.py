@@ -16,7 +16,7 @@ from tests.hq.hq_data_support import Laptop, case, enterprise
 from tests.hq.hq_http_support import (  # noqa: F401  (fixtures)
     Device,
     Hq,
-    hq_template_fixture,
+    hq_url_fixture,
     refusal,
     start_hq,
 )
@@ -25,9 +25,9 @@ PUSH_LIMIT = 64 * 1024
 
 
 @pytest.fixture(name="hq")
-def small_hq(hq_template: Path, tmp_path: Path) -> Iterator[Hq]:
+def small_hq(hq_url: str, tmp_path: Path) -> Iterator[Hq]:
     """An HQ taking push bodies of at most 64 KiB and pull pages of at most 3 records."""
-    yield from start_hq(hq_template, tmp_path / "hq", HqLimits(push_bytes=PUSH_LIMIT, pull_page=3))
+    yield from start_hq(hq_url, tmp_path, HqLimits(push_bytes=PUSH_LIMIT, pull_page=3))
 
 
 def laptop(hq: Hq, device: Device) -> Laptop:
