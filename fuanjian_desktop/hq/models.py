@@ -15,7 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from fuanjian_desktop.db.base import NAMING_CONVENTION, UtcDateTime, utc_now
@@ -133,12 +142,20 @@ class HqRevision(HqBase):
 
 
 class HqRecord(HqBase):
-    """A record's current revision at HQ (``deleted``: its current revision is a tombstone)."""
+    """A record's current revision at HQ (``deleted``: its current revision is a tombstone).
+
+    The key's index leads with ``entity_id``: HQ looks records up by lists of ids of one table,
+    and PostgreSQL, planning with the statistics of a table still being filled, used an index
+    led by ``table_name`` for the table alone and compared every id of the list with every row
+    of that table (a 20,000-record publish: 41 s instead of 6). Objects are still identified
+    as ``(table_name, entity_id)``.
+    """
 
     __tablename__ = "hq_record"
+    __table_args__ = (PrimaryKeyConstraint("entity_id", "table_name"),)
 
-    table_name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    entity_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(200))
     squad_id: Mapped[str | None] = mapped_column(String(26))
     current_seq: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), index=True
@@ -146,6 +163,9 @@ class HqRecord(HqBase):
     version: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     origin_device: Mapped[str] = mapped_column(String(26))
+
+    # the identity stays (table_name, entity_id) whatever the index order
+    __mapper_args__ = {"primary_key": [table_name, entity_id]}  # noqa: RUF012
 
 
 class HqAttachment(HqBase):

@@ -108,7 +108,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("origin_device", sa.String(length=26), nullable=False),
-        sa.PrimaryKeyConstraint("table_name", "entity_id", name=op.f("pk_hq_record")),
+        sa.PrimaryKeyConstraint("entity_id", "table_name", name=op.f("pk_hq_record")),
     )
     op.create_index(op.f("ix_hq_record_current_seq"), "hq_record", ["current_seq"], unique=False)
     op.create_table(
