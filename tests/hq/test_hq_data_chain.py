@@ -21,7 +21,6 @@ from tests.hq.hq_data_support import (  # noqa: F401
     hq_postgresql,
     hq_sqlite_schema,
 )
-from tests.support.pg import pg_cluster  # noqa: F401
 
 USER = new_id()
 Change = tuple[dict[str, Any], dict[str, Any]]

@@ -24,7 +24,6 @@ from tests.hq.hq_data_support import (
     hq_postgresql,  # noqa: F401
     hq_sqlite_schema,  # noqa: F401
 )
-from tests.support.pg import pg_cluster  # noqa: F401
 
 USER = new_id()
 

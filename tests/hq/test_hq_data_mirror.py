@@ -31,7 +31,6 @@ from tests.hq.hq_data_support import (
     hq_sqlite_schema,  # noqa: F401
     inspection,
 )
-from tests.support.pg import pg_cluster  # noqa: F401
 
 USER = new_id()
 LOCAL_OR_DERIVED = (
