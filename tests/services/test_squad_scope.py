@@ -47,6 +47,7 @@ from fuanjian_desktop.models import (
     Inspection,
     InspectionPhoto,
     Squad,
+    SyncConflict,
     User,
 )
 from fuanjian_desktop.services import (
@@ -55,6 +56,7 @@ from fuanjian_desktop.services import (
     idle_lock,
     numbering,
     procedure_settings,
+    sync_conflicts,
     users,
 )
 from fuanjian_desktop.services.actor import Actor
@@ -124,6 +126,7 @@ def world(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory)
     built = World(database, folder.root, people, squads)
     _find_home_records(built)
     _make_home_drafts(built, tmp_path_factory.mktemp("photos"))
+    _make_home_conflict(built)
     _collect_home_ids(built)
     yield built
     database.close()
@@ -221,6 +224,25 @@ def _make_home_drafts(world: World, photos: Path) -> None:
             world.database, zhang, world.ids["inspection_open"]
         ).items
     )
+
+
+def _make_home_conflict(world: World) -> None:
+    """A sync conflict on a 园岭 enterprise, as HQ sends it (the demo has none)."""
+    with world.database.write() as session:
+        conflict = SyncConflict(
+            squad_id=world.squads[HOME],
+            entity_type="enterprise",
+            entity_id=world.ids["enterprise"],
+            kind="field",
+            field="notes",
+            hq_value="区局的备注",
+            device_value="本机的备注",
+            device_id="D" * 26,
+            version=1,
+        )
+        session.add(conflict)
+        session.flush()
+        world.ids["conflict"] = conflict.id
 
 
 def _collect_home_ids(world: World) -> None:
@@ -697,6 +719,19 @@ CALLS: dict[str, Call] = {
     "users.unlock_user": Call(
         "hejun", lambda w, a: users.unlock_user(w.database, a, w.of("zhangwei").user_id or "")
     ),
+    # sync conflicts
+    "sync_conflicts.open_conflicts": Call(
+        "sunhao",
+        lambda w, a: sync_conflicts.open_conflicts(w.database, a),
+        Outcome.FILTERED,
+        lambda w, rows: w.ids["conflict"] in _ids(rows),
+    ),
+    "sync_conflicts.resolve_conflict": Call(
+        "sunhao",
+        lambda w, a: sync_conflicts.resolve_conflict(
+            w.database, a, w.ids["conflict"], "device", "南园代为处理"
+        ),
+    ),
 }
 
 SHARED_REGISTRY = "企业台账各中队共享查阅（跨界场所也要查得到），修改仍只限本中队"
@@ -729,6 +764,7 @@ UNSCOPED: dict[str, str] = {
     "setup.find_squad": REFERENCE,
     "setup.list_squads": REFERENCE,
     "setup.installation": REFERENCE,
+    "sync_conflicts.may_resolve": "只按角色回答能否处理同步冲突，不读写任何记录",
     "setup.go_live": "首次启用：尚无任何账号时才可运行，已有账号即拒绝",
     "inspections.evidence.evidence_store": (
         "证据库的存取对象本身；照片只经 photos_of 和 photo_original 按中队读取"
