@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.security.keyring import Keyring
 from fuanjian_desktop.services import auth
 from tests.test_main_cli import ROOT, run
 
@@ -76,8 +77,10 @@ class Laptop:
 
     @contextmanager
     def opened(self) -> Iterator[Database]:
-        """The laptop's database, unlocked with its account's password, for a service call."""
-        database, _actor = auth.unlock(self.folder, self.user, self.password)
+        """The laptop's database, unlocked with its account's key but without a sign-in (a
+        sign-in is an audited event: it would itself be new data to sync)."""
+        key = Keyring.load(self.folder).unlock(self.user, self.password)
+        database = auth.open_unlocked(self.folder, key)
         try:
             yield database
         finally:

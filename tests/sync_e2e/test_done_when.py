@@ -3,7 +3,8 @@
 The demo laptop of 园岭 enrolls and syncs; a second, empty laptop enrolled for 园岭 receives the
 squad's data in its first ``sync run``; a case step taken on either appears on the other after
 the next round; ``hq stats`` equals the laptops' ``stats`` line for line; a second ``sync run``
-changes nothing at HQ.
+changes nothing at HQ — but for one record: the audit event of the command's own sign-in
+(``--user``), which the round pushes like any event of the trail. The test pins exactly that.
 
 The demo laptop also holds 南园's data (its users, a case, inspections: the demo shows both
 squads), which a 园岭 device may not push. HQ therefore holds 园岭's share only, and so does the
@@ -13,6 +14,7 @@ The test pins that difference instead of hiding it.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +36,7 @@ from tests.sync_e2e.laptops import Laptop
 from tests.sync_e2e.records import Picture, compare, picture_of
 
 SECOND_PASSWORD = "Yuanling-2026"  # the account's password on the new laptop
+SIGN_IN = "登录"  # the audit action of a sign-in
 pytestmark = pytest.mark.timeout(600)
 
 
@@ -46,6 +49,26 @@ def hq_state(server: HqServer) -> tuple[Picture, int]:
             return picture_of(session), last
     finally:
         db.close()
+
+
+def assert_idle(before: tuple[Picture, int], after: tuple[Picture, int], rounds: int) -> None:
+    """Nothing changed at HQ but, per ``sync run``, the one audit event of the command's own
+    sign-in (every command that opens the data signs its user in, and the trail records it)."""
+    change = compare(before[0], after[0])
+    assert not change.changed and not change.only_left, change.summary()
+    added = [json.loads(after[0][key])[1] for key in change.only_right]
+    assert [key[0] for key in change.only_right] == ["audit_event"] * rounds
+    assert [event["action"] for event in added] == [SIGN_IN] * rounds, added
+    assert after[1] == before[1] + rounds
+
+
+def without_sign_ins(records: Picture) -> Picture:
+    """``records`` without the audit events of sign-ins (登录)."""
+    return {
+        key: content
+        for key, content in records.items()
+        if key[0] != "audit_event" or json.loads(content)[1]["action"] != SIGN_IN
+    }
 
 
 def nanyuan_share(laptop: Laptop) -> dict[str, set[str]]:
@@ -75,7 +98,7 @@ def test_two_laptops_of_a_squad_share_one_picture_through_hq(
     before = hq_state(hq_server)
     demo.sync()
     after = hq_state(hq_server)
-    assert compare(before[0], after[0]).empty and before[1] == after[1]
+    assert_idle(before, after, rounds=1)
 
     # HQ holds everything of the demo laptop but 南园's share, and nothing else
     with demo.opened() as database, database.read() as session:
@@ -116,12 +139,15 @@ def test_two_laptops_of_a_squad_share_one_picture_through_hq(
         case = session.get(Case, case_id)
         assert case is not None and case.filed_on == local_today()
 
-    # both laptops and HQ agree record by record on 园岭's share
+    # both laptops and HQ agree record by record on 园岭's share (but for the sign-ins of the
+    # last commands: each laptop pushes its own before the other pulls it)
     state = hq_state(hq_server)
+    at_hq = without_sign_ins(state[0])
     with second.opened() as database, database.read() as session:
-        assert compare(picture_of(session), state[0]).empty
+        theirs = compare(without_sign_ins(picture_of(session)), at_hq)
+    assert theirs.empty, theirs.summary()
     with demo.opened() as database, database.read() as session:
-        mine = compare(picture_of(session), state[0])
+        mine = compare(without_sign_ins(picture_of(session)), at_hq)
     assert not mine.changed and not mine.only_right, mine.summary()
 
     # hq stats = each laptop's stats for 园岭, line for line
@@ -134,11 +160,13 @@ def test_two_laptops_of_a_squad_share_one_picture_through_hq(
     nanyuan = demo.stats(year, "南园")
     assert demo.stats(year) == [summed(a, b) for a, b in zip(hq_lines, nanyuan, strict=True)]
 
-    # a second round on each changes nothing at HQ
+    # a second round on each changes nothing at HQ (the stats commands' sign-ins go first)
     demo.sync()
     second.sync()
-    final = hq_state(hq_server)
-    assert compare(state[0], final[0]).empty and state[1] == final[1]
+    state = hq_state(hq_server)
+    demo.sync()
+    second.sync()
+    assert_idle(state, hq_state(hq_server), rounds=2)
 
 
 def summed(yuanling: str, nanyuan: str) -> str:
