@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Column, Table
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 Converter = Callable[[Any], Any]
@@ -51,15 +52,17 @@ def _copy(
     quoted = ", ".join(f'"{column.name}"' for column in columns)
     connection = session.connection().connection.driver_connection
     assert connection is not None
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy,
-    ):
-        for row in rows:
-            values = [row[name] for name in names] + [_default(column) for column in defaulted]
-            copy.write_row(
-                [convert(value) for convert, value in zip(converters, values, strict=True)]
-            )
+    statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    try:
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                values = [row[name] for name in names] + [_default(c) for c in defaulted]
+                copy.write_row(
+                    [convert(value) for convert, value in zip(converters, values, strict=True)]
+                )
+    except dialect.loaded_dbapi.IntegrityError as error:
+        # raised as SQLAlchemy raises it for its own statements: callers catch one kind
+        raise IntegrityError(statement, None, error) from error
 
 
 def _converter(column: Column[Any], dialect: Any) -> Converter:

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.base import utc_now
@@ -63,6 +64,9 @@ from fuanjian_desktop.sync_protocol.policy import owning_squad, policy_of, synce
 
 Answer = tuple[int, dict[str, Any]]
 QUARANTINE_NOTE = "本批数据已隔离保存，未并入区局数据。"
+INTEGRITY = (
+    "本批数据与区局已有数据的唯一性约束冲突，区局未写入任何数据。请同步后重试，或联系区局管理员。"
+)
 
 
 class PushRefused(UserError):
@@ -88,6 +92,10 @@ def apply_push(db: HqDatabase, device_id: str, batch: Mapping[str, Any]) -> Answ
         return refused.answer()
     except UserError as invalid:
         return 422, {"error": "invalid", "message": invalid.message}
+    except IntegrityError:
+        # a uniqueness the checks above did not foresee (two records trading a unique value
+        # within one push): refused whole rather than half-applied
+        return 409, {"error": "conflict", "message": INTEGRITY}
 
 
 def _apply(session: Session, device_id: str, batch: Mapping[str, Any]) -> Answer:

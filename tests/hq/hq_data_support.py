@@ -121,11 +121,17 @@ class Laptop:
             )
         return self
 
-    def event(self, entity_type: str | None = None, entity_id: str | None = None) -> dict[str, Any]:
+    def event(
+        self,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+        *,
+        event_id: str | None = None,
+    ) -> dict[str, Any]:
         """The next audit event of this laptop's chain, as an envelope."""
         self.seq += 1
         values: dict[str, Any] = {
-            "id": new_id(),
+            "id": event_id or new_id(),
             "device_id": self.device_id,
             "device_seq": self.seq,
             "prev_hash": self.head,

@@ -228,6 +228,23 @@ def test_an_unknown_table_refuses_the_push(hq: HqDatabase) -> None:  # noqa: F81
     assert status == 422 and "local_setting" in body["message"]
 
 
+def test_a_clash_the_checks_did_not_foresee_refuses_the_push(
+    hq: HqDatabase,  # noqa: F811
+) -> None:
+    """A laptop whose own, well-chained event reuses another laptop's event id: the database
+    refuses it, the push is answered 409 conflict and nothing of it is stored."""
+    first, second = Laptop(hq, YUANLING).enroll(), Laptop(hq, YUANLING).enroll()
+    taken = first.change("enforcement_case", case(YUANLING, USER))
+    first.push(first.batch(taken))
+    event = second.event("enforcement_case", None, event_id=taken[0]["id"])
+    status, body = apply_push(
+        hq, second.device_id, second.batch((event, taken[1])) | {"records": []}
+    )
+    assert (status, body["error"]) == (409, "conflict")
+    assert "未写入任何数据" in body["message"]
+    assert revisions(hq, device_id=second.device_id) == []
+
+
 def test_a_push_tops_up_the_devices_number_blocks(hq: HqDatabase) -> None:  # noqa: F811
     """After a push the device holds a block HQ published to its squad."""
     laptop = Laptop(hq, YUANLING).enroll()
