@@ -28,10 +28,10 @@ from fuanjian_desktop.sync_client.errors import SyncError
 from fuanjian_desktop.sync_client.progress import PULLING, Progress, RoundProgress
 from fuanjian_desktop.sync_client.state import Key
 from fuanjian_desktop.sync_client.transport import Transport
-from fuanjian_desktop.sync_protocol.codec import write_record
+from fuanjian_desktop.sync_protocol.codec import write_records
 from fuanjian_desktop.sync_protocol.policy import policy_of, synced_tables
 
-PAGE_SIZE = 500
+PAGE_SIZE = 2000  # HQ caps a page at its own limit (5,000 by default)
 AUDIT_TABLE = "audit_event"
 CASE_TABLE = "enforcement_case"
 
@@ -107,6 +107,7 @@ def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> PullTa
     ordered = sorted(records, key=lambda envelope: order.get(envelope.get("table", ""), -1))
     unsent = _unsent_entities(session, ordered)
     tally = PullTally()
+    kept: list[dict[str, Any]] = []
     bases: list[tuple[str, str, int]] = []
     for envelope in ordered:
         table, entity_id = envelope.get("table"), envelope.get("id")
@@ -114,12 +115,13 @@ def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> PullTa
         if (table, entity_id) in unsent:
             tally.skipped += 1
             continue
-        write_record(session, envelope)
+        kept.append(envelope)
         if table != AUDIT_TABLE and envelope.get("revision") is not None:
             bases.append((str(table), str(entity_id), int(envelope["revision"])))
         tally.written += 1
         if _open_conflict(envelope):
             tally.conflict_ids.add(str(entity_id))
+    write_records(session, kept)  # one statement per table run, not one per record
     state.set_bases(session, bases)
     _refresh_cases(session, _cases_touched(ordered, unsent))
     return tally
