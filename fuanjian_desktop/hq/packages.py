@@ -36,6 +36,7 @@ from fuanjian_desktop.hq.database import HqDatabase
 from fuanjian_desktop.hq.models import HQ_DEVICE, HqAttachment, HqDevice, HqKey, HqRevision
 from fuanjian_desktop.hq.pull import visible_records
 from fuanjian_desktop.hq.push import apply_push
+from fuanjian_desktop.hq.setup import SIGNING
 from fuanjian_desktop.models import EvidenceFile
 from fuanjian_desktop.services.setup import find_squad
 from fuanjian_desktop.sync_protocol.keys import signing_private, signing_public
@@ -192,7 +193,7 @@ def export_package(db: HqDatabase, data_dir: Path, squad_name: str, out: Path) -
     if out.exists():
         raise UserError(f"文件“{out}”已存在，不会覆盖。请换一个文件名。")
     with db.read() as session:
-        key = session.get(HqKey, "signing")
+        key = session.get(HqKey, SIGNING)
         if key is None:
             raise UserError("区局尚未生成签名密钥，请先运行 python main.py hq init。")
         revision = session.scalar(select(func.max(HqRevision.seq))) or 0
