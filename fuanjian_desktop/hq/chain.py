@@ -85,12 +85,12 @@ def _event_problem(
     seq = values["device_seq"]
     if seq <= device.anchor_seq:
         same = known.get(seq) == values["event_hash"]
-        return None if same and not cursor_breaks(values) else REWRITTEN.format(seq=seq)
+        return None if same and not _altered(values) else REWRITTEN.format(seq=seq)
     found = cursor.advance(values)
     return None if found is None else BREAK_REASONS[found].format(seq=seq)
 
 
-def cursor_breaks(values: dict[str, Any]) -> bool:
+def _altered(values: dict[str, Any]) -> bool:
     """Whether an event's content does not hash to its own hash (checked alone)."""
     check = ChainCursor(expected=values["device_seq"], previous=values["prev_hash"])
     return check.advance(values) is not None

@@ -55,11 +55,6 @@ class HqDatabase:
         writer_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._writers = sessionmaker(writer_engine, expire_on_commit=False)
 
-    @property
-    def is_sqlite(self) -> bool:
-        """Whether this is the quick-start SQLite file (no row locks, one writer at a time)."""
-        return self.engine.dialect.name == "sqlite"
-
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; closing it ends the read transaction."""
