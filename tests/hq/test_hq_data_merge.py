@@ -13,6 +13,7 @@ from fuanjian_desktop.hq.mirror import mirror_table
 from fuanjian_desktop.hq.models import HqRecord, HqRevision
 from fuanjian_desktop.hq.pull import pull_page
 from fuanjian_desktop.ids import new_id
+from fuanjian_desktop.sync_protocol.codec import encode_row
 from tests.hq.hq_data_support import (
     NANYUAN,
     YUANLING,
@@ -241,3 +242,28 @@ def test_every_received_version_is_kept(hq: HqDatabase) -> None:  # noqa: F811
     )
     assert versions[2].batch_key == body["batch_key"] and versions[2].received_at is not None
     assert pointer is not None and pointer.current_seq == versions[3].seq
+
+
+def test_an_append_only_record_keyed_by_two_columns(hq: HqDatabase) -> None:  # noqa: F811
+    """checklist_version (key: template and version; never changes): sent again it is the
+    same revision; other content under the same key is an immutable conflict, HQ keeps the
+    first, and the squad's other laptop pulls it once."""
+    a, b = Laptop(hq, YUANLING).enroll(), Laptop(hq, YUANLING).enroll()
+    row = {
+        "template_id": "restaurant",
+        "version": "1.0",
+        "content_sha256": "a" * 64,
+        "document": {"items": [1, 2]},
+    }
+
+    def change(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        event = a.event("checklist_version", None)
+        return event, {**encode_row("checklist_version", values, {}), "audit_event_id": event["id"]}
+
+    first = a.push(a.batch(change(row)))[1]["applied"]
+    assert first[0]["id"] == '["restaurant","1.0"]'
+    assert a.push(a.batch(change(row)))[1]["applied"] == first
+    body = a.push(a.batch(change({**row, "document": {"items": [3]}})))[1]
+    assert len(body["conflicts"]) == 1 and conflicts(hq)[0]["kind"] == "immutable"
+    [served] = pulled(b, "checklist_version")
+    assert served["fields"]["document"] == {"items": [1, 2]}
