@@ -16,7 +16,15 @@ from fuanjian_desktop.sync_client import state
 from fuanjian_desktop.sync_client.state import Key, Peer
 from fuanjian_desktop.sync_client.transport import Transport
 from fuanjian_desktop.sync_protocol.keys import b64
-from tests.sync_client.fake_hq import BASE_URL, ESCROW_PUBLIC_B64, SECRET, FakeHq
+from tests.sync_client.fake_hq import (
+    BASE_URL,
+    ESCROW_PUBLIC_B64,
+    HQ_SIGNING_PUBLIC_B64,
+    SECRET,
+    FakeHq,
+)
+
+DEVICE_SIGNING_RAW = bytes(range(3, 35))  # the laptop's Ed25519 private key in these tests
 
 
 @dataclass
@@ -44,8 +52,8 @@ def join(database: Database, hq: FakeHq, squad_id: str) -> None:
                 hq_url=BASE_URL,
                 device_id=hq.device_id,
                 secret_b64=b64(SECRET),
-                signing_key_b64=b64(bytes(32)),
-                hq_signing_key_b64=b64(bytes(32)),
+                signing_key_b64=b64(DEVICE_SIGNING_RAW),
+                hq_signing_key_b64=HQ_SIGNING_PUBLIC_B64,
                 hq_escrow_key_b64=ESCROW_PUBLIC_B64,
                 squad_id=squad_id,
                 squad_name="园岭中队",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from fuanjian_desktop.security.audit_chain import GENESIS
@@ -28,6 +29,8 @@ BASE_URL = "http://hq.test"
 SECRET = bytes(range(32))
 ESCROW_PRIVATE = X25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 ESCROW_PUBLIC_B64 = b64(public_raw(ESCROW_PRIVATE.public_key()))
+HQ_SIGNING_PRIVATE = Ed25519PrivateKey.from_private_bytes(bytes(range(2, 34)))
+HQ_SIGNING_PUBLIC_B64 = b64(public_raw(HQ_SIGNING_PRIVATE.public_key()))
 
 
 def answer(status: int, body: Any, protocol: str = "1") -> httpx.Response:
@@ -113,7 +116,7 @@ class FakeHq:
                 "secret": b64(SECRET),
                 "squad_id": self.squad_id,
                 "squad_name": self.squad_name,
-                "hq_signing_public_key": b64(bytes(32)),
+                "hq_signing_public_key": HQ_SIGNING_PUBLIC_B64,
                 "hq_escrow_public_key": ESCROW_PUBLIC_B64,
                 "server_time": "2026-12-07T00:00:00+00:00",
             },
