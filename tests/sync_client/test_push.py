@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
-from fuanjian_desktop.models import AuditEvent, OutboxEntry, SyncBatch
+from fuanjian_desktop.demo.demo import DEMO_PASSWORD
+from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry, SyncBatch
+from fuanjian_desktop.services.auth import sign_in
+from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.sync_client.errors import SyncError
 from fuanjian_desktop.sync_client.round import run_round
 from fuanjian_desktop.sync_client.status import sync_status
@@ -101,3 +105,24 @@ def test_a_second_round_sends_nothing_new(laptop: Laptop) -> None:
     result = run_round(laptop.database, transport=laptop.transport())
     assert result.pushed == 0
     assert (len(laptop.hq.record_pushes), len(laptop.hq.events)) == (pushes, events)
+
+
+def test_an_entity_changed_three_times_goes_once_at_its_current_version(
+    synced_laptop: Laptop,
+) -> None:
+    """Three edits, three outbox rows: one envelope of the newest version covers them all."""
+    laptop = synced_laptop
+    actor = sign_in(laptop.database, "zhaolei", DEMO_PASSWORD)
+    with laptop.database.read() as session:
+        target = session.scalars(
+            select(Enterprise).where(Enterprise.squad_id == laptop.squads["园岭"])
+        ).first()
+    assert target is not None
+    for note in ("一改", "二改", "三改"):
+        draft = registry.load_draft(laptop.database, target.id)
+        registry.update_enterprise(laptop.database, actor, target.id, replace(draft, notes=note))
+    run_round(laptop.database, transport=laptop.transport())
+    sent = [p for p in laptop.hq.record_pushes if p[:2] == ("enterprise", target.id)]
+    assert sent == [("enterprise", target.id, target.version + 3)]
+    assert laptop.hq.records[("enterprise", target.id)]["fields"]["notes"] == "三改"
+    assert unsent(laptop) == sync_status(laptop.database).other_squad_pending
