@@ -19,12 +19,11 @@ from fuanjian_desktop.hq.models import HqDevice
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Squad
 from fuanjian_desktop.sync_protocol.keys import b64
-from tests.support.pg import pg_cluster  # noqa: F401
-from tests.support.server import HqTemplates, hq_db, hq_templates  # noqa: F401
+from tests.support.server import HqTemplates, hq_db  # noqa: F401
 
 
 @pytest.fixture
-def hq_sqlite_url(hq_templates: HqTemplates, tmp_path: Path) -> Iterator[str]:  # noqa: F811
+def hq_sqlite_url(hq_templates: HqTemplates, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh initialised SQLite HQ database."""
     yield from hq_templates.fresh("sqlite", tmp_path)
 

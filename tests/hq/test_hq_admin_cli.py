@@ -15,7 +15,7 @@ import pytest
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.hq.cli import DATA_DIR_ENV, data_folder
 from fuanjian_desktop.hq.database import HqDatabase
-from tests.hq.hq_admin_support import add_device, hq, hq_sqlite_url, hq_templates  # noqa: F401
+from tests.hq.hq_admin_support import add_device, hq, hq_sqlite_url  # noqa: F401
 from tests.test_main_cli import run
 
 CODE_LINE = re.compile(r"^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){3}$")

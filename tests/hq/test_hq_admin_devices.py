@@ -12,7 +12,7 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.hq.database import HqDatabase
 from fuanjian_desktop.hq.devices import HEADER, device_lines, revoke_device
 from fuanjian_desktop.hq.models import HqDevice
-from tests.hq.hq_admin_support import add_device, hq, hq_sqlite_url, hq_templates  # noqa: F401
+from tests.hq.hq_admin_support import add_device, hq, hq_sqlite_url  # noqa: F401
 
 ENROLLED = dt.datetime(2026, 6, 1, 1, 30, tzinfo=dt.UTC)
 SEEN = dt.datetime(2026, 6, 2, 2, 45, tzinfo=dt.UTC)

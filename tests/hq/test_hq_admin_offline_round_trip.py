@@ -19,8 +19,7 @@ from fuanjian_desktop.hq.database import open_hq
 from fuanjian_desktop.hq.packages import export_package, import_package
 from fuanjian_desktop.models import Enterprise, NumberBlock
 from fuanjian_desktop.sync_client import packages as laptop_packages
-from tests.support.pg import pg_cluster  # noqa: F401
-from tests.support.server import HqServer, hq_db, hq_server, hq_templates  # noqa: F401
+from tests.support.server import HqServer, hq_db, hq_server  # noqa: F401
 from tests.sync_e2e.fleet import cheap_accounts, new_laptop, register  # noqa: F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("cheap_accounts")]

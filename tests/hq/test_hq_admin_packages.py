@@ -44,7 +44,7 @@ from fuanjian_desktop.sync_protocol.package import (
     read_package,
     write_package,
 )
-from tests.hq.hq_admin_support import hq, hq_sqlite_url, hq_templates, squad_id  # noqa: F401
+from tests.hq.hq_admin_support import hq, hq_sqlite_url, squad_id  # noqa: F401
 
 PHOTO = b"\xff\xd8 a photo of the fire exit \xff\xd9"
 PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()

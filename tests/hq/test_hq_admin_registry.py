@@ -18,7 +18,7 @@ from fuanjian_desktop.hq.registry import check_registry_file
 from fuanjian_desktop.hq.setup import initialise_hq
 from fuanjian_desktop.models import Enterprise, EnterpriseCategory
 from fuanjian_desktop.resources import resource_path
-from tests.hq.hq_admin_support import hq, hq_sqlite_url, hq_templates  # noqa: F401
+from tests.hq.hq_admin_support import hq, hq_sqlite_url  # noqa: F401
 from tests.services.registry.test_registry_import import (
     entry,
     uscc,

@@ -28,8 +28,6 @@ from tests.hq.hq_admin_support import (  # noqa: F401
     hq_any,
     hq_db,
     hq_sqlite_url,
-    hq_templates,
-    pg_cluster,
 )
 
 # resources/org/squads.json, written out: the bureau and its ten street squads

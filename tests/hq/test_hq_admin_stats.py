@@ -20,7 +20,7 @@ from fuanjian_desktop.services.setup import find_squad
 from fuanjian_desktop.services.statistics import enforcement_statistics
 from fuanjian_desktop.sync_protocol.codec import iter_table, write_record
 from fuanjian_desktop.sync_protocol.policy import synced_tables
-from tests.support.pg import pg_cluster, pg_database  # noqa: F401
+from tests.support.pg import pg_database  # noqa: F401
 
 YEAR = 2026
 
