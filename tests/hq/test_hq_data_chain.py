@@ -18,8 +18,6 @@ from tests.hq.hq_data_support import (  # noqa: F401
     Laptop,
     case,
     hq,
-    hq_postgresql,
-    hq_sqlite_schema,
 )
 
 USER = new_id()

@@ -21,8 +21,6 @@ from tests.hq.hq_data_support import (
     case,
     document,
     hq,  # noqa: F401
-    hq_postgresql,  # noqa: F401
-    hq_sqlite_schema,  # noqa: F401
     issued_number,
 )
 

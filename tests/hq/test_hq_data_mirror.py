@@ -27,8 +27,6 @@ from tests.hq.hq_data_support import (
     enterprise,
     hazard,
     hq,  # noqa: F401
-    hq_postgresql,  # noqa: F401
-    hq_sqlite_schema,  # noqa: F401
     inspection,
 )
 

@@ -22,8 +22,6 @@ from tests.hq.hq_data_support import (
     document,
     handler,
     hq,  # noqa: F401
-    hq_postgresql,  # noqa: F401
-    hq_sqlite_schema,  # noqa: F401
 )
 
 USER = new_id()
