@@ -93,8 +93,8 @@ def apply_push(db: HqDatabase, device_id: str, batch: Mapping[str, Any]) -> Answ
     except UserError as invalid:
         return 422, {"error": "invalid", "message": invalid.message}
     except IntegrityError:
-        # a uniqueness the checks above did not foresee (two records trading a unique value
-        # within one push): refused whole rather than half-applied
+        # a uniqueness the checks above do not look at (an audit event id another device
+        # already used): refused whole rather than half-applied
         return 409, {"error": "conflict", "message": INTEGRITY}
 
 
