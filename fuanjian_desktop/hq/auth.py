@@ -82,7 +82,7 @@ class DeviceRequest:
 
 def signed_path(request: Request) -> str:
     """The path with its query exactly as sent on the wire (what the client signed)."""
-    path = request.scope.get("raw_path") or request.url.path.encode("ascii")
+    path = request.scope.get("raw_path") or request.scope["path"].encode()
     query = request.scope.get("query_string", b"")
     text: str = path.decode("latin-1")
     return f"{text}?{query.decode('latin-1')}" if query else text

@@ -23,6 +23,10 @@ from fuanjian_desktop.hq.app import create_app
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 GRACEFUL_SECONDS = 30
+CANNOT_LISTEN = (
+    "无法在 {host}:{port} 上启动区局同步服务：端口已被占用或没有权限。"
+    "请换一个端口（--port），或先停止占用它的程序。"
+)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -37,7 +41,8 @@ def serve(
     """Run HQ until stopped; the exit status (0 after a graceful stop).
 
     ``cert`` and ``key`` go together (one without the other is a :class:`UserError`); both
-    files must exist and be readable, checked before the port is bound.
+    files must exist, checked before the port is bound. A port that cannot be bound (taken, or
+    privileged) is a :class:`UserError` too, naming the address.
     """
     _check_tls(cert, key)
     logging.basicConfig(
@@ -55,8 +60,13 @@ def serve(
     )
     server = uvicorn.Server(config)
     with _stop_signals_end_quietly():
-        server.run()
-    return 0 if server.started else 1
+        try:
+            server.run()
+        except SystemExit:  # uvicorn's answer to a port it cannot bind (logged in English)
+            if server.started:
+                raise
+            raise UserError(CANNOT_LISTEN.format(host=host, port=port)) from None
+    return 0
 
 
 @contextmanager

@@ -185,3 +185,14 @@ def test_a_certificate_needs_its_key(tmp_path: Path) -> None:
         serve("sqlite:///unused.db", tmp_path, cert=cert)
     with pytest.raises(UserError, match="找不到文件"):
         serve("sqlite:///unused.db", tmp_path, cert=cert, key=tmp_path / "missing.key")
+
+
+def test_a_port_in_use_is_a_chinese_error(hq_template: Path, tmp_path: Path) -> None:
+    """Another program listening on the port: serve refuses in Chinese, naming the address."""
+    shutil.copyfile(hq_template, tmp_path / "hq.db")
+    with socket.socket() as taken:
+        taken.bind((LOOPBACK, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(UserError, match=f"无法在 {LOOPBACK}:{port} 上启动"):
+            serve(f"sqlite:///{tmp_path / 'hq.db'}", tmp_path / "data", LOOPBACK, port)
