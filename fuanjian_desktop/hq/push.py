@@ -63,7 +63,6 @@ from fuanjian_desktop.sync_protocol.merge import FieldConflict
 from fuanjian_desktop.sync_protocol.policy import owning_squad, policy_of, synced_tables
 
 Answer = tuple[int, dict[str, Any]]
-QUARANTINE_NOTE = "本批数据已隔离保存，未并入区局数据。"
 INTEGRITY = (
     "本批数据与区局已有数据的唯一性约束冲突，区局未写入任何数据。请同步后重试，或联系区局管理员。"
 )
@@ -278,7 +277,7 @@ def _quarantine(
     store_revisions(session, kept, key, now)
     if device.flagged_at is None:
         device.flagged_at = now
-        device.flag_reason = f"审计链异常：{reason}。{QUARANTINE_NOTE}"
+        device.flag_reason = reason  # the break itself; hq devices and the app frame it
     if decoded and decoded[-1]["device_seq"] > device.anchor_seq:
         device.anchor_seq, device.anchor_hash = decoded[-1]["device_seq"], decoded[-1]["event_hash"]
     answered = zip(pushed, kept[len(events) :], strict=True)
