@@ -141,6 +141,8 @@ def test_a_cut_pull_resumes_at_the_first_page_not_stored(
         "商户3",
     ]
     assert stored_name(laptop, made[4]["id"]) is None
+    with laptop.database.read() as session:
+        assert state.get_int(session, Key.CURSOR) == laptop.hq.published[3]["revision"]
     pull_all(laptop.database, laptop.transport(), ignore)
     assert stored_name(laptop, made[4]["id"]) == "商户4"
     assert calls == ["0", "2", "4"]
