@@ -6,9 +6,9 @@ outbox rows are marked sent and the chain anchor moves) in the same transaction 
 file, so the next package carries only what came after. ``sync import`` takes HQ's package
 (signed with HQ's key) is a snapshot of what the squad may see up to HQ's revision N (its
 sequence): a newer one than the last imported is applied whole in one transaction or not at all
-(it holds everything an older one did); the same one again is reported as already imported and
-changes nothing; an older one is refused. A tampered or cut package is refused by
-``sync_protocol.package`` before anything is read from it.
+(it holds everything an older one did) and moves the pull cursor up to N; the same one again is
+reported as already imported and changes nothing; an older one is refused. A tampered or cut
+package is refused by ``sync_protocol.package`` before anything is read from it.
 """
 
 from __future__ import annotations
@@ -181,4 +181,6 @@ def _apply_package(
     with database.write() as session:
         written = apply_records(session, records).written
         state.put(session, Key.PACKAGE_IN_SEQ, header.sequence)
+        if header.sequence > state.get_int(session, Key.CURSOR):  # the snapshot reaches N
+            state.put(session, Key.CURSOR, header.sequence)
     return PackageResult(header.sequence, written, 0, files)

@@ -164,6 +164,8 @@ def test_hqs_package_is_applied_whole_and_once(laptop: Laptop, tmp_path: Path) -
         == video
     )
     assert outbox_rows(laptop) == queued  # nothing imported is queued to go back
+    with laptop.database.read() as session:
+        assert state.get_int(session, Key.CURSOR) == 41  # a later online pull starts there
     again = import_package(laptop.database, package)
     assert again.records == 0 and again.note is not None and "已经导入过" in again.note
 
