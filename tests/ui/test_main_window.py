@@ -66,7 +66,7 @@ def test_status_bar_and_demo_banner(qtbot, make_context, inspector, wait_idle):
     window = make_window(qtbot, make_context, inspector, wait_idle)
     assert "张伟" in window.user_label.text() and "执法人员" in window.user_label.text()
     assert "园岭测试中队" in window.squad_label.text()
-    assert window.sync_bar.line.text() == "同步：未接入区局"
+    assert window.sync_bar.line.full_text() == "同步：未接入区局"
     assert "演示数据" in window.banner.text() and window.banner.isVisible()
 
 

@@ -48,6 +48,16 @@ CHILD_LABELS = {  # the owned child tables a record carries as one list
     "enterprise_category": "企业类别",
     "user_role": "角色",
 }
+NUMBER_LABELS = {  # the columns of a 文号 and of a 号段, which a number conflict names
+    "prefix": "机关代字",
+    "code": "文书代号",
+    "year": "年度",
+    "serial": "序号",
+    "part": "分号",
+    "first": "起始号",
+    "last": "终止号",
+    "text": "文号",
+}
 EXPLANATION = (
     "下列记录在本机和区局被改成了不同的值，区局暂按区局的值保存。"
     "请核实后选择保留哪一方的值，并写明理由；处理结果会在下次同步时送达区局和本中队其他电脑。"
@@ -57,26 +67,37 @@ NOT_ALLOWED = "只有中队负责人、法制审核员或管理员可以处理�
 
 
 def field_text(conflict: Any) -> str:
-    """The field in Chinese; a list of child rows (处理人, 类别 …) or the whole record."""
+    """The field in Chinese; a list of child rows (处理人, 类别 …), the columns a number or
+    unique value is made of (``prefix,year,first,last``), or the whole record."""
     if not conflict.field:
         return "（整条记录）"
     if conflict.field.startswith(CHILDREN_PREFIX):
         table = conflict.field.removeprefix(CHILDREN_PREFIX)
         return CHILD_LABELS.get(table, table)
-    return field_label(conflict.field)
+    return "、".join(label_of(name) for name in conflict.field.split(","))
 
 
-def value_text(field: str | None, value: Any) -> str:
-    """A stored value as a person reads it: coded values in Chinese, 空 for nothing."""
+def label_of(field: str) -> str:
+    """A column's Chinese name: the number columns here, the rest as the 操作日志 names them."""
+    return NUMBER_LABELS.get(field) or field_label(field)
+
+
+def value_text(field: str | None, value: Any, separator: str = "；") -> str:
+    """A stored value as a person reads it: coded values in Chinese, 空 for nothing, a record's
+    fields as 名称：值 joined by ``separator`` (one line in the list, a line each below it)."""
     shown = value_label(field, value) if field else value
     if shown is None or shown == "" or shown == []:
         return "（空）"
     if isinstance(shown, bool):
         return "是" if shown else "否"
+    if isinstance(shown, dict):
+        return separator.join(
+            f"{label_of(name)}：{value_text(name, item, '，')}" for name, item in shown.items()
+        )
     if isinstance(shown, list) and all(isinstance(item, str) for item in shown):
         return "、".join(shown)
-    if isinstance(shown, dict | list):
-        return json.dumps(shown, ensure_ascii=False, indent=1)
+    if isinstance(shown, list):
+        return json.dumps(shown, ensure_ascii=False)
     return str(shown)
 
 
@@ -173,8 +194,8 @@ class ConflictsTab(QWidget):
         if not current.isValid():
             return
         row = self.model.row_at(current.row())
-        self.hq_value.setPlainText(value_text(row.field, row.hq_value))
-        self.device_value.setPlainText(value_text(row.field, row.device_value))
+        self.hq_value.setPlainText(value_text(row.field, row.hq_value, "\n"))
+        self.device_value.setPlainText(value_text(row.field, row.device_value, "\n"))
         self._enable_choices(True)
 
     def _enable_choices(self, selected: bool) -> None:

@@ -13,9 +13,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.sync_client.round import run_round
@@ -25,10 +24,10 @@ from ui.context import AppContext
 from ui.errors import failure_text
 from ui.shortcuts import SYNC_NOW, keyed
 from ui.sync import texts
+from ui.sync.elided_label import ElidedLabel
 from ui.sync.runner import SyncRunner
 
 StateReader = Callable[[Database], tuple[Any, int]]  # (SyncStatus, interval minutes)
-LINE_WIDTH = 430  # px of the status bar the line may take (the rest: user, squad, buttons)
 PROBLEM_STYLE = "color: #b3261e;"
 CONFLICT_STYLE = "color: #b3261e; font-weight: bold;"
 
@@ -53,9 +52,9 @@ class SyncStatusBar(QWidget):
         self.status: Any = None  # the last SyncStatus read
         self._failure: str | None = None  # the last round's message until a round succeeds
         self._next_at: dt.datetime | None = None
-        self.line = QLabel("同步：正在读取状态…")
+        self.line = ElidedLabel("同步：正在读取状态…")
         self.progress = QProgressBar()
-        self.progress.setFixedWidth(110)
+        self.progress.setFixedWidth(80)
         self.progress.setMaximumHeight(14)
         self.progress.setTextVisible(False)
         self.progress.hide()
@@ -117,8 +116,7 @@ class SyncStatusBar(QWidget):
         self._set_line(state)
 
     def _set_line(self, state: texts.StateText) -> None:
-        metrics = QFontMetrics(self.line.font())
-        self.line.setText(metrics.elidedText(state.text, Qt.TextElideMode.ElideRight, LINE_WIDTH))
+        self.line.set_full_text(state.text)
         self.line.setToolTip(state.tooltip)
         self.line.setStyleSheet(PROBLEM_STYLE if state.problem else "")
 

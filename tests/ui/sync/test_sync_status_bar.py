@@ -89,7 +89,7 @@ def test_not_enrolled_says_so_and_sync_leads_to_the_settings(
 ) -> None:
     """Before enrollment: 未接入区局; F5 asks for the 同步 page instead of a round."""
     bar = make_bar()
-    assert bar.line.text() == "同步：未接入区局"
+    assert bar.line.full_text() == "同步：未接入区局"
     assert bar.sync_button.text() == "同步 (F5)"
     with qtbot.waitSignal(bar.settings_requested, timeout=1000):
         qtbot.keyClick(bar, Qt.Key.Key_F5)
@@ -103,16 +103,16 @@ def test_a_round_shows_its_progress_then_the_new_state(
     待上传 as read afterwards."""
     laptop.state = status(pending=3)
     bar = make_bar()
-    assert bar.line.text() == "上次同步：从未　待上传：3"
+    assert bar.line.full_text() == "上次同步：从未　待上传：3"
     laptop.gate.clear()
     qtbot.mouseClick(bar.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bar.line.text() == "正在同步：上传记录 1/3", timeout=5000)
+    qtbot.waitUntil(lambda: bar.line.full_text() == "正在同步：上传记录 1/3", timeout=5000)
     assert bar.progress.isVisible() and bar.progress.value() == 1
     assert not bar.sync_button.isEnabled()
     laptop.state = status(pending=0, last_success_at=dt.datetime.now(dt.UTC))
     laptop.gate.set()
-    qtbot.waitUntil(lambda: bar.line.text().startswith("上次同步：今天"), timeout=5000)
-    assert bar.line.text().endswith("待上传：0")
+    qtbot.waitUntil(lambda: bar.line.full_text().startswith("上次同步：今天"), timeout=5000)
+    assert bar.line.full_text().endswith("待上传：0")
     assert not bar.progress.isVisible() and bar.sync_button.isEnabled()
     assert laptop.rounds == 1
 
@@ -126,12 +126,12 @@ def test_a_failed_round_is_shown_in_red_with_its_retry(
     bar = make_bar()
     laptop.error = SyncError(UNREACHABLE, "unreachable")
     bar.sync_now()
-    qtbot.waitUntil(lambda: bar.line.text().startswith("同步未完成"), timeout=5000)
-    assert "自动重试" in bar.line.text() and UNREACHABLE in bar.line.toolTip()
+    qtbot.waitUntil(lambda: bar.line.full_text().startswith("同步未完成"), timeout=5000)
+    assert "自动重试" in bar.line.full_text() and UNREACHABLE in bar.line.toolTip()
     assert bar.line.styleSheet() == RED
     laptop.error = None
     bar.sync_now()
-    qtbot.waitUntil(lambda: bar.line.text().startswith("上次同步"), timeout=5000)
+    qtbot.waitUntil(lambda: bar.line.full_text().startswith("上次同步"), timeout=5000)
     assert bar.line.styleSheet() == ""
 
 
@@ -145,7 +145,7 @@ def test_revoked_and_flagged_laptops_are_shown_in_red(
     """已停用 and 链异常 stay on the line, in red, whatever else happens."""
     laptop.state = status(**changes)
     bar = make_bar()
-    assert bar.line.text().startswith(start) and bar.line.styleSheet() == RED
+    assert bar.line.full_text().startswith(start) and bar.line.styleSheet() == RED
 
 
 def test_open_conflicts_get_a_button(
@@ -160,3 +160,25 @@ def test_open_conflicts_get_a_button(
     assert bar.conflicts_button.text() == "冲突 2"
     with qtbot.waitSignal(bar.conflicts_requested, timeout=1000):
         qtbot.mouseClick(bar.conflicts_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_long_line_ends_in_an_ellipsis_when_the_bar_is_narrow(
+    qtbot: QtBot, make_bar: Callable[[], SyncStatusBar], laptop: Laptop
+) -> None:
+    """Squeezed by the other status-bar widgets, the line shows its beginning and …, never a
+    word cut off without a sign; the whole message stays in the tooltip."""
+    laptop.state = status()
+    bar = make_bar()
+    laptop.error = SyncError(UNREACHABLE, "unreachable")
+    bar.sync_now()
+    qtbot.waitUntil(lambda: bar.line.full_text().startswith("同步未完成"), timeout=5000)
+    line = bar.line
+    line.setContentsMargins(8, 0, 8, 0)  # room around the text, as the status bar's padding
+    line.resize(200, line.height())
+    shown = line.text()
+    assert shown.endswith("…") and line.full_text().startswith(shown[:-1])
+    assert line.toolTip() == UNREACHABLE
+    line.resize(line.sizeHint().width(), line.height())
+    assert line.text() == line.full_text()
+    line.resize(line.sizeHint().width() - 1, line.height())  # one pixel short: elided
+    assert line.text().endswith("…")

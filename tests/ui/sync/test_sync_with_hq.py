@@ -74,8 +74,8 @@ def test_enroll_sync_and_revocation_from_the_window(
     with qtbot.waitSignal(bar.runner.succeeded, timeout=ROUND_TIMEOUT_MS) as done:
         qtbot.mouseClick(tab.sync_button, Qt.MouseButton.LeftButton)
     assert done.args[0].pushed > 0
-    qtbot.waitUntil(lambda: bar.line.text().startswith("上次同步：今天"), timeout=30_000)
-    assert bar.line.text().endswith("待上传：0")
+    qtbot.waitUntil(lambda: bar.line.full_text().startswith("上次同步：今天"), timeout=30_000)
+    assert bar.line.full_text().endswith("待上传：0")
     assert tab.values["pending"].text().startswith("0 条")
     with demo_database.read() as session:
         own_cases = session.scalar(
@@ -94,7 +94,7 @@ def test_enroll_sync_and_revocation_from_the_window(
         focused = QApplication.focusWidget()
         assert focused is not None
         qtbot.keyClick(focused, Qt.Key.Key_F5)  # as a person presses it
-    qtbot.waitUntil(lambda: bar.line.text().startswith("同步已停用"), timeout=30_000)
+    qtbot.waitUntil(lambda: bar.line.full_text().startswith("同步已停用"), timeout=30_000)
     assert bar.line.styleSheet() == "color: #b3261e;"
     assert plans[-1] is None  # no automatic round any more
     device = tab.values["device_id"].text()
