@@ -95,7 +95,7 @@ def export_package(database: Database, out: Path) -> PackageResult:
             if store.holds_original(item.sha256, item.extension)
         }
         stored = store_batch(session, built)
-        stored.acked_at = utc_now()
+        stored.acked_at, stored.body = utc_now(), ""  # the package file is the copy
         stored.result = {"package": sequence}
         _deliver(session, built.outbox_seqs, built.body["audit_events"])
         state.put(session, Key.PACKAGE_OUT_SEQ, sequence)

@@ -345,6 +345,7 @@ def acknowledge(database: Database, batch_key: str, result: dict[str, Any]) -> N
         if batch is None or batch.acked_at is not None:
             return
         batch.acked_at, batch.result = now, result
+        batch.body = ""  # needed only for a resend; a first push of years of work is large
         for start in range(0, len(batch.outbox_seqs), 500):
             chunk = batch.outbox_seqs[start : start + 500]
             session.execute(

@@ -41,6 +41,10 @@ def test_a_round_pushes_the_whole_chain_and_every_own_record_once(laptop: Laptop
     pushed = [(table, entity_id) for table, entity_id, _version in hq.record_pushes]
     assert len(pushed) == len(set(pushed))  # one envelope per entity, however many rows
     assert len(hq.applied) == len(hq.batches) > 1  # several batches of a few hundred
+    with laptop.database.read() as session:
+        kept = session.scalars(select(SyncBatch)).all()
+    assert {batch.batch_key for batch in kept} == set(hq.applied)
+    assert all(batch.acked_at and batch.body == "" for batch in kept)  # bodies only until acked
 
 
 def test_records_of_another_squad_stay_on_the_laptop(laptop: Laptop) -> None:
