@@ -222,3 +222,18 @@ def test_other_roles_see_conflicts_but_cannot_settle_them(
     assert tab.model.rowCount() == 2
     assert not tab.keep_hq.isEnabled() and not tab.keep_device.isEnabled()
     assert tab.message.text() == "只有中队负责人、法制审核员或管理员可以处理同步冲突；您可以查看。"
+
+
+def test_the_lock_and_signing_out_stop_the_windows_sync(
+    qtbot: QtBot, make_context: MakeContext, inspector: Actor, wait_idle: Callable[[], None]
+) -> None:
+    """立即锁定 holds every round back (同步 does nothing); hiding the window to sign out ends
+    the runner for good, even after the lock has gone."""
+    window = active_main_window(qtbot, make_context(inspector))
+    wait_idle()
+    runner = window.sync_bar.runner
+    window.idle_lock.lock()
+    assert not runner.run_now() and not runner.running
+    window.hide()  # 退出登录 hides the window first (which also ends the lock)
+    assert not window.idle_lock.locked
+    assert not runner.run_now() and not runner.running
