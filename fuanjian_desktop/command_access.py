@@ -66,7 +66,7 @@ def open_for_command(args: argparse.Namespace) -> Database:
     check_before_unlock(folder)  # an empty or foreign file is named as such, not "encrypted"
     recovery = getattr(args, "recovery_key", None)
     if recovery:
-        return auth.unlock_with_recovery(folder, recovery)
+        return with_pulled_reference(auth.unlock_with_recovery(folder, recovery))
     if is_new_folder(folder.root):
         raise UserError(f"数据文件夹“{folder.root}”尚未初始化，没有任何账号。{REVIEW_HINT}")
     demo_keys = Keyring.load(folder).is_demo if Keyring.exists(folder) else legacy_demo(folder)
@@ -81,6 +81,19 @@ def open_for_command(args: argparse.Namespace) -> Database:
     if legacy:  # encrypted just now: its recovery key is new and nobody has seen it yet
         assert database.key is not None, "an unlocked database holds its key"
         announce_recovery_key(Keyring.load(folder).replace_recovery(database.key))
+    return with_pulled_reference(database)
+
+
+def with_pulled_reference(database: Database) -> Database:
+    """``database``, after the reference files HQ published to it are put in force (the
+    calendar, deadline rules, catalogue … a command then uses are the bureau's current ones)."""
+    from fuanjian_desktop.sync_client.reference import use_pulled_reference
+
+    try:
+        use_pulled_reference(database)
+    except BaseException:
+        database.close()
+        raise
     return database
 
 

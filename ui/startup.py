@@ -76,11 +76,13 @@ def unlock(folder: DataFolder, username: str, password: str, legacy: bool = Fals
     (``auth.unlock`` does both); the new key's recovery code, which nobody has seen, is then
     made afresh for the squad leader to print.
     """
+    from fuanjian_desktop.command_access import with_pulled_reference
     from fuanjian_desktop.security.encrypt_in_place import accounts_without_key
     from fuanjian_desktop.security.keyring import Keyring
     from fuanjian_desktop.services import auth
 
     database, actor = auth.unlock(folder, username, password)
+    with_pulled_reference(database)  # before any page reads the calendar, catalogue …
     if not legacy or database.key is None:
         return Opened(database, actor)
     try:
