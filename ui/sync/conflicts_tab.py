@@ -144,7 +144,7 @@ class ConflictsTab(QWidget):
         self.hq_value = QPlainTextEdit(readOnly=True)
         self.device_value = QPlainTextEdit(readOnly=True)
         for box in (self.hq_value, self.device_value):
-            box.setMaximumHeight(80)
+            box.setMaximumHeight(120)  # a record of several fields shows whole
         self.note = QLineEdit(placeholderText="处理理由，例如：经与承办人核实，以本机为准")
         self.keep_hq = QPushButton("采用区局的值")
         self.keep_device = QPushButton("采用本机的值")
