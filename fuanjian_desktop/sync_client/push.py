@@ -305,10 +305,16 @@ def attachments_named(records: Iterable[dict[str, Any]]) -> list[Attachment]:
 
 
 def send_stored(
-    database: Database, transport: Transport, batch: SyncBatch, tally: PushTally, progress: Progress
+    database: Database,
+    transport: Transport,
+    batch: SyncBatch,
+    tally: PushTally,
+    progress: Progress,
+    body: dict[str, Any] | None = None,
 ) -> None:
-    """Upload the files a stored batch names, send it, and apply HQ's acknowledgement."""
-    body = json.loads(batch.body)
+    """Upload the files a stored batch names, send its stored bytes, and apply HQ's
+    acknowledgement (``body``: the batch as built, to save parsing what was just encoded)."""
+    body = body if body is not None else json.loads(batch.body)
     files = attachments_named(body["records"])
     sent, absent = upload_missing(
         transport,
@@ -318,7 +324,7 @@ def send_stored(
     )
     tally.uploaded_bytes += sent
     tally.missing_evidence += absent
-    result = transport.json("POST", "/push", body)
+    result = transport.json("POST", "/push", encoded=batch.body.encode("utf-8"))
     if result.get("batch_key") != batch.batch_key:
         raise SyncError(
             "区局对本批数据的答复与所发批次不符，本次同步未完成，请稍后重试。", "bad_answer"
@@ -392,6 +398,6 @@ def push_all(database: Database, transport: Transport, peer: Peer, progress: Pro
             if built is None:
                 break
             stored = store_batch(session, built)
-        send_stored(database, transport, stored, tally, progress)
+        send_stored(database, transport, stored, tally, progress, built.body)
         progress(RoundProgress(PUSHING, total - len(remaining), total))
     return tally

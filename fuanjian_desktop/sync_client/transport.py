@@ -111,9 +111,11 @@ class Transport:
         *,
         params: Mapping[str, Any] | None = None,
         signed: bool = True,
+        encoded: bytes | None = None,
     ) -> Any:
-        """Send ``payload`` as JSON (``None``: no body) and return HQ's JSON answer."""
-        body = b"" if payload is None else _json_bytes(payload)
+        """Send ``payload`` as JSON (``None``: no body; ``encoded``: JSON bytes already made,
+        sent as they are) and return HQ's JSON answer."""
+        body = encoded if encoded is not None else b"" if payload is None else _json_bytes(payload)
         response = self.send(method, path, body, params=params, signed=signed)
         try:
             return response.json()
