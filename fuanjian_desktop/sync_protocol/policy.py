@@ -111,10 +111,12 @@ SCOPES: Mapping[str, Scope] = {
     "squad": Scope.ALL,  # the org units every laptop shows and numbers documents with
     "enterprise": Scope.ALL,  # the registry master: a venue may move between squads
     "reference_file": Scope.ALL,  # HQ's catalogue, calendar, wording …
+    # the bureau's template as an inspection ran it: content-keyed, pinned alike by every squad
+    # that used that version, so every laptop may hold it (a squad's new laptop needs it)
+    "checklist_version": Scope.ALL,
     "app_user": Scope.SQUAD_AND_BUREAU,  # the squad's people, and the bureau's reviewers
     "audit_event": Scope.DEVICE_SQUAD,  # the squad of the device whose chain it is
     "evidence_file": Scope.DEVICE_SQUAD,  # content-addressed, no squad path of its own
-    "checklist_version": Scope.DEVICE_SQUAD,  # keyed by template, no squad path
 }
 
 # Reference data only HQ writes: a device's change to one is refused (403 scope).

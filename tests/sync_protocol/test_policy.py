@@ -90,7 +90,7 @@ def test_parents_come_before_children() -> None:
         ("app_user", Scope.SQUAD_AND_BUREAU),
         ("audit_event", Scope.DEVICE_SQUAD),
         ("evidence_file", Scope.DEVICE_SQUAD),
-        ("checklist_version", Scope.DEVICE_SQUAD),
+        ("checklist_version", Scope.ALL),
         ("enforcement_case", Scope.SQUAD),
         ("case_document", Scope.SQUAD),
         ("number_block", Scope.SQUAD),
