@@ -96,14 +96,19 @@ def remaining(blocks: Sequence[Block], used: Iterable[int]) -> int:
     """How many serials a laptop can still take for its busiest document code.
 
     Each code counts upwards on its own (``next_serial``); the serials a laptop used for any
-    code bound the code used most, which is the one that runs out first.
+    code bound the code used most, which is the one that runs out first. A serial in two of the
+    laptop's blocks (a typed-in block overlapping HQ's) counts once.
     """
     upcoming = next_serial(blocks, used)
     if upcoming is None:
         return 0
-    return sum(
-        block.last - max(block.first, upcoming) + 1 for block in blocks if block.last >= upcoming
-    )
+    count, reached = 0, upcoming - 1
+    for block in sorted(blocks, key=_first):
+        start = max(block.first, reached + 1)
+        if block.last >= start:
+            count += block.last - start + 1
+        reached = max(reached, block.last)
+    return count
 
 
 def top_up(session: Session, device_id: str, now: dt.datetime | None = None) -> list[int]:
@@ -130,11 +135,14 @@ def top_up(session: Session, device_id: str, now: dt.datetime | None = None) -> 
 
 
 def overlapping_block(session: Session, entity_id: str, fields: Mapping[str, Any]) -> str | None:
-    """Why a ``number_block`` a laptop pushed collides with another block HQ knows, or ``None``.
+    """Why a ``number_block`` a laptop pushed collides with another laptop's block, or ``None``.
 
-    A typed-in block (a laptop that could not reach HQ) is accepted when it is disjoint from every
-    other block of its prefix and year; otherwise the Chinese reason is returned for the push to
-    record as a ``number`` conflict.
+    A typed-in block (a laptop that could not reach HQ) is accepted when it is disjoint from the
+    blocks of every other device of its prefix and year; otherwise the Chinese reason is returned
+    for the push to record as a ``number`` conflict. Overlap with the same laptop's own blocks is
+    no collision: one laptop cannot issue a number twice (``issued_number`` is unique on it), and
+    it happens whenever a laptop that typed a block in is enrolled (HQ allocates before it sees
+    the typed-in block in the first push).
     """
     block = Block(
         str(fields["prefix"]), int(fields["year"]), int(fields["first"]), int(fields["last"])
@@ -144,6 +152,7 @@ def overlapping_block(session: Session, entity_id: str, fields: Mapping[str, Any
             NumberBlock.prefix == block.prefix,
             NumberBlock.year == block.year,
             NumberBlock.id != entity_id,
+            NumberBlock.device_id != str(fields["device_id"]),
         )
     )
     try:

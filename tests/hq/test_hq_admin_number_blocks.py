@@ -90,6 +90,8 @@ REMAINING_TABLE = [
     pytest.param([(1, 200), (401, 600)], [200], 200, id="the next block is all left"),
     pytest.param([(1, 200), (401, 600)], [450, 10], 150, id="inside the second block"),
     pytest.param([(101, 200)], [50, 99_000], 100, id="serials outside the blocks ignored"),
+    pytest.param([(1, 200), (1, 500)], [50], 450, id="overlapping own blocks count once"),
+    pytest.param([(1, 500), (100, 200)], [], 500, id="a block inside another counts once"),
 ]
 
 

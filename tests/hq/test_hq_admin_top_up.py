@@ -150,19 +150,35 @@ def test_december_brings_next_years_block(hq: HqDatabase):
 
 
 def test_pushed_block_overlap_is_named(hq: HqDatabase):
-    """A typed-in block touching HQ's 1–200 at 200 collides; 201–250 does not; itself never."""
+    """Another laptop's typed-in block touching HQ's 1–200 at 200 collides; 201–250 does not;
+    the same laptop's own typed-in 1–500 does not (it cannot issue a number twice)."""
     device = add_device(hq, "园岭", "园岭一号机")
     run_top_up(hq, device)
+    other = add_device(hq, "园岭", "园岭二号机")
 
-    def pushed(first: int, last: int, year: int = 2026) -> str | None:
-        fields = {"prefix": "深福", "year": year, "first": first, "last": last}
+    def pushed(first: int, last: int, year: int = 2026, owner: str = other) -> str | None:
+        fields = {"prefix": "深福", "year": year, "first": first, "last": last, "device_id": owner}
         with hq.read() as session:
             return overlapping_block(session, new_id(), fields)
 
     assert "重叠" in (pushed(200, 250) or "")
     assert pushed(201, 250) is None
     assert pushed(1, 200, year=2027) is None
+    assert pushed(1, 500, owner=device) is None
     with hq.read() as session:
         own = session.scalars(select(NumberBlock)).one()
         same = {"prefix": own.prefix, "year": own.year, "first": own.first, "last": own.last}
-        assert overlapping_block(session, own.id, same) is None
+        assert overlapping_block(session, own.id, {**same, "device_id": other}) is None
+
+
+def test_typed_in_block_of_the_enrolled_laptop_moves_the_next_allocation(hq: HqDatabase):
+    """HQ gave the laptop 1–200 at enrollment, then its typed-in 1–500 arrives: it holds 450
+    after serial 50, and the next laptop starts at 501."""
+    device = add_device(hq, "园岭", "园岭一号机")
+    run_top_up(hq, device)
+    typed_in_block(hq, device, 1, 500)
+    issue(hq, device, 50)
+    assert run_top_up(hq, device) == []
+    second = add_device(hq, "园岭", "园岭二号机")
+    run_top_up(hq, second)
+    assert blocks_of(hq, second) == [(2026, 501, 700)]
