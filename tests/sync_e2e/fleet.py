@@ -25,7 +25,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.domain.inspection_rules import InspectionSource, SitePerson
 from fuanjian_desktop.domain.roles import Role
-from fuanjian_desktop.models import Enterprise
+from fuanjian_desktop.models import Enterprise, Inspection
 from fuanjian_desktop.security import keyring
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.inspections import evidence, inspections
@@ -36,13 +36,14 @@ from fuanjian_desktop.sync_client.enroll import enroll
 from fuanjian_desktop.sync_client.errors import SyncError
 from fuanjian_desktop.sync_client.round import RoundResult, run_round
 from tests.crash.actors import actor_named
+from tests.photos import make_photo
 from tests.support.server import HqServer, quick_code
 
 PASSWORD = "Field-laptop-1"
 TEMPLATE = "three_small.shop"  # a checklist the catalogue ships
 STREETS = {"园岭": "园岭街道", "南园": "南园街道"}
 # how often each write is chosen: edits (which may meet the sibling laptop's) dominate
-WEIGHTS = {"register": 3.0, "notes": 4.0, "phone": 3.0, "user": 0.5}  # an account costs argon2
+WEIGHTS = {"register": 3.0, "notes": 4.0, "phone": 3.0, "user": 0.5, "inspect": 0.5}
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class FieldLaptop:
     squad: str
     database: Database
     rng: random.Random
+    camera: Path  # where its photos are taken, outside the data folder
     writes: list[Write] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
     rounds: int = 0
@@ -180,7 +182,26 @@ def cert_no(token: str) -> str:
     return f"4403{zlib.crc32(token.encode()) % 10**7:07d}"
 
 
-WRITERS = {"register": register, "notes": edit_notes, "phone": edit_phone, "user": add_account}
+def inspect(laptop: FieldLaptop) -> None:
+    """现场检查 with a new photo as evidence (its file travels by SHA-256)."""
+    laptop.camera.mkdir(exist_ok=True)
+    colour = (laptop.rng.randrange(256), laptop.rng.randrange(256), laptop.rng.randrange(256))
+    photo = make_photo(laptop.camera / f"{laptop.token()}.jpg", colour)
+    inspection_id = inspect_with_photo(laptop, photo)
+    with laptop.database.read() as session:
+        inspection = session.get(Inspection, inspection_id)
+        assert inspection is not None
+        venue = inspection.enterprise_id
+    laptop.writes.append(Write(laptop.name, "inspection", inspection_id, "enterprise_id", venue))
+
+
+WRITERS = {
+    "register": register,
+    "notes": edit_notes,
+    "phone": edit_phone,
+    "user": add_account,
+    "inspect": inspect,
+}
 
 
 def new_laptop(
@@ -194,7 +215,8 @@ def new_laptop(
     run_round(database)
     admin = NewUser(f"admin_{name}", f"管理员{name}", "", (Role.ADMIN,), PASSWORD)
     go_live(database, squad, admin)
-    laptop = FieldLaptop(name, squad, database, random.Random(f"{seed}:{name}"))
+    rng = random.Random(f"{seed}:{name}")
+    laptop = FieldLaptop(name, squad, database, rng, root.parent / f"{name}-camera")
     squad_id = laptop.admin.squad_id or ""
     inspector = NewUser(
         f"insp_{name}", f"检查员{name}", squad_id, (Role.INSPECTOR,), PASSWORD, cert_no(name)

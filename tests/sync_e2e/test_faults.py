@@ -11,7 +11,9 @@ account or audit event is doubled.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,12 +21,13 @@ from sqlalchemy import func, select
 
 from fuanjian_desktop.hq.database import open_hq
 from fuanjian_desktop.hq.models import HqRevision
-from fuanjian_desktop.models import AuditEvent, SyncConflict
+from fuanjian_desktop.models import AuditEvent, EvidenceFile, SyncConflict
+from fuanjian_desktop.services.inspections.evidence import evidence_store
 from fuanjian_desktop.sync_client import state
 from tests.support.proxy import CALM, Fault, FaultPlan, FaultProxy
 from tests.support.server import HqServer
 from tests.sync_e2e.fleet import FieldLaptop, Write, new_laptop
-from tests.sync_e2e.records import compare, picture, picture_of, shared_scopes, union
+from tests.sync_e2e.records import Picture, compare, picture, picture_of, shared_scopes, union
 
 SEED = 20261207
 ROUNDS_EACH = 70  # three laptops: 210 rounds
@@ -79,6 +82,97 @@ def lost_values(
     ]
 
 
+@dataclass
+class HqView:
+    """What HQ holds at the end: its mirror, every revision, audit events and conflicts."""
+
+    records: Picture
+    revisions: list[HqRevision]
+    audit_events: int
+    conflicts: list[SyncConflict]
+
+    def history(self) -> dict[tuple[str, str], list[dict[str, object]]]:
+        """Every revision's fields, by record."""
+        found: dict[tuple[str, str], list[dict[str, object]]] = {}
+        for revision in self.revisions:
+            found.setdefault((revision.table_name, revision.entity_id), []).append(revision.fields)
+        return found
+
+    def kept_values(self) -> set[str]:
+        """Both values of every conflict (a value kept for a person is not lost)."""
+        return {str(c.device_value) for c in self.conflicts} | {
+            str(c.hq_value) for c in self.conflicts
+        }
+
+
+def hq_view(server: HqServer) -> HqView:
+    """Read HQ's end state."""
+    db = open_hq(server.db_url)
+    try:
+        with db.read() as session:
+            return HqView(
+                picture_of(session),
+                list(session.scalars(select(HqRevision))),
+                session.scalar(select(func.count()).select_from(AuditEvent)) or 0,
+                list(session.scalars(select(SyncConflict))),
+            )
+    finally:
+        db.close()
+
+
+def foreign_records(pictures: dict[str, Picture], writes: list[Write]) -> list[str]:
+    """Records a laptop holds that are another squad's own: any record of a shared-scope
+    table aside, 园岭's laptops a1 and a2 never hold b1's accounts, nor b1 theirs."""
+    problems = [
+        f"{table} only on one squad"
+        for mine, theirs in (("a1", "b1"), ("b1", "a1"))
+        for table, _ in pictures[theirs].keys() - pictures[mine].keys()
+        if table in shared_scopes()
+    ]
+    for write in writes:
+        if write.table == "app_user":
+            holders = {
+                name for name, held in pictures.items() if ("app_user", write.record_id) in held
+            }
+            if holders != ({"b1"} if write.laptop == "b1" else {"a1", "a2"}):
+                problems.append(f"account {write.record_id} on {sorted(holders)}")
+    return problems
+
+
+def doubled_versions(revisions: list[HqRevision]) -> list[tuple[str, str, int, str]]:
+    """A version a device pushed stored more than once (merges and quarantine aside)."""
+    applied = Counter(
+        (r.table_name, r.entity_id, r.version, r.device_id)
+        for r in revisions
+        if not r.merged and not r.quarantined
+    )
+    return [key for key, count in applied.items() if count > 1]
+
+
+def own_events(laptop: FieldLaptop) -> int:
+    """How many audit events the laptop's own chain holds."""
+    device = device_of(laptop)
+    with laptop.database.read() as session:
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.device_id == device)
+        return session.scalar(query) or 0
+
+
+def broken_evidence(laptop: FieldLaptop, hq_files: Path) -> list[str]:
+    """Evidence files the laptop's records name whose bytes are missing or wrong, on the laptop
+    or at HQ (``attachments/<first two hex>/<sha256>`` under HQ's data folder)."""
+    store = evidence_store(laptop.database)
+    with laptop.database.read() as session:
+        files = session.execute(select(EvidenceFile.sha256, EvidenceFile.extension)).all()
+    broken = []
+    for sha256, extension in files:
+        at_hq = hq_files / sha256[:2] / sha256
+        here = store.read_original(sha256, extension) if store.holds(sha256, extension) else b""
+        there = at_hq.read_bytes() if at_hq.is_file() else b""
+        if {hashlib.sha256(here).hexdigest(), hashlib.sha256(there).hexdigest()} != {sha256}:
+            broken.append(f"{laptop.name}:{sha256}")
+    return broken
+
+
 @pytest.mark.parametrize("hq_db", ["sqlite"], indirect=True)
 def test_rounds_under_faults_lose_nothing_and_double_nothing(hq_server: HqServer, tmp_path: Path):
     """≥ 200 randomised rounds of three laptops of two squads under faults, then compared."""
@@ -96,78 +190,41 @@ def test_rounds_under_faults_lose_nothing_and_double_nothing(hq_server: HqServer
         settle(laptops)
         injected = Counter(proxy.injected)
 
-    a1, a2, b1 = laptops
     pictures = {laptop.name: picture(laptop.database) for laptop in laptops}
-    db = open_hq(hq_server.db_url)
-    try:
-        with db.read() as session:
-            at_hq = picture_of(session)
-            revisions = list(session.execute(select(HqRevision)).scalars())
-            audit_at_hq = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
-            conflicts = list(session.scalars(select(SyncConflict)))
-    finally:
-        db.close()
-
-    # HQ = the union of the laptops; the two 园岭 laptops hold the same records
-    same_squad = compare(pictures["a1"], pictures["a2"])
-    assert same_squad.empty, same_squad.summary()
+    hq = hq_view(hq_server)
+    writes = [write for laptop in laptops for write in laptop.writes]
     everything = union(pictures.values())
-    shared = compare(pictures["a1"], pictures["b1"])
-    assert not shared.changed, shared.summary()
-    assert compare(everything, at_hq).empty, compare(everything, at_hq).summary()
-
-    # each laptop holds its squad's share: of the other squad's records only the shared ones
-    for mine, theirs in ((pictures["a1"], pictures["b1"]), (pictures["b1"], pictures["a1"])):
-        foreign = {key for key in theirs.keys() - mine.keys()}
-        assert not {table for table, _ in foreign} & shared_scopes()
-    accounts = {
-        (w.table, w.record_id, w.laptop)
-        for w in [*a1.writes, *a2.writes, *b1.writes]
-        if w.table == "app_user"
-    }
-    for table, record_id, author in accounts:
-        holders = {name for name, held in pictures.items() if (table, record_id) in held}
-        assert holders == ({"a1", "a2"} if author != "b1" else {"b1"}), (record_id, holders)
-
-    # nothing lost: every last value each laptop wrote reached HQ
-    history: dict[tuple[str, str], list[dict[str, object]]] = {}
-    for revision in revisions:
-        history.setdefault((revision.table_name, revision.entity_id), []).append(revision.fields)
-    kept = {str(c.device_value) for c in conflicts} | {str(c.hq_value) for c in conflicts}
-    writes = [*a1.writes, *a2.writes, *b1.writes]
-    lost = lost_values(writes, history, kept)
-    assert not lost, lost[:5]
-
-    # nothing doubled: a pushed version applied once, each audit event once
-    applied = Counter(
-        (r.table_name, r.entity_id, r.version, r.device_id)
-        for r in revisions
-        if not r.merged and not r.quarantined
-    )
-    doubled = [key for key, count in applied.items() if count > 1]
-    assert not doubled, doubled[:5]
-    own_events = 0
-    for laptop in laptops:
-        device = device_of(laptop)
-        with laptop.database.read() as session:
-            own_events += (
-                session.scalar(
-                    select(func.count())
-                    .select_from(AuditEvent)
-                    .where(AuditEvent.device_id == device)
-                )
-                or 0
-            )
-    assert audit_at_hq == own_events
-
+    same_squad = compare(pictures["a1"], pictures["a2"])
+    missing_at_hq = compare(everything, hq.records)
+    lost = lost_values(writes, hq.history(), hq.kept_values())
+    broken = [
+        sha
+        for laptop in laptops
+        for sha in broken_evidence(laptop, hq_server.data_dir / "attachments")
+    ]
+    doubled = doubled_versions(hq.revisions)
     rounds = sum(laptop.rounds for laptop in laptops)
     failed = sum((laptop.failures for laptop in laptops), Counter())
-    assert rounds >= 200 and sum(injected.values()) >= 50
+    photos = sum(1 for write in writes if write.table == "inspection")
     print(
         f"\nfault test (seed {SEED}): {rounds} rounds, {sum(failed.values())} failed by the "
         f"network ({dict(failed)}); faults injected {sum(injected.values())}: "
-        f"{ {str(kind): count for kind, count in injected.items()} }; "
-        f"{len(writes)} writes; records compared: HQ {len(at_hq)}, laptops "
-        f"{ {name: len(p) for name, p in pictures.items()} }; conflicts {len(conflicts)}; "
-        f"lost {len(lost)}; doubled {len(doubled)}"
+        f"{ {str(kind): count for kind, count in injected.items()} }; {len(writes)} writes "
+        f"({photos} inspections with a photo); records compared: HQ {len(hq.records)}, laptops "
+        f"{ {name: len(p) for name, p in pictures.items()} }; conflicts {len(hq.conflicts)}; "
+        f"not at HQ {len(missing_at_hq.only_left)}; lost {len(lost)}; doubled {len(doubled)}"
     )
+
+    assert rounds >= 200 and sum(injected.values()) >= 50 and photos >= 5
+    # HQ = the union of the laptops; the two 园岭 laptops hold the same records
+    assert same_squad.empty, same_squad.summary()
+    assert not compare(pictures["a1"], pictures["b1"]).changed
+    assert missing_at_hq.empty, missing_at_hq.summary()
+    # each laptop holds its squad's share and none of the other squad's own records
+    assert not foreign_records(pictures, writes)
+    # nothing lost: every last value each laptop wrote reached HQ; every photo whole everywhere
+    assert not lost, lost[:5]
+    assert not broken, broken[:5]
+    # nothing doubled: a pushed version applied once, each audit event once
+    assert not doubled, doubled[:5]
+    assert hq.audit_events == sum(own_events(laptop) for laptop in laptops)
