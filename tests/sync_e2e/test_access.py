@@ -123,6 +123,7 @@ def test_a_replayed_request_is_refused(hq_server: HqServer, tmp_path: Path):
     register(laptop)
     with laptop.database.read() as session:
         venue = codec.encode_record(session, "enterprise", laptop.writes[0].record_id)
+    assert venue is not None
     body = push_body(laptop, [venue])  # no audit events: a record alone, for the replay
     pushed, headers = signed(laptop, "POST", "/v1/push", body)
     after = last_revision(hq_server)
