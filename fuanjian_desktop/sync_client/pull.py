@@ -28,7 +28,7 @@ from fuanjian_desktop.sync_client.errors import SyncError
 from fuanjian_desktop.sync_client.progress import PULLING, Progress, RoundProgress
 from fuanjian_desktop.sync_client.state import Key
 from fuanjian_desktop.sync_client.transport import Transport
-from fuanjian_desktop.sync_protocol.codec import write_records
+from fuanjian_desktop.sync_protocol.codec import DELETE, colliding_uniques, write_records
 from fuanjian_desktop.sync_protocol.policy import policy_of, synced_tables
 
 PAGE_SIZE = 2000  # HQ caps a page at its own limit (5,000 by default)
@@ -108,23 +108,44 @@ def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> PullTa
     unsent = _unsent_entities(session, ordered)
     tally = PullTally()
     kept: list[dict[str, Any]] = []
-    bases: list[tuple[str, str, int]] = []
     for envelope in ordered:
-        table, entity_id = envelope.get("table"), envelope.get("id")
-        policy_of(str(table))  # an unknown table is refused before anything is written
-        if (table, entity_id) in unsent:
+        policy_of(str(envelope.get("table")))  # an unknown table is refused before any write
+        if (envelope.get("table"), envelope.get("id")) in unsent:
             tally.skipped += 1
-            continue
-        kept.append(envelope)
-        if table != AUDIT_TABLE and envelope.get("revision") is not None:
-            bases.append((str(table), str(entity_id), int(envelope["revision"])))
-        tally.written += 1
-        if _open_conflict(envelope):
-            tally.conflict_ids.add(str(entity_id))
-    write_records(session, kept)  # one statement per table run, not one per record
-    state.set_bases(session, bases)
-    _refresh_cases(session, _cases_touched(ordered, unsent))
+        else:
+            kept.append(envelope)
+    written = _write_all(session, kept)
+    tally.skipped += len(kept) - len(written)
+    tally.written += len(written)
+    tally.conflict_ids |= {str(e["id"]) for e in written if _open_conflict(e)}
+    state.set_bases(
+        session,
+        (
+            (str(e["table"]), str(e["id"]), int(e["revision"]))
+            for e in written
+            if e.get("table") != AUDIT_TABLE and e.get("revision") is not None
+        ),
+    )
+    _refresh_cases(session, _cases_touched(written))
     return tally
+
+
+def _write_all(session: Session, kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Write ``kept`` with one statement per table run; what was written.
+
+    A pulled record whose unique value (a 文号, a credit code) another record here already holds
+    cannot be stored: the whole run fails, and the records are written again without the
+    colliding ones. HQ holds each such collision as a ``number``/``unique`` conflict for a person
+    (the laptop's own record went up first in the same round), so the rest of the data flows.
+    """
+    try:
+        with session.begin_nested():
+            write_records(session, kept)
+        return kept
+    except IntegrityError:
+        clear = [e for e in kept if e.get("op") == DELETE or not colliding_uniques(session, e)]
+        write_records(session, clear)
+        return clear
 
 
 def _unsent_entities(session: Session, records: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -150,12 +171,10 @@ def _open_conflict(envelope: dict[str, Any]) -> bool:
     return not (envelope.get("fields") or {}).get("resolved_at")
 
 
-def _cases_touched(records: Iterable[dict[str, Any]], unsent: set[tuple[str, str]]) -> set[str]:
+def _cases_touched(records: Iterable[dict[str, Any]]) -> set[str]:
     """Cases whose own row or a record of theirs was written (their deadlines are derived)."""
     touched = set()
     for envelope in records:
-        if (envelope.get("table"), envelope.get("id")) in unsent:
-            continue
         if envelope.get("table") == CASE_TABLE:
             touched.add(str(envelope["id"]))
         elif envelope.get("table") != AUDIT_TABLE:

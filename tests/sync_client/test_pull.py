@@ -182,3 +182,19 @@ def test_a_child_whose_parent_never_comes_is_refused_whole(laptop: Laptop) -> No
     with laptop.database.read() as session:
         assert session.get(Inspection, child["id"]) is None
         assert state.get_int(session, Key.CURSOR) == 0
+
+
+def test_a_pulled_record_colliding_on_a_unique_value_is_left_out(laptop: Laptop) -> None:
+    """Another laptop's venue with this laptop's credit code (HQ holds it as a conflict): left
+    out, and the rest of the page still arrives."""
+    with laptop.database.read() as session:
+        taken = session.scalars(select(Enterprise.uscc).where(Enterprise.uscc.is_not(None))).first()
+    clash = new_enterprise(laptop, "同一信用代码的另一家")
+    clash["fields"]["uscc"] = taken
+    fine = new_enterprise(laptop, "正常的新企业")
+    laptop.hq.publish(clash)
+    laptop.hq.publish(fine)
+    tally = pull_all(laptop.database, laptop.transport(), ignore)
+    assert (tally.written, tally.skipped) == (1, 1)
+    assert stored_name(laptop, clash["id"]) is None
+    assert stored_name(laptop, fine["id"]) == "正常的新企业"
