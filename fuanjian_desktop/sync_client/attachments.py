@@ -25,6 +25,7 @@ from fuanjian_desktop.sync_client.transport import Transport
 PIECE_BYTES = 4 * 1024 * 1024  # per PUT and per sealed piece of a download (HQ takes ≤ 8 MiB)
 DOWNLOADS_FOLDER = "evidence-downloads"
 OCTETS = "application/octet-stream"
+UNAVAILABLE = ("not_found", "scope")  # HQ has no such file, or none this squad may see
 
 # called with (bytes done, bytes in all) as pieces go
 ByteProgress = Callable[[int, int], None]
@@ -141,15 +142,26 @@ def missing_files(database: Database) -> list[Attachment]:
     ]
 
 
-def download_missing(transport: Transport, database: Database, progress: ByteProgress) -> int:
-    """Fetch every missing file; the bytes received."""
+def download_missing(
+    transport: Transport, database: Database, progress: ByteProgress
+) -> tuple[int, list[str]]:
+    """Fetch every missing file; (bytes received, hashes HQ does not have either).
+
+    A file HQ does not hold (its laptop never had it to upload) is passed over, so the others
+    still arrive; it is asked for again next round.
+    """
     store, partial = store_of(database), partial_downloads(database)
     files = missing_files(database)
     total = sum(item.size for item in files)
-    got = 0
+    got, unavailable = 0, []
     for item in files:
-        got += download_one(transport, store, partial, item, _offset(progress, got, total))
-    return got
+        try:
+            got += download_one(transport, store, partial, item, _offset(progress, got, total))
+        except SyncError as error:
+            if error.code not in UNAVAILABLE:
+                raise
+            unavailable.append(item.sha256)
+    return got, unavailable
 
 
 def download_one(

@@ -45,6 +45,7 @@ class RoundResult:
     downloaded_bytes: int
     skipped: int = 0
     missing_evidence: tuple[str, ...] = field(default=())
+    unavailable_evidence: tuple[str, ...] = field(default=())
     flagged: bool = False
 
     def lines(self) -> list[str]:
@@ -59,6 +60,8 @@ class RoundResult:
         ]
         if self.missing_evidence:
             lines.append(f"本机缺少、未能上传的证据文件: {len(self.missing_evidence)}")
+        if self.unavailable_evidence:
+            lines.append(f"区局也没有、未能下载的证据文件: {len(self.unavailable_evidence)}")
         if self.flagged:
             lines.append("链异常: 区局发现本机操作记录链断裂，已隔离本机数据并标记，请联系区局。")
         return lines
@@ -111,7 +114,7 @@ def _steps(database: Database, link: Transport, peer: Peer, report: Progress) ->
     escrow_once(database, link, peer)
     pushed = push_all(database, link, peer, report)
     pulled = pull_all(database, link, report)
-    downloaded = download_missing(
+    downloaded, unavailable = download_missing(
         link,
         database,
         lambda done, total: report(RoundProgress(DOWNLOADING, done, total, bytes=True)),
@@ -124,6 +127,7 @@ def _steps(database: Database, link: Transport, peer: Peer, report: Progress) ->
         downloaded_bytes=downloaded,
         skipped=pulled.skipped,
         missing_evidence=tuple(pushed.missing_evidence),
+        unavailable_evidence=tuple(unavailable),
         flagged=bool(status.get("flagged")) or pushed.quarantined,
     )
 

@@ -131,8 +131,8 @@ def test_a_cut_download_resumes_sealed(laptop: Laptop, monkeypatch: pytest.Monke
     assert sum(int(p.name.split("-")[1].removesuffix(".enc")) for p in pieces) == 131072
     for piece in pieces:
         assert data[:64] not in piece.read_bytes() and data[70000:70064] not in piece.read_bytes()
-    got = download_missing(laptop.transport(), laptop.database, lambda done, total: None)
-    assert got == VIDEO_BYTES - 131072
+    got, unavailable = download_missing(laptop.transport(), laptop.database, lambda d, t: None)
+    assert (got, unavailable) == (VIDEO_BYTES - 131072, [])
     assert b"".join(store_of(laptop.database).original_chunks(sha, ".mp4")) == data
     assert not (laptop.database.folder / DOWNLOADS_FOLDER / sha).exists()
 
@@ -164,3 +164,14 @@ def test_the_store_takes_a_stream_only_with_its_hash(laptop: Laptop) -> None:
         assert (
             session.scalars(select(EvidenceFile).where(EvidenceFile.sha256 == sha)).first() is None
         )
+
+
+def test_a_file_hq_does_not_have_does_not_hold_up_the_others(laptop: Laptop) -> None:
+    """404 for one file: passed over and reported; the next file still arrives."""
+    lost, _data = video_from_elsewhere(laptop)
+    del laptop.hq.attachments[lost]
+    sha, data = video_from_elsewhere(laptop)
+    pull_all(laptop.database, laptop.transport(), ignore)
+    got, unavailable = download_missing(laptop.transport(), laptop.database, lambda d, t: None)
+    assert (got, unavailable) == (len(data), [lost])
+    assert store_of(laptop.database).holds_original(sha, ".mp4")
