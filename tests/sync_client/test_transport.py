@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 import ssl
 import threading
@@ -117,8 +118,14 @@ def self_signed(folder: Path) -> tuple[Path, Path, str]:
         .serial_number(1)
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
+    folder.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
@@ -134,7 +141,8 @@ def self_signed(folder: Path) -> tuple[Path, Path, str]:
 
 @pytest.fixture
 def tls_server(tmp_path: Path) -> Iterator[tuple[str, str, list[str]]]:
-    """An HTTPS server on loopback answering /v1/status; (url, its pin, paths it was asked)."""
+    """An HTTPS server on loopback answering /v1/status; (url, its pin, paths it was asked);
+    its certificate (its own CA) is ``tmp_path / "cert.pem"``."""
     cert, key, pin = self_signed(tmp_path)
     asked: list[str] = []
 
@@ -191,5 +199,26 @@ def test_without_pin_or_ca_a_self_made_certificate_is_refused(
     url, _pin, asked = tls_server
     with pytest.raises(SyncError) as refused:
         Transport(url, device_id=DEVICE, secret=SECRET).json("GET", "/status")
+    assert refused.value.code == "tls"
+    assert asked == []
+
+
+def test_a_certificate_signed_by_the_given_ca_is_accepted(
+    tls_server: tuple[str, str, list[str]], tmp_path: Path
+) -> None:
+    """``--ca``: HQ's certificate verified against the CA file (and its address)."""
+    url, _pin, asked = tls_server
+    ca_pem = (tmp_path / "cert.pem").read_text(encoding="ascii")
+    link = Transport(url, device_id=DEVICE, secret=SECRET, ca_pem=ca_pem)
+    assert link.json("GET", "/status") == {"flagged": None}
+    assert asked == ["/v1/status"]
+
+
+def test_another_ca_is_refused(tls_server: tuple[str, str, list[str]], tmp_path: Path) -> None:
+    url, _pin, asked = tls_server
+    other, _key, _pin2 = self_signed(tmp_path / "other")
+    link = Transport(url, device_id=DEVICE, secret=SECRET, ca_pem=other.read_text(encoding="ascii"))
+    with pytest.raises(SyncError) as refused:
+        link.json("GET", "/status")
     assert refused.value.code == "tls"
     assert asked == []
