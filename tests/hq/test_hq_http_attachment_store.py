@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from fuanjian_desktop.errors import NotFound
+from fuanjian_desktop.hq import attachments
 from fuanjian_desktop.hq.attachments import (
     READ_CHUNK_BYTES,
     AttachmentStore,
@@ -143,3 +146,37 @@ def test_a_file_hq_lacks_is_not_found(store: AttachmentStore) -> None:
         store.size(SHA)
     with pytest.raises(NotFound):
         store.open(SHA)
+
+
+def test_racing_appends_at_one_offset_write_once(
+    store: AttachmentStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six threads append the same 1 MiB chunk at offset 0 together: one is written, five are
+    told the count (the per-hash lock; without it the file would hold several copies). A pause
+    between the offset check and the write holds the race window open."""
+    make_folder = attachments.make_private_folder
+
+    def make_folder_slowly(path: Path) -> Path:
+        time.sleep(0.05)
+        return make_folder(path)
+
+    monkeypatch.setattr(attachments, "make_private_folder", make_folder_slowly)
+    chunk = bytes(range(256)) * 4096
+    digest = hashlib.sha256(chunk).hexdigest()
+    barrier = threading.Barrier(6)
+    outcomes: list[int | str] = []
+
+    def append() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(store.append(digest, 0, chunk))
+        except OffsetMismatch as refused:
+            outcomes.append(f"at {refused.received}")
+
+    threads = [threading.Thread(target=append) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(map(str, outcomes)) == [str(len(chunk))] + [f"at {len(chunk)}"] * 5
+    assert store.complete(digest, len(chunk)) is True

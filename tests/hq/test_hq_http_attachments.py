@@ -148,6 +148,8 @@ def test_a_device_downloads_what_its_squad_names_whole_or_by_range(hq: Hq) -> No
         assert (whole_again.status_code, whole_again.content) == (200, CONTENT)
     clipped = device.request("GET", f"/v1/attachments/{SHA}", extra={"Range": "bytes=5000-9999"})
     assert (clipped.status_code, clipped.content) == (206, CONTENT[5000:])
+    assert clipped.headers["content-range"] == f"bytes 5000-{len(CONTENT) - 1}/{len(CONTENT)}"
+    assert clipped.headers["content-length"] == str(len(CONTENT) - 5000)
 
 
 def test_another_squads_file_is_403(hq: Hq) -> None:
