@@ -4,7 +4,9 @@ SIGTERM with exit status 0."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import inspect
+import io
 import ipaddress
 import shutil
 import signal
@@ -26,9 +28,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 
 from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.hq.attachments import AttachmentStore
 from fuanjian_desktop.hq.database import open_hq
 from fuanjian_desktop.hq.enrollment import create_code
+from fuanjian_desktop.hq.envelopes import hq_envelope
+from fuanjian_desktop.hq.publish import publish
 from fuanjian_desktop.hq.serve import serve
+from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.sync_protocol.keys import unb64
 from fuanjian_desktop.sync_protocol.signing import signed_headers
 from tests.hq.hq_http_support import PROTOCOL, enrollment_body
@@ -119,8 +125,9 @@ def wait_ready(client: httpx.Client, process: subprocess.Popen[bytes], log: Path
     raise AssertionError("HQ did not start:\n" + log.read_text(errors="replace"))
 
 
-def enroll_and_ask_status(client: httpx.Client, db_url: str) -> None:
-    """A laptop's first steps over the real socket: enroll, then a signed status request."""
+def enroll_and_ask_status(client: httpx.Client, db_url: str) -> tuple[str, bytes, str]:
+    """A laptop's first steps over the real socket: enroll, then a signed status request;
+    returns the device id, its secret and its squad."""
     db = open_hq(db_url)
     try:
         code = create_code(db, "园岭")
@@ -134,6 +141,7 @@ def enroll_and_ask_status(client: httpx.Client, db_url: str) -> None:
     status = client.get("/v1/status", headers=headers)
     assert status.status_code == 200, status.text
     assert status.json()["device_id"] == device_id
+    return device_id, secret, reply.json()["squad_id"]
 
 
 def stop(process: subprocess.Popen[bytes], log: Path) -> str:
@@ -158,6 +166,43 @@ def test_a_real_server_enrolls_answers_and_stops_on_sigterm(
     assert f"Uvicorn running on {base}" in output
     assert "Shutting down" in output
     assert "POST /v1/enroll" in output
+
+
+def test_a_download_in_flight_finishes_after_sigterm(hq_template: Path, tmp_path: Path) -> None:
+    """SIGTERM while a 16 MiB file streams: the laptop still receives every byte, then HQ
+    exits 0 (graceful shutdown, not a cut)."""
+    content = hashlib.sha256(b"video").digest() * (16 * 1024 * 1024 // 32)
+    sha = hashlib.sha256(content).hexdigest()
+    with running(hq_template, tmp_path, None) as (base, db_url, process, log):
+        with httpx.Client(base_url=base, timeout=30) as client:
+            wait_ready(client, process, log)
+            device_id, secret, squad_id = enroll_and_ask_status(client, db_url)
+            AttachmentStore(tmp_path / "data").put(sha, io.BytesIO(content))
+            name_evidence(db_url, sha, squad_id)
+            path = f"/v1/attachments/{sha}"
+            headers = signed_headers(device_id, secret, "GET", path, b"")
+            digest = hashlib.sha256()
+            with client.stream("GET", path, headers=headers) as download:
+                assert download.status_code == 200
+                chunks = download.iter_bytes(64 * 1024)
+                digest.update(next(chunks))
+                process.send_signal(signal.SIGTERM)
+                for chunk in chunks:
+                    digest.update(chunk)
+                    time.sleep(0.001)
+        assert digest.hexdigest() == sha
+        assert process.wait(timeout=30) == 0, log.read_text(errors="replace")
+
+
+def name_evidence(db_url: str, sha: str, squad_id: str) -> None:
+    """An evidence record of ``squad_id`` naming ``sha`` (so its devices may download it)."""
+    db = open_hq(db_url)
+    try:
+        fields = {"sha256": sha, "extension": ".mp4", "size_bytes": 1, "original_name": "v.mp4"}
+        with db.write() as session:
+            publish(session, hq_envelope("evidence_file", new_id(), fields), squad_id)
+    finally:
+        db.close()
 
 
 def test_an_https_server_refuses_plain_http(hq_template: Path, tmp_path: Path) -> None:
