@@ -27,7 +27,8 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.evidence.maintenance import store_of
 from fuanjian_desktop.models import OutboxEntry
 from fuanjian_desktop.sync_client import state
-from fuanjian_desktop.sync_client.pull import apply_records
+from fuanjian_desktop.sync_client.progress import ignore
+from fuanjian_desktop.sync_client.pull import apply_records, refresh_stale_cases
 from fuanjian_desktop.sync_client.push import (
     attachments_named,
     build_batch,
@@ -183,4 +184,5 @@ def _apply_package(
         state.put(session, Key.PACKAGE_IN_SEQ, header.sequence)
         if header.sequence > state.get_int(session, Key.CURSOR):  # the snapshot reaches N
             state.put(session, Key.CURSOR, header.sequence)
+    refresh_stale_cases(database, ignore)
     return PackageResult(header.sequence, written, 0, files)

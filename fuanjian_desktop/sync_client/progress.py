@@ -9,6 +9,7 @@ PUSHING = "上传记录"
 UPLOADING = "上传证据文件"
 PULLING = "接收记录"
 DOWNLOADING = "下载证据文件"
+REFRESHING = "更新办案期限"
 CHECKING = "连接区局"
 
 

@@ -6,12 +6,14 @@ never through a user action, so they never enter the outbox; a record this lapto
 has not pushed yet is skipped (the next push merges it at HQ, whose answer comes back in a later
 pull). Audit events are insert-only. Each written record's HQ revision becomes its base for the
 next push. Foreign keys are checked at commit: when a page names a parent that only a later
-page brings, the pages are written together.
+page brings, the pages are written together. The cases touched are remembered with each page
+and their derived deadlines recomputed once at the end (:func:`refresh_stale_cases`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,12 +27,13 @@ from fuanjian_desktop.models import Case, OutboxEntry
 from fuanjian_desktop.services.cases.cases import refresh_case
 from fuanjian_desktop.sync_client import state
 from fuanjian_desktop.sync_client.errors import SyncError
-from fuanjian_desktop.sync_client.progress import PULLING, Progress, RoundProgress
+from fuanjian_desktop.sync_client.progress import PULLING, REFRESHING, Progress, RoundProgress
 from fuanjian_desktop.sync_client.state import Key
 from fuanjian_desktop.sync_client.transport import Transport
 from fuanjian_desktop.sync_protocol.codec import DELETE, colliding_uniques, write_records
 from fuanjian_desktop.sync_protocol.policy import policy_of, synced_tables
 
+REFRESH_CHUNK = 200
 PAGE_SIZE = 2000  # HQ caps a page at its own limit (5,000 by default)
 AUDIT_TABLE = "audit_event"
 CASE_TABLE = "enforcement_case"
@@ -126,7 +129,7 @@ def apply_records(session: Session, records: Sequence[dict[str, Any]]) -> PullTa
             if e.get("table") != AUDIT_TABLE and e.get("revision") is not None
         ),
     )
-    _refresh_cases(session, _cases_touched(written))
+    _mark_stale(session, _cases_touched(written))
     return tally
 
 
@@ -184,11 +187,26 @@ def _cases_touched(records: Iterable[dict[str, Any]]) -> set[str]:
     return touched
 
 
-def _refresh_cases(session: Session, case_ids: set[str]) -> None:
-    """Recompute the stored deadlines (``case_deadline``, derived, not synced) of the cases."""
-    if not case_ids:
-        return
-    session.flush()
+def _mark_stale(session: Session, case_ids: set[str]) -> None:
+    """Remember (with the page) the cases whose derived deadlines must be recomputed."""
+    if case_ids:
+        stale = set(json.loads(state.get(session, Key.STALE_CASES) or "[]")) | case_ids
+        state.put(session, Key.STALE_CASES, json.dumps(sorted(stale)))
+
+
+def refresh_stale_cases(database: Database, progress: Progress) -> int:
+    """Recompute the stored deadlines (``case_deadline``: derived, not synced) of every case a
+    pull touched, once each however many pages named it, a few hundred per transaction; the
+    list shrinks as it goes, so a cut round finishes the rest next time. How many were done."""
+    with database.read() as session:
+        stale = json.loads(state.get(session, Key.STALE_CASES) or "[]")
     today = dt.datetime.now().astimezone().date()
-    for case in session.scalars(select(Case).where(Case.id.in_(sorted(case_ids)))):
-        refresh_case(session, case, today)
+    for start in range(0, len(stale), REFRESH_CHUNK):
+        chunk = stale[start : start + REFRESH_CHUNK]
+        with database.write() as session:
+            for case in session.scalars(select(Case).where(Case.id.in_(chunk))):
+                refresh_case(session, case, today)
+            rest = stale[start + REFRESH_CHUNK :]
+            state.put(session, Key.STALE_CASES, json.dumps(rest) if rest else None)
+        progress(RoundProgress(REFRESHING, min(start + REFRESH_CHUNK, len(stale)), len(stale)))
+    return len(stale)

@@ -24,7 +24,7 @@ from fuanjian_desktop.sync_client.progress import (
     RoundProgress,
     ignore,
 )
-from fuanjian_desktop.sync_client.pull import pull_all
+from fuanjian_desktop.sync_client.pull import pull_all, refresh_stale_cases
 from fuanjian_desktop.sync_client.push import push_all
 from fuanjian_desktop.sync_client.state import Key, Peer
 from fuanjian_desktop.sync_client.transport import Transport
@@ -114,6 +114,7 @@ def _steps(database: Database, link: Transport, peer: Peer, report: Progress) ->
     escrow_once(database, link, peer)
     pushed = push_all(database, link, peer, report)
     pulled = pull_all(database, link, report)
+    refresh_stale_cases(database, report)
     downloaded, unavailable = download_missing(
         link,
         database,

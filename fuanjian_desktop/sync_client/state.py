@@ -45,6 +45,7 @@ class Key(StrEnum):
     ESCROWED_KEY_ID = "escrowed_key_id"
     PACKAGE_OUT_SEQ = "package_out_seq"
     PACKAGE_IN_SEQ = "package_in_seq"
+    STALE_CASES = "stale_cases"  # JSON list: cases whose derived deadlines await recomputing
 
 
 def read_all(session: Session) -> dict[str, str]:

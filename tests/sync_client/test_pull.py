@@ -3,22 +3,31 @@ unsent changes win until pushed; audit events are insert-only; parents may come 
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from fuanjian_desktop.demo.demo import DEMO_PASSWORD
 from fuanjian_desktop.ids import new_id
-from fuanjian_desktop.models import AuditEvent, Enterprise, Inspection, OutboxEntry, SyncBase
+from fuanjian_desktop.models import (
+    AuditEvent,
+    Case,
+    CaseDeadlineRow,
+    Enterprise,
+    Inspection,
+    OutboxEntry,
+    SyncBase,
+)
 from fuanjian_desktop.services.auth import sign_in
 from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.sync_client import pull, state
 from fuanjian_desktop.sync_client.errors import SyncError
 from fuanjian_desktop.sync_client.progress import ignore
-from fuanjian_desktop.sync_client.pull import pull_all
+from fuanjian_desktop.sync_client.pull import pull_all, refresh_stale_cases
 from fuanjian_desktop.sync_client.state import Key
 from fuanjian_desktop.sync_client.transport import Transport
 from fuanjian_desktop.sync_protocol.codec import encode_audit_event, encode_record
@@ -198,3 +207,25 @@ def test_a_pulled_record_colliding_on_a_unique_value_is_left_out(laptop: Laptop)
     assert (tally.written, tally.skipped) == (1, 1)
     assert stored_name(laptop, clash["id"]) is None
     assert stored_name(laptop, fine["id"]) == "正常的新企业"
+
+
+def test_a_pulled_cases_deadlines_are_recomputed_once_at_the_end(laptop: Laptop) -> None:
+    """case_deadline is derived, not synced: remembered with the page, recomputed after."""
+    case = envelope_of(
+        laptop,
+        "enforcement_case",
+        select(Case.id).where(
+            Case.squad_id == laptop.squads["园岭"], Case.stage == "investigation"
+        ),
+    )
+    with laptop.database.write() as session:
+        session.execute(delete(CaseDeadlineRow).where(CaseDeadlineRow.case_id == case["id"]))
+    laptop.hq.publish(case)
+    pull_all(laptop.database, laptop.transport(), ignore)
+    with laptop.database.read() as session:
+        assert state.get(session, Key.STALE_CASES) == json.dumps([case["id"]])
+    assert refresh_stale_cases(laptop.database, ignore) == 1
+    with laptop.database.read() as session:
+        assert state.get(session, Key.STALE_CASES) is None
+        rows = session.scalars(select(CaseDeadlineRow).where(CaseDeadlineRow.case_id == case["id"]))
+        assert list(rows)
