@@ -101,7 +101,7 @@ def plan_pending(session: Session, squad_id: str | None) -> Plan:
     ).all()
     travelling = {policy.table for policy in synced_tables() if not policy.hq_owned}
     squads = LocalSquads(session)
-    squads.prefetch((table, entity_id) for table, entity_id, *_rest in rows)
+    squads.prefetch((row[0], row[1]) for row in rows if row[0] in travelling)
     own: list[Pending] = []
     own_rows = other_rows = 0
     for table, entity_id, count, last_event, last_seq in rows:

@@ -130,3 +130,30 @@ def test_an_entity_changed_three_times_goes_once_at_its_current_version(
     assert sent == [("enterprise", target.id, target.version + 3)]
     assert laptop.hq.records[("enterprise", target.id)]["fields"]["notes"] == "三改"
     assert unsent(laptop) == sync_status(laptop.database).other_squad_pending
+
+
+def test_outbox_rows_of_tables_that_never_travel_are_settled_not_counted(
+    synced_laptop: Laptop,
+) -> None:
+    """Org units (HQ's) and local tables in the outbox: never sent, never pending, marked sent
+    with the next acknowledged batch."""
+    laptop = synced_laptop
+    with laptop.database.write() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.device_seq.desc())).first()
+        assert event is not None
+        for table in ("squad", "local_setting"):
+            session.add(
+                OutboxEntry(
+                    entity_type=table,
+                    entity_id="X" * 26,
+                    entity_version=1,
+                    operation="update",
+                    audit_event_id=event.id,
+                )
+            )
+    assert sync_status(laptop.database).pending == 0
+    actor = sign_in(laptop.database, "zhaolei", DEMO_PASSWORD)  # a sign-in: one more event
+    assert actor.user_id is not None
+    run_round(laptop.database, transport=laptop.transport())
+    assert not any(table in ("squad", "local_setting") for table, _i, _v in laptop.hq.record_pushes)
+    assert unsent(laptop) == sync_status(laptop.database).other_squad_pending
