@@ -32,7 +32,7 @@ class Pushed:
     """One record envelope of a push with the squads it belongs and goes to."""
 
     envelope: dict[str, Any]
-    owner: str
+    owner: str | None
     audience: str | None
 
     @property

@@ -60,7 +60,7 @@ from fuanjian_desktop.sync_protocol.codec import (
     envelope_values,
 )
 from fuanjian_desktop.sync_protocol.merge import FieldConflict
-from fuanjian_desktop.sync_protocol.policy import owning_squad, policy_of, synced_tables
+from fuanjian_desktop.sync_protocol.policy import Scope, owning_squad, policy_of, synced_tables
 
 Answer = tuple[int, dict[str, Any]]
 INTEGRITY = (
@@ -221,9 +221,13 @@ def _owner(
     envelope: dict[str, Any],
     owners: Mapping[tuple[str, str], str | None],
     current: Current | None,
-) -> str:
+) -> str | None:
+    """The squad a record belongs to: the device's (after checking it claims no other and HQ
+    holds it for no other), or ``None`` for a record shared by all squads without a squad of
+    its own (a checklist version any squad may be the first to send)."""
     table = str(envelope["table"])
-    if policy_of(table).hq_owned:
+    policy = policy_of(table)
+    if policy.hq_owned:
         raise PushRefused(403, "scope", f"数据表 {table} 由区局维护，本机不能修改。")
     fields = envelope.get("fields") or {}
     claimed = None
@@ -236,6 +240,8 @@ def _owner(
                 "scope",
                 f"记录 {table}/{envelope['id']} 属于另一个中队，本机无权上传（未写入任何数据）。",
             )
+    if claimed is None and policy.scope is Scope.ALL:
+        return None
     return device.squad_id
 
 
@@ -446,11 +452,13 @@ def _overlapping_blocks(session: Session, candidates: Iterable[Revision]) -> lis
 def _conflict_revision(
     item: Pushed, conflict: FieldConflict, device: HqDevice, now: dt.datetime
 ) -> Revision:
-    """A ``sync_conflict`` record about ``item``, published to the record's squad."""
+    """A ``sync_conflict`` record about ``item``, published to the record's squad (a shared
+    record's: the pushing device's squad, whose person settles it)."""
+    squad = item.owner or device.squad_id
     row = {
         "id": new_id(),
         "version": 1,
-        "squad_id": item.owner,
+        "squad_id": squad,
         "entity_type": item.table,
         "entity_id": item.entity_id,
         "kind": conflict.kind,
@@ -476,6 +484,6 @@ def _conflict_revision(
         fields=envelope["fields"],
         children={},
         device_id=HQ_DEVICE,
-        audience=item.owner,
-        owner=item.owner,
+        audience=squad,
+        owner=squad,
     )

@@ -242,26 +242,46 @@ def test_every_received_version_is_kept(hq: HqDatabase) -> None:  # noqa: F811
     assert pointer is not None and pointer.current_seq == versions[3].seq
 
 
+def checklist_change(
+    laptop: Laptop, values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An audited change of a checklist_version row (keyed by template and version)."""
+    event = laptop.event("checklist_version", None)
+    return event, {**encode_row("checklist_version", values, {}), "audit_event_id": event["id"]}
+
+
+CHECKLIST = {
+    "template_id": "restaurant",
+    "version": "1.0",
+    "content_sha256": "a" * 64,
+    "document": {"items": [1, 2]},
+}
+
+
 def test_an_append_only_record_keyed_by_two_columns(hq: HqDatabase) -> None:  # noqa: F811
     """checklist_version (key: template and version; never changes): sent again it is the
     same revision; other content under the same key is an immutable conflict, HQ keeps the
     first, and the squad's other laptop pulls it once."""
     a, b = Laptop(hq, YUANLING).enroll(), Laptop(hq, YUANLING).enroll()
-    row = {
-        "template_id": "restaurant",
-        "version": "1.0",
-        "content_sha256": "a" * 64,
-        "document": {"items": [1, 2]},
-    }
-
-    def change(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        event = a.event("checklist_version", None)
-        return event, {**encode_row("checklist_version", values, {}), "audit_event_id": event["id"]}
-
-    first = a.push(a.batch(change(row)))[1]["applied"]
+    first = a.push(a.batch(checklist_change(a, CHECKLIST)))[1]["applied"]
     assert first[0]["id"] == '["restaurant","1.0"]'
-    assert a.push(a.batch(change(row)))[1]["applied"] == first
-    body = a.push(a.batch(change({**row, "document": {"items": [3]}})))[1]
+    assert a.push(a.batch(checklist_change(a, CHECKLIST)))[1]["applied"] == first
+    changed = {**CHECKLIST, "document": {"items": [3]}}
+    body = a.push(a.batch(checklist_change(a, changed)))[1]
     assert len(body["conflicts"]) == 1 and conflicts(hq)[0]["kind"] == "immutable"
     [served] = pulled(b, "checklist_version")
     assert served["fields"]["document"] == {"items": [1, 2]}
+
+
+def test_a_shared_record_may_come_from_any_squad(hq: HqDatabase) -> None:  # noqa: F811
+    """The same checklist version sent by a 园岭 and then a 南园 laptop (shared by all squads,
+    no squad of its own): no scope refusal; other content from 南园 is a conflict of 南园's."""
+    a, c = Laptop(hq, YUANLING).enroll(), Laptop(hq, NANYUAN).enroll()
+    a.push(a.batch(checklist_change(a, CHECKLIST)))
+    status, body = c.push(c.batch(checklist_change(c, CHECKLIST)))
+    assert status == 200 and body["conflicts"] == []
+    changed = {**CHECKLIST, "content_sha256": "b" * 64}
+    body = c.push(c.batch(checklist_change(c, changed)))[1]
+    [conflict] = conflicts(hq)
+    assert (conflict["kind"], conflict["squad_id"]) == ("immutable", NANYUAN)
+    assert body["conflicts"] == [conflict["id"]]
