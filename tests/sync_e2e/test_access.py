@@ -168,7 +168,8 @@ def test_a_broken_chain_is_quarantined_and_flagged(hq_server: HqServer, tmp_path
         connection.execute("UPDATE audit_event SET summary = '篡改' WHERE id = ?", (newest,))
         restore_guards(connection)
 
-    laptop.try_round()  # refused or flagged: either way the app shows the flag
+    assert laptop.round().flagged  # HQ anchors past the quarantined batch: the round ends
+    assert laptop.round().flagged  # and the next runs too, still flagged: the laptop not stuck
     assert sync_status(laptop.database).flagged
     sibling.round()
     db = open_hq(hq_server.db_url)
