@@ -84,6 +84,24 @@ class ActionScope:
         self.session.flush()
         return event
 
+    def record_immutable(
+        self, table: str, entity_id: str, summary: str, after: dict[str, Any]
+    ) -> AuditEvent:
+        """Append the audit event and outbox row of a new record that never changes and has no
+        version of its own (a pinned checklist version, keyed by two columns: ``entity_id`` is
+        its sync key, too long for the audit trail's id column, which stays empty)."""
+        event = self.log(summary, table, None, None, after)
+        self.session.add(
+            OutboxEntry(
+                entity_type=table,
+                entity_id=entity_id,
+                entity_version=1,
+                operation="insert",
+                audit_event_id=event.id,
+            )
+        )
+        return event
+
     def _queue(self, record: AuditedRecord, operation: str, event: AuditEvent) -> None:
         self.session.add(
             OutboxEntry(

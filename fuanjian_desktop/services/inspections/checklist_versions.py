@@ -2,6 +2,8 @@
 
 The database keeps the resolved document of every (template, version) used. A past inspection
 is always shown and printed from its own copy, however the files in ``resources/`` change later.
+A version stored for the first time is audited and queued for HQ like any new record, so the
+squad's other laptops can show the inspection too.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from fuanjian_desktop.checklists.loader import default_folder, parse_resolved, t
 from fuanjian_desktop.checklists.model import Template
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import ChecklistVersion
+from fuanjian_desktop.services.unit_of_work import ActionScope
+from fuanjian_desktop.sync_protocol.codec import entity_key
+from fuanjian_desktop.sync_protocol.policy import policy_of
 
 
-def pin_current(session: Session, template_id: str, folder: Path | None = None) -> Template:
+def pin_current(scope: ActionScope, template_id: str, folder: Path | None = None) -> Template:
     """The current version of a template, stored in the database if this is its first use."""
+    session = scope.session
     path = (folder or default_folder()) / f"{template_id}.json"
     if not path.is_file():
         raise UserError(f"找不到检查表模板“{template_id}”，请确认模板文件已安装。")
@@ -30,20 +36,33 @@ def pin_current(session: Session, template_id: str, folder: Path | None = None) 
     digest = _digest(document)
     stored = session.get(ChecklistVersion, (template.id, template.version))
     if stored is None:
-        session.add(
-            ChecklistVersion(
-                template_id=template.id,
-                version=template.version,
-                content_sha256=digest,
-                document=document,
-            )
+        pinned = ChecklistVersion(
+            template_id=template.id,
+            version=template.version,
+            content_sha256=digest,
+            document=document,
         )
+        session.add(pinned)
+        _record_first_use(scope, pinned, template.title)
     elif stored.content_sha256 != digest:
         raise UserError(
             f"检查表模板“{template.title}”的内容已改动，但版本号仍为 {template.version}。"
             "请由区局为修改后的模板发布新版本号后再使用；已开展的检查不受影响。"
         )
     return template
+
+
+def _record_first_use(scope: ActionScope, pinned: ChecklistVersion, title: str) -> None:
+    """The audit event and outbox row of a version stored now (its key is two columns)."""
+    columns = {"template_id": pinned.template_id, "version": pinned.version}
+    key = entity_key(policy_of(ChecklistVersion.__tablename__), columns)
+    summary = f"启用检查表“{title}”第 {pinned.version} 版"
+    after = {
+        "template_id": pinned.template_id,
+        "version": pinned.version,
+        "content_sha256": pinned.content_sha256,
+    }
+    scope.record_immutable(ChecklistVersion.__tablename__, key, summary, after)
 
 
 def pinned_template(session: Session, template_id: str, version: str) -> Template:

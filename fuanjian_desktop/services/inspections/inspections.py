@@ -239,7 +239,7 @@ def create_inspection(
     issues += check_times(started_at, None, now)
     if issues:
         raise InspectionInvalid(issues)
-    template = _pinned_or_none(session, start, checklist_folder)
+    template = _pinned_or_none(scope, start, checklist_folder)
     inspection = _new_inspection(actor, squad_id, enterprise, start, template, started_at)
     inspection.inspector_rows = [
         InspectionInspector(position=n, user_id=i.user_id, full_name=i.full_name, cert_no=i.cert_no)
@@ -436,13 +436,13 @@ def _chosen_inspectors(session: Session, user_ids: Sequence[str], squad_id: str)
 
 
 def _pinned_or_none(
-    session: Session, start: InspectionStart, folder: Path | None
+    scope: ActionScope, start: InspectionStart, folder: Path | None
 ) -> Template | None:
     if start.source is InspectionSource.RECHECK:
         return None
     if not start.template_id:
         raise InspectionInvalid([FieldIssue("template", "请选择检查表。", field_label="检查表")])
-    return pin_current(session, start.template_id, folder)
+    return pin_current(scope, start.template_id, folder)
 
 
 def _new_inspection(

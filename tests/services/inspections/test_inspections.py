@@ -214,6 +214,28 @@ def test_a_newer_template_version_never_changes_a_past_inspection(
     assert (new.template.version, len(new.items), new.items[0].check) == ("2026.2", 20, "新版措辞")
 
 
+def test_a_version_used_first_is_queued_for_hq_once(
+    demo_database: Database, start_inspection: StartInspection, checklist_folder: Path
+) -> None:
+    """The first inspection of a template version stores it with an audit event and an outbox
+    row (the squad's other laptops need it to show the inspection); the next one adds neither."""
+    newer = synthetic_checklist(SMALL_TEMPLATE, 12, ("uses_gas",))
+    newer["version"] = "2026.9"
+    path = checklist_folder / f"{SMALL_TEMPLATE}.json"
+    path.write_text(json.dumps(newer, ensure_ascii=False), encoding="utf-8")
+    key = f'["{SMALL_TEMPLATE}","2026.9"]'
+    start_inspection()
+    start_inspection()
+    with demo_database.read() as session:
+        queued = session.scalars(select(OutboxEntry).where(OutboxEntry.entity_id == key)).all()
+        assert [(row.entity_type, row.operation) for row in queued] == [
+            ("checklist_version", "insert")
+        ]
+        event = session.get(AuditEvent, queued[0].audit_event_id)
+    assert event is not None and event.entity_type == "checklist_version"
+    assert event.after is not None and event.after["version"] == "2026.9"
+
+
 def test_content_changed_without_a_new_version_is_refused(
     demo_database: Database, start_inspection: StartInspection, checklist_folder: Path
 ) -> None:
