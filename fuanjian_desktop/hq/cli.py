@@ -46,7 +46,7 @@ def add_hq_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     init.add_argument("--squad", help="--registry 台账所属的中队简称或全称，如 园岭")
     serve = sub.add_parser("serve", parents=[database, folder], help="启动区局同步服务")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
-    serve.add_argument("--port", type=int, default=8765, help="监听端口（默认 8765）")
+    serve.add_argument("--port", type=port_number, default=8765, help="监听端口（默认 8765）")
     serve.add_argument("--cert", type=Path, help="HTTPS 证书文件（PEM，与 --key 一起使用）")
     serve.add_argument("--key", type=Path, help="HTTPS 私钥文件（PEM）")
     enroll = sub.add_parser("enroll", parents=[database], help="为一个中队的电脑生成一次性接入码")
@@ -68,6 +68,13 @@ def add_hq_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     stats = sub.add_parser("stats", parents=[database], help="按同步到区局的数据统计执法数据")
     stats.add_argument("--year", required=True, type=int, help="统计年度，如 2026")
     stats.add_argument("--squad", help="中队简称或全称（默认：全部中队）")
+
+
+def port_number(text: str) -> int:
+    """A TCP port for ``--port`` (argparse reports anything else as a usage error, exit 2)."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数，收到“{text}”")
+    return int(text)
 
 
 def run_hq(args: argparse.Namespace) -> int:
@@ -117,8 +124,12 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from fuanjian_desktop.hq.certificate import certificate_pin
     from fuanjian_desktop.hq.serve import serve
 
+    if args.cert is not None:
+        pin = certificate_pin(args.cert)
+        print(f"证书指纹（SHA-256，电脑接入时 sync enroll --pin 填写）：{pin}", flush=True)
     return serve(args.db, data_folder(args), args.host, args.port, args.cert, args.key)
 
 

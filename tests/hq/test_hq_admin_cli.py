@@ -1,19 +1,28 @@
-"""``python main.py hq …`` run as documented: init, enroll, devices, revoke, stats, and the data
-folder rule of serve/import/export."""
+"""``python main.py hq …`` run as documented: init, enroll, devices, revoke, stats, the data
+folder rule of serve/import/export, the port and the certificate pin ``hq serve`` prints."""
 
 # ruff: noqa: F811  (pytest fixtures imported from tests.hq.hq_admin_support)
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
 import re
+import ssl
 import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
 
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.hq.cli import DATA_DIR_ENV, data_folder
+from fuanjian_desktop.hq.certificate import certificate_pin
+from fuanjian_desktop.hq.cli import DATA_DIR_ENV, data_folder, port_number
 from fuanjian_desktop.hq.database import HqDatabase
 from tests.hq.hq_admin_support import add_device, hq, hq_sqlite_url  # noqa: F401
 from tests.test_main_cli import run
@@ -88,3 +97,35 @@ def test_data_folder_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         data_folder(namespace(pg))
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "env"))
     assert data_folder(namespace(pg)) == tmp_path / "env"
+
+
+def test_port_must_be_a_tcp_port():
+    """--port takes 1–65535; anything else is a usage error in Chinese, not a traceback."""
+    assert port_number("8765") == 8765
+    for wrong in ("0", "65536", "80000", "http"):
+        with pytest.raises(argparse.ArgumentTypeError, match="1–65535"):
+            port_number(wrong)
+
+
+def test_certificate_pin_is_the_sha256_of_its_der(tmp_path: Path):
+    """The printed pin is what the laptop compares: SHA-256 of the certificate's DER bytes."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hq.example")])
+    moment = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(moment)
+        .not_valid_after(moment + dt.timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    pem = certificate.public_bytes(Encoding.PEM).decode("ascii")
+    (tmp_path / "hq.crt").write_text(pem, encoding="ascii")
+    expected = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest()
+    assert certificate_pin(tmp_path / "hq.crt") == expected
+    (tmp_path / "bad.crt").write_text("not a certificate", encoding="ascii")
+    with pytest.raises(UserError, match="PEM"):
+        certificate_pin(tmp_path / "bad.crt")
