@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, and_, delete, func, select, tuple_
+from sqlalchemy import Table, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.hq.bulk import insert_rows
@@ -241,39 +241,35 @@ def current_states(
     """HQ's current state of each (table, id) it has a record pointer for.
 
     Core rows, not ORM objects: the pointers are rewritten by Core statements in the same
-    transaction, which an identity map would not notice.
+    transaction, which an identity map would not notice. Two lookups by key (pointers, then
+    their revisions), not a join: with the statistics of tables still being filled PostgreSQL
+    planned the join as a scan of every revision, per list of 500 ids.
     """
-    records, revisions = RECORDS, REVISIONS
     by_table: dict[str, list[str]] = defaultdict(list)
     for table, entity_id in keys:
         by_table[table].append(entity_id)
-    found: dict[tuple[str, str], Current] = {}
+    pointers: dict[int, tuple[str, Any]] = {}
     for table, ids in by_table.items():
         for part in chunks(ids):
-            query = (
-                select(
-                    records.c.entity_id,
-                    records.c.squad_id,
-                    records.c.deleted,
-                    revisions.c.seq,
-                    revisions.c.version,
-                    revisions.c.op,
-                    revisions.c.fields,
-                    revisions.c.children,
-                    revisions.c.device_id,
-                )
-                .join(revisions, revisions.c.seq == records.c.current_seq)
-                .where(and_(records.c.table_name == table, records.c.entity_id.in_(part)))
+            query = select(
+                RECORDS.c.entity_id,
+                RECORDS.c.squad_id,
+                RECORDS.c.deleted,
+                RECORDS.c.current_seq,
+            ).where(RECORDS.c.entity_id.in_(part), RECORDS.c.table_name == table)
+            pointers.update({row.current_seq: (table, row) for row in session.execute(query)})
+    found: dict[tuple[str, str], Current] = {}
+    for seqs in chunks(sorted(pointers)):
+        for row in session.execute(select(REVISIONS).where(REVISIONS.c.seq.in_(seqs))):
+            table, pointer = pointers[row.seq]
+            found[(table, pointer.entity_id)] = Current(
+                pointer.squad_id,
+                pointer.deleted,
+                row.seq,
+                row.version,
+                row.op,
+                row.fields,
+                row.children,
+                row.device_id,
             )
-            for row in session.execute(query):
-                found[(table, row.entity_id)] = Current(
-                    row.squad_id,
-                    row.deleted,
-                    row.seq,
-                    row.version,
-                    row.op,
-                    row.fields,
-                    row.children,
-                    row.device_id,
-                )
     return found
