@@ -1,26 +1,32 @@
 """Offline packages (.fjsync) at HQ: a squad that never reaches HQ's network syncs by USB stick.
 
 ``hq import`` takes a laptop's package (``sync export``): signed by the laptop's Ed25519 key,
-numbered by the laptop, one push batch inside. It applies the batch through ``apply_push``, the
-same code as the network push, so chains, scopes, merges and conflicts behave the same. Packages
-must arrive in their order: the device's ``package_in_seq`` is the last one imported, and
-anything else — an older or repeated package (a replay), or one that skips a number — is refused
-before anything is stored. A tampered or truncated package fails its signature or hashes in
-``sync_protocol.package`` and is refused the same way.
+numbered by the laptop, holding every push batch HQ had not confirmed to the laptop when it was
+written (key and exact text), oldest first. Each goes through ``apply_push``, the same code as
+the network push, so chains, scopes, merges and conflicts behave the same, and a batch key HQ
+already has (an earlier package, an online push) answers its stored result and applies nothing.
+A laptop's packages are cumulative (a newer one repeats every batch of an older one that HQ had
+not confirmed), so a newer package may follow one that never arrived; the same package again or
+an older one after a newer (a replay) is refused before anything is stored. A tampered or
+truncated package fails its signature or hashes in ``sync_protocol.package`` and is refused the
+same way.
 
 Crash safety: the evidence files are stored first (content-addressed: a file HQ keeps without its
-record is harmless), then the batch is applied in one transaction, then the sequence moves on.
-A crash between the last two leaves the same package importable again, and its batch key makes
-``apply_push`` answer the stored result instead of applying it twice.
+record is harmless), then each batch is applied in its own transaction, then the sequence moves
+on. A crash or a refused batch before the last step leaves the same package importable again,
+and the batch keys make ``apply_push`` answer the stored results instead of applying twice.
 
 ``hq export`` writes the reverse: everything the squad's laptops may see (its share plus HQ's
-reference data) as of one HQ revision, signed with HQ's key. The revision is the package's
+reference data) as of one HQ revision, signed with HQ's key, and for each of the squad's
+devices the keys of the batches HQ has applied and its chain anchor — the laptop's offline
+confirmation (``sync import`` marks those batches delivered). The revision is the package's
 sequence and the laptop's new pull cursor, so a laptop refuses an older package than it has.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +39,14 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.hq.attachments import AttachmentStore
 from fuanjian_desktop.hq.database import HqDatabase
-from fuanjian_desktop.hq.models import HQ_DEVICE, HqAttachment, HqDevice, HqKey, HqRevision
+from fuanjian_desktop.hq.models import (
+    HQ_DEVICE,
+    HqAttachment,
+    HqBatch,
+    HqDevice,
+    HqKey,
+    HqRevision,
+)
 from fuanjian_desktop.hq.pull import visible_records
 from fuanjian_desktop.hq.push import apply_push
 from fuanjian_desktop.hq.setup import SIGNING
@@ -45,7 +58,6 @@ from fuanjian_desktop.sync_protocol.package import (
     OpenedPackage,
     PackageHeader,
     PackageRefused,
-    check_sequence,
     read_package,
     write_package,
 )
@@ -108,25 +120,46 @@ def import_package(db: HqDatabase, data_dir: Path, path: Path) -> PackageImporte
     with read_package(path, lambda header: _sender_key(db, header)) as opened:
         header = opened.header
         device = _expected_sender(db, header)
-        batch = opened.body.get("batch")
-        if not isinstance(batch, dict) or batch.get("device_id") != header.sender:
-            raise PackageRefused("同步包内容不完整（缺少推送批次），未导入任何数据。")
+        batches = _batches(opened.body, header.sender)
         store = AttachmentStore(data_dir)
         new_files = [sha for sha in opened.attachment_names if _store_file(store, opened, sha)]
-        status, result = apply_push(db, header.sender, batch)
-        if status != 200:
-            raise PackageRefused(f"同步包未导入：{result.get('message', result.get('error'))}")
+        applied = conflicts = 0
+        quarantined = False
+        for batch in batches:
+            with db.read() as session:
+                repeated = session.get(HqBatch, batch["batch_key"]) is not None
+            status, result = apply_push(db, header.sender, batch)
+            if status != 200:
+                raise PackageRefused(f"同步包未导入：{result.get('message', result.get('error'))}")
+            if not repeated:
+                applied += len(result.get("applied", []))
+                conflicts += len(result.get("conflicts", []))
+                quarantined = quarantined or bool(result.get("quarantined"))
         with db.write() as session:
             _advance(session, header)
             _record_files(session, store, opened.attachment_names, header.sender)
     return PackageImported(
-        device.name,
-        header.sequence,
-        len(result.get("applied", [])),
-        len(result.get("conflicts", [])),
-        bool(result.get("quarantined")),
-        len(new_files),
+        device.name, header.sequence, applied, conflicts, quarantined, len(new_files)
     )
+
+
+def _batches(body: Mapping[str, Any], sender: str) -> list[dict[str, Any]]:
+    """The package's push batches, parsed from their exact stored text, each the sender's."""
+    items = body.get("batches")
+    batches = [_batch(item, sender) for item in items] if isinstance(items, list) else []
+    if not batches or any(batch is None for batch in batches):
+        raise PackageRefused("同步包内容不完整（缺少推送批次），未导入任何数据。")
+    return [batch for batch in batches if batch is not None]
+
+
+def _batch(item: Any, sender: str) -> dict[str, Any] | None:
+    try:
+        batch = json.loads(item["body"])
+    except (TypeError, KeyError, ValueError):
+        return None
+    if not isinstance(batch, dict) or batch.get("batch_key") != item.get("batch_key"):
+        return None
+    return batch if batch.get("device_id") == sender else None
 
 
 def _sender_key(db: HqDatabase, header: PackageHeader) -> Ed25519PublicKey:
@@ -144,7 +177,8 @@ def _expected_sender(db: HqDatabase, header: PackageHeader) -> HqDevice:
     """The sending device, if it may send this package now (its squad, the next in sequence).
 
     A package already imported is refused too: importing it again would change nothing, and an
-    older one arriving after newer ones is a replay.
+    older one arriving after newer ones is a replay (the newer held all its batches). A gap is
+    accepted: the missing package's batches are in this one.
     """
     with db.read() as session:
         device = session.get(HqDevice, header.sender)
@@ -153,7 +187,7 @@ def _expected_sender(db: HqDatabase, header: PackageHeader) -> HqDevice:
         raise PackageRefused(f"设备“{device.name}”已被区局停用，它的同步包不再导入。")
     if header.squad_id != device.squad_id:
         raise PackageRefused("同步包所属中队与设备登记的中队不一致，未导入。")
-    if not check_sequence(header, device.package_in_seq):
+    if header.sequence <= device.package_in_seq:
         raise PackageRefused(
             f"这个同步包（序号 {header.sequence}）已经导入过（该设备已导入到序号 "
             f"{device.package_in_seq}），未重复导入任何数据。"
@@ -167,11 +201,10 @@ def _store_file(store: AttachmentStore, opened: OpenedPackage, sha256: str) -> b
 
 
 def _advance(session: Session, header: PackageHeader) -> None:
-    """Move the device's package sequence on (exactly one step) and note the contact."""
+    """Move the device's package sequence on (never back) and note the contact."""
     device = session.get(HqDevice, header.sender, with_for_update=True)
     assert device is not None
-    if device.package_in_seq == header.sequence - 1:
-        device.package_in_seq = header.sequence
+    device.package_in_seq = max(device.package_in_seq, header.sequence)
     device.last_contact_at = dt.datetime.now(dt.UTC)
 
 
@@ -198,6 +231,7 @@ def export_package(db: HqDatabase, data_dir: Path, squad_name: str, out: Path) -
             raise UserError("区局尚未生成签名密钥，请先运行 python main.py hq init。")
         revision = session.scalar(select(func.max(HqRevision.seq))) or 0
         records = list(visible_records(session, squad.id, revision))
+        delivered = _delivered(session, squad.id)
     store = AttachmentStore(data_dir)
     wanted = _evidence_hashes(records)
     held = {sha: store.path(sha) for sha in sorted(wanted) if store.holds(sha)}
@@ -209,11 +243,31 @@ def export_package(db: HqDatabase, data_dir: Path, squad_name: str, out: Path) -
         created_at=dt.datetime.now(dt.UTC).isoformat(),
         protocol=PROTOCOL_VERSION,
     )
-    body = {"records": records, "cursor": revision}
+    body = {"records": records, "cursor": revision, "delivered": delivered}
     write_package(out, header, body, held, signing_private(key.private_b64))
     return PackageExported(
         out, squad.name, revision, len(records), len(held), len(wanted) - len(held)
     )
+
+
+def _delivered(session: Session, squad_id: str) -> dict[str, dict[str, Any]]:
+    """For each device of the squad: the keys of the batches HQ has applied and its anchor."""
+    devices = session.scalars(select(HqDevice).where(HqDevice.squad_id == squad_id)).all()
+    delivered: dict[str, dict[str, Any]] = {
+        device.id: {
+            "batch_keys": [],
+            "anchor": {"device_seq": device.anchor_seq, "event_hash": device.anchor_hash},
+        }
+        for device in devices
+    }
+    rows = session.execute(
+        select(HqBatch.device_id, HqBatch.batch_key)
+        .where(HqBatch.device_id.in_(list(delivered)))
+        .order_by(HqBatch.received_at, HqBatch.batch_key)
+    )
+    for device_id, batch_key in rows:
+        delivered[device_id]["batch_keys"].append(batch_key)
+    return delivered
 
 
 def _evidence_hashes(records: Sequence[Mapping[str, Any]]) -> set[str]:

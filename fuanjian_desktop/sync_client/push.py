@@ -151,13 +151,16 @@ def build_batch(
     *,
     events_limit: int | None = EVENTS_PER_BATCH,
     records_limit: int | None = RECORDS_PER_BATCH,
+    after: tuple[int, str] | None = None,
 ) -> BuiltBatch | None:
     """The next batch: events after the anchor, and the own-squad records they reach.
 
     Takes the records it sends off the front of ``remaining``; ``None`` when nothing is left.
-    Without limits (an offline package) the batch holds everything pending.
+    Without limits (an offline package) the batch holds everything pending. ``after`` is the
+    chain position to continue from when it is not the acknowledged anchor (an offline package
+    continues the stored batches HQ has not confirmed yet).
     """
-    anchor_seq, anchor_hash = state.anchor(session)
+    anchor_seq, anchor_hash = after or state.anchor(session)
     events = _events_after(session, chain_device, anchor_seq, events_limit)
     reach = events[-1]["device_seq"] if events else anchor_seq
     front = remaining[:records_limit]
@@ -345,22 +348,15 @@ def send_stored(
 
 def acknowledge(database: Database, batch_key: str, result: dict[str, Any]) -> None:
     """HQ has the batch: mark its outbox rows sent, move the anchor, store the new bases."""
-    now = utc_now()
     with database.write() as session:
         batch = session.get(SyncBatch, batch_key)
         if batch is None or batch.acked_at is not None:
             return
-        batch.acked_at, batch.result = now, result
-        batch.body = ""  # needed only for a resend; a first push of years of work is large
-        for start in range(0, len(batch.outbox_seqs), 500):
-            chunk = batch.outbox_seqs[start : start + 500]
-            session.execute(
-                update(OutboxEntry).where(OutboxEntry.seq.in_(chunk)).values(sent_at=now)
-            )
         anchor = result.get("anchor") or {}
+        reached = None
         if anchor.get("device_seq") is not None:
-            state.put(session, Key.ANCHOR_SEQ, int(anchor["device_seq"]))
-            state.put(session, Key.ANCHOR_HASH, str(anchor["event_hash"]))
+            reached = int(anchor["device_seq"]), str(anchor["event_hash"])
+        mark_delivered(session, batch, result, reached)
         state.set_bases(
             session,
             (
@@ -372,14 +368,38 @@ def acknowledge(database: Database, batch_key: str, result: dict[str, Any]) -> N
             state.put(session, Key.FLAGGED, "1")
 
 
-def unacknowledged(database: Database) -> list[SyncBatch]:
-    """Stored batches HQ has not acknowledged (at most one after a crash), oldest first."""
-    with database.read() as session:
-        return list(
-            session.scalars(
-                select(SyncBatch).where(SyncBatch.acked_at.is_(None)).order_by(SyncBatch.created_at)
-            )
+def mark_delivered(
+    session: Session, batch: SyncBatch, result: dict[str, Any], anchor: tuple[int, str] | None
+) -> None:
+    """HQ holds ``batch``: its outbox rows sent, the chain anchor at ``anchor`` (if given), the
+    stored text dropped. Inside the caller's transaction (an online answer or HQ's package)."""
+    now = utc_now()
+    batch.acked_at, batch.result = now, result
+    batch.body = ""  # needed only for a resend; a first push of years of work is large
+    for start in range(0, len(batch.outbox_seqs), 500):
+        chunk = batch.outbox_seqs[start : start + 500]
+        session.execute(update(OutboxEntry).where(OutboxEntry.seq.in_(chunk)).values(sent_at=now))
+    if anchor is not None:
+        state.put(session, Key.ANCHOR_SEQ, anchor[0])
+        state.put(session, Key.ANCHOR_HASH, anchor[1])
+
+
+def stored_unconfirmed(session: Session) -> list[SyncBatch]:
+    """Stored batches HQ has not confirmed, in the order they were built (= chain order)."""
+    return list(
+        session.scalars(
+            select(SyncBatch)
+            .where(SyncBatch.acked_at.is_(None))
+            .order_by(SyncBatch.created_at, SyncBatch.batch_key)
         )
+    )
+
+
+def unacknowledged(database: Database) -> list[SyncBatch]:
+    """Stored batches HQ has not acknowledged (one after a crash; any number of offline
+    packages' batches), oldest first."""
+    with database.read() as session:
+        return stored_unconfirmed(session)
 
 
 def push_all(database: Database, transport: Transport, peer: Peer, progress: Progress) -> PushTally:

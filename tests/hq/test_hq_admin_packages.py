@@ -11,6 +11,7 @@ laptop packs it: every event after the genesis and the records their outbox rows
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,8 @@ class Laptop:
             "records": records,
         }
         header = PackageHeader("device_to_hq", self.device_id, home, sequence, "2026-06-01")
-        write_package(out, header, {"batch": batch}, {PHOTO_SHA: self.photo}, self.key)
+        stored = {"batch_key": batch["batch_key"], "body": json.dumps(batch, ensure_ascii=False)}
+        write_package(out, header, {"batches": [stored]}, {PHOTO_SHA: self.photo}, self.key)
         return out
 
 
@@ -168,14 +170,30 @@ def test_same_package_twice_applies_once(hq: HqDatabase, laptop: Laptop, tmp_pat
     assert top_revision(hq) == before
 
 
-def test_out_of_order_package_refused(hq: HqDatabase, laptop: Laptop, tmp_path: Path):
-    """Package 2 before package 1: refused naming the missing one, nothing applied."""
+def test_a_newer_package_may_follow_a_lost_one(hq: HqDatabase, laptop: Laptop, tmp_path: Path):
+    """Package 1 never arrives: package 2 (a laptop repeats every unconfirmed batch in each
+    package) is imported; package 1 turning up afterwards is a replay, refused, nothing applied."""
+    import_package(hq, tmp_path / "hq-data", laptop.package(tmp_path / "2.fjsync", 2))
+    assert imported_so_far(hq, laptop.device_id) == 2
     before = top_revision(hq)
-    with pytest.raises(PackageRefused, match="请先导入序号 1"):
-        import_package(hq, tmp_path / "hq-data", laptop.package(tmp_path / "2.fjsync", 2))
+    with pytest.raises(PackageRefused, match="已经导入过"):
+        import_package(hq, tmp_path / "hq-data", laptop.package(tmp_path / "1.fjsync", 1))
     assert top_revision(hq) == before
-    assert imported_so_far(hq, laptop.device_id) == 0
-    assert not AttachmentStore(tmp_path / "hq-data").holds(PHOTO_SHA)
+    assert imported_so_far(hq, laptop.device_id) == 2
+
+
+def test_a_package_without_batches_is_refused(hq: HqDatabase, laptop: Laptop, tmp_path: Path):
+    """A body whose batch text names another key than it is filed under: nothing applied."""
+    good = laptop.package(tmp_path / "1.fjsync", 1)
+    with read_package(good, laptop.key.public_key()) as opened:
+        (item,) = opened.body["batches"]
+    header = PackageHeader("device_to_hq", laptop.device_id, squad_id(hq, "园岭"), 1, "2026-06-01")
+    forged = tmp_path / "forged.fjsync"
+    write_package(forged, header, {"batches": [{**item, "batch_key": new_id()}]}, {}, laptop.key)
+    before = top_revision(hq)
+    with pytest.raises(PackageRefused, match="缺少推送批次"):
+        import_package(hq, tmp_path / "hq-data", forged)
+    assert top_revision(hq) == before and imported_so_far(hq, laptop.device_id) == 0
 
 
 def test_tampered_package_refused(hq: HqDatabase, laptop: Laptop, tmp_path: Path):
@@ -235,7 +253,11 @@ def test_export_carries_the_squads_share_signed_by_hq(
     """园岭's package holds its records, HQ's reference data and the photo; 南园's not the
     photo record's file nor 园岭's number block. Sequence = HQ's revision."""
     data = tmp_path / "hq-data"
-    import_package(hq, data, laptop.package(tmp_path / "1.fjsync", 1))
+    sent = laptop.package(tmp_path / "1.fjsync", 1)
+    with read_package(sent, laptop.key.public_key()) as opened:
+        (batch,) = opened.body["batches"]
+        last_event = json.loads(batch["body"])["audit_events"][-1]["fields"]
+    import_package(hq, data, sent)
     with hq.read() as session:
         key = session.get(HqKey, "signing")
         assert key is not None
@@ -247,11 +269,22 @@ def test_export_carries_the_squads_share_signed_by_hq(
         assert opened.header.squad_id == squad_id(hq, "园岭")
         tables = {record["table"] for record in opened.body["records"]}
         assert opened.attachment_names == [PHOTO_SHA]
+        confirmed = opened.body["delivered"]
+    assert confirmed == {  # the laptop's offline confirmation: the batch HQ applied
+        laptop.device_id: {
+            "batch_keys": [batch["batch_key"]],
+            "anchor": {
+                "device_seq": last_event["device_seq"],
+                "event_hash": last_event["event_hash"],
+            },
+        }
+    }
     assert {"squad", "reference_file", "enterprise", "evidence_file", "number_block"} <= tables
     export_package(hq, data, "南园", tmp_path / "south.fjsync")
     with read_package(tmp_path / "south.fjsync", public) as opened:
         south = {record["table"] for record in opened.body["records"]}
         assert opened.attachment_names == []
+        assert opened.body["delivered"] == {}  # no 南园 device
     assert "enterprise" in south  # the registry master goes to every squad
     assert not {"evidence_file", "number_block"} & south
 

@@ -1,10 +1,12 @@
-"""Offline packages: the laptop's export is signed by it and counted as delivered; HQ's package
-is applied whole, once, newest only; a tampered, cut, foreign or older package changes nothing."""
+"""Offline packages: the laptop's export is signed by it and counts as delivered only once HQ
+confirms it; HQ's package is applied whole, once, newest only; a tampered, cut, foreign or older
+package changes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -111,23 +113,33 @@ def names(laptop: Laptop) -> set[str]:
 def test_an_export_carries_everything_pending_signed_by_the_laptop(
     joined: Laptop, tmp_path: Path
 ) -> None:
-    """Verified with the laptop's key: the whole chain and the own-squad records, numbered 1;
-    the outbox is then settled and the next export has nothing to carry."""
+    """Verified with the laptop's key: the whole chain and the own-squad records, numbered 1.
+    Nothing counts as delivered (the file may never reach HQ): 待上传 and the anchor stay, and
+    the next export carries the same batch again, byte for byte."""
+    pending = sync_status(joined.database).pending
     out = tmp_path / "yuanling-1.fjsync"
     result = export_package(joined.database, out)
-    device_key = Ed25519PrivateKey.from_private_bytes(DEVICE_SIGNING_RAW).public_key()
-    with read_package(out, device_key, direction="device_to_hq") as opened:
-        batch = opened.body["batch"]
-        assert opened.header.sequence == result.sequence == 1
-        assert opened.header.squad_id == joined.squads["园岭"]
+    (first,) = package_batches(joined, out)
+    batch = json.loads(first["body"])
+    assert result.sequence == 1 and result.batches == 1
+    assert batch["batch_key"] == first["batch_key"]
     assert batch["chain_from"]["device_seq"] == 0
     assert len(batch["audit_events"]) == result.events > 0
     assert len(batch["records"]) == result.records
-    assert sync_status(joined.database).pending == 0
-    with pytest.raises(UserError) as nothing:
-        export_package(joined.database, tmp_path / "again.fjsync")
-    assert "没有待上传的数据" in nothing.value.message
-    assert not (tmp_path / "again.fjsync").exists()
+    assert sync_status(joined.database).pending == pending > 0
+    with joined.database.read() as session:
+        assert state.anchor(session)[0] == 0
+    again = export_package(joined.database, tmp_path / "yuanling-2.fjsync")
+    assert again.sequence == 2
+    assert package_batches(joined, tmp_path / "yuanling-2.fjsync") == [first]
+
+
+def package_batches(laptop: Laptop, path: Path) -> list[dict[str, Any]]:
+    """The batches of the laptop's package, verified with the laptop's key."""
+    device_key = Ed25519PrivateKey.from_private_bytes(DEVICE_SIGNING_RAW).public_key()
+    with read_package(path, device_key, direction="device_to_hq") as opened:
+        assert opened.header.squad_id == laptop.squads["园岭"]
+        return list(opened.body["batches"])
 
 
 def test_an_export_never_overwrites_a_file(joined: Laptop, tmp_path: Path) -> None:
