@@ -272,10 +272,16 @@ def synced_tables() -> tuple[TablePolicy, ...]:
 
 def policy_of(table: str) -> TablePolicy:
     """The policy of one synced table; an unknown or local table is a :class:`UserError`."""
-    for policy in synced_tables():
-        if policy.table == table:
-            return policy
-    raise UserError(f"未知的数据表“{table}”：它不在同步范围内。")
+    policy = _by_name().get(table)
+    if policy is None:
+        raise UserError(f"未知的数据表“{table}”：它不在同步范围内。")
+    return policy
+
+
+@cache
+def _by_name() -> dict[str, TablePolicy]:
+    """The synced tables' policies by table name (HQ asks several times per pushed record)."""
+    return {policy.table: policy for policy in synced_tables()}
 
 
 def child_table(table: str) -> ChildTable:
