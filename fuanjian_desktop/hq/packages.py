@@ -251,12 +251,14 @@ def export_package(db: HqDatabase, data_dir: Path, squad_name: str, out: Path) -
 
 
 def _delivered(session: Session, squad_id: str) -> dict[str, dict[str, Any]]:
-    """For each device of the squad: the keys of the batches HQ has applied and its anchor."""
+    """For each device of the squad: the keys of the batches HQ has applied, its anchor and
+    whether its chain is flagged (what ``/status`` tells a laptop online)."""
     devices = session.scalars(select(HqDevice).where(HqDevice.squad_id == squad_id)).all()
     delivered: dict[str, dict[str, Any]] = {
         device.id: {
             "batch_keys": [],
             "anchor": {"device_seq": device.anchor_seq, "event_hash": device.anchor_hash},
+            "flagged": device.flagged_at is not None,
         }
         for device in devices
     }

@@ -233,8 +233,11 @@ def _confirm(session: Session, peer: Peer, delivered: Any, records: list[dict[st
     """Mark this laptop's stored batches that HQ lists as applied delivered, as an online
     answer would (rows sent, anchor at the batch's last event, text dropped), and take HQ's
     revisions of their records as bases (also of those changed here since, which the records
-    below skip). The number of batches confirmed."""
+    below skip). HQ's chain flag for this laptop is taken as ``/status`` gives it online. The
+    number of batches confirmed."""
     mine = (delivered or {}).get(peer.device_id) or {}
+    if "flagged" in mine:
+        state.put(session, Key.FLAGGED, "1" if mine["flagged"] else None)
     keys = set(mine.get("batch_keys") or [])
     chain = state.chain_device(session)
     revisions = {

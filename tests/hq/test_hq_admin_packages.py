@@ -277,6 +277,7 @@ def test_export_carries_the_squads_share_signed_by_hq(
                 "device_seq": last_event["device_seq"],
                 "event_hash": last_event["event_hash"],
             },
+            "flagged": False,
         }
     }
     assert {"squad", "reference_file", "enterprise", "evidence_file", "number_block"} <= tables

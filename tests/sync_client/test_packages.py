@@ -44,6 +44,7 @@ def hq_package(
     *,
     squad: str | None = None,
     signer: Ed25519PrivateKey = HQ_SIGNING_PRIVATE,
+    delivered: dict[str, Any] | None = None,
 ) -> Path:
     """A package as ``hq export`` writes it: a snapshot up to revision ``sequence``."""
     sources = {}
@@ -58,7 +59,8 @@ def hq_package(
         sequence=sequence,
         created_at=dt.datetime.now(dt.UTC).isoformat(),
     )
-    write_package(path, header, {"records": records, "cursor": sequence}, sources, signer)
+    body = {"records": records, "cursor": sequence, "delivered": delivered or {}}
+    write_package(path, header, body, sources, signer)
     return path
 
 
@@ -259,3 +261,29 @@ def test_a_package_for_another_squad_is_refused(laptop: Laptop, tmp_path: Path) 
         squad=laptop.squads["南园"],
     )
     assert "不是区局发给本中队的" in refused_with_nothing_applied(laptop, foreign)
+
+
+def test_hqs_flag_on_this_laptops_chain_arrives_with_the_package(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    """Offline, HQ's package says what ``/status`` says online: the chain is flagged, later
+    cleared; another device's entry says nothing about this laptop."""
+
+    def entry(flagged: bool) -> dict[str, Any]:
+        return {"batch_keys": [], "anchor": {"device_seq": 0, "event_hash": ""}, "flagged": flagged}
+
+    other = {new_id(): entry(True)}
+    import_package(
+        laptop.database, hq_package(laptop, tmp_path / "0.fjsync", 69, [], None, delivered=other)
+    )
+    assert not sync_status(laptop.database).flagged
+    flagged = {laptop.hq.device_id: entry(True)}
+    import_package(
+        laptop.database, hq_package(laptop, tmp_path / "1.fjsync", 70, [], None, delivered=flagged)
+    )
+    assert sync_status(laptop.database).flagged
+    cleared = {laptop.hq.device_id: entry(False)}
+    import_package(
+        laptop.database, hq_package(laptop, tmp_path / "2.fjsync", 71, [], None, delivered=cleared)
+    )
+    assert not sync_status(laptop.database).flagged
