@@ -131,8 +131,9 @@ def delivered_once(server: HqServer, laptop: FieldLaptop) -> None:
 def test_a_lost_package_is_delivered_by_the_next_online_round(
     hq_server: HqServer, tmp_path: Path
 ) -> None:
-    """Export, the file is deleted before it reaches HQ; the next ``sync run`` still delivers
-    every change once: the exported batch is sent first and the chain continues."""
+    """Export, the file never reaches HQ; the next ``sync run`` still delivers every change
+    once: the exported batch is sent first and the chain continues. The copy turning up at HQ
+    afterwards applies nothing."""
     laptop = new_laptop(tmp_path / "a", "a", "园岭", hq_server, 1)
     laptop.round()
     register(laptop)
@@ -146,7 +147,7 @@ def test_a_lost_package_is_delivered_by_the_next_online_round(
     assert exported.batches == 1
     (sent,) = batches_in(laptop, package)
     assert (pending(laptop), anchor_of(laptop)) == (waiting, anchor)  # nothing counted delivered
-    package.unlink()
+    found_later = package.rename(tmp_path / "found-later.fjsync")  # gone from the way to HQ
     assert hq_versions(hq_server, device) == before
 
     laptop.round()
@@ -159,6 +160,12 @@ def test_a_lost_package_is_delivered_by_the_next_online_round(
     with laptop.database.read() as session:
         stored = session.get(SyncBatch, sent["batch_key"])
         assert stored is not None and stored.acked_at is not None and stored.body == ""
+
+    delivered = hq_versions(hq_server, device)  # the lost copy turns up at HQ after all
+    with hq_of(hq_server) as hq:
+        late = hq_packages.import_package(hq, hq_server.data_dir, found_later)
+    assert (late.applied, late.conflicts, late.quarantined) == (0, 0, False)
+    assert hq_versions(hq_server, device) == delivered
 
 
 def test_hqs_package_confirms_the_laptops_batches(hq_server: HqServer, tmp_path: Path) -> None:
