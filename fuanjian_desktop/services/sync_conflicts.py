@@ -2,10 +2,11 @@
 
 HQ writes a ``sync_conflict`` when both sides changed one field, or a frozen record (an issued
 document, an archived case) or a number arrived with other content; it keeps its own value
-meanwhile. A squad leader, legal reviewer or administrator of the conflict's squad settles it:
-``hq`` keeps HQ's value; ``device`` writes the laptop's value back into a changed field (a
-normal audited change, which the next push carries to HQ). The resolution itself is an audited
-change of the conflict record, so it syncs too.
+meanwhile. The other value is the one a laptop of the squad uploaded — this one or another
+(``uploaded_here`` says which). A squad leader, legal reviewer or administrator of the conflict's
+squad settles it: ``hq`` keeps HQ's value; ``device`` writes the uploaded value back into the
+changed field (a normal audited change, which the next push carries to HQ). The resolution
+itself is an audited change of the conflict record, so it syncs too.
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ from fuanjian_desktop.db.base import Base, utc_now
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.errors import NotFound, PermissionDenied, UserError
-from fuanjian_desktop.models import SyncConflict
+from fuanjian_desktop.models import LocalSetting, SyncConflict
+from fuanjian_desktop.security.audit_chain import DEVICE_SETTING
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.squad_scope import listed_squad, read_as, require_changeable
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 from fuanjian_desktop.sync_protocol.codec import decode_value, table_of
 
 RESOLVERS = frozenset({Role.SQUAD_LEADER, Role.LEGAL_REVIEWER, Role.ADMIN})
-CHOICES = {"hq": "采用区局的值", "device": "采用本机的值"}
+CHOICES = {"hq": "采用区局的值", "device": "采用上传的值"}
 # how a record is named in the list: its kind, and the column that names it
 _LABELS: dict[str, tuple[str, str | None]] = {
     "enforcement_case": ("案件", "case_no"),
@@ -56,6 +58,7 @@ class ConflictRow:
     hq_value: Any
     device_value: Any
     detected_at: dt.datetime
+    uploaded_here: bool  # the uploaded value came from this laptop (else another of the squad)
 
 
 def may_resolve(actor: Actor) -> bool:
@@ -74,12 +77,17 @@ def open_conflicts(database: Database, actor: Actor) -> list[ConflictRow]:
         return [_row(session, conflict) for conflict in found]
 
 
+def _this_laptop(session: Session) -> str | None:
+    row = session.get(LocalSetting, DEVICE_SETTING)
+    return row.value if row else None
+
+
 def resolve_conflict(
     database: Database, actor: Actor, conflict_id: str, choice: str, note: str
 ) -> None:
     """Settle a conflict with HQ's or the laptop's value; audited, synced."""
     if choice not in CHOICES:
-        raise UserError("请选择“采用区局的值”或“采用本机的值”。")
+        raise UserError("请选择“采用区局的值”或“采用上传的值”。")
     with user_action(database, actor, "处理同步冲突") as scope:
         if not may_resolve(scope.actor):
             raise PermissionDenied("只有中队负责人、法制审核员或管理员可以处理同步冲突。")
@@ -102,7 +110,7 @@ def resolve_conflict(
 
 
 def _take_device_value(scope: ActionScope, conflict: SyncConflict) -> None:
-    """Write the laptop's value into the conflicting field (only a plain field can take one)."""
+    """Write the uploaded value into the conflicting field (only a plain field can take one)."""
     field = conflict.field
     stored = table_of(conflict.entity_type)
     if conflict.kind != "field" or field is None or field not in stored.columns:
@@ -115,7 +123,7 @@ def _take_device_value(scope: ActionScope, conflict: SyncConflict) -> None:
     before = record.audit_snapshot()
     value = decode_value(conflict.entity_type, stored.columns[field], conflict.device_value)
     setattr(record, field, value)
-    scope.record(record, f"按本机的值处理同步冲突：{field}", before)
+    scope.record(record, f"按上传的值处理同步冲突：{field}", before)
 
 
 def _model_of(table: str) -> Any:
@@ -136,6 +144,7 @@ def _row(session: Session, conflict: SyncConflict) -> ConflictRow:
         hq_value=conflict.hq_value,
         device_value=conflict.device_value,
         detected_at=conflict.detected_at,
+        uploaded_here=conflict.device_id == _this_laptop(session),
     )
 
 

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo.demo import DEMO_PASSWORD
 from fuanjian_desktop.errors import PermissionDenied, UserError
-from fuanjian_desktop.models import AuditEvent, Enterprise, OutboxEntry, Squad, SyncConflict
+from fuanjian_desktop.models import (
+    AuditEvent,
+    Enterprise,
+    LocalSetting,
+    OutboxEntry,
+    Squad,
+    SyncConflict,
+)
 from fuanjian_desktop.services.auth import sign_in
 from fuanjian_desktop.services.sync_conflicts import may_resolve, open_conflicts, resolve_conflict
 
@@ -44,6 +51,18 @@ def test_the_squad_sees_its_open_conflicts_with_a_readable_label(demo_database: 
     assert [row.id for row in rows] == [conflict_id]
     assert rows[0].entity_label.startswith("企业 ")
     assert (rows[0].hq_value, rows[0].device_value) == ("区局的备注", "本机的备注")
+    assert rows[0].uploaded_here is False  # uploaded by device DDD…, not this laptop
+
+
+def test_a_conflict_this_laptop_uploaded_says_so(demo_database: Database) -> None:
+    """The uploaded value is labelled by its laptop: this one when the device ids match."""
+    conflict_id, _enterprise = conflict_on_notes(demo_database)
+    with demo_database.write() as session:
+        here = session.get(LocalSetting, "device_id")
+        assert here is not None
+        session.get(SyncConflict, conflict_id).device_id = here.value
+    rows = open_conflicts(demo_database, sign_in(demo_database, "zhangwei", DEMO_PASSWORD))
+    assert [row.uploaded_here for row in rows] == [True]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +112,7 @@ def test_taking_the_laptops_value_is_an_audited_change_to_push(demo_database: Da
         summaries = session.scalars(
             select(AuditEvent.summary).where(AuditEvent.action == "处理同步冲突")
         )
-        assert any("采用本机的值" in summary for summary in summaries)
+        assert any("采用上传的值" in summary for summary in summaries)
 
 
 def test_a_frozen_conflict_cannot_take_the_laptops_value(demo_database: Database) -> None:

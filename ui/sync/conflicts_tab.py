@@ -1,7 +1,8 @@
 """冲突: what sync could not decide by itself, for a person with the right role to settle.
 
-Each row is one record and field whose value differs between HQ and this laptop (or an issued
-document or number that arrived twice with different content). HQ keeps its value meanwhile.
+Each row is one record and field whose value differs between HQ and what a laptop of the squad
+uploaded — this one or another (or an issued document or number that arrived twice with
+different content). HQ keeps its value meanwhile.
 The person reads both values, writes why, and keeps one side (``services.sync_conflicts``:
 中队负责人, 法制审核员 or 管理员; the choice is audited and travels with the next round).
 """
@@ -59,7 +60,7 @@ NUMBER_LABELS = {  # the columns of a 文号 and of a 号段, which a number con
     "text": "文号",
 }
 EXPLANATION = (
-    "下列记录在本机和区局被改成了不同的值，区局暂按区局的值保存。"
+    "下列记录在区局和一台电脑（本机或本中队另一台电脑）上被改成了不同的值，区局暂按区局的值保存。"
     "请核实后选择保留哪一方的值，并写明理由；处理结果会在下次同步时送达区局和本中队其他电脑。"
 )
 HQ_ONLY = "已签发的文书、已归档的案件和编号只能采用区局的值。"
@@ -101,12 +102,18 @@ def value_text(field: str | None, value: Any, separator: str = "；") -> str:
     return str(shown)
 
 
+def uploader_text(conflict: Any) -> str:
+    """Which laptop uploaded the other value: this one, or another of the squad."""
+    return "本机" if conflict.uploaded_here else "本中队另一台电脑"
+
+
 COLUMNS: tuple[Column[Any], ...] = (
     Column("记录", lambda row: row.entity_label),
     Column("冲突类型", lambda row: KIND_LABELS.get(row.kind, row.kind)),
     Column("字段", field_text),
     Column("区局的值", lambda row: value_text(row.field, row.hq_value)),
-    Column("本机的值", lambda row: value_text(row.field, row.device_value)),
+    Column("上传的值", lambda row: value_text(row.field, row.device_value)),
+    Column("上传方", lambda row: uploader_text(row)),
     Column("发现时间", lambda row: local_text(row.detected_at)),
 )
 
@@ -128,7 +135,7 @@ class ConflictsTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((300, 170, 130, 180, 180)):
+        for column, width in enumerate((280, 150, 110, 170, 170, 120)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.count_label = QLabel("正在读取…")
@@ -147,7 +154,7 @@ class ConflictsTab(QWidget):
             box.setMaximumHeight(120)  # a record of several fields shows whole
         self.note = QLineEdit(placeholderText="处理理由，例如：经与承办人核实，以本机为准")
         self.keep_hq = QPushButton("采用区局的值")
-        self.keep_device = QPushButton("采用本机的值")
+        self.keep_device = QPushButton("采用上传的值")
         self.keep_hq.clicked.connect(lambda: self.resolve("hq"))
         self.keep_device.clicked.connect(lambda: self.resolve("device"))
         self.message = error_label()
@@ -155,7 +162,8 @@ class ConflictsTab(QWidget):
             self.message.setText(NOT_ALLOWED)
         grid = QGridLayout()
         grid.addWidget(QLabel("区局的值："), 0, 0)
-        grid.addWidget(QLabel("本机的值："), 0, 1)
+        self.device_title = QLabel("上传的值：")
+        grid.addWidget(self.device_title, 0, 1)
         grid.addWidget(self.hq_value, 1, 0)
         grid.addWidget(self.device_value, 1, 1)
         buttons = QHBoxLayout()
@@ -196,6 +204,7 @@ class ConflictsTab(QWidget):
         row = self.model.row_at(current.row())
         self.hq_value.setPlainText(value_text(row.field, row.hq_value, "\n"))
         self.device_value.setPlainText(value_text(row.field, row.device_value, "\n"))
+        self.device_title.setText(f"上传的值（{uploader_text(row)}）：")
         self._enable_choices(True)
 
     def _enable_choices(self, selected: bool) -> None:

@@ -22,6 +22,7 @@ def conflict(field: str | None, kind: str = "field") -> ConflictRow:
         hq_value=None,
         device_value=None,
         detected_at=dt.datetime(2026, 12, 7, tzinfo=dt.UTC),
+        uploaded_here=False,
     )
 
 

@@ -181,7 +181,7 @@ def test_the_administrator_keeps_this_laptops_value_with_a_reason(
     demo_database: Database,
     wait_idle: Callable[[], None],
 ) -> None:
-    """采用本机的值: the field takes the laptop's value, the conflict is settled with the reason
+    """采用上传的值: the field takes the uploaded value, the conflict is settled with the reason
     and leaves the list; the status bar's count follows."""
     admin = sign_in("zhaolei")
     enterprise_id = add_conflicts(demo_database, admin.squad_id)
