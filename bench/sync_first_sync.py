@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from bench.encrypted import DEMO_ADMIN, open_dataset
 from bench.generate import DEFAULT_SEED, enterprise_rows
-from bench.sync_support import SyncedDemo, fresh_synced_demo, run_round, seconds
+from bench.sync_support import SyncedDemo, fresh_synced_demo, seconds
 from bench.sync_workload import RECORDS_PER_CASE, Workload, add_squad_work, table_of
 from fuanjian_desktop import reference
 from fuanjian_desktop.db.engine import Database
@@ -42,6 +42,7 @@ from fuanjian_desktop.demo.synthetic import EnterpriseFactory
 from fuanjian_desktop.models import Enterprise, Squad
 from fuanjian_desktop.services.registry import registry
 from fuanjian_desktop.services.setup import installation
+from fuanjian_desktop.sync_client.round import RoundResult, run_round
 from tests.support.server import HqServer, enrollment_code
 from tests.test_main_cli import run
 
@@ -60,7 +61,7 @@ class FirstSyncReport:
     push_s: float
     enroll_s: float
     first_sync_s: float
-    result: Any  # the client's RoundResult
+    result: RoundResult
     held_enterprises: int
     held_workload: dict[str, int]
 
@@ -98,7 +99,7 @@ def measure(
     enroll_s = seconds(lambda: _enroll_new_laptop(folder, synced.server))
     second = open_dataset(folder)
     try:
-        results: list[Any] = []
+        results: list[RoundResult] = []
         first_sync_s = seconds(lambda: results.append(run_round(second)))
         held = _held(second, workload)
         held_enterprises = _count(second, Enterprise)
@@ -135,13 +136,15 @@ def publish_registry(hq_url: str, count: int, seed: int) -> None:
     try:
         with hq.read() as session:
             squads = {squad.street: squad.id for squad in session.scalars(select(Squad))}
-            taken = set(session.execute(select(Enterprise.uscc, Enterprise.name)).all())
+            taken = {
+                tuple(row) for row in session.execute(select(Enterprise.uscc, Enterprise.name))
+            }
         drafts = _drafts(EnterpriseFactory(seed, reference.street_names()), taken)
         rows = (enterprise_rows(registry.check_draft(draft), squads) for draft in drafts)
         remaining = islice(rows, count)
         while batch := list(islice(remaining, PUBLISH_BATCH)):
             envelopes = [
-                encode_row("enterprise", row, {"enterprise_category": categories})
+                encode_row("enterprise", row, {"enterprise_category": list(categories)})
                 for row, categories in batch
             ]
             with hq.write() as session:

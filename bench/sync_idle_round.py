@@ -20,9 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python bench/...py`
 
-from bench.sync_support import SyncedDemo, fresh_synced_demo, run_round
+from bench.sync_support import SyncedDemo, fresh_synced_demo
 from bench.timing import Summary, time_ms
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.sync_client.round import run_round
 
 GOAL_MS = 200.0
 SETTLING_ROUNDS = 5  # rounds allowed to bring the laptop up to date before it must be idle

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Engine, create_engine
+from sqlalchemy import JSON, create_engine
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 from bench.encrypted import open_dataset
 from bench.sync_workload import Workload, child_tables, rows_of, table_of
@@ -29,8 +30,12 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.hq.mirror import mirror_table
+from fuanjian_desktop.sync_client.enroll import enroll
+from fuanjian_desktop.sync_client.round import run_round
 from tests.support.pg import PgCluster, find_binaries, missing_binaries_message, running_cluster
 from tests.support.server import HqServer, enrollment_code, init_hq, running_hq
+
+POSTGRESQL = PGDialect_psycopg()  # type: ignore[no-untyped-call]  # only its bind processors
 
 
 @contextmanager
@@ -52,8 +57,6 @@ def fresh_hq(cluster: PgCluster) -> str:
 
 def enroll_laptop(database: Database, server: HqServer, squad: str) -> None:
     """Enroll the laptop ``database`` for ``squad`` with a fresh code, as 设置 → 同步 does."""
-    from fuanjian_desktop.sync_client.enroll import enroll
-
     enroll(database, server.url, enrollment_code(server.db_url, squad))
 
 
@@ -69,13 +72,6 @@ def seconds(call: Callable[[], object]) -> float:
     started = time.perf_counter()
     call()
     return time.perf_counter() - started
-
-
-def run_round(database: Database) -> Any:
-    """One full sync round of the laptop (the client's own ``run_round``); its result."""
-    from fuanjian_desktop.sync_client.round import run_round as client_round
-
-    return client_round(database)
 
 
 @dataclass(frozen=True)
@@ -126,14 +122,14 @@ class TableRows:
     rows: list[tuple[Any, ...]]
 
 
-def rows_to_copy(database: Database, workload: Workload, engine: Engine) -> list[TableRows]:
+def rows_to_copy(database: Database, workload: Workload) -> list[TableRows]:
     """The workload's rows as the laptop stores them (records, their child rows and audit
-    events), converted for the mirror tables of ``engine``'s database."""
+    events), converted for HQ's mirror tables on PostgreSQL."""
     tables: list[TableRows] = []
     with database.read() as session:
         for table_name, ids in _with_children(workload.ids).items():
             columns = tuple(column.name for column in mirror_table(table_name).columns)
-            convert = _converters(table_name, columns, engine)
+            convert = _converters(table_name, columns)
             rows = [
                 tuple(fn(row[name]) for name, fn in zip(columns, convert, strict=True))
                 for row in rows_of(session, table_name, ids)
@@ -152,7 +148,7 @@ def _with_children(ids: Mapping[str, list[str]]) -> dict[str, list[str]]:
     return tables
 
 
-def _converters(table_name: str, columns: Sequence[str], engine: Engine) -> list[Any]:
+def _converters(table_name: str, columns: Sequence[str]) -> list[Any]:
     """Per column, how a stored Python value becomes what ``COPY`` takes: JSON as text, UTC
     timestamps as the mirror column's bind processor makes them, anything else as it is."""
     laptop = table_of(table_name)
@@ -162,7 +158,7 @@ def _converters(table_name: str, columns: Sequence[str], engine: Engine) -> list
         if isinstance(kind, JSON):
             made.append(_json_text)
         else:
-            made.append(kind.bind_processor(engine.dialect) or _same)
+            made.append(kind.bind_processor(POSTGRESQL) or _same)
     return made
 
 
@@ -176,36 +172,63 @@ def _same(value: Any) -> Any:
 
 def bulk_copy(db_url: str, tables: Sequence[TableRows]) -> float:
     """Seconds to ``COPY`` ``tables`` into their mirror tables and commit, in one transaction."""
+    return _timed_insert(db_url, tables, _copy_table)
+
+
+def bulk_executemany(db_url: str, tables: Sequence[TableRows]) -> float:
+    """Seconds to insert ``tables`` with one ``executemany`` of a plain ``INSERT`` per table
+    (psycopg pipelines it) and commit, in one transaction."""
+    return _timed_insert(db_url, tables, _insert_table)
+
+
+def _timed_insert(
+    db_url: str, tables: Sequence[TableRows], write: Callable[[Any, TableRows], None]
+) -> float:
+    with _driver_connection(db_url) as raw:
+        started = time.perf_counter()
+        with raw.cursor() as cursor:
+            for table in tables:
+                write(cursor, table)
+        raw.commit()
+        return time.perf_counter() - started
+
+
+def _copy_table(cursor: Any, table: TableRows) -> None:
+    with cursor.copy(f'COPY "{table.table}" ({_names(table)}) FROM STDIN') as copy:
+        for row in table.rows:
+            copy.write_row(row)
+
+
+def _insert_table(cursor: Any, table: TableRows) -> None:
+    marks = ", ".join("%s" for _ in table.columns)
+    cursor.executemany(
+        f'INSERT INTO "{table.table}" ({_names(table)}) VALUES ({marks})', table.rows
+    )
+
+
+def _names(table: TableRows) -> str:
+    return ", ".join(f'"{name}"' for name in table.columns)
+
+
+@contextmanager
+def _driver_connection(db_url: str) -> Iterator[Any]:
+    """The psycopg connection under a SQLAlchemy URL (for COPY and plain statements)."""
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
             raw = connection.connection.driver_connection
             assert raw is not None
-            started = time.perf_counter()
-            with raw.cursor() as cursor:
-                for table in tables:
-                    names = ", ".join(f'"{name}"' for name in table.columns)
-                    with cursor.copy(f'COPY "{table.table}" ({names}) FROM STDIN') as copy:
-                        for row in table.rows:
-                            copy.write_row(row)
-            raw.commit()
-            return time.perf_counter() - started
+            yield raw
     finally:
         engine.dispose()
 
 
 def mirror_counts(db_url: str, ids: Mapping[str, Sequence[str]]) -> dict[str, int]:
     """How many of these ids each mirror table of the HQ database holds (did everything arrive?)."""
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            raw = connection.connection.driver_connection
-            assert raw is not None
-            counts = {}
-            for name, wanted in ids.items():
-                query = f'SELECT count(*) FROM "{name}" WHERE id = ANY(%s)'
-                row = raw.execute(query, (list(wanted),)).fetchone()
-                counts[name] = int(row[0]) if row else 0
-            return counts
-    finally:
-        engine.dispose()
+    counts = {}
+    with _driver_connection(db_url) as raw:
+        for name, wanted in ids.items():
+            query = f'SELECT count(*) FROM "{name}" WHERE id = ANY(%s)'
+            row = raw.execute(query, (list(wanted),)).fetchone()
+            counts[name] = int(row[0]) if row else 0
+    return counts

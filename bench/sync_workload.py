@@ -148,8 +148,9 @@ def load_templates(session: Session, squad_id: str) -> Templates:
     inspection_document = _first(
         session, issued.where(CaseDocument.inspection_id.in_(squad_inspections))
     )
-    first_with_hazards = with_hazards.order_by(Hazard.inspection_id).limit(1).scalar_subquery()
-    inspection = _by_id(session, "inspection", session.scalar(select(first_with_hazards)))
+    inspection = _first(
+        session, select(Inspection).where(Inspection.id.in_(with_hazards)).order_by(Inspection.id)
+    )
     hazards = session.scalars(
         select(Hazard.id).where(Hazard.inspection_id == inspection.row["id"]).order_by(Hazard.id)
     ).all()
@@ -167,7 +168,7 @@ def load_templates(session: Session, squad_id: str) -> Templates:
 
 
 def _first(session: Session, query: Any) -> Template:
-    """The first document ``query`` finds, as a template."""
+    """The first record ``query`` finds, as a template."""
     entity = session.scalars(query.limit(1)).first()
     if entity is None:
         raise UserError(
