@@ -11,10 +11,11 @@ an older one after a newer (a replay) is refused before anything is stored. A ta
 truncated package fails its signature or hashes in ``sync_protocol.package`` and is refused the
 same way.
 
-Crash safety: the evidence files are stored first (content-addressed: a file HQ keeps without its
-record is harmless), then each batch is applied in its own transaction, then the sequence moves
-on. A crash or a refused batch before the last step leaves the same package importable again,
-and the batch keys make ``apply_push`` answer the stored results instead of applying twice.
+Atomic: the evidence files are stored first (content-addressed: a file HQ keeps without its
+record is harmless), then every batch is applied and the sequence moved on in ONE transaction.
+A crash, or any batch refused, leaves HQ as it was before the import (the same package can be
+imported again), and batch keys HQ already has answer their stored results instead of applying
+twice.
 
 ``hq export`` writes the reverse: everything the squad's laptops may see (its share plus HQ's
 reference data) as of one HQ revision, signed with HQ's key, and for each of the squad's
@@ -34,6 +35,7 @@ from typing import Any, BinaryIO, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.errors import UserError
@@ -48,7 +50,7 @@ from fuanjian_desktop.hq.models import (
     HqRevision,
 )
 from fuanjian_desktop.hq.pull import visible_records
-from fuanjian_desktop.hq.push import apply_push
+from fuanjian_desktop.hq.push import PushRefused, apply_push_in, refusal
 from fuanjian_desktop.hq.setup import SIGNING
 from fuanjian_desktop.models import EvidenceFile
 from fuanjian_desktop.services.setup import find_squad
@@ -125,22 +127,31 @@ def import_package(db: HqDatabase, data_dir: Path, path: Path) -> PackageImporte
         new_files = [sha for sha in opened.attachment_names if _store_file(store, opened, sha)]
         applied = conflicts = 0
         quarantined = False
-        for batch in batches:
-            with db.read() as session:
+        with db.write() as session:  # every batch, or none
+            for batch in batches:
                 repeated = session.get(HqBatch, batch["batch_key"]) is not None
-            status, result = apply_push(db, header.sender, batch)
-            if status != 200:
-                raise PackageRefused(f"同步包未导入：{result.get('message', result.get('error'))}")
-            if not repeated:
-                applied += len(result.get("applied", []))
-                conflicts += len(result.get("conflicts", []))
-                quarantined = quarantined or bool(result.get("quarantined"))
-        with db.write() as session:
+                result = _applied(session, header.sender, batch)
+                if not repeated:
+                    applied += len(result.get("applied", []))
+                    conflicts += len(result.get("conflicts", []))
+                    quarantined = quarantined or bool(result.get("quarantined"))
             _advance(session, header)
             _record_files(session, store, opened.attachment_names, header.sender)
     return PackageImported(
         device.name, header.sequence, applied, conflicts, quarantined, len(new_files)
     )
+
+
+def _applied(session: Session, sender: str, batch: Mapping[str, Any]) -> dict[str, Any]:
+    """One batch applied in the import's transaction; a refusal refuses the whole package."""
+    try:
+        status, result = apply_push_in(session, sender, batch)
+    except (PushRefused, UserError, IntegrityError) as error:
+        status, result = refusal(error)
+    if status != 200:
+        message = result.get("message", result.get("error"))
+        raise PackageRefused(f"同步包未导入（其中一批被拒绝：{message}），区局数据没有任何改动。")
+    return result
 
 
 def _batches(body: Mapping[str, Any], sender: str) -> list[dict[str, Any]]:

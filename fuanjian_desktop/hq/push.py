@@ -85,16 +85,28 @@ def apply_push(db: HqDatabase, device_id: str, batch: Mapping[str, Any]) -> Answ
     """Apply a PushBatch from ``device_id``: (HTTP status, PushResult or error body)."""
     try:
         with db.write() as session:
-            lock_sequence(session)
-            return _apply(session, device_id, batch)
-    except PushRefused as refused:
-        return refused.answer()
-    except UserError as invalid:
-        return 422, {"error": "invalid", "message": invalid.message}
-    except IntegrityError:
-        # a uniqueness the checks above do not look at (an audit event id another device
-        # already used): refused whole rather than half-applied
-        return 409, {"error": "conflict", "message": INTEGRITY}
+            return apply_push_in(session, device_id, batch)
+    except (PushRefused, UserError, IntegrityError) as error:
+        return refusal(error)
+
+
+def apply_push_in(session: Session, device_id: str, batch: Mapping[str, Any]) -> Answer:
+    """:func:`apply_push` inside the caller's transaction (an offline package applies all its
+    batches in one). A refusal raises (:func:`refusal` gives its answer): the caller must then
+    roll back, since part of the batch may already be written."""
+    lock_sequence(session)
+    return _apply(session, device_id, batch)
+
+
+def refusal(error: PushRefused | UserError | IntegrityError) -> Answer:
+    """The HTTP answer of a refused batch."""
+    if isinstance(error, PushRefused):
+        return error.answer()
+    if isinstance(error, UserError):
+        return 422, {"error": "invalid", "message": error.message}
+    # a uniqueness the checks do not look at (an audit event id another device already used):
+    # refused whole rather than half-applied
+    return 409, {"error": "conflict", "message": INTEGRITY}
 
 
 def _apply(session: Session, device_id: str, batch: Mapping[str, Any]) -> Answer:

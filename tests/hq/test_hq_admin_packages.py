@@ -196,6 +196,28 @@ def test_a_package_without_batches_is_refused(hq: HqDatabase, laptop: Laptop, tm
     assert top_revision(hq) == before and imported_so_far(hq, laptop.device_id) == 0
 
 
+def test_a_refused_batch_refuses_the_whole_package(hq: HqDatabase, laptop: Laptop, tmp_path: Path):
+    """A good batch followed by one naming another squad's venue (403): HQ keeps nothing of
+    the package, not even the good batch, and the same laptop may import again."""
+    good = laptop.package(tmp_path / "1.fjsync", 1)
+    with read_package(good, laptop.key.public_key()) as opened:
+        (item,) = opened.body["batches"]
+    first = json.loads(item["body"])
+    venue = next(record for record in first["records"] if record["table"] == "enterprise")
+    foreign = {**venue, "fields": {**venue["fields"], "squad_id": squad_id(hq, "南园")}}
+    second = {**first, "batch_key": new_id(), "audit_events": [], "records": [foreign]}
+    batches = [item, {"batch_key": second["batch_key"], "body": json.dumps(second)}]
+    header = PackageHeader("device_to_hq", laptop.device_id, squad_id(hq, "园岭"), 1, "2026-06-01")
+    mixed = tmp_path / "mixed.fjsync"
+    write_package(mixed, header, {"batches": batches}, {}, laptop.key)
+    before = top_revision(hq)
+    with pytest.raises(PackageRefused, match="区局数据没有任何改动"):
+        import_package(hq, tmp_path / "hq-data", mixed)
+    assert top_revision(hq) == before and imported_so_far(hq, laptop.device_id) == 0
+    import_package(hq, tmp_path / "hq-data", good)  # the good batch alone still goes in
+    assert top_revision(hq) > before
+
+
 def test_tampered_package_refused(hq: HqDatabase, laptop: Laptop, tmp_path: Path):
     """One byte of the body changed after signing: refused, nothing applied or stored."""
     package = laptop.package(tmp_path / "1.fjsync", 1)
