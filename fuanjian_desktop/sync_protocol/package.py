@@ -12,7 +12,7 @@ member, so one signature check and one hash per member prove the whole file is w
 (a laptop's key one way, HQ's the other) wrote. Reading checks all of it before returning
 anything: a truncated, altered or foreign package is refused (:class:`PackageRefused`) and the
 caller applies nothing. The header's ``sequence`` orders a sender's packages, so a replayed or
-skipped one is refused too (:func:`check_sequence`). Attachments are copied in and hashed in
+skipped one can be refused by the receiver. Attachments are copied in and hashed in
 chunks, never read whole: a 2 GB video fits.
 """
 
@@ -286,19 +286,3 @@ def _member_matches(archive: zipfile.ZipFile, member: str, facts: Mapping[str, A
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
     return iter(lambda: stream.read(CHUNK), b"")
-
-
-def check_sequence(header: PackageHeader, last_applied: int) -> bool:
-    """Whether to apply a package after the sender's ``last_applied`` one.
-
-    The next number: True. One already applied: False (importing it again changes nothing).
-    A gap: :class:`PackageRefused` naming the missing package, so none is skipped.
-    """
-    if header.sequence <= last_applied:
-        return False
-    if header.sequence > last_applied + 1:
-        raise PackageRefused(
-            f"同步包序号为 {header.sequence}，但上一个已导入的是 {last_applied}："
-            f"请先导入序号 {last_applied + 1} 的同步包，未导入任何数据。"
-        )
-    return True

@@ -200,17 +200,3 @@ def test_attachments_are_streamed_not_loaded(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert peak < 8 * 1024 * 1024
-
-
-@pytest.mark.parametrize(
-    ("sequence", "last", "expected"),
-    [(4, 3, True), (1, 0, True), (3, 3, False), (2, 3, False), (5, 3, None), (2, 0, None)],
-)
-def test_sequence(sequence: int, last: int, expected: bool | None) -> None:
-    """The next package applies, an applied one is a no-op, a gap is refused."""
-    header = PackageHeader("hq_to_device", "hq", "01SQUAD", sequence, "2026-03-01")
-    if expected is None:
-        with pytest.raises(PackageRefused, match=f"请先导入序号 {last + 1} 的同步包"):
-            package.check_sequence(header, last)
-    else:
-        assert package.check_sequence(header, last) is expected
