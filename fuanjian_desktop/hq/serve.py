@@ -7,8 +7,11 @@ flight finish, then the database is closed). The server logs in English to stder
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
+import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,9 +48,8 @@ def serve(
     privileged) is a :class:`UserError` too, naming the address.
     """
     _check_tls(cert, key)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _check_address(host, port)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     app = create_app(db_url, data_dir)
     config = uvicorn.Config(
         app,
@@ -98,3 +100,34 @@ def _check_tls(cert: Path | None, key: Path | None) -> None:
     for path in (cert, key):
         if path is not None and not path.is_file():
             raise UserError(f"找不到文件：{path}")
+    if cert is not None and key is not None:
+        try:  # the same loading uvicorn does, before anything starts
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+        except ssl.SSLError as error:
+            raise UserError(
+                f"证书或私钥无法读取（不是 PEM 格式，或私钥与证书不配对）：{error.reason}。"
+                "请检查 --cert 和 --key 给出的文件。"
+            ) from None
+
+
+def _check_address(host: str, port: int) -> None:
+    """Say in Chinese why ``host:port`` cannot be listened on (uvicorn only logs it)."""
+    try:
+        family, kind, protocol, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except socket.gaierror:
+        raise UserError(
+            f"无法识别地址“{host}”，请用本机的 IP 地址或 127.0.0.1（--host）。"
+        ) from None
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRNOTAVAIL:
+                raise UserError(
+                    f"本机没有地址 {host}，无法在它上面启动区局同步服务。"
+                    "请用本机网卡的 IP 地址，或 127.0.0.1（--host）。"
+                ) from None
+            raise UserError(CANNOT_LISTEN.format(host=host, port=port)) from None

@@ -241,3 +241,20 @@ def test_a_port_in_use_is_a_chinese_error(hq_template: Path, tmp_path: Path) -> 
         port = taken.getsockname()[1]
         with pytest.raises(UserError, match=f"无法在 {LOOPBACK}:{port} 上启动"):
             serve(f"sqlite:///{tmp_path / 'hq.db'}", tmp_path / "data", LOOPBACK, port)
+
+
+def test_a_key_that_is_not_pem_is_a_chinese_error(tmp_path: Path) -> None:
+    """A garbled or swapped key file is named before anything starts, not a traceback."""
+    cert, _key = self_signed(tmp_path)
+    garbled = tmp_path / "garbled.key"
+    garbled.write_text("这不是私钥\n", encoding="utf-8")
+    with pytest.raises(UserError, match="证书或私钥无法读取"):
+        serve("sqlite:///unused.db", tmp_path, cert=cert, key=garbled)
+    with pytest.raises(UserError, match="证书或私钥无法读取"):
+        serve("sqlite:///unused.db", tmp_path, cert=cert, key=cert)  # the certificate twice
+
+
+def test_an_address_this_machine_lacks_is_named(tmp_path: Path) -> None:
+    """--host with an address of no network card here (TEST-NET-1, RFC 5737) says so."""
+    with pytest.raises(UserError, match=r"本机没有地址 192\.0\.2\.1"):
+        serve("sqlite:///unused.db", tmp_path, "192.0.2.1", 8765)
