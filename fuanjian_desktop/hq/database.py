@@ -18,7 +18,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fuanjian_desktop.db.engine import Database
@@ -77,8 +77,23 @@ class HqDatabase:
         self.engine.dispose()
 
 
+BAD_URL = (
+    "区局数据库地址“{url}”无效，应形如 sqlite:///路径/hq.db 或 "
+    "postgresql+psycopg://用户@主机/库名（--db）。"
+)
+
+
 def _make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a long busy timeout and immediate writes."""
+    """An engine for ``url``; SQLite gets WAL, a long busy timeout and immediate writes.
+
+    A mistyped address (a bare path, an unknown scheme) is a Chinese error, not a traceback."""
+    try:
+        return _engine_for(url)
+    except (ArgumentError, NoSuchModuleError):
+        raise UserError(BAD_URL.format(url=url)) from None
+
+
+def _engine_for(url: str) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
         # no server-side prepared statements: their generic plan for "ids IN (500 values)",
         # made while a table was small, stayed a slow one as it grew (a 10,000-case push: 43 s

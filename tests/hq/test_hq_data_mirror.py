@@ -74,6 +74,13 @@ def test_a_database_never_initialised_is_refused(tmp_path: Path) -> None:
         open_hq(f"sqlite:///{tmp_path / 'empty.db'}")
 
 
+@pytest.mark.parametrize("url", ["r/hq.db", "foo://bar", "postgres://fj@127.0.0.1/hq"])
+def test_a_mistyped_address_is_named_in_chinese(url: str) -> None:
+    """A bare path or an unknown scheme in --db: what it should look like, not a traceback."""
+    with pytest.raises(UserError, match=re.escape(f"区局数据库地址“{url}”无效，应形如 sqlite:///")):
+        open_hq(url)
+
+
 def test_a_database_of_a_newer_program_is_refused(tmp_path: Path) -> None:
     """A schema stamp this program does not know: refused, not migrated."""
     url = f"sqlite:///{tmp_path / 'hq.db'}"
