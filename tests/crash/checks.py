@@ -229,7 +229,7 @@ def _events_and_outbox(
     queued: Counter[str] = Counter(row.audit_event_id for row in outbox)
     for row in outbox:
         event = events.get(row.audit_event_id)
-        if event is None or event[:2] != (row.entity_type, row.entity_id):
+        if event is None or not _names_entity(event, row):
             problems.append(f"outbox row {row.seq} without its event")
     for event_id, (entity_type, _, changed) in events.items():
         if entity_type is not None and changed and not queued[event_id]:
@@ -244,6 +244,16 @@ def _events_and_outbox(
         if sorted(found) != list(range(1, len(found) + 1))
     ]
     return problems
+
+
+def _names_entity(event: tuple[str | None, str | None, bool], row: Any) -> bool:
+    """Whether the event is about the outbox row's record. A record keyed by several columns (a
+    pinned checklist version) is named in the outbox by its JSON key (``["tpl","1.0"]``), too
+    long for the event's id column, which stays empty (``ActionScope.record_immutable``)."""
+    entity_type, entity_id, _changed = event
+    if entity_type != row.entity_type:
+        return False
+    return entity_id == row.entity_id or (entity_id is None and row.entity_id.startswith("["))
 
 
 def _versioned_tables(connection: Any) -> list[str]:
