@@ -173,6 +173,12 @@ class NewLaptop:
     recovery_code: str
 
 
+CODE_USED_UP = (
+    "（这个接入码已经用掉：请区局管理员用 hq revoke 停用本次登记的设备 {device}，"
+    "再发一个新的接入码。）"
+)
+
+
 def enroll_new_folder(
     folder: DataFolder,
     hq_url: str,
@@ -188,16 +194,22 @@ def enroll_new_folder(
     """Create the encrypted database in the empty ``folder``, join HQ, fetch the squad's
     accounts, and let the squad's administrator ``username`` open the data with ``password``.
 
-    On any failure nothing usable is left behind (no account holds the key, so the next start
-    clears the folder); the code is then used up and a new one is needed.
+    The password is checked before HQ is asked, so a weak one costs no code. On any failure
+    nothing usable is left behind (no account holds the key, so the next start clears the
+    folder); after HQ accepted the code, the message says it is used up and what HQ must do.
     """
+    check_new_password(password)
     database = create_encrypted_database(folder)
     try:
         joined = enroll(
             database, hq_url, code, ca_file=ca_file, pin=pin, device_name=device_name, client=client
         )
-        _fetch_accounts(database, client)
-        _admit(database, username, password, joined.squad_id)
+        try:
+            _fetch_accounts(database, client)
+            _admit(database, username, password, joined.squad_id)
+        except UserError as error:
+            used_up = CODE_USED_UP.format(device=joined.device_id)
+            raise UserError(f"{error.message}{used_up}") from None
         assert database.key is not None
         recovery = Keyring.load(folder).replace_recovery(database.key)
     finally:
@@ -231,7 +243,6 @@ def _admit(database: Database, username: str, password: str, squad_id: str) -> N
     here (checked like any new password); the other accounts get theirs from that
     administrator (用户管理 → 重设密码).
     """
-    check_new_password(password)
     with database.write() as session:
         user = session.scalars(select(User).where(User.username == username.strip())).first()
         if (

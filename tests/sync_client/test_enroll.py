@@ -120,22 +120,33 @@ def test_a_new_folder_joins_and_its_administrator_opens_it(bureau: Bureau, tmp_p
 
 
 @pytest.mark.parametrize(
-    ("username", "password", "why"),
+    "username",
     [
-        ("zhangwei", NEW_PASSWORD, "管理员"),  # an inspector, not the squad's administrator
-        ("huangmin", NEW_PASSWORD, "管理员"),  # 南园's
-        ("nobody", NEW_PASSWORD, "管理员"),
-        ("zhaolei", "short", "密码"),
+        "zhangwei",  # an inspector, not the squad's administrator
+        "huangmin",  # 南园's
+        "nobody",
     ],
 )
 def test_only_the_squads_administrator_may_open_a_new_folder(
-    bureau: Bureau, tmp_path: Path, username: str, password: str, why: str
+    bureau: Bureau, tmp_path: Path, username: str
 ) -> None:
-    """Anyone else (or a weak password) is refused; nobody can open what was made."""
+    """Anyone else is refused, told that the code is used up and what HQ must do; nobody can
+    open what was made."""
     folder = DataFolder(tmp_path / "new")
     with pytest.raises(UserError) as refused:
         enroll_new_folder(
-            folder, BASE_URL, "GOOD-CODE", username, password, client=bureau.hq.client()
+            folder, BASE_URL, "GOOD-CODE", username, NEW_PASSWORD, client=bureau.hq.client()
         )
-    assert why in refused.value.message
+    assert "管理员" in refused.value.message
+    assert "这个接入码已经用掉" in refused.value.message and "hq revoke" in refused.value.message
     assert Keyring.load(folder).is_empty
+
+
+def test_a_weak_password_is_refused_before_hq_is_asked(bureau: Bureau, tmp_path: Path) -> None:
+    """The password is checked first, so the one-time code is not spent on it."""
+    folder = DataFolder(tmp_path / "new")
+    with pytest.raises(UserError, match="密码"):
+        enroll_new_folder(
+            folder, BASE_URL, "GOOD-CODE", "zhaolei", "short", client=bureau.hq.client()
+        )
+    assert bureau.hq.log == [] and not folder.database.exists()
