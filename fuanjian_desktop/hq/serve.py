@@ -104,8 +104,9 @@ def _check_tls(cert: Path | None, key: Path | None) -> None:
         try:  # the same loading uvicorn does, before anything starts
             ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
         except ssl.SSLError as error:
+            detail = error.reason or "无法解析"
             raise UserError(
-                f"证书或私钥无法读取（不是 PEM 格式，或私钥与证书不配对）：{error.reason}。"
+                f"证书或私钥无法读取（不是 PEM 格式，或私钥与证书不配对）：{detail}。"
                 "请检查 --cert 和 --key 给出的文件。"
             ) from None
 
