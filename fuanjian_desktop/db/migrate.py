@@ -25,28 +25,34 @@ from fuanjian_desktop.security.private_files import make_private, make_private_f
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config() -> Config:
-    """Alembic configuration pointing at the packaged migration scripts."""
+def alembic_config(scripts: Path | None = None) -> Config:
+    """Alembic configuration pointing at packaged migration scripts (the laptop's by default,
+    read when called; the HQ server passes its own)."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(scripts or MIGRATIONS_DIR))
     return config
 
 
-def head_revision() -> str:
+def head_revision(scripts: Path | None = None) -> str:
     """The newest schema revision this program knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config(scripts)).get_current_head()
     assert head is not None, "no migration scripts packaged"
     return head
+
+
+def known_revisions(scripts: Path | None = None) -> set[str]:
+    """Every schema revision this program knows (an unknown stamp: a newer program's)."""
+    return {
+        script.revision
+        for script in ScriptDirectory.from_config(alembic_config(scripts)).walk_revisions()
+    }
 
 
 def check_not_newer(revision: str | None) -> None:
     """Refuse a database stamped by a newer program version (unknown revision)."""
     if revision is None:
         return
-    known = {
-        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
-    }
-    if revision not in known:
+    if revision not in known_revisions():
         raise DatabaseTooNew(
             f"这个数据库由更新版本的福安监创建（数据库版本 {revision}），"
             "当前程序无法安全打开它。请安装最新版本的福安监后再打开；数据库未做任何改动。"

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.db.migrate import alembic_config, head_revision, known_revisions
 from fuanjian_desktop.errors import UserError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -119,20 +118,6 @@ def _begin_sqlite(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def alembic_config() -> Config:
-    """Alembic configuration of HQ's own migration scripts."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
-
-
-def head_revision() -> str:
-    """The newest HQ schema revision this program knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "no HQ migration scripts packaged"
-    return head
-
-
 def stamped_revision(engine: Engine) -> str | None:
     """The HQ schema revision stored in the database, ``None`` for one never initialised."""
     try:
@@ -146,10 +131,7 @@ def stamped_revision(engine: Engine) -> str | None:
 
 
 def _check_known(revision: str | None) -> None:
-    known = {
-        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
-    }
-    if revision is not None and revision not in known:
+    if revision is not None and revision not in known_revisions(MIGRATIONS_DIR):
         raise UserError(TOO_NEW.format(revision=revision))
 
 
@@ -158,7 +140,7 @@ def migrate_hq(url: str) -> None:
     database = HqDatabase(url)
     try:
         _check_known(stamped_revision(database.engine))
-        config = alembic_config()
+        config = alembic_config(MIGRATIONS_DIR)
         with database.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
@@ -172,7 +154,7 @@ def open_hq(url: str) -> HqDatabase:
     try:
         revision = stamped_revision(database.engine)
         _check_known(revision)
-        if revision != head_revision():
+        if revision != head_revision(MIGRATIONS_DIR):
             raise UserError(NOT_INITIALISED.format(url=_shown(database.engine)))
     except BaseException:
         database.close()
