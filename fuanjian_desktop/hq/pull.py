@@ -52,7 +52,8 @@ def pull_page(
             query = _current_visible(session, device.squad_id).where(
                 _revisions.c.table_name.in_(tables)
             )
-            records = [_envelope(row) for row in session.execute(query.order_by(_revisions.c.seq))]
+            rows = session.execute(query.order_by(_revisions.c.seq))
+            records = [revision_envelope(row) for row in rows]
             return {"records": records, "cursor": 0, "more": False}
         return _page(session, device, cursor, limit)
 
@@ -70,9 +71,10 @@ def _page(session: Session, device: HqDevice, cursor: int, limit: int) -> dict[s
         .limit(limit)
     )
     rows = list(session.execute(query))
+    records = [revision_envelope(row) for row in rows]
     if len(rows) == limit:
-        return {"records": [_envelope(row) for row in rows], "cursor": rows[-1].seq, "more": True}
-    return {"records": [_envelope(row) for row in rows], "cursor": max(cursor, high), "more": False}
+        return {"records": records, "cursor": rows[-1].seq, "more": True}
+    return {"records": records, "cursor": max(cursor, high), "more": False}
 
 
 def visible_records(
@@ -86,7 +88,7 @@ def visible_records(
         if up_to is not None:
             query = query.where(_revisions.c.seq <= up_to)
         rows = list(session.execute(query.order_by(_revisions.c.seq).limit(EXPORT_PAGE)))
-        yield from (_envelope(row) for row in rows)
+        yield from (revision_envelope(row) for row in rows)
         if len(rows) < EXPORT_PAGE:
             return
         after = rows[-1].seq
@@ -129,7 +131,8 @@ def _bureau_tables() -> Sequence[str]:
     return [policy.table for policy in synced_tables() if policy.scope is Scope.SQUAD_AND_BUREAU]
 
 
-def _envelope(row: Any) -> RecordEnvelope:
+def revision_envelope(row: Any) -> RecordEnvelope:
+    """A stored revision (an ``hq_revision`` row) as the envelope a laptop pulls."""
     return {
         "table": row.table_name,
         "id": row.entity_id,

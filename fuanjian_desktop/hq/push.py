@@ -41,6 +41,7 @@ from fuanjian_desktop.hq.database import HqDatabase
 from fuanjian_desktop.hq.models import HQ_DEVICE, HqBatch, HqDevice
 from fuanjian_desktop.hq.number_blocks import overlapping_block, top_up
 from fuanjian_desktop.hq.publish import audience
+from fuanjian_desktop.hq.pull import revision_envelope
 from fuanjian_desktop.hq.sequence import lock_sequence
 from fuanjian_desktop.hq.store import (
     AUDIT_TABLE,
@@ -407,14 +408,7 @@ def _bases(
         for row in session.execute(select(revisions).where(revisions.c.seq.in_(part))):
             key = (row.table_name, row.entity_id)
             if wanted[row.seq] == key and not row.quarantined:
-                found[key] = {
-                    "table": row.table_name,
-                    "id": row.entity_id,
-                    "version": row.version,
-                    "op": row.op,
-                    "fields": row.fields,
-                    "children": row.children,
-                }
+                found[key] = revision_envelope(row)
     return found
 
 

@@ -19,6 +19,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.security.audit_chain import GENESIS
 from fuanjian_desktop.security.canonical_json import canonical_bytes
 from fuanjian_desktop.sync_protocol.keys import b64, public_raw
@@ -31,6 +32,31 @@ ESCROW_PRIVATE = X25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 ESCROW_PUBLIC_B64 = b64(public_raw(ESCROW_PRIVATE.public_key()))
 HQ_SIGNING_PRIVATE = Ed25519PrivateKey.from_private_bytes(bytes(range(2, 34)))
 HQ_SIGNING_PUBLIC_B64 = b64(public_raw(HQ_SIGNING_PRIVATE.public_key()))
+
+
+def video_envelope(data: bytes) -> dict[str, Any]:
+    """The evidence_file record of a video another laptop recorded (``data`` its content)."""
+    return {
+        "table": "evidence_file",
+        "id": new_id(),
+        "version": 1,
+        "op": "upsert",
+        "fields": {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "extension": ".mp4",
+            "size_bytes": len(data),
+            "original_name": "现场.mp4",
+            "width": None,
+            "height": None,
+            "captured_at": None,
+            "camera": None,
+            "created_at": "2026-12-01T08:00:00+00:00",
+            "updated_at": "2026-12-01T08:00:00+00:00",
+        },
+        "children": {},
+        "base_revision": None,
+        "audit_event_id": None,
+    }
 
 
 def answer(status: int, body: Any, protocol: str = "1") -> httpx.Response:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from fuanjian_desktop.demo.demo import DEMO_PASSWORD
 from fuanjian_desktop.evidence.maintenance import store_of
-from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import EvidenceFile, Inspection
 from fuanjian_desktop.security.file_cipher import DamagedCipherFile
 from fuanjian_desktop.services.auth import sign_in
@@ -25,6 +24,7 @@ from fuanjian_desktop.sync_client.pull import pull_all
 from fuanjian_desktop.sync_client.round import run_round
 from tests.photos import make_photo
 from tests.sync_client.conftest import Laptop
+from tests.sync_client.fake_hq import video_envelope
 
 VIDEO_BYTES = 300_000
 
@@ -55,29 +55,7 @@ def video_from_elsewhere(laptop: Laptop) -> tuple[str, bytes]:
     data = os.urandom(VIDEO_BYTES)
     sha = hashlib.sha256(data).hexdigest()
     laptop.hq.attachments[sha] = data
-    laptop.hq.publish(
-        {
-            "table": "evidence_file",
-            "id": new_id(),
-            "version": 1,
-            "op": "upsert",
-            "fields": {
-                "sha256": sha,
-                "extension": ".mp4",
-                "size_bytes": len(data),
-                "original_name": "现场.mp4",
-                "width": None,
-                "height": None,
-                "captured_at": None,
-                "camera": None,
-                "created_at": "2026-12-01T08:00:00+00:00",
-                "updated_at": "2026-12-01T08:00:00+00:00",
-            },
-            "children": {},
-            "base_revision": None,
-            "audit_event_id": None,
-        }
-    )
+    laptop.hq.publish(video_envelope(data))
     return sha, data
 
 

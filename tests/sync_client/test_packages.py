@@ -5,7 +5,6 @@ package changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import zipfile
@@ -32,7 +31,7 @@ from fuanjian_desktop.sync_protocol.package import (
     write_package,
 )
 from tests.sync_client.conftest import DEVICE_SIGNING_RAW, Laptop
-from tests.sync_client.fake_hq import HQ_SIGNING_PRIVATE
+from tests.sync_client.fake_hq import HQ_SIGNING_PRIVATE, video_envelope
 
 
 def hq_package(
@@ -80,28 +79,7 @@ def enterprise_named(laptop: Laptop, name: str, revision: int) -> dict[str, Any]
 
 
 def video_record(data: bytes, revision: int) -> dict[str, Any]:
-    return {
-        "table": "evidence_file",
-        "id": new_id(),
-        "version": 1,
-        "op": "upsert",
-        "fields": {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "extension": ".mp4",
-            "size_bytes": len(data),
-            "original_name": "现场.mp4",
-            "width": None,
-            "height": None,
-            "captured_at": None,
-            "camera": None,
-            "created_at": "2026-12-01T08:00:00+00:00",
-            "updated_at": "2026-12-01T08:00:00+00:00",
-        },
-        "children": {},
-        "base_revision": None,
-        "audit_event_id": None,
-        "revision": revision,
-    }
+    return {**video_envelope(data), "revision": revision}
 
 
 def names(laptop: Laptop) -> set[str]:
