@@ -11,6 +11,7 @@ from fuanjian_desktop.models.case import (
     CaseRemedy,
     CaseViolation,
 )
+from fuanjian_desktop.models.dossier import CaseDossier, CaseMedia, CasePhoto, DocumentScan
 from fuanjian_desktop.models.evidence import EvidenceFile, InspectionPhoto
 from fuanjian_desktop.models.inspection import (
     ChecklistVersion,
@@ -38,12 +39,16 @@ __all__ = [
     "Case",
     "CaseDeadlineRow",
     "CaseDocument",
+    "CaseDossier",
     "CaseEvent",
     "CaseHandler",
     "CaseLink",
+    "CaseMedia",
+    "CasePhoto",
     "CaseRemedy",
     "CaseViolation",
     "ChecklistVersion",
+    "DocumentScan",
     "DraftJournal",
     "Enterprise",
     "EnterpriseCategory",
