@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 VERSION_TABLE = "alembic_version"
 
 

@@ -43,15 +43,15 @@ LOCAL_OR_DERIVED = (
 
 
 def test_the_migration_makes_exactly_the_models(hq: HqDatabase) -> None:  # noqa: F811
-    """After 0001 the database matches hq.models and the mirror (nothing missing or extra),
-    stamped in hq_alembic_version."""
+    """After the migrations the database matches hq.models and the mirror (nothing missing or
+    extra), stamped in hq_alembic_version."""
     with hq.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "version_table": VERSION_TABLE}
         )
         assert compare_metadata(context, [HqBase.metadata, mirror_metadata()]) == []
         assert (
-            connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() == "0001"
+            connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() == "0002"
         )
 
 
