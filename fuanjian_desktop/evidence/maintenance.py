@@ -10,16 +10,27 @@ service: these act for the application, not for a user, and read no user's recor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database, is_plaintext_file
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.evidence.store import EvidenceStore, LegacySealing, PhotoFacts
+from fuanjian_desktop.evidence.store import EvidenceStore, LegacySealing
 from fuanjian_desktop.models import EvidenceFile
 
 EVIDENCE_FOLDER = "evidence"
 KEY_PURPOSE = "evidence"
+
+
+class StoredName(Protocol):
+    """How a stored file is named: a photo's facts, a scan's, any stored file's."""
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def extension(self) -> str: ...
 
 
 def store_of(database: Database) -> EvidenceStore:
@@ -61,7 +72,7 @@ def encrypt_legacy_evidence(database: Database) -> LegacySealing:
 
 
 def remove_unreferenced(
-    database: Database, store: EvidenceStore, new: Sequence[PhotoFacts]
+    database: Database, store: EvidenceStore, new: Sequence[StoredName]
 ) -> None:
     """After a failed import: delete the files it newly stored that no row references.
 

@@ -18,12 +18,20 @@ import errno
 import hashlib
 import io
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from fuanjian_desktop.evidence.media_check import HEAD_BYTES, MediaRejected, media_format
 from fuanjian_desktop.evidence.photo_check import PhotoFacts, PhotoRejected, check_photo
+from fuanjian_desktop.evidence.scan_check import (
+    MAX_SCAN_BYTES,
+    SCAN_TOO_LARGE,
+    ScanFacts,
+    ScanRejected,
+    check_scan,
+)
 from fuanjian_desktop.security import file_cipher
 from fuanjian_desktop.security.private_files import make_private_folder, sync_folder
 
@@ -35,16 +43,26 @@ PART_SUFFIX = ".part"
 THUMBS_FOLDER = "thumbs"
 THUMBNAIL_EXTENSION = ".jpg"
 MAX_PHOTO_BYTES = 50 * 1024 * 1024
+INCOMING_PREFIX = ".incoming-"  # a recording being sealed before its hash (its name) is known
+
+# progress of a long import: (bytes done, bytes in all)
+Progress = Callable[[int, int], None]
 
 __all__ = [
     "MAX_PHOTO_BYTES",
+    "MAX_SCAN_BYTES",
     "PHOTO_EXTENSIONS",
     "AddedPhoto",
+    "AddedScan",
     "EvidenceStore",
     "LegacySealing",
+    "MediaRejected",
     "PartialDownloads",
     "PhotoFacts",
     "PhotoRejected",
+    "ScanFacts",
+    "ScanRejected",
+    "StoredFile",
 ]
 
 
@@ -54,6 +72,24 @@ class AddedPhoto:
     there before), which a failed import uses to remove exactly what it added."""
 
     facts: PhotoFacts
+    created: bool
+
+
+@dataclass(frozen=True)
+class AddedScan:
+    """A scan file (PDF or page image) taken into the store; ``created`` as for a photo."""
+
+    facts: ScanFacts
+    created: bool
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file of any kind taken into the store (a recording, a frozen volume)."""
+
+    sha256: str
+    extension: str
+    size_bytes: int
     created: bool
 
 
@@ -140,6 +176,77 @@ class EvidenceStore:
                 sink.write(data)
         else:
             file_cipher.write_encrypted(self._key, data, target)
+
+    def add_scan_file(self, source: Path) -> AddedScan:
+        """Check ``source`` as the scan of a paper original (a PDF of one or more pages, or a
+        JPEG/PNG page) by its content, then store it once; an image also gets a thumbnail.
+
+        Raises :class:`ScanRejected` (a Chinese reason) and stores nothing for anything else.
+        """
+        try:
+            data = _read_bounded(source, MAX_SCAN_BYTES, SCAN_TOO_LARGE)
+        except PhotoRejected as rejected:
+            raise ScanRejected(rejected.reason) from rejected
+        facts, thumbnail = check_scan(data)
+        target = self._original(facts.sha256, facts.extension)
+        created = not self._intact(target, facts.sha256)
+        if created:
+            self._write(data, target)
+        if thumbnail is not None and (
+            created or not self._intact(self._thumbnail(facts.sha256), None)
+        ):
+            self._write(thumbnail, self._thumbnail(facts.sha256))
+        return AddedScan(facts, created)
+
+    def add_bytes(self, data: bytes, extension: str) -> StoredFile:
+        """Store bytes the application made (a frozen volume) once, under their hash."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self._original(sha256, extension)
+        created = not self._intact(target, sha256)
+        if created:
+            self._write(data, target)
+        return StoredFile(sha256, extension, len(data), created)
+
+    def add_media_file(self, source: Path, progress: Progress | None = None) -> StoredFile:
+        """Store an audio-video file of any size, sealed as it streams through (a few MiB of
+        memory, never a plaintext copy), hashed on the way, and stored once by that hash.
+
+        The container is recognised from the first bytes (:class:`MediaRejected` otherwise,
+        nothing stored). The sealed copy is written under a temporary ``.part`` name and
+        renamed to its hash's name once whole; if an intact copy is already there, the new one
+        is dropped. ``progress(done, total)`` follows the bytes read.
+        """
+        try:
+            stream = source.open("rb")
+        except OSError as error:
+            raise MediaRejected(f"无法读取文件：{_read_failure(error)}") from error
+        with stream:
+            total = os.fstat(stream.fileno()).st_size
+            found = media_format(_read_head(stream))
+            stream.seek(0)
+            make_private_folder(self.root)
+            staged = self.root / f"{INCOMING_PREFIX}{os.urandom(8).hex()}{PART_SUFFIX}"
+            with file_cipher.atomic_private_file(staged) as sink:
+                sha256 = self._seal(io.BufferedReader(_ReadReporter(stream, total, progress)), sink)
+        target = self._original(sha256, found.extension)
+        created = not self._intact(target, sha256)
+        if created:
+            make_private_folder(target.parent)
+            os.replace(staged, target)
+            sync_folder(target.parent)
+        else:
+            staged.unlink()
+        return StoredFile(sha256, found.extension, total, created)
+
+    def _seal(self, source: BinaryIO, sink: BinaryIO) -> str:
+        """Copy ``source`` into ``sink`` (sealed unless the store is legacy); its SHA-256."""
+        if self._key is not None:
+            return file_cipher.encrypt_stream(self._key, source, sink)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: source.read(file_cipher.CHUNK_SIZE), b""):
+            digest.update(chunk)
+            sink.write(chunk)
+        return digest.hexdigest()
 
     def holds_original(self, sha256: str, extension: str) -> bool:
         """Whether the original is stored (a file synced from HQ may have no thumbnail)."""
@@ -368,6 +475,30 @@ class PartialDownloads:
         return sorted(found)
 
 
+class _ReadReporter(io.RawIOBase):
+    """A file being imported, read through: counts the bytes for ``progress`` and turns a read
+    failure (a card pulled out half-way) into a Chinese refusal."""
+
+    def __init__(self, source: BinaryIO, total: int, progress: Progress | None) -> None:
+        self._source = source
+        self._total = total
+        self._progress = progress
+        self._done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            size = self._source.readinto(buffer)  # type: ignore[attr-defined]
+        except OSError as error:
+            raise MediaRejected(f"读取文件时出错：{_read_failure(error)}") from error
+        self._done += size
+        if self._progress is not None:
+            self._progress(self._done, max(self._total, self._done))
+        return int(size)
+
+
 class _ChunkReader(io.RawIOBase):
     """A readable stream over an iterable of byte chunks (for ``encrypt_stream``)."""
 
@@ -404,18 +535,27 @@ def _hash_of(name: str) -> str:
     return name.split(".", 1)[0]
 
 
-def _read_bounded(source: Path) -> bytes:
-    """The file's bytes, refusing anything larger than a photo can reasonably be."""
+def _read_bounded(source: Path, limit: int = MAX_PHOTO_BYTES, too_large: str = "") -> bytes:
+    """The file's bytes, refusing anything larger than ``limit`` (a photo's, by default)."""
+    too_large = too_large or _TOO_LARGE
     try:
         with source.open("rb") as stream:
-            if os.fstat(stream.fileno()).st_size > MAX_PHOTO_BYTES:
-                raise PhotoRejected(_TOO_LARGE)
-            data = stream.read(MAX_PHOTO_BYTES + 1)
+            if os.fstat(stream.fileno()).st_size > limit:
+                raise PhotoRejected(too_large)
+            data = stream.read(limit + 1)
     except OSError as error:
         raise PhotoRejected(f"无法读取文件：{_read_failure(error)}") from error
-    if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoRejected(_TOO_LARGE)
+    if len(data) > limit:
+        raise PhotoRejected(too_large)
     return data
+
+
+def _read_head(stream: BinaryIO) -> bytes:
+    """The first bytes of a file being imported, for recognising its format."""
+    try:
+        return stream.read(HEAD_BYTES)
+    except OSError as error:
+        raise MediaRejected(f"无法读取文件：{_read_failure(error)}") from error
 
 
 _NOT_ITS_FILE = (
