@@ -104,7 +104,7 @@ class Performer(StrEnum):
     HANDLER = "handler"  # an 执法人员 who is one of the case's handlers (承办人)
     LEADER = "leader"  # the squad leader (中队负责人), who approves
     REVIEWER = "reviewer"  # the legal reviewer (法制审核员), never a handler of the case
-    CLERK = "clerk"  # 内勤 or a handler: payments, publication, archive, remedies
+    CLERK = "clerk"  # 内勤 or a handler: payments, publication, remedies
 
     @property
     def label(self) -> str:
@@ -392,9 +392,18 @@ ACTIONS: tuple[Action, ...] = (
         Performer.LEADER, "《安全生产违法行为行政处罚办法》", (), (), ("note",),
         is_approval=True, resets=("closing_submitted",),
     ),
+    # 归档 freezes the case file (案卷) and locks the case; the leader approves it, and only the
+    # leader's recorded approval opens it again (with the reason). Both are taken through the
+    # dossier services (services/dossiers), which build and freeze the volume.
     Action(
-        "archive", "归档", BOTH, (Stage.CLOSED,), Stage.ARCHIVED, Performer.CLERK,
+        "archive", "批准归档", BOTH, (Stage.CLOSED,), Stage.ARCHIVED, Performer.LEADER,
         "《安全生产违法行为行政处罚办法》（案卷归档）", ("archived",), (), (),
+        is_approval=True,
+    ),
+    Action(
+        "reopen_archive", "重新打开案卷", BOTH, (Stage.ARCHIVED,), Stage.CLOSED,
+        Performer.LEADER, "《安全生产违法行为行政处罚办法》（案卷归档）", (), (), ("note",),
+        is_approval=True, resets=("archived",),
     ),
     Action(
         "revoke_filing", "撤销立案", GENERAL, (Stage.INVESTIGATION, Stage.LEGAL_REVIEW),
@@ -413,7 +422,7 @@ ACTIONS: tuple[Action, ...] = (
         is_approval=True,
     ),
     Action(
-        "record_remedy", "登记复议或诉讼", BOTH, (*AFTER_DECISION, Stage.ARCHIVED), None,
+        "record_remedy", "登记复议或诉讼", BOTH, AFTER_DECISION, None,
         Performer.CLERK, "《中华人民共和国行政复议法》；《中华人民共和国行政诉讼法》", (), (),
         ("remedy_kind", "remedy_result"),
     ),

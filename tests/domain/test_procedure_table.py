@@ -14,6 +14,7 @@ import pytest
 
 from fuanjian_desktop.domain.procedure import (
     ACTIONS,
+    Performer,
     Procedure,
     Stage,
     actions_from,
@@ -50,7 +51,9 @@ CLOSING = {
         "return_to_execution": S.EXECUTION,
     },
     S.CLOSED: {**AFTER_DECISION, "archive": S.ARCHIVED},
-    S.ARCHIVED: {"record_remedy": STAYS},
+    # an archived case file is locked: the leader's approved reopening is the only step, back to
+    # 已结案 (a 复议 or 诉讼 filed after 归档 is recorded after reopening)
+    S.ARCHIVED: {"reopen_archive": S.CLOSED},
 }
 # 办案期限 extension (行政处罚法第六十条): from 立案 until the decision.
 EXTEND = {"approve_extension": STAYS}
@@ -192,14 +195,17 @@ def test_every_step_of_the_state_machine_is_in_the_table() -> None:
 
 def test_every_stage_is_reached_and_final_stages_have_no_way_out() -> None:
     """Walking the table from 立案审批 and 当场处罚 reaches every stage (集体讨论 by the 重大
-    route); 不予立案, 撤销立案 and 移送 end the case, and only 归档 leaves 已结案."""
+    route); 不予立案, 撤销立案 and 移送 end the case, only 归档 leaves 已结案, and only the approved
+    重新打开案卷 leaves 已归档 (back to 已结案)."""
     reached = {S.FILING_APPROVAL, S.ONSITE, *MAJOR_ROUTE.values()}
     reached |= {to for *_, to in STEPS if to is not STAYS}
     assert reached == set(Stage)
     for procedure, stage in STAGES:
         moving = {code for code, to in LAWFUL[procedure][stage].items() if to not in (STAYS, stage)}
-        if stage in (S.NOT_FILED, S.REVOKED, S.TRANSFERRED, S.ARCHIVED):
+        if stage in (S.NOT_FILED, S.REVOKED, S.TRANSFERRED):
             assert moving == set()
+        if stage is S.ARCHIVED:
+            assert moving == {"reopen_archive"}
         if stage is S.CLOSED:
             assert moving == {"archive"}
 
@@ -213,3 +219,17 @@ def test_the_simple_procedure_never_passes_through_the_general_stages() -> None:
     """
     for stage in set(Stage) - set(LAWFUL[Procedure.SIMPLE]) - {S.SERVICE}:
         assert actions_from(Procedure.SIMPLE, stage) == (), stage
+
+
+def test_archiving_and_reopening_are_the_leaders_approvals() -> None:
+    """归档 locks the case file and only a recorded approval opens it again (issue 17): both are
+    the 中队负责人's approvals, the reopening needs a reason and undoes the 归档 milestone."""
+    for code, label in (("archive", "批准归档"), ("reopen_archive", "重新打开案卷")):
+        action = find_action(code)
+        assert (action.label, action.performer, action.is_approval) == (
+            label,
+            Performer.LEADER,
+            True,
+        )
+    reopen = find_action("reopen_archive")
+    assert (reopen.fields, reopen.resets, reopen.milestones) == (("note",), ("archived",), ())

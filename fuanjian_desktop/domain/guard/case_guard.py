@@ -62,6 +62,7 @@ NEVER_BLOCKED = frozenset(
         "transfer_case",
         "return_for_investigation",
         "return_to_execution",
+        "reopen_archive",  # reopening a case file is how a defect found after archiving is fixed
         "approve_extension",
         "record_remedy",
         "record_payment",

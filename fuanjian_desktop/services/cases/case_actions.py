@@ -120,10 +120,29 @@ def perform(
     step: StepInput,
     today: dt.date | None = None,
 ) -> None:
-    """Take ``action_code`` on the case, or raise a Chinese error saying why not."""
+    """Take ``action_code`` on the case, or raise a Chinese error saying why not.
+
+    归档 and 重新打开案卷 are refused here: they freeze or reopen the case file, which only the
+    dossier services do (:func:`dossier_step_refusal`).
+    """
     action = find_action(action_code)
+    refusal = dossier_step_refusal(action)
+    if refusal:
+        raise UserError(refusal)
     with user_action(database, actor, action.label) as scope:
         take_step(scope, fetch_own(scope, Case, case_id), action, step, today)
+
+
+# Steps taken only with the case file (案卷): archiving builds and freezes the volume and
+# reopening unlocks it, both in services/dossiers inside their own action (take_step there).
+DOSSIER_STEPS = frozenset({"archive", "reopen_archive"})
+
+
+def dossier_step_refusal(action: Action) -> str | None:
+    """Why ``action`` is not taken from the case's step list (Chinese), or ``None``."""
+    if action.code not in DOSSIER_STEPS:
+        return None
+    return f"“{action.label}”在“案卷”页办理：请打开“案卷”页，选中本案后办理“{action.label}”。"
 
 
 def take_step(
@@ -214,7 +233,12 @@ def _check_input(action: Action, step: StepInput, on: dt.date, today: dt.date) -
         results = REMEDY_RESULTS.get(step.remedy_kind)
         if results is None or step.remedy_result not in results:
             raise UserError("请选择救济途径（行政复议或行政诉讼）及其结果。")
-    needs_note = action.code in ("refuse_filing", "revoke_filing", "return_for_investigation")
+    needs_note = action.code in (
+        "refuse_filing",
+        "revoke_filing",
+        "return_for_investigation",
+        "reopen_archive",
+    )
     if needs_note and not step.note.strip():
         raise UserError(f"“{action.label}”须写明理由。")
 

@@ -54,7 +54,11 @@ from fuanjian_desktop.models import (
     User,
 )
 from fuanjian_desktop.services.actor import Actor
-from fuanjian_desktop.services.cases.case_actions import REMEDY_LABELS, performer_refusal
+from fuanjian_desktop.services.cases.case_actions import (
+    REMEDY_LABELS,
+    dossier_step_refusal,
+    performer_refusal,
+)
 from fuanjian_desktop.services.cases.case_facts import (
     case_documents,
     case_events,
@@ -502,7 +506,7 @@ def _actions(actor: Actor, case: Case, facts: CaseFacts, today: dt.date) -> list
     for action in actions_from(facts.procedure, facts.stage):
         if action.done_in(facts.milestones):
             continue
-        reason = performer_refusal(actor, case, action)
+        reason = dossier_step_refusal(action) or performer_refusal(actor, case, action)
         if reason is None:
             after = facts_after(facts, action, today, actor.user_id)
             blocking = refusals(after, action)

@@ -25,7 +25,7 @@ from fuanjian_desktop.models import (
 from fuanjian_desktop.services import auth
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases import cases
-from fuanjian_desktop.services.cases.case_actions import ProcedureRefused, StepInput
+from fuanjian_desktop.services.cases.case_actions import ProcedureRefused, StepInput, perform
 from fuanjian_desktop.services.cases.case_queries import case_view
 from fuanjian_desktop.services.unit_of_work import user_action
 from fuanjian_desktop.services.users import NewUser, add_user
@@ -77,10 +77,11 @@ def _codes(db: Database, case_id: str) -> list[str]:
         )
 
 
-def test_a_case_runs_from_filing_to_archive(
+def test_a_case_runs_from_filing_to_closing(
     demo_database: Database, sign_in: SignIn, case_id: str
 ) -> None:
-    """立案 → … → 归档 with every document numbered, an empty guard and a full timeline."""
+    """立案 → … → 结案 with every document numbered, an empty guard and a full timeline; 归档
+    is not a step of the case page (the 案卷 page takes it, with the volume)."""
     db, zhang, leader = demo_database, sign_in("zhangwei"), sign_in("liuyang")
     reviewer, clerk = sign_in("chenjing"), sign_in("wangfang")
     step(db, leader, case_id, "approve_filing", on=D(2026, 11, 2))
@@ -98,11 +99,13 @@ def test_a_case_runs_from_filing_to_archive(
     step(db, clerk, case_id, "record_payment", on=D(2026, 11, 25), amount=20000)
     step(db, clerk, case_id, "submit_closing", on=D(2026, 11, 25))
     step(db, leader, case_id, "approve_closing", on=D(2026, 11, 26))
-    step(db, clerk, case_id, "archive", on=D(2026, 11, 26))
+    for code, label in (("archive", "批准归档"), ("reopen_archive", "重新打开案卷")):
+        with pytest.raises(UserError, match=f"“{label}”在“案卷”页办理"):
+            perform(db, leader, case_id, code, StepInput(on=D(2026, 11, 26), note="理由"), TODAY)
     view = case_view(db, zhang, case_id, TODAY)
-    assert view.stage is Stage.ARCHIVED and view.outcome == "行政处罚"
+    assert view.stage is Stage.CLOSED and view.outcome == "行政处罚"
     assert view.defects == []
-    assert len(view.timeline) == 13
+    assert len(view.timeline) == 12
     numbers = [number for title, number, *_ in view.documents if title != "当事人陈述申辩笔录"]
     assert len(numbers) == len(set(numbers)) == 7 and "（无文号）" not in numbers
     statuses = {title: status for title, _, status, *_ in view.documents}
