@@ -207,6 +207,11 @@ OVERDUE = (Step("serve_payment_reminder", 12), Step("impose_surcharge", 4))
 AFTER_REMEDY_PERIODS = 125
 
 
+# the stories the demo's case files (demo_dossiers) build on
+COMPLETE = "已结案：程序完整（逾期未改正，集体讨论）"
+HEARING = "已结案：举行听证（当事人为个人）"
+ARCHIVED = "已归档：行政复议维持"  # archived afterwards, through the dossier's 归档
+
 REMEDY_NOTES = {
     ("reconsideration", "在审"): "当事人向福田区人民政府申请行政复议，复议机关已受理。",
     ("reconsideration", "维持"): "复议机关决定维持原行政处罚决定。",
@@ -223,14 +228,14 @@ def _remedy(kind: str, result: str, gap: int) -> Step:
 # Earlier scripts have the first pick of the hazards: the complete case and the hearing first.
 SCRIPTS = (
     Script(
-        "已结案：程序完整（逾期未改正，集体讨论）",
+        COMPLETE,
         PREPARE + DISCUSS + NOTIFY + STATEMENT + DECIDE + SERVE + PAY + CLOSE,
         tail=2,
         major=True,
         from_hazard=True,
     ),
     Script(
-        "已结案：举行听证（当事人为个人）",
+        HEARING,
         PREPARE + DISCUSS + NOTIFY + HEARING_ASKED + HEARING_HELD + SERVE + PAY + CLOSE,
         tail=4,
         person=True,
@@ -313,7 +318,7 @@ SCRIPTS = (
         code="AQ-99-5",
     ),
     Script(
-        "已归档：行政复议维持",
+        ARCHIVED,
         (
             *PREPARE,
             *NOTIFY,
@@ -381,8 +386,9 @@ SCRIPTS = (
 )
 
 
-def create_demo_cases(scope: ActionScope, plan: DemoPlan, home_squad_id: str) -> None:
-    """Add the demo cases to the open demo action, with the number blocks they take 文号 from."""
+def create_demo_cases(scope: ActionScope, plan: DemoPlan, home_squad_id: str) -> dict[str, str]:
+    """Add the demo cases to the open demo action, with the number blocks they take 文号 from;
+    returns each story's case id by what it shows (:attr:`Script.shows`)."""
     for year in (plan.today.year - 1, plan.today.year):
         grant_block(scope, year, *BLOCK, home_squad_id)
     people = _people(scope.session)
@@ -395,6 +401,7 @@ def create_demo_cases(scope: ActionScope, plan: DemoPlan, home_squad_id: str) ->
             cases[number] = create_case(lead, item.draft)
         else:
             _take(scope, people, item, cases[number], item.script.steps[position - 1], on)
+    return {planned[number].script.shows: case.id for number, case in cases.items()}
 
 
 def _plans(session: Session, plan: DemoPlan, people: dict[str, Actor]) -> list[Planned]:

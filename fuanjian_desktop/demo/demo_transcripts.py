@@ -57,7 +57,7 @@ def issue_demo_transcripts(scope: ActionScope, squad_id: str) -> None:
     for position, interview in enumerate(demo_interviews(), start=1):
         case = _fitting_case(scope.session, squad_id, interview)
         if case is not None and case.filed_on is not None:
-            _issue_interview(scope, case, interview, add_working_days(case.filed_on, position))
+            issue_interview(scope, case, interview, add_working_days(case.filed_on, position))
 
 
 def _fitting_case(session: Session, squad_id: str, interview: dict[str, Any]) -> Case | None:
@@ -76,9 +76,11 @@ def _fitting_case(session: Session, squad_id: str, interview: dict[str, Any]) ->
     return next(iter(fitting or cases), None)
 
 
-def _issue_interview(
+def issue_interview(
     scope: ActionScope, case: Case, interview: dict[str, Any], day: dt.date
 ) -> None:
+    """定稿 ``interview`` as a 询问笔录 of ``case`` taken on ``day`` by its first handler (the
+    dossier bench fills a long volume with it too)."""
     scope = as_user(scope, case.handler_rows[0].user_id)
     spec = document_spec(INQUIRY)
     document = CaseDocument(id=new_id(), case_id=case.id, type_key=INQUIRY)
