@@ -183,10 +183,7 @@ class EvidenceStore:
 
         Raises :class:`ScanRejected` (a Chinese reason) and stores nothing for anything else.
         """
-        try:
-            data = _read_bounded(source, MAX_SCAN_BYTES, SCAN_TOO_LARGE)
-        except PhotoRejected as rejected:
-            raise ScanRejected(rejected.reason) from rejected
+        data = read_scan_file(source)
         facts, thumbnail = check_scan(data)
         target = self._original(facts.sha256, facts.extension)
         created = not self._intact(target, facts.sha256)
@@ -548,6 +545,14 @@ def _read_bounded(source: Path, limit: int = MAX_PHOTO_BYTES, too_large: str = "
     if len(data) > limit:
         raise PhotoRejected(too_large)
     return data
+
+
+def read_scan_file(source: Path) -> bytes:
+    """A scan file's bytes (bounded as a scan is), or :class:`ScanRejected` saying why not."""
+    try:
+        return _read_bounded(source, MAX_SCAN_BYTES, SCAN_TOO_LARGE)
+    except PhotoRejected as rejected:
+        raise ScanRejected(rejected.reason) from rejected
 
 
 def _read_head(stream: BinaryIO) -> bytes:
