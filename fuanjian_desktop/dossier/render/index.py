@@ -1,0 +1,82 @@
+"""卷内目录: the volume's table of contents, drawn as template p56 rules it.
+
+The template rules 14 rows under the column heads 序号 / 文件名称及编号 / 日期 / 页号 / 备注. A
+longer 目录 continues on further pages, each repeating the title and the heads. Rows have a fixed
+height — a long title is set smaller, then cut — so the page count depends only on the number
+of rows: the volume's page numbers are planned (``index_page_count``) before the 目录 that
+prints them exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from io import BytesIO
+from itertools import pairwise
+
+from reportlab.pdfgen.canvas import Canvas
+
+from fuanjian_desktop.documents.fonts import face
+from fuanjian_desktop.documents.pdf import FRAME_WIDTH, LEFT, PAGE_HEIGHT
+from fuanjian_desktop.dossier.render.model import IndexRow
+from fuanjian_desktop.dossier.render.page import draw_fitted, draw_title, eight_digits, new_canvas
+
+ROWS_PER_PAGE = 14  # the template's ruled rows
+HEADS = ("序号", "文件名称及编号", "日期", "页号", "备注")
+SHARES = (51, 240, 70, 57, 90)  # the template's column widths (measured on p56)
+TITLE = "卷内目录"
+TITLE_BASELINE = PAGE_HEIGHT - 150
+TABLE_TOP = PAGE_HEIGHT - 185
+HEAD_HEIGHT, ROW_HEIGHT = 36, 34
+CELL_SIZE, MIN_SIZE = 10.5, 6.5  # 五号, set down to fit a long title
+PADDING = 3
+
+
+def index_page_count(rows: int) -> int:
+    """Pages the 目录 of ``rows`` items takes (at least one, the blank form)."""
+    return max(1, -(-rows // ROWS_PER_PAGE))
+
+
+def render_index(rows: Sequence[IndexRow]) -> bytes:
+    """The 目录 as PDF bytes: exactly ``index_page_count(len(rows))`` pages."""
+    buffer = BytesIO()
+    canvas = new_canvas(buffer, "卷内目录")
+    for page in range(index_page_count(len(rows))):
+        _draw_page(canvas, rows[page * ROWS_PER_PAGE : (page + 1) * ROWS_PER_PAGE])
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def column_edges() -> list[float]:
+    """The x of every vertical rule, left to right."""
+    scale = FRAME_WIDTH / sum(SHARES)
+    edges = [LEFT]
+    for share in SHARES:
+        edges.append(edges[-1] + share * scale)
+    return edges
+
+
+def _draw_page(canvas: Canvas, rows: Sequence[IndexRow]) -> None:
+    draw_title(canvas, TITLE, TITLE_BASELINE, spacing=12)
+    edges = column_edges()
+    bottom = TABLE_TOP - HEAD_HEIGHT - ROWS_PER_PAGE * ROW_HEIGHT
+    for x in edges:
+        canvas.line(x, TABLE_TOP, x, bottom)
+    canvas.line(LEFT, TABLE_TOP, edges[-1], TABLE_TOP)
+    for index in range(ROWS_PER_PAGE + 1):
+        y = TABLE_TOP - HEAD_HEIGHT - index * ROW_HEIGHT
+        canvas.line(LEFT, y, edges[-1], y)
+    canvas.setFont(face("song").name, CELL_SIZE)
+    head_baseline = TABLE_TOP - HEAD_HEIGHT / 2 - CELL_SIZE / 3
+    for head, (left, right) in zip(HEADS, pairwise(edges), strict=True):
+        canvas.drawCentredString((left + right) / 2, head_baseline, head)
+    for index, row in enumerate(rows):
+        top = TABLE_TOP - HEAD_HEIGHT - index * ROW_HEIGHT
+        cells = (str(row.number), row.title, eight_digits(row.date), row.pages, row.remark)
+        for column, text in enumerate(cells):
+            if not text:
+                continue
+            left, right = edges[column], edges[column + 1]
+            box = (left + PADDING, top - ROW_HEIGHT + 1, right - left - 2 * PADDING, ROW_HEIGHT - 2)
+            align = "left" if column == 1 else "center"
+            draw_fitted(canvas, text, "song", box, (CELL_SIZE, MIN_SIZE), align)
