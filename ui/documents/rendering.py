@@ -58,13 +58,25 @@ def document_pdf(database: Database, actor: Actor, document_id: str) -> bytes:
     return buffer.getvalue()
 
 
-def rasterise(pdf: bytes, dpi: int) -> list[QImage]:
-    """Every page of ``pdf`` as a greyscale image at ``dpi``: enforcement documents are black
-    on white, and a grey image takes a third of the memory of a colour one."""
+def rasterise(pdf: bytes, dpi: int, pages: range | None = None) -> list[QImage]:
+    """Every page of ``pdf`` (or those of ``pages``, 0-based) as a greyscale image at ``dpi``:
+    enforcement documents are black on white, and a grey image takes a third of the memory of
+    a colour one. A long volume is rasterised a few pages at a time, never all at once."""
     with _PDFIUM_LOCK:
         document = pdfium.PdfDocument(pdf)
         try:
-            return [_page_image(page, dpi) for page in document]
+            chosen = range(len(document)) if pages is None else pages
+            return [_page_image(document[number], dpi) for number in chosen]
+        finally:
+            document.close()
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages ``pdf`` has."""
+    with _PDFIUM_LOCK:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            return len(document)
         finally:
             document.close()
 
@@ -108,10 +120,15 @@ def paint_pages(printer: QPrinter, pages: Sequence[QImage]) -> None:
         for number, image in enumerate(pages):
             if number:
                 printer.newPage()
-            target = printer.pageRect(QPrinter.Unit.DevicePixel)
-            painter.drawImage(_fitted(QRectF(image.rect()).size(), target), image)
+            paint_page(painter, printer, image)
     finally:
         painter.end()
+
+
+def paint_page(painter: QPainter, printer: QPrinter, image: QImage) -> None:
+    """Paint one page image onto the printer's current page, scaled to the page rect."""
+    target = printer.pageRect(QPrinter.Unit.DevicePixel)
+    painter.drawImage(_fitted(QRectF(image.rect()).size(), target), image)
 
 
 def _fitted(size: QSizeF, page: QRectF) -> QRectF:
