@@ -38,7 +38,9 @@ def grid(
     """A ruled table over the text frame's width (columns in proportion to ``shares``) whose
     heads repeat on every page; long cells wrap, and a line break in a cell starts a line."""
     scale = FRAME_WIDTH / sum(shares)
-    data = [[paragraph(head, "song", size, "center") for head in heads]]
+    data: list[list[Flowable | list[Flowable]]] = [
+        [paragraph(head, "song", size, "center") for head in heads]
+    ]
     data += [[_cell(cell, size) for cell in row] for row in rows]
     table = Table(data, colWidths=[share * scale for share in shares], repeatRows=1)
     table.setStyle(
