@@ -329,8 +329,11 @@ def _media(facts: DossierFacts) -> Iterator[Finding]:
 
 
 def _duration(gap: dt.timedelta) -> str:
-    minutes = int(gap.total_seconds() // 60)
-    return f"{minutes}分钟" if minutes else f"{int(gap.total_seconds())}秒"
+    """``5分钟``, ``1分1秒`` or ``45秒``."""
+    minutes, seconds = divmod(int(gap.total_seconds()), 60)
+    if not seconds:
+        return f"{minutes}分钟"
+    return f"{minutes}分{seconds}秒" if minutes else f"{seconds}秒"
 
 
 def _dates(facts: DossierFacts) -> Iterator[Finding]:
