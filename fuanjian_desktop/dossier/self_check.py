@@ -277,8 +277,9 @@ def _lists(row: str, document: DossierDocument) -> bool:
     return f"《{document.title}》" in row and (document.number or "") in row
 
 
-def _paper_signed(document: DossierDocument) -> bool:
-    """Whether the legal original of ``document`` is a paper sheet someone signed."""
+def paper_signed(document: DossierDocument) -> bool:
+    """Whether the legal original of ``document`` is a paper sheet someone signed (then a
+    volume without its scan carries a 系统生成副本, marked so in the 目录)."""
     rule = _data()["paper_originals"]
     if document.type_key in rule["types"]:
         return True
@@ -290,7 +291,7 @@ def _paper_signed(document: DossierDocument) -> bool:
 
 def _scans(facts: DossierFacts) -> Iterator[Finding]:
     for document in facts.documents:
-        if _paper_signed(document) and not document.scanned:
+        if paper_signed(document) and not document.scanned:
             yield _finding(
                 "no_scan",
                 f"{document.name}的原件是纸质签名件，尚未附扫描件，电子卷中以系统生成副本入卷"

@@ -53,6 +53,20 @@ def choices(field: str) -> dict[str, str]:
     return values
 
 
+def field_label(field: str) -> str:
+    """The Chinese name of a setting, e.g. 页号位置."""
+    label: str = _data()[field]["label"]
+    return label
+
+
+def source_of(field: str, value: str) -> str:
+    """Where a choice comes from: a convention's own rule, else the setting's source."""
+    if field == "convention":
+        return conventions()[value].source
+    source: str = _data()[field]["source"]
+    return source
+
+
 def default_settings() -> DossierSettings:
     """The shipped defaults."""
     data = _data()
@@ -89,8 +103,7 @@ def save_dossier_settings(database: Database, actor: Actor, settings: DossierSet
             value = getattr(settings, field)
             scope.session.merge(LocalSetting(key=PREFIX + field, value=value))
         chosen = "，".join(
-            f"{_data()[field]['label']}“{choices(field)[getattr(settings, field)]}”"
-            for field in FIELDS
+            f"{field_label(field)}“{choices(field)[getattr(settings, field)]}”" for field in FIELDS
         )
         scope.log(f"案卷设置：{chosen}")
 
@@ -101,7 +114,7 @@ def _check(settings: DossierSettings) -> None:
         if value not in allowed:
             options = "、".join(f"{key}（{label}）" for key, label in allowed.items())
             raise UserError(
-                f"{_data()[field]['label']}的值“{value}”未知。可选：{options}。"
+                f"{field_label(field)}的值“{value}”未知。可选：{options}。"
                 "请在“案卷设置”中重新选择。"
             )
 
