@@ -43,6 +43,12 @@ class DossierDocument:
     of_inspection: bool  # a linked inspection's: served and signed on the document itself
 
     @property
+    def served_kind(self) -> bool:
+        """Whether documents of this kind are served on the party (types.json)."""
+        kind = document_types().get(self.type_key)
+        return kind is not None and kind.served
+
+    @property
     def name(self) -> str:
         """As messages name it: 《title》文号."""
         return f"《{self.title}》{self.number or ''}"
@@ -236,10 +242,8 @@ def _missing_documents(facts: DossierFacts) -> Iterator[Finding]:
 
 
 def _unserved(facts: DossierFacts) -> Iterator[Finding]:
-    kinds = document_types()
     for document in facts.documents:
-        kind = kinds.get(document.type_key)
-        if kind and kind.served and document.status == "issued" and document.served_on is None:
+        if document.served_kind and document.status == "issued" and document.served_on is None:
             yield _finding(
                 "not_served",
                 f"{document.name}已签发，但没有送达记录。已送达的，请在文书列表中登记送达"
@@ -249,11 +253,9 @@ def _unserved(facts: DossierFacts) -> Iterator[Finding]:
 
 
 def _receipt(facts: DossierFacts) -> Iterator[Finding]:
-    kinds = document_types()
     exempt = set(_data()["signed_on_document"]["types"])
     for document in facts.documents:
-        kind = kinds.get(document.type_key)
-        needs_row = kind and kind.served and document.served_on is not None
+        needs_row = document.served_kind and document.served_on is not None
         if not needs_row or document.of_inspection or document.type_key in exempt:
             continue
         if facts.receipt_rows is None:
@@ -283,8 +285,7 @@ def paper_signed(document: DossierDocument) -> bool:
     rule = _data()["paper_originals"]
     if document.type_key in rule["types"]:
         return True
-    kind = document_types().get(document.type_key)
-    served = kind is not None and kind.served and document.served_on is not None
+    served = document.served_kind and document.served_on is not None
     on_paper = document.served_method not in rule["not_on_paper"]
     return served and bool(rule["served_types"]) and on_paper
 
