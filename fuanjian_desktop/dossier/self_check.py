@@ -203,18 +203,25 @@ def _defects(facts: DossierFacts) -> Iterator[Finding]:
         yield _finding(code, message, rule=rule)
 
 
+def _issuing_steps(facts: DossierFacts) -> dict[str, tuple[dt.date, str]]:
+    """Type key → (date, label) of the earliest step taken that issues such a document."""
+    first: dict[str, tuple[dt.date, str]] = {}
+    for code, step_on in facts.steps:
+        action = ACTIONS_BY_CODE.get(code)
+        if action is None:  # a step this version does not know issues nothing it knows
+            continue
+        for type_key in action.documents:
+            if type_key not in first or step_on < first[type_key][0]:
+                first[type_key] = (step_on, action.label)
+    return first
+
+
 def _expected_documents(facts: DossierFacts) -> dict[str, str]:
     """Type key → why the volume must hold it: a step taken issues it, or the procedure
     requires it for the way the case ended."""
-    expected: dict[str, str] = {}
-    outcome = None
-    for code, _ in facts.steps:
-        action = ACTIONS_BY_CODE.get(code)
-        if action is None:
-            continue
-        outcome = action.outcome or outcome
-        for type_key in action.documents:
-            expected.setdefault(type_key, f"已办理“{action.label}”")
+    expected = {key: f"已办理“{label}”" for key, (_, label) in _issuing_steps(facts).items()}
+    outcomes = [ACTIONS_BY_CODE[code].outcome for code, _ in facts.steps if code in ACTIONS_BY_CODE]
+    outcome = next((o for o in reversed(outcomes) if o is not None), None)
     if "hearing_notice_served" in facts.milestones:
         expected.setdefault("hearing_rights_notice", "本案已告知听证权利")
     required = _data()["required_documents"].get(facts.procedure.value, {})
@@ -356,6 +363,7 @@ def _dates(facts: DossierFacts) -> Iterator[Finding]:
                 f"{'或等于' if later_on == earlier_on else ''}《{kinds[earlier].title}》的日期"
                 f"（{earlier_on:%Y-%m-%d}），程序顺序颠倒。请核对各环节日期，确有笔误的请更正文书。",
             )
+    yield from _before_steps(facts)
     for document in facts.documents:
         issued, served = document.issued_on, document.served_on
         if issued is not None and served is not None and served < issued:
@@ -365,6 +373,22 @@ def _dates(facts: DossierFacts) -> Iterator[Finding]:
                 f"（{issued:%Y-%m-%d}）。请核对送达记录。",
                 document.item_key,
             )
+
+
+def _before_steps(facts: DossierFacts) -> Iterator[Finding]:
+    """A document dated before the first step that issues it (a 决定书 older than its
+    approval): the document and the procedure disagree on when it happened."""
+    first = _issuing_steps(facts)
+    for document in facts.documents:
+        step, issued = first.get(document.type_key), document.issued_on
+        if step is None or issued is None or document.of_inspection or issued >= step[0]:
+            continue
+        yield _finding(
+            "document_before_step",
+            f"{document.name}的日期（{issued:%Y-%m-%d}）早于签发它的步骤“{step[1]}”"
+            f"（{step[0]:%Y-%m-%d}）。请核对文书日期和办案步骤的日期。",
+            document.item_key,
+        )
 
 
 def _page_total(facts: DossierFacts) -> Iterator[Finding]:

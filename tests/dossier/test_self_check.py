@@ -250,19 +250,37 @@ def test_a_break_in_the_recording_needs_a_reason() -> None:
     assert "中断1分1秒" in only(replace(COMPLETE, media=longer)).message
 
 
+def moved(code: str, to: dt.date) -> tuple[tuple[str, dt.date], ...]:
+    """The steps with ``code`` taken on ``to`` instead."""
+    return tuple((step, to if step == code else day) for step, day in STEPS)
+
+
 def test_a_decision_dated_on_the_day_of_its_notice_is_a_date_inversion() -> None:
     """告知 < 决定 strictly (the 陈述申辩 period lies between); 决定 ≤ 送达 may be the same day."""
-    documents = changed("decision", issued_on=on(3, 28))
-    finding = only(replace(COMPLETE, documents=documents))
+    same_day = replace(
+        COMPLETE,
+        documents=changed("decision", issued_on=on(3, 28)),
+        steps=moved("approve_decision", on(3, 28)),
+    )
+    finding = only(same_day)
     assert (finding.code, finding.item, finding.veto) == (
         "document_date_order", "basic.procedure", True,
     )  # fmt: skip
     assert "早于或等于《行政处罚告知书》" in finding.message and not finding.blocks_archive
-    earlier = changed("closing", issued_on=on(4, 1))
-    assert (
-        "《结案审批表》的日期（2026-04-01）早于《文书送达回执》"
-        in only(replace(COMPLETE, documents=earlier)).message
+    earlier = replace(
+        COMPLETE,
+        documents=changed("closing", issued_on=on(4, 1)),
+        steps=moved("submit_closing", on(4, 1)),
     )
+    assert "《结案审批表》的日期（2026-04-01）早于《文书送达回执》" in only(earlier).message
+
+
+def test_a_document_dated_before_the_step_that_issues_it() -> None:
+    finding = only(replace(COMPLETE, documents=changed("decision", issued_on=on(4, 7))))
+    assert (finding.code, finding.item, finding.item_key) == (
+        "document_before_step", "basic.procedure", "doc:decision",
+    )  # fmt: skip
+    assert "早于签发它的步骤“批准处罚决定”（2026-04-08）" in finding.message
 
 
 def test_a_document_served_before_it_was_issued() -> None:
