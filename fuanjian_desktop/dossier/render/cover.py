@@ -21,6 +21,7 @@ from fuanjian_desktop.dossier.render.page import (
     draw_fitted,
     draw_on_baseline,
     draw_text,
+    draw_title,
     fitted,
     new_canvas,
 )
@@ -29,6 +30,7 @@ AUTHORITY_SUFFIX = "应急管理局"
 TITLE_LINES = ("安全生产违法案件", "案卷（首页）")
 NUMBER_CODE = "应急案"
 TITLE_SIZE = 22  # 二号
+TITLE_SPACING = 3  # the template opens its title lines out
 FIELD_SIZE = 14  # 四号, as the template's field labels
 BOX_SIZE = 12  # 小四 inside the boxes
 PITCH = 27  # between two field lines (the template's spacing)
@@ -70,7 +72,7 @@ def _draw_heading(canvas: Canvas, cover: CoverInfo) -> float:
     canvas.setFont(hei, TITLE_SIZE)
     for line in TITLE_LINES:
         y -= TITLE_SIZE + 10
-        canvas.drawCentredString(LEFT + FRAME_WIDTH / 2, y, line)
+        draw_title(canvas, line, y, TITLE_SIZE, TITLE_SPACING)
     y -= TITLE_SIZE + 8
     number = cover.number or f"（\u3000\u3000）{NUMBER_CODE}〔\u3000\u3000〕\u3000\u3000号"
     para, _ = fitted(number, "song", (FRAME_WIDTH, 20), FIELD_SIZE, 9, "center")
