@@ -1,0 +1,123 @@
+"""The pages of each item of a volume, as one PDF per item.
+
+A document prints its frozen sheet, exactly as it was issued (the same renderer as the document
+print, with its check code); a document with a scan of its signed paper original is that scan,
+followed by the generated copy only when the ``scan_placement`` setting says ``behind``. The
+photos print two per page in the 照片证据 style, the audio-video files as a 音像资料目录.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from sqlalchemy.orm import Session
+
+from fuanjian_desktop.documents.pdf import render_pdf
+from fuanjian_desktop.dossier.render.media import render_media_index
+from fuanjian_desktop.dossier.render.model import MediaRow, PhotoEntry
+from fuanjian_desktop.dossier.render.photos import render_photos
+from fuanjian_desktop.evidence.store import EvidenceStore
+from fuanjian_desktop.models import CaseDocument, DocumentScan
+from fuanjian_desktop.services.documents.documents import sheet_of
+from fuanjian_desktop.services.dossiers.case_photos import PhotoEvidence
+from fuanjian_desktop.services.dossiers.media import media_rows
+from fuanjian_desktop.services.dossiers.scans import scan_pdf
+from fuanjian_desktop.services.dossiers.volume_items import MEDIA_KEY, PHOTOS_KEY, VolumeItem
+
+SCAN_BEHIND = "behind"  # the scan_placement value that keeps the generated copy too
+NOT_RECORDED = "未记录"
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of ``pdf``."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def document_pdf(session: Session, document: CaseDocument) -> bytes:
+    """The document's issued sheet as PDF, with its check code (never a draft's)."""
+    sheet, qr = sheet_of(session, document)
+    buffer = io.BytesIO()
+    render_pdf(sheet, buffer, qr=qr)
+    return buffer.getvalue()
+
+
+def blank_page() -> bytes:
+    """One empty A4 page (a duplex back left blank)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=A4[0], height=A4[1])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def joined(parts: Sequence[bytes]) -> bytes:
+    """Several PDFs as one, in order."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def photo_entries(store: EvidenceStore, photos: Sequence[PhotoEvidence]) -> list[PhotoEntry]:
+    """The case's photos as the 照片证据 pages print them (an unwritten field: 未记录)."""
+    return [
+        PhotoEntry(
+            caption=photo.caption or NOT_RECORDED,
+            taken_at=photo.taken_at,
+            place=photo.place or NOT_RECORDED,
+            photographer=photo.photographer or NOT_RECORDED,
+            proves=photo.proves or NOT_RECORDED,
+            sha256=photo.sha256,
+            load=lambda photo=photo: photo.read(store),  # type: ignore[misc]
+        )
+        for photo in photos
+    ]
+
+
+def media_index_rows(session: Session, case_id: str) -> list[MediaRow]:
+    """The case's audio-video files as the 音像资料目录 lists them."""
+    return [
+        MediaRow(
+            title=row.title,
+            kind=row.kind_label,
+            device=row.device,
+            officer=row.officer_name,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            step=row.step_label,
+            sha256=row.sha256,
+            gap_reason=row.gap_reason or "",
+        )
+        for row in media_rows(session, case_id)
+    ]
+
+
+def item_pdf(
+    session: Session,
+    store: EvidenceStore,
+    case_id: str,
+    item: VolumeItem,
+    photos: Sequence[PhotoEvidence],
+    scan_placement: str,
+) -> bytes:
+    """The pages of one item of the volume."""
+    if item.key == PHOTOS_KEY:
+        return render_photos(photo_entries(store, photos))
+    if item.key == MEDIA_KEY:
+        return render_media_index(media_index_rows(session, case_id))
+    assert item.document_id is not None
+    document = session.get(CaseDocument, item.document_id)
+    assert document is not None
+    if item.scan_id is None:
+        return document_pdf(session, document)
+    scan = session.get(DocumentScan, item.scan_id)
+    assert scan is not None
+    scanned = scan_pdf(session, store, scan)
+    if scan_placement != SCAN_BEHIND:
+        return scanned
+    return joined([scanned, document_pdf(session, document)])

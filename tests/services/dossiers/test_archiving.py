@@ -1,0 +1,139 @@
+"""归档: the leader's approval numbers the volume, freezes it, and the frozen bytes never change.
+
+Expected values come from the rules, not the code: 归档号 = the 结案 year + a 4-digit serial,
+and the cover's own 文号 is the 应急案 number of the same serial (COMMON decisions of issue 17);
+the frozen volume is the same bytes on every later print, whatever the settings say by then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.models import Case, CaseDossier, CaseLink, LocalSetting
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.dossiers.archiving import archive_case
+from fuanjian_desktop.services.dossiers.dossier_records import set_remark
+from fuanjian_desktop.services.dossiers.volume import (
+    build_volume,
+    dossier_cases,
+    dossier_view,
+    frozen_volume,
+)
+from fuanjian_desktop.services.inspections.evidence import attach_photos
+from tests.services.dossiers.volume_reading import case_id_of, pages_of
+
+SignIn = Callable[[str], Actor]
+CASE_NO = "（深福）应急立〔2026〕5号"  # closed 2026-12-03, general procedure, one inspection
+TODAY = dt.date(2026, 12, 7)
+ON = dt.date(2026, 12, 4)
+
+
+def archived(database: Database, sign_in: SignIn) -> tuple[str, dict[str, object]]:
+    """Archive the case as the squad leader; its id and what the dossier record holds."""
+    case_id = case_id_of(database, CASE_NO)
+    result = archive_case(database, sign_in("liuyang"), case_id, ON)
+    with database.read() as session:
+        dossier = session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id))
+        assert dossier is not None
+        return case_id, {
+            "result": result,
+            "archive_no": dossier.archive_no,
+            "archive_number": dossier.archive_number,
+            "archived_on": dossier.archived_on,
+            "retention": dossier.retention,
+            "sha256": dossier.volume_sha256,
+            "pages": dossier.page_count,
+            "items": dossier.item_count,
+            "stage": session.get(Case, case_id).stage,  # type: ignore[union-attr]
+        }
+
+
+def test_archiving_numbers_the_volume_and_freezes_it(
+    demo_database: Database, sign_in: SignIn
+) -> None:
+    case_id, stored = archived(demo_database, sign_in)
+    archive_no = str(stored["archive_no"])
+    assert re.fullmatch(r"2026\d{4}", archive_no)  # 结案 2026-12-03: the year, 4 digits
+    serial = int(archive_no[4:])
+    assert stored["archive_number"] == f"（深福）应急案〔2026〕{serial}号"
+    assert stored["archived_on"] == ON and stored["retention"] == "永久"
+    assert stored["stage"] == "archived"
+    clerk = sign_in("wangfang")
+    frozen = frozen_volume(demo_database, clerk, case_id)
+    assert hashlib.sha256(frozen).hexdigest() == stored["sha256"]
+    pages = pages_of(frozen)
+    cover = pages[0].text
+    assert archive_no in cover and f"应急案〔2026〕{serial}号" in cover
+    view = dossier_view(demo_database, clerk, case_id, TODAY)
+    assert stored["items"] == view.item_count and stored["pages"] == view.page_count
+    listed = next(
+        row for row in dossier_cases(demo_database, clerk, TODAY) if row.case_id == case_id
+    )
+    assert listed.archived and listed.archive_no == archive_no
+
+
+def test_the_frozen_bytes_never_change_across_prints(
+    demo_database: Database, sign_in: SignIn
+) -> None:
+    case_id, stored = archived(demo_database, sign_in)
+    clerk = sign_in("wangfang")
+    first = frozen_volume(demo_database, clerk, case_id)
+    # the settings change afterwards: the archived volume is never recompiled
+    with demo_database.write() as session:
+        session.merge(LocalSetting(key="dossier.convention", value="chronological"))
+        session.merge(LocalSetting(key="dossier.page_number_position", value="bottom_right"))
+    assert frozen_volume(demo_database, clerk, case_id) == first
+    assert build_volume(demo_database, clerk, case_id, TODAY).pdf == first
+    assert build_volume(demo_database, clerk, case_id, TODAY, duplex=True).pdf == first
+    assert hashlib.sha256(first).hexdigest() == stored["sha256"]
+
+
+def test_an_archived_case_is_locked(demo_database: Database, sign_in: SignIn) -> None:
+    case_id, _stored = archived(demo_database, sign_in)
+    clerk = sign_in("wangfang")
+    row = dossier_view(demo_database, clerk, case_id, TODAY).rows[0]
+    with pytest.raises(UserError, match="已归档"):
+        set_remark(demo_database, clerk, case_id, row.key, "归档后补写")
+    with pytest.raises(UserError, match="已归档"):
+        archive_case(demo_database, sign_in("liuyang"), case_id, ON)
+
+
+def test_only_the_leader_archives(demo_database: Database, sign_in: SignIn) -> None:
+    case_id = case_id_of(demo_database, CASE_NO)
+    with pytest.raises(UserError, match="中队负责人"):
+        archive_case(demo_database, sign_in("wangfang"), case_id, ON)
+    with demo_database.read() as session:
+        assert session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id)) is None
+
+
+def test_a_blocking_finding_refuses_archiving(
+    demo_database: Database, sign_in: SignIn, tmp_path: Path
+) -> None:
+    """A photo of the case's inspection without its 证据名称/说明 must be captioned first."""
+    case_id = case_id_of(demo_database, CASE_NO)
+    with demo_database.read() as session:
+        inspection_id = session.scalar(
+            select(CaseLink.target_id).where(
+                CaseLink.case_id == case_id, CaseLink.kind == "inspection"
+            )
+        )
+    assert inspection_id is not None
+    photo = tmp_path / "site.jpg"
+    Image.new("RGB", (64, 48), (120, 130, 140)).save(photo, "JPEG")
+    attach_photos(demo_database, sign_in("zhangwei"), inspection_id, "", [photo])
+    with pytest.raises(UserError, match="不能归档") as refused:
+        archive_case(demo_database, sign_in("liuyang"), case_id, ON)
+    assert "照片" in refused.value.message  # the blocking finding is named
+    with demo_database.read() as session:
+        assert session.get(Case, case_id).stage == "closed"  # type: ignore[union-attr]
+        assert session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id)) is None

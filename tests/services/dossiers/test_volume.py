@@ -1,0 +1,254 @@
+"""The compiled volume: its 目录's 页号 are the pages where the items really start.
+
+Read back from the produced PDF as a reviewer would: the number stamped in a corner of each
+page, and each document found by the text it prints on its own. The case is the demo's
+general-procedure case with an inspection (13 documents); two corrections make its 目录 run
+onto a second page (14 rows a page, template p56), and a three-page scan of the signed
+decision stands in the decision's place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import select
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.models import CaseDocument, LocalSetting
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.documents.documents import correct_document, issue_document
+from fuanjian_desktop.services.dossiers.dossier_records import set_order_override, set_remark
+from fuanjian_desktop.services.dossiers.scans import attach_scan
+from fuanjian_desktop.services.dossiers.volume import (
+    BuiltVolume,
+    build_volume,
+    dossier_view,
+    paper_volume,
+)
+from tests.services.dossiers.volume_reading import (
+    case_id_of,
+    document_first_page_text,
+    flat,
+    has_scan,
+    page_range,
+    pages_of,
+    start_after,
+)
+
+SignIn = Callable[[str], Actor]
+CASE_NO = "（深福）应急立〔2026〕5号"
+TODAY = dt.date(2026, 12, 7)
+SCAN_PAGES = 3
+ROWS_PER_INDEX_PAGE = 14  # template p56 has 14 lines
+
+
+def scan_file(folder: Path) -> Path:
+    """A three-page PDF "scan", each page marked so the volume's page can be recognised."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    for number in range(1, SCAN_PAGES + 1):
+        canvas.setFont("Helvetica", 20)
+        canvas.drawString(200, 400, f"SCANMARK-{number}")
+        canvas.showPage()
+    canvas.save()
+    path = folder / "decision-scan.pdf"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def documents_of(database: Database, case_id: str) -> dict[str, CaseDocument]:
+    """The case's documents in force by type (the first of each type)."""
+    with database.read() as session:
+        rows = session.scalars(select(CaseDocument).where(CaseDocument.case_id == case_id))
+        found: dict[str, CaseDocument] = {}
+        for row in rows:
+            if row.status in ("issued", "served"):
+                found.setdefault(row.type_key, row)
+        return found
+
+
+def use_convention(database: Database, key: str) -> None:
+    """The administrator's 案卷设置 as stored (LocalSetting ``dossier.convention``)."""
+    with database.write() as session:
+        session.merge(LocalSetting(key="dossier.convention", value=key))
+
+
+@pytest.fixture
+def long_case(demo_database: Database, sign_in: SignIn, tmp_path: Path) -> tuple[str, Actor]:
+    """The case with two corrected documents (15 rows) and its decision scanned (3 pages)."""
+    clerk = sign_in("wangfang")
+    case_id = case_id_of(demo_database, CASE_NO)
+    documents = documents_of(demo_database, case_id)
+    for type_key in ("investigation_report", "case_handling_approval"):
+        draft = correct_document(demo_database, clerk, documents[type_key].id, "笔误")
+        issue_document(demo_database, clerk, draft, documents[type_key].issued_on or TODAY)
+    decision = documents["penalty_decision"]
+    attach_scan(demo_database, clerk, decision.id, [scan_file(tmp_path)], TODAY)
+    return case_id, clerk
+
+
+def item_starts(database: Database, actor: Actor, built: BuiltVolume) -> dict[str, int]:
+    """The physical page (0-based) where each document item really starts, found in order."""
+    pages = pages_of(built.pdf)
+    starts: dict[str, int] = {}
+    previous = 0  # the cover; the search starts after it
+    for row in built.rows:
+        if not row.key.startswith("doc:"):
+            continue
+        document_id = row.key.removeprefix("doc:")
+        marker = (
+            "SCANMARK-1"
+            if has_scan(database, document_id)
+            else document_first_page_text(database, actor, document_id)[:60]
+        )
+        previous = starts[row.key] = start_after(pages, marker, previous)
+    return starts
+
+
+@pytest.mark.parametrize("convention", ["result_first", "chronological"])
+def test_index_page_numbers_are_where_the_items_really_start(
+    demo_database: Database, long_case: tuple[str, Actor], convention: str
+) -> None:
+    case_id, clerk = long_case
+    use_convention(demo_database, convention)
+    built = build_volume(demo_database, clerk, case_id, TODAY)
+    pages = pages_of(built.pdf)
+    stamps = [page.stamp for page in pages]
+    assert len(built.rows) == 13 + 2  # the documents and the two superseded editions
+    # front matter: cover and a 目录 of two pages, unnumbered; the 备考表 last, unnumbered
+    index_pages = -(-len(built.rows) // ROWS_PER_INDEX_PAGE)
+    assert index_pages == 2
+    assert stamps[: 1 + index_pages] == [None] * (1 + index_pages)
+    assert stamps[-1] is None
+    numbered = [stamp for stamp in stamps if stamp is not None]
+    assert numbered == list(range(1, len(numbered) + 1))  # continuous, none skipped
+    assert built.page_count == len(numbered)
+    starts = item_starts(demo_database, clerk, built)
+    assert len(starts) == len(built.rows)
+    ordered = sorted(starts.values())
+    # an item ends on the page before the next one starts (the 备考表 after the last)
+    ends = {
+        key: min([s for s in ordered if s > start], default=len(pages) - 1) - 1
+        for key, start in starts.items()
+    }
+    index_text = "".join(pages[n].text for n in range(1, 1 + index_pages))
+    for row in built.rows:
+        first, end = stamps[starts[row.key]], stamps[ends[row.key]]
+        assert first is not None and end is not None
+        assert row.pages_text == page_range(first, end), row.title
+        assert row.first_page == starts[row.key]
+        assert flat(row.pages_text) in index_text
+    # the 15th row is printed on the 目录's second page
+    assert flat(built.rows[14].pages_text) in pages[2].text
+
+
+def test_a_scan_of_several_pages_stands_in_the_documents_place(
+    demo_database: Database, long_case: tuple[str, Actor]
+) -> None:
+    case_id, clerk = long_case
+    built = build_volume(demo_database, clerk, case_id, TODAY)
+    pages = pages_of(built.pdf)
+    decision = next(row for row in built.rows if row.title.startswith("行政处罚决定书"))
+    first = start_after(pages, "SCANMARK-1", 0)
+    assert [pages[first + n].text.count(f"SCANMARK-{n + 1}") for n in range(3)] == [
+        1,
+        1,
+        1,
+    ]
+    start = pages[first].stamp
+    assert start is not None
+    assert decision.pages_text == page_range(start, start + SCAN_PAGES - 1)
+    assert "系统生成副本" not in decision.remark  # the signed original is in the volume
+    # the generated copy of the decision is left out (scan_placement "replace", the default)
+    generated = document_first_page_text(demo_database, clerk, decision.key.removeprefix("doc:"))
+    assert not any(generated[:60] in page.text for page in pages)
+
+
+def test_duplex_starts_every_item_on_a_right_hand_page_and_skips_the_blanks(
+    demo_database: Database, long_case: tuple[str, Actor]
+) -> None:
+    case_id, clerk = long_case
+    built = build_volume(demo_database, clerk, case_id, TODAY, duplex=True)
+    pages = pages_of(built.pdf)
+    stamps = [page.stamp for page in pages]
+    assert len(pages) % 2 == 0 or stamps[-1] is None
+    for row in built.rows:
+        assert row.first_page % 2 == 0, row.title  # physical page 1, 3, 5 … (0-based even)
+    blanks = [n for n, page in enumerate(pages) if not page.text]
+    assert blanks, "this volume needs blanks for duplex"
+    numbered = [stamp for stamp in stamps if stamp is not None]
+    assert numbered == list(range(1, len(numbered) + 1))
+    simplex = build_volume(demo_database, clerk, case_id, TODAY)
+    assert [row.pages_text for row in built.rows] == [row.pages_text for row in simplex.rows]
+
+
+def test_system_and_personal_remarks(demo_database: Database, long_case: tuple[str, Actor]) -> None:
+    case_id, clerk = long_case
+    rows = dossier_view(demo_database, clerk, case_id, TODAY).rows
+    superseded = [row for row in rows if "已更正" in row.system_remark]
+    assert len(superseded) == 2
+    notice = next(row for row in rows if row.title.startswith("行政处罚告知书"))
+    assert notice.system_remark == "系统生成副本"  # served on paper, no scan
+    report = next(row for row in rows if row.title.startswith("案件调查终结报告"))
+    set_remark(demo_database, clerk, case_id, report.key, "  附页见后  ")
+    again = {row.key: row for row in dossier_view(demo_database, clerk, case_id, TODAY).rows}
+    assert again[report.key].user_remark == "附页见后"
+    assert again[notice.key].remark == "系统生成副本"
+
+
+def test_an_order_override_moves_an_item_and_needs_a_reason(
+    demo_database: Database, long_case: tuple[str, Actor]
+) -> None:
+    case_id, clerk = long_case
+    rows = dossier_view(demo_database, clerk, case_id, TODAY).rows
+    last = rows[-1]
+    with pytest.raises(UserError, match="理由"):
+        set_order_override(demo_database, clerk, case_id, last.key, 1, " ")
+    with pytest.raises(UserError, match="位置"):
+        set_order_override(demo_database, clerk, case_id, last.key, len(rows) + 1, "按区局要求")
+    set_order_override(demo_database, clerk, case_id, last.key, 1, "按区局要求")
+    moved = dossier_view(demo_database, clerk, case_id, TODAY).rows
+    assert moved[0].key == last.key and moved[0].override_reason == "按区局要求"
+    assert moved[0].pages_text.startswith("1")
+    set_order_override(demo_database, clerk, case_id, last.key, None, "")
+    assert dossier_view(demo_database, clerk, case_id, TODAY).rows[-1].key == last.key
+
+
+def test_the_paper_volume_has_only_cover_index_and_notes(
+    demo_database: Database, long_case: tuple[str, Actor]
+) -> None:
+    case_id, clerk = long_case
+    electronic = build_volume(demo_database, clerk, case_id, TODAY)
+    paper = pages_of(paper_volume(demo_database, clerk, case_id, TODAY))
+    assert len(paper) == 1 + 2 + 1  # cover, two 目录 pages, 备考表
+    assert all(page.stamp is None for page in paper)
+    index_text = paper[1].text + paper[2].text
+    for row in electronic.rows:
+        assert flat(row.pages_text) in index_text
+    with_list = pages_of(paper_volume(demo_database, clerk, case_id, TODAY, labels="list"))
+    assert len(with_list) > len(paper)
+
+
+def test_the_cover_is_worded_from_the_records(demo_database: Database, sign_in: SignIn) -> None:
+    clerk = sign_in("wangfang")
+    case_id = case_id_of(demo_database, CASE_NO)
+    view = dossier_view(demo_database, clerk, case_id, TODAY)
+    cover = view.cover
+    # 当事人 + 违法行为 + 案 (hand-written from the demo case's party and 案由)
+    assert cover.case_name == (
+        "深圳市新港桌球室有限公司进行爆破、吊装、动火、临时用电以及其他危险作业，"
+        "未安排专门人员进行现场安全管理案"
+    )
+    assert cover.retention == "永久"  # 一般程序 (resources/dossier/settings.json)
+    assert "（深福）应急罚〔2026〕7号" in cover.result
+    assert cover.filed_on is not None and cover.closed_on == dt.date(2026, 12, 3)
+    assert cover.archive_no is None and cover.number is None  # not archived yet
+    assert cover.item_count == len(view.rows) == 13
+    assert cover.page_count == view.page_count
