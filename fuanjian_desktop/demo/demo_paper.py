@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import random
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # ships no type information
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw
 
 SCAN_DPI = 110  # an office scanner's "document" setting, kept low so the demo stays quick
+SCALE = SCAN_DPI / 72  # pixels per PDF point
 INK = (28, 36, 92)  # blue-black ballpoint
 PAPER = (236, 234, 228)  # recycled office paper under the scanner lamp
 PRINT_BLACK = 48  # toner is never quite black once scanned
-SCANNER_LID = (205, 205, 203)  # what shows at the corners of a page fed askew
+SCANNER_LID = 205  # the grey that shows at the corners of a page fed askew
 # the labels a form prints before the blank a person signs in (the stroke starts after them)
 SIGN_LABELS = ("签名）：", "签名或者盖章）：", "签名：")
 SLANT = 0.35  # a fast hand leans right
@@ -37,24 +39,41 @@ def scanned_pages(pdf: bytes, rng: random.Random) -> list[bytes]:
     """Every page of ``pdf`` as a scanned, hand-signed JPEG page."""
     document = pdfium.PdfDocument(pdf)
     try:
-        return [_scan_page(document[index], rng) for index in range(len(document))]
+        pages = [document[index] for index in range(len(document))]
+        size = (round(pages[0].get_width() * SCALE), round(pages[0].get_height() * SCALE))
+        grain = Image.effect_noise(size, NOISE_SIGMA + rng.random() * 3)  # the sensor's, per scan
+        return [_scan_page(page, grain, rng) for page in pages]
     finally:
         document.close()
 
 
-def _scan_page(page: pdfium.PdfPage, rng: random.Random) -> bytes:
-    scale = SCAN_DPI / 72
-    printed = page.render(scale=scale, grayscale=True).to_pil().convert("L")
-    spots = _signature_spots(page, scale, printed.height)
-    paper = _on_paper(printed, rng)
-    pen = ImageDraw.Draw(paper)
-    for x, y in spots:
-        _signature(pen, (x, y), rng, height=int(0.24 * SCAN_DPI))
+def _scan_page(page: pdfium.PdfPage, grain: Image.Image, rng: random.Random) -> bytes:
+    """One page: printed, fed askew (turned in grey, the cheap way), then signed in ink where
+    the turned page has its signature lines."""
+    printed = page.render(scale=SCALE, grayscale=True).to_pil().convert("L")
+    spots = _signature_spots(page, SCALE, printed.height)
+    if grain.size != printed.size:
+        grain = grain.resize(printed.size)
+    shift = (rng.randrange(printed.width), rng.randrange(printed.height))
     angle = rng.uniform(*SKEW_DEGREES) * rng.choice((-1, 1))
-    fed = paper.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=SCANNER_LID)
+    toned = _toned(printed, ImageChops.offset(grain, *shift))
+    # bilinear resampling also softens the print, as a scanner's optics do
+    fed = _tinted(toned.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=SCANNER_LID))
+    pen = ImageDraw.Draw(fed)
+    for spot in spots:
+        _signature(pen, _turned(spot, angle, fed.size), rng, height=int(0.24 * SCAN_DPI))
     out = io.BytesIO()
-    fed.filter(ImageFilter.SMOOTH).save(out, "JPEG", quality=JPEG_QUALITY, dpi=(SCAN_DPI,) * 2)
+    fed.save(out, "JPEG", quality=JPEG_QUALITY, dpi=(SCAN_DPI,) * 2)
     return out.getvalue()
+
+
+def _turned(spot: tuple[int, int], degrees: float, size: tuple[int, int]) -> tuple[int, int]:
+    """Where ``spot`` lands once the page is turned ``degrees`` anticlockwise about its centre
+    (as ``Image.rotate`` turns it; y grows downwards)."""
+    centre_x, centre_y = size[0] / 2, size[1] / 2
+    dx, dy = spot[0] - centre_x, spot[1] - centre_y
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return round(centre_x + dx * cos + dy * sin), round(centre_y - dx * sin + dy * cos)
 
 
 def _signature_spots(page: pdfium.PdfPage, scale: float, height: int) -> list[tuple[int, int]]:
@@ -86,14 +105,18 @@ def _boxes(text: pdfium.PdfTextPage, label: str) -> list[tuple[float, float, flo
     return boxes
 
 
-def _on_paper(printed: Image.Image, rng: random.Random) -> Image.Image:
-    """The printed page on grey office paper with the scanner's noise, as RGB."""
+def _toned(printed: Image.Image, grain: Image.Image) -> Image.Image:
+    """The printed page in the greys of office paper and toner, with the scanner's ``grain``
+    (noise around 128)."""
     span = PAPER[0] - PRINT_BLACK
     toned = printed.point(lambda value: PRINT_BLACK + value * span // 255)
-    noise = Image.effect_noise(printed.size, NOISE_SIGMA + rng.random() * 3)
-    grainy = ImageChops.add(toned, noise, scale=1.0, offset=-128)
+    return ImageChops.add(toned, grain, scale=1.0, offset=-128)
+
+
+def _tinted(grey: Image.Image) -> Image.Image:
+    """The grey scan in the paper's slightly warm colour, as RGB."""
     tints = [PAPER[channel] - PAPER[0] for channel in range(3)]
-    channels = [grainy.point(lambda value, tint=tint: max(0, value + tint)) for tint in tints]
+    channels = [grey.point(lambda value, tint=tint: max(0, value + tint)) for tint in tints]
     return Image.merge("RGB", channels)
 
 
