@@ -28,10 +28,14 @@ from fuanjian_desktop.errors import NotFound, PermissionDenied
 from fuanjian_desktop.models import (
     Case,
     CaseDocument,
+    CaseDossier,
     CaseEvent,
     CaseLink,
+    CaseMedia,
+    CasePhoto,
     CaseRemedy,
     CaseViolation,
+    DocumentScan,
     Enterprise,
     Hazard,
     Inspection,
@@ -54,7 +58,7 @@ NO_SQUAD = "当前账号未归属任何中队，无法{verb}。请联系管理�
 # records that carry their squad themselves
 _OWN_SQUAD = (Enterprise, Inspection, Hazard, Case, User, NumberBlock, IssuedNumber)
 # records that belong to a case or to an inspection
-_OF_CASE = (CaseViolation, CaseEvent, CaseLink, CaseRemedy)
+_OF_CASE = (CaseViolation, CaseEvent, CaseLink, CaseRemedy, CaseDossier, CaseMedia, CasePhoto)
 _OF_INSPECTION = (InspectionAnswer, InspectionPhoto, RecheckFinding)
 
 
@@ -162,6 +166,8 @@ def squad_of(session: Session, record: object) -> str | None:
         if record.case_id is not None:
             return _squad_of_case(session, record.case_id)
         return _squad_of_inspection(session, record.inspection_id)
+    if isinstance(record, DocumentScan):  # the scanned document's squad (case or inspection)
+        return squad_of(session, session.get(CaseDocument, record.document_id))
     if isinstance(record, _OF_CASE):
         return _squad_of_case(session, record.case_id)
     if isinstance(record, _OF_INSPECTION):

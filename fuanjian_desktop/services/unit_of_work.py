@@ -21,6 +21,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import AuditEvent, OutboxEntry
 from fuanjian_desktop.security import audit_chain
+from fuanjian_desktop.services import archive_lock
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.squad_scope import acting_user
 
@@ -58,6 +59,16 @@ class ActionScope:
     session: Session
     actor: Actor
     action: str
+
+    @property
+    def allow_archived(self) -> bool:
+        """Whether the archive lock (``services.archive_lock``) is lifted for this action's
+        session: set only by the dossier services that take 批准归档 and 重新打开案卷."""
+        return archive_lock.lifted(self.session)
+
+    @allow_archived.setter
+    def allow_archived(self, value: bool) -> None:
+        archive_lock.lift(self.session, value)
 
     def record(
         self, record: AuditedRecord, summary: str, before: dict[str, Any] | None
@@ -146,9 +157,13 @@ class ActionScope:
 def user_action(database: Database, actor: Actor, action: str) -> Iterator[ActionScope]:
     """Open the single transaction of one user action (``action`` is a short Chinese verb).
 
+    Every flush is checked by the archive lock: a change to an archived case's records raises
+    :class:`~fuanjian_desktop.services.archive_lock.ArchivedCaseLocked` and the action is undone.
+
     The scope's actor is re-read from the user row inside the transaction (roles and squad as
     stored now; an unknown or deactivated account is refused), so a service checks what the
     database says, not the object it was handed.
     """
     with database.write() as session:
+        archive_lock.guard(session)
         yield ActionScope(session, acting_user(session, actor), action)

@@ -34,6 +34,7 @@ from fuanjian_desktop.domain.resident_ids import age_on, sex_of
 from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, DraftJournal
+from fuanjian_desktop.services import archive_lock
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.documents.documents import (
     DocumentView,
@@ -262,6 +263,7 @@ def autosave(database: Database, actor: Actor, document_id: str, values: Mapping
     been read back (from then on a change is a 补正).
     """
     with database.write() as session:
+        archive_lock.guard(session)  # a draft of an archived case is locked like the rest
         document = _journaled_document(session, acting_user(session, actor), document_id)
         journal = session.get(DraftJournal, document_id)
         typed = {**(journal.values if journal else {}), **values}
