@@ -35,6 +35,7 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.security.file_cipher import DamagedCipherFile
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.archive_lock import require_open
 from fuanjian_desktop.services.dossiers.case_inspections import linked_inspections, rechecks_of
 from fuanjian_desktop.services.dossiers.evidence_files import discard_new, evidence_file
 from fuanjian_desktop.services.dossiers.photo_facts import InspectionFacts
@@ -146,6 +147,7 @@ def attach_case_photo(
     clean = _clean(details, caption_required=True)
     with read_as(database, actor) as (session, reader):  # refused before the file is stored
         require_changeable(reader, case_squad(session, case_id), "案件")
+        require_open(session, case_id)
     store = evidence_store(database)
     try:
         added = store.add_photo(path)

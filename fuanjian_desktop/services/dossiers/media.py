@@ -27,6 +27,7 @@ from fuanjian_desktop.evidence.photo_check import CHINA_TIME
 from fuanjian_desktop.evidence.store import EvidenceStore, MediaRejected, Progress, StoredFile
 from fuanjian_desktop.models import Case, CaseEvent, CaseMedia, EvidenceFile, User
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.archive_lock import require_open
 from fuanjian_desktop.services.dossiers.evidence_files import discard_new, evidence_file
 from fuanjian_desktop.services.inspections.evidence import evidence_store
 from fuanjian_desktop.services.lookup import fetch, fetch_own, fetch_readable
@@ -155,7 +156,7 @@ def media_rows(session: Session, case_id: str) -> list[MediaRow]:
             sha256=sha256,
             gap_reason=media.gap_reason,
         )
-        for number, (media, sha256) in enumerate(session.execute(query).tuples(), start=1)
+        for number, (media, sha256) in enumerate(session.execute(query), start=1)
     ]
 
 
@@ -201,6 +202,7 @@ def import_media(
     with read_as(database, actor) as (session, reader):  # refused before the copy starts
         case = fetch(session, Case, case_id)
         require_changeable(reader, case.squad_id, "案件")
+        require_open(session, case.id)
         _officer_name(session, case, clean.officer_id)
     store = evidence_store(database)
     stored = _store(store, path, progress)
@@ -271,7 +273,7 @@ def _officers(session: Session, case: Case) -> list[tuple[str, str]]:
         select(User.id, User.full_name)
         .where(User.squad_id == case.squad_id, User.active.is_(True))
         .order_by(User.full_name)
-    ).tuples()
+    )
     known = {user_id for user_id, _ in handlers}
     return handlers + [(user_id, name) for user_id, name in squad if user_id not in known]
 

@@ -29,6 +29,7 @@ from fuanjian_desktop.evidence.scan_check import PDF_EXTENSION, ScanRejected, ch
 from fuanjian_desktop.evidence.store import AddedScan, EvidenceStore, read_scan_file
 from fuanjian_desktop.models import CaseDocument, DocumentScan, EvidenceFile
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.archive_lock import require_open
 from fuanjian_desktop.services.dossiers.case_inspections import case_of_inspection
 from fuanjian_desktop.services.dossiers.evidence_files import discard_new, evidence_file
 from fuanjian_desktop.services.dossiers.scan_pages import image_page
@@ -90,6 +91,7 @@ def attach_scan(
         document = fetch(session, CaseDocument, document_id)
         require_changeable(reader, squad_of(session, document), "文书")
         _check(document, paths, on)
+        require_open(session, _case_of(session, document))
     store = evidence_store(database)
     added = _store_files(store, paths)
     try:
@@ -160,13 +162,12 @@ def _attach(
         scan = scope.session.scalar(
             select(DocumentScan).where(DocumentScan.document_id == document.id)
         )
+        case_id = _case_of(scope.session, document)  # a query: before a new row is pending
         before = scan.audit_snapshot() if scan is not None else None
         if scan is None:
             scan = DocumentScan(document_id=document.id)
             scope.session.add(scan)
-        scan.case_id = document.case_id or case_of_inspection(
-            scope.session, document.inspection_id or ""
-        )
+        scan.case_id = case_id
         scan.pages = pages
         scan.page_count = sum(page.facts.page_count for _, page in files)
         scan.scanned_on = on
@@ -220,6 +221,11 @@ def scan_pdf(session: Session, store: EvidenceStore, scan: DocumentScan) -> byte
     sink = io.BytesIO()
     writer.write(sink)
     return sink.getvalue()
+
+
+def _case_of(session: Session, document: CaseDocument) -> str | None:
+    """The case whose file the document's scan belongs to (see ``case_of_inspection``)."""
+    return document.case_id or case_of_inspection(session, document.inspection_id or "")
 
 
 def _named(document: CaseDocument) -> str:
