@@ -85,3 +85,12 @@ def test_one_a4_page_fonts_embedded_same_bytes() -> None:
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
     assert unembedded_fonts(pdf) == []
     assert render_cover(ARCHIVED) == pdf
+
+
+def test_authority_not_named_like_a_bureau_prints_whole() -> None:
+    text = text_of(replace(ARCHIVED, authority="深圳市福田区福田街道办事处"))
+    assert text.startswith("深圳市福田区福田街道办事处安全生产违法案件")
+
+
+def test_missing_authority_leaves_the_place_blank() -> None:
+    assert text_of(replace(ARCHIVED, authority="")).startswith("应急管理局安全生产违法案件")

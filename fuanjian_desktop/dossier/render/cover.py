@@ -31,6 +31,7 @@ TITLE_LINES = ("安全生产违法案件", "案卷（首页）")
 NUMBER_CODE = "应急案"
 TITLE_SIZE = 22  # 二号
 TITLE_SPACING = 3  # the template opens its title lines out
+PLACE_RULE = 100  # the blank rule for the place name when there is none
 FIELD_SIZE = 14  # 四号, as the template's field labels
 BOX_SIZE = 12  # 小四 inside the boxes
 PITCH = 27  # between two field lines (the template's spacing)
@@ -58,18 +59,8 @@ def render_cover(cover: CoverInfo) -> bytes:
 
 def _draw_heading(canvas: Canvas, cover: CoverInfo) -> float:
     """Authority, title lines and 文号; returns the 文号's baseline."""
-    song, hei = face("song").name, face("hei").name
-    place = cover.authority.removesuffix(AUTHORITY_SUFFIX)
     y = TOP_BASELINE
-    suffix_width = canvas.stringWidth(AUTHORITY_SUFFIX, song, TITLE_SIZE)
-    place_width = max(100.0, canvas.stringWidth(place, song, TITLE_SIZE)) if place else 100.0
-    left = LEFT + (FRAME_WIDTH - place_width - suffix_width) / 2
-    if place:
-        draw_text(canvas, place, "song", TITLE_SIZE, left, y, place_width + 1)
-    canvas.line(left, y - RULE_GAP, left + place_width, y - RULE_GAP)
-    canvas.setFont(song, TITLE_SIZE)
-    canvas.drawString(left + place_width, y, AUTHORITY_SUFFIX)
-    canvas.setFont(hei, TITLE_SIZE)
+    _draw_authority(canvas, cover.authority, y)
     for line in TITLE_LINES:
         y -= TITLE_SIZE + 10
         draw_title(canvas, line, y, TITLE_SIZE, TITLE_SPACING)
@@ -78,6 +69,28 @@ def _draw_heading(canvas: Canvas, cover: CoverInfo) -> float:
     para, _ = fitted(number, "song", (FRAME_WIDTH, 20), FIELD_SIZE, 9, "center")
     draw_on_baseline(canvas, para, LEFT, y)
     return y
+
+
+def _draw_authority(canvas: Canvas, authority: str, y: float) -> None:
+    """The place on a rule before 应急管理局, as the template's ``____安全生产监督管理局``; an
+    authority named otherwise is printed whole, set smaller if it is wider than the page."""
+    if authority and not authority.endswith(AUTHORITY_SUFFIX):
+        para, _ = fitted(
+            authority, "song", (FRAME_WIDTH, TITLE_SIZE * 1.3), TITLE_SIZE, 12, "center"
+        )
+        draw_on_baseline(canvas, para, LEFT, y)
+        return
+    song = face("song").name
+    place = authority.removesuffix(AUTHORITY_SUFFIX)
+    suffix_width = canvas.stringWidth(AUTHORITY_SUFFIX, song, TITLE_SIZE)
+    natural = canvas.stringWidth(place, song, TITLE_SIZE)
+    place_width = min(FRAME_WIDTH - suffix_width, max(PLACE_RULE, natural))
+    left = LEFT + (FRAME_WIDTH - place_width - suffix_width) / 2
+    if place:
+        draw_text(canvas, place, "song", TITLE_SIZE, left, y, place_width + 1)
+    canvas.line(left, y - RULE_GAP, left + place_width, y - RULE_GAP)
+    canvas.setFont(song, TITLE_SIZE)
+    canvas.drawString(left + place_width, y, AUTHORITY_SUFFIX)
 
 
 def _draw_case_name(canvas: Canvas, name: str, y: float) -> float:
