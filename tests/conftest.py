@@ -31,6 +31,7 @@ from fuanjian_desktop.db.startup import open_database
 from fuanjian_desktop.demo import demo
 from fuanjian_desktop.demo.synthetic import synthetic_checklist
 from fuanjian_desktop.domain.inspection_rules import InspectionSource, SitePerson
+from fuanjian_desktop.evidence.maintenance import EVIDENCE_FOLDER
 from fuanjian_desktop.security.data_key import DataKey
 from fuanjian_desktop.security.keyring import KEYRING_FILE
 from fuanjian_desktop.services import auth
@@ -93,10 +94,14 @@ class DemoTemplate:
         return self.folder.database
 
     def copy_files(self, target: DataFolder) -> None:
-        """Copy the database and keys.json into ``target`` (created if missing), unopened."""
+        """Copy the database, keys.json and the evidence files (photos, scans, the archived
+        volume) into ``target`` (created if missing), unopened."""
         target.root.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.folder.database, target.database)
         shutil.copyfile(self.folder.root / KEYRING_FILE, target.root / KEYRING_FILE)
+        evidence = self.folder.root / EVIDENCE_FOLDER
+        if evidence.is_dir():
+            shutil.copytree(evidence, target.root / EVIDENCE_FOLDER, dirs_exist_ok=True)
 
     def copy_to(self, target: DataFolder) -> Database:
         """A private copy of the demo in ``target``, opened the way the app opens it."""
