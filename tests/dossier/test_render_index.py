@@ -74,3 +74,11 @@ def test_short_title_is_printed_whole() -> None:
 def test_same_rows_same_bytes() -> None:
     rows = [row(n) for n in range(1, 4)]
     assert render_index(rows) == render_index(rows)
+
+
+def test_a_title_too_long_for_a_line_breaks_before_its_number() -> None:
+    title = "行政处罚决定书（单位）（深福）应急罚〔2026〕7号"
+    lines = [line.strip() for line in page_texts(render_index([row(1, title)]))[0].splitlines()]
+    assert "行政处罚决定书（单位）" in lines
+    # the 文号's line shares its height with the date and 页号 cells
+    assert any(line.startswith("（深福）应急罚〔2026〕7号") for line in lines)

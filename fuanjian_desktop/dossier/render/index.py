@@ -9,16 +9,24 @@ prints them exists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from io import BytesIO
 from itertools import pairwise
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from fuanjian_desktop.documents.fonts import face
 from fuanjian_desktop.documents.pdf import FRAME_WIDTH, LEFT, PAGE_HEIGHT
 from fuanjian_desktop.dossier.render.model import IndexRow
-from fuanjian_desktop.dossier.render.page import draw_fitted, draw_title, eight_digits, new_canvas
+from fuanjian_desktop.dossier.render.page import (
+    draw_fitted,
+    draw_title,
+    eight_digits,
+    new_canvas,
+    paragraph,
+)
 
 ROWS_PER_PAGE = 14  # the template's ruled rows
 HEADS = ("序号", "文件名称及编号", "日期", "页号", "备注")
@@ -28,7 +36,9 @@ TITLE_BASELINE = PAGE_HEIGHT - 150
 TABLE_TOP = PAGE_HEIGHT - 185
 HEAD_HEIGHT, ROW_HEIGHT = 36, 34
 CELL_SIZE, MIN_SIZE = 10.5, 6.5  # 五号, set down to fit a long title
-PADDING = 3
+PADDING = 4
+# a 文号 closing a title: （深福）应急罚〔2026〕7号, 深福应急罚〔2026〕7号
+NUMBER_AT_END = re.compile(r"(（[^（）]*）)?[^（）〔〕\s]*〔\d{4}〕\d+号$")
 
 
 def index_page_count(rows: int) -> int:
@@ -78,5 +88,38 @@ def _draw_page(canvas: Canvas, rows: Sequence[IndexRow]) -> None:
                 continue
             left, right = edges[column], edges[column + 1]
             box = (left + PADDING, top - ROW_HEIGHT + 1, right - left - 2 * PADDING, ROW_HEIGHT - 2)
-            align = "left" if column == 1 else "center"
-            draw_fitted(canvas, text, "song", box, (CELL_SIZE, MIN_SIZE), align)
+            if column == 1:
+                _draw_title_cell(canvas, text, box)
+            else:
+                draw_fitted(canvas, text, "song", box, (CELL_SIZE, MIN_SIZE), "center")
+
+
+def split_number(title: str) -> tuple[str, str] | None:
+    """A 目录 title cut before its 文号 (``行政处罚决定书``, ``（深福）应急罚〔2026〕7号``), or
+    ``None`` when it ends with none."""
+    found = NUMBER_AT_END.search(title)
+    if found is None or found.start() == 0:
+        return None
+    return title[: found.start()], found.group()
+
+
+def _draw_title_cell(canvas: Canvas, title: str, box: tuple[float, float, float, float]) -> None:
+    """文件名称及编号: on one line if it fits; else the name and the 文号 on lines of their own,
+    as a clerk writes them, rather than a 文号 cut in two; else wrapped and set smaller."""
+    left, bottom, width, height = box
+    parts = split_number(title)
+    if parts is None or stringWidth(title, face("song").name, CELL_SIZE) <= width:
+        draw_fitted(canvas, title, "song", box, (CELL_SIZE, MIN_SIZE), "left")
+        return
+    size = CELL_SIZE
+    while size >= MIN_SIZE:
+        lines = [paragraph(part, "song", size) for part in parts]
+        heights = [float(line.wrap(width, height)[1]) for line in lines]
+        if sum(heights) <= height:
+            y = bottom + (height + sum(heights)) / 2
+            for line, used in zip(lines, heights, strict=True):
+                y -= used
+                line.drawOn(canvas, left, y)
+            return
+        size -= 0.5
+    draw_fitted(canvas, title, "song", box, (CELL_SIZE, MIN_SIZE), "left")
