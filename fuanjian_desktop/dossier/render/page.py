@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from io import BytesIO
 
-from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -26,23 +23,6 @@ from fuanjian_desktop.documents.pdf import FRAME_WIDTH, LEFT
 ALIGNS = {"left": TA_LEFT, "center": TA_CENTER, "justify": TA_JUSTIFY}
 ELLIPSIS = "…"
 LINE_WIDTH = 0.75
-
-
-@contextmanager
-def binary_streams() -> Iterator[None]:
-    """reportlab writes images and page contents without its ASCII85 layer while inside.
-
-    reportlab here runs without its C accelerator, and ASCII85 in pure Python costs about 4 s
-    on the 60 photos of a large volume (and makes the file a fifth larger) for nothing: a PDF
-    is binary anyway. The switch is reportlab's process-wide ``rl_config.useA85``, read when an
-    image is loaded and when a page is made, so it is restored as soon as the drawing is done.
-    """
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = saved
 
 
 def new_canvas(buffer: BytesIO, title: str) -> Canvas:

@@ -19,7 +19,6 @@ from fuanjian_desktop.documents.fonts import face
 from fuanjian_desktop.documents.pdf import BOTTOM, FRAME_WIDTH, LEFT, PAGE_HEIGHT, TOP
 from fuanjian_desktop.dossier.render.model import PhotoEntry
 from fuanjian_desktop.dossier.render.page import (
-    binary_streams,
     draw_fitted,
     draw_title,
     new_canvas,
@@ -60,20 +59,19 @@ def render_photos(photos: Sequence[PhotoEntry]) -> bytes:
     if not photos:
         raise UserError("本案没有照片，不能生成照片证据页")
     buffer = BytesIO()
-    with binary_streams():
-        canvas = new_canvas(buffer, TITLE)
-        images = printable_photos(photos, PHOTO_BOX)
-        for index, (photo, image) in enumerate(zip(photos, images, strict=True)):
-            slot = index % PER_PAGE
-            if slot == 0:
-                draw_title(canvas, TITLE, PAGE_HEIGHT - TOP, size=18, spacing=6)
-            canvas.saveState()
-            canvas.translate(0, -slot * (BLOCK_HEIGHT + GAP))
-            _draw_block(canvas, photo, image, index + 1)
-            canvas.restoreState()
-            if slot == PER_PAGE - 1 or index == len(photos) - 1:
-                canvas.showPage()
-        canvas.save()
+    canvas = new_canvas(buffer, TITLE)
+    images = printable_photos(photos, PHOTO_BOX)
+    for index, (photo, image) in enumerate(zip(photos, images, strict=True)):
+        slot = index % PER_PAGE
+        if slot == 0:
+            draw_title(canvas, TITLE, PAGE_HEIGHT - TOP, size=18, spacing=6)
+        canvas.saveState()
+        canvas.translate(0, -slot * (BLOCK_HEIGHT + GAP))
+        _draw_block(canvas, photo, image, index + 1)
+        canvas.restoreState()
+        if slot == PER_PAGE - 1 or index == len(photos) - 1:
+            canvas.showPage()
+    canvas.save()
     return buffer.getvalue()
 
 
