@@ -4,9 +4,11 @@
 编辑/查看 opens the current one (Enter on the row or a double click does too), a 笔录 of
 questions and answers in the transcript editor; 预览打印 previews the current document and 批量打印
 every selected one (Ctrl+A selects all) in a single print job; 导出PDF / 导出Word write the
-current one to a file. Every action has its key on its button. When an editor closes, the cursor
-is back on its document's row, so the next key acts on it. The case page shows this list in its
-文书 tab, the inspection's 文书 window shows it for an inspection.
+current one to a file; on a case's list 附加扫描件 attaches the scan of the current issued
+document's signed paper original (``ui/dossier/scan_dialog.py``). Every action has its key (or
+its Alt letter) on its button. When an editor closes, the cursor is back on its document's row,
+so the next key acts on it. The case page shows this list in its 文书 tab, the inspection's 文书
+window shows it for an inspection.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.documents.documents import DocumentView
+from fuanjian_desktop.services.dossiers.scans import SCANNABLE
 from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.transcripts import transcripts
 from ui.context import AppContext
@@ -41,6 +44,7 @@ from ui.documents.export import PDF, WORD, ExportFormat, ask_path, export_docume
 from ui.documents.printing import PrintJob
 from ui.documents.table import COLUMN_WIDTHS, DocumentTableModel
 from ui.documents.type_picker import DocumentKind, DocumentTypePicker
+from ui.dossier.scan_dialog import ScanDialog
 from ui.errors import failure_text
 from ui.shortcuts import (
     BATCH_PRINT,
@@ -155,7 +159,10 @@ class DocumentList(QWidget):
         self.word_button = keyed(
             _button("导出Word…", lambda: self.export_current(WORD)), EXPORT_WORD
         )
-        for button in self._row_buttons():
+        self.scan_button = _button("附加扫描件(&S)…", self.attach_scan)
+        self.scan_button.setToolTip("为选中的已签发文书附加签字原件的扫描件（PDF或图片）")
+        self.scan_button.hide()  # a case's list only (show_owner)
+        for button in (*self._row_buttons(), self.scan_button):
             row.addWidget(button)
         row.addStretch()
         bar = QVBoxLayout()
@@ -195,6 +202,7 @@ class DocumentList(QWidget):
     def show_owner(self, owner: DocumentOwner) -> None:
         """List ``owner``'s documents (read again in the background)."""
         self.owner = owner
+        self.scan_button.setVisible(owner.case_id is not None)
         self.reload()
 
     def reload(self) -> None:
@@ -239,6 +247,8 @@ class DocumentList(QWidget):
         selected = self.table.selectionModel().selectedRows()
         for button in self._row_buttons():
             button.setEnabled(bool(selected))
+        current = self.current()
+        self.scan_button.setEnabled(current is not None and current.status in SCANNABLE)
         label = f"批量打印（{len(selected)}）" if selected else "批量打印"
         self.batch_button.setText(f"{label} ({shown(BATCH_PRINT)})")
         self.batch_button.setShortcut(QKeySequence(BATCH_PRINT))  # setText has reset it
@@ -319,6 +329,17 @@ class DocumentList(QWidget):
     def _edited(self) -> None:
         self.reload()
         self.changed.emit()
+
+    def attach_scan(self) -> None:
+        """附加扫描件 to the current document; the list reloads after each change."""
+        view = self.current()
+        if view is None:
+            return
+        dialog = ScanDialog(self._context, view.id, self, self._today)
+        dialog.changed.connect(self._edited)
+        dialog.finished.connect(lambda _result: self.focus_row(view.id))
+        dialog.open()
+        self.dialog = dialog
 
     def preview_current(self) -> None:
         """预览打印 of the current document."""
