@@ -161,3 +161,13 @@ def test_plan_and_parts_must_agree() -> None:
     plan = plan_pages((1, 1), (1, 4, 2), 1, duplex=False, position="top_right")
     with pytest.raises(ValueError, match="page 3"):
         assemble(plan, parts())
+
+
+def test_viewer_page_labels_are_the_printed_numbers() -> None:
+    """A viewer's "go to page 5" opens 页号 5; unnumbered pages are named by what they are."""
+    plain = PdfReader(io.BytesIO(volume())).page_labels
+    assert plain == ["首页", "目录1", "1", "2", "3", "4", "5", "6", "备考表"]
+    duplex = PdfReader(io.BytesIO(volume(duplex=True))).page_labels
+    assert duplex == [
+        "首页", "空白", "目录1", "空白", "1", "空白", "2", "3", "4", "空白", "5", "6", "备考表",
+    ]  # fmt: skip

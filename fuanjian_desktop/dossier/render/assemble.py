@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -38,6 +39,14 @@ STAMP_BOX = (80.0, 20.0)  # one number's form: width, height (points)
 STAMP_BASELINE = 5.0
 EDGE_X, EDGE_Y = 12 * mm, 10 * mm  # from the page's edges to the number's box
 FORM_NAME = NameObject("/FAJPageNo")
+UNNUMBERED_LABELS: dict[PageKind, tuple[str, PageLabelStyle | None]] = {
+    PageKind.COVER: ("首页", None),
+    PageKind.INDEX: ("目录", PageLabelStyle.DECIMAL),
+    PageKind.BLANK: ("空白", None),
+    PageKind.NOTES: ("备考表", None),
+}
+Label = tuple[PageLabelStyle | None, str | None, int]  # style, prefix, start
+LabelRun = tuple[int, int, PageLabelStyle | None, str | None, int]  # first, last pages + Label
 FRONT_TITLES = {
     PageKind.COVER: "案卷（首页）",
     PageKind.INDEX: "卷内目录",
@@ -80,6 +89,8 @@ def assemble(plan: PagePlan, parts: VolumeParts) -> bytes:
         if planned.number is not None:
             _stamp(writer, page, forms[planned.number], planned.corner or "top_right", brackets)
     _outline(writer, plan, parts)
+    for first, last, style, prefix, start in _page_label_runs(plan):
+        writer.set_page_label(first, last, style, prefix, start)
     writer.add_metadata({"/Title": parts.title, "/Creator": "福安监"})
     buffer = BytesIO()
     writer.write(buffer)
@@ -188,6 +199,26 @@ def _copy(dictionary: object) -> DictionaryObject:
         for key in resolved:
             copy[NameObject(key)] = resolved.raw_get(key)
     return copy
+
+
+def _page_label_runs(plan: PagePlan) -> list[LabelRun]:
+    """The PDF page labels (what a viewer shows as the page's name) as runs of physical pages
+    (first, last 0-based, style, prefix, start): a numbered page is named by its 页号, so
+    "go to page 10" in a viewer opens 页号 10; the other pages by what they are."""
+    runs: list[LabelRun] = []
+    for index, planned in enumerate(plan.pages):
+        label: Label
+        if planned.number is not None:
+            label = (PageLabelStyle.DECIMAL, None, planned.number)
+        else:
+            prefix, style = UNNUMBERED_LABELS[planned.kind]
+            label = (style, prefix, 1)
+        # numbered pages next to each other always carry numbers that follow on (the plan)
+        if runs and runs[-1][2:4] == label[:2]:
+            runs[-1] = (runs[-1][0], index, *runs[-1][2:])
+        else:
+            runs.append((index, index, *label))
+    return runs
 
 
 def _outline(writer: PdfWriter, plan: PagePlan, parts: VolumeParts) -> None:
