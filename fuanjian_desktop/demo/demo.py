@@ -18,6 +18,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.demo.demo_cases import create_demo_cases
 from fuanjian_desktop.demo.demo_coercion import grant_demo_powers, issue_appraisal
 from fuanjian_desktop.demo.demo_documents import issue_remaining_documents
+from fuanjian_desktop.demo.demo_dossiers import create_demo_dossiers
 from fuanjian_desktop.demo.demo_inspections import DemoPlan, create_demo_inspections
 from fuanjian_desktop.demo.demo_transcripts import issue_demo_transcripts
 from fuanjian_desktop.demo.synthetic import EnterpriseFactory
@@ -80,6 +81,9 @@ def create_demo(database: Database, now: dt.datetime | None = None) -> bool:
 
     Idempotent: running it again changes nothing. A database set up for real use is refused.
     The data is dated back from ``now`` (default: this moment); tests pass a fixed moment.
+    The case files (scans, photos, the archived case) follow the demo's transaction, each
+    through its own service call as a clerk's click would, since archiving freezes a volume
+    compiled from committed records.
     ``database`` is encrypted (``setup.create_encrypted_database``); every demo account gets the
     key wrapped for the published demo password, and the keyring is marked as the demo's.
     """
@@ -102,11 +106,12 @@ def create_demo(database: Database, now: dt.datetime | None = None) -> bool:
         plan = DemoPlan(now or utc_now(), DEMO_SEED)
         create_demo_inspections(scope, plan)
         grant_demo_powers(scope)
-        create_demo_cases(scope, plan, units[DEMO_HOME_SQUAD].id)
+        stories = create_demo_cases(scope, plan, units[DEMO_HOME_SQUAD].id)
         issue_remaining_documents(scope, units[DEMO_HOME_SQUAD].id)
         issue_appraisal(scope, units[DEMO_HOME_SQUAD].id)
         issue_demo_transcripts(scope, units[DEMO_HOME_SQUAD].id)
         save_installation(scope.session, AppMode.DEMO, units[DEMO_HOME_SQUAD].id)
+    create_demo_dossiers(database, stories, DEMO_SEED)
     return True
 
 

@@ -21,7 +21,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fuanjian_desktop.demo.demo_documents import prepare_step_drafts
+from fuanjian_desktop.demo.demo_documents import (
+    issue_investigation_documents,
+    prepare_step_drafts,
+)
 from fuanjian_desktop.demo.demo_inspections import DemoPlan
 from fuanjian_desktop.domain.deadlines import add_working_days, is_working_day
 from fuanjian_desktop.domain.documents.document_text import written_date
@@ -329,7 +332,6 @@ SCRIPTS = (
             _remedy("reconsideration", "维持", 40),
             Step("record_payment", 3),
             *CLOSE,
-            Step("archive", 5),
         ),
         tail=150,
     ),
@@ -400,7 +402,10 @@ def create_demo_cases(scope: ActionScope, plan: DemoPlan, home_squad_id: str) ->
             lead = ActionScope(scope.session, people[item.team[0]], scope.action)
             cases[number] = create_case(lead, item.draft)
         else:
-            _take(scope, people, item, cases[number], item.script.steps[position - 1], on)
+            step = item.script.steps[position - 1]
+            if item.script.shows == COMPLETE and step.action == "serve_decision":
+                issue_investigation_documents(scope, cases[number])
+            _take(scope, people, item, cases[number], step, on)
     return {planned[number].script.shows: case.id for number, case in cases.items()}
 
 

@@ -5,9 +5,9 @@ The values a person writes (审核意见, 听证记录, 勘验情况 …) are in
 the document's date (plus N days) and ``{party}`` for the party, so the same story fits any
 case. Before a demo step issues documents, a draft holding those values is prepared for each, as
 a clerk drafts the 听证笔录 during the hearing; the step then issues that draft. The documents
-of an inspection (检查方案, 检查记录, 现场处理措施决定书, 责改, 复查意见书) and the investigation's
-询问通知书, 勘验笔录 and 抽样取证凭证 are issued afterwards on a home-squad inspection with its 复查
-and on the complete case.
+of an inspection (检查方案, 检查记录, 现场处理措施决定书, 责改, 复查意见书) are issued afterwards on
+a home-squad inspection with its 复查; the investigation's 询问通知书, 勘验笔录 and 抽样取证凭证 on
+the complete case, before its decision is served (so its 送达回执 lists them).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from fuanjian_desktop.domain.deadlines import add_working_days
 from fuanjian_desktop.domain.documents.document_text import written_date
 from fuanjian_desktop.domain.documents.document_types import document_type
 from fuanjian_desktop.domain.guard.document_guard import is_empty
-from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDocument, Inspection, User
 from fuanjian_desktop.resources import load_json_resource, resource_path
@@ -112,7 +111,7 @@ def blanks_only(
 
 
 def issue_remaining_documents(scope: ActionScope, squad_id: str) -> None:
-    """The kinds no step issues, on a squad inspection with its 复查 and on its complete case.
+    """The inspection documents no step issues, on a squad inspection with its 复查.
 
     Each is issued by the record's first inspector or handler, as it would be on site.
     """
@@ -135,19 +134,16 @@ def issue_remaining_documents(scope: ActionScope, squad_id: str) -> None:
             rechecked,
             inspection_id=recheck.id,
         )
-    complete = scope.session.scalars(
-        select(Case)
-        .where(
-            Case.squad_id == squad_id,
-            Case.procedure == Procedure.GENERAL.value,
-            Case.closed_on.is_not(None),
-        )
-        .order_by(Case.closed_on.desc())
-    ).first()
-    if complete is not None and complete.filed_on is not None:
-        handler = as_user(scope, complete.handler_rows[0].user_id)
-        for gap, type_key in enumerate(INVESTIGATION_DOCUMENTS, start=1):
-            _issue(handler, type_key, add_working_days(complete.filed_on, gap), case_id=complete.id)
+
+
+def issue_investigation_documents(scope: ActionScope, case: Case) -> None:
+    """The 询问通知书, 勘验笔录 and 抽样取证凭证 of ``case``'s investigation, dated the working
+    days after 立案; the demo issues them before the decision is served, so the case's one
+    送达回执 lists the ones handed over."""
+    assert case.filed_on is not None
+    handler = as_user(scope, case.handler_rows[0].user_id)
+    for gap, type_key in enumerate(INVESTIGATION_DOCUMENTS, start=1):
+        _issue(handler, type_key, add_working_days(case.filed_on, gap), case_id=case.id)
 
 
 def as_user(scope: ActionScope, user_id: str) -> ActionScope:

@@ -19,6 +19,8 @@ from enum import StrEnum
 
 from PIL import Image, ImageDraw, ImageFilter
 
+from fuanjian_desktop.demo.demo_paper import grainy
+
 PHOTO_SIZE = (960, 720)
 CAMERA = ("HUAWEI", "ALN-AL00")  # a phone an inspector carries (EXIF text is ASCII)
 EXIF_IFD, DATE_TIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x8769, 0x9003, 0x9011
@@ -53,8 +55,10 @@ def site_photo(
     for x in range(-width, 2 * width, 120):  # floor tiles in perspective
         draw.line([(width // 2 + (x - width // 2) // 3, horizon), (x, height)], (96, 98, 94), 2)
     _scene(draw, scene, horizon, rng)
-    soft = image.filter(ImageFilter.GaussianBlur(1.1)).resize(size, Image.Resampling.BILINEAR)
-    grain = Image.effect_noise(size, 14).convert("RGB")
+    soft = image.filter(ImageFilter.GaussianBlur(1.1))
+    if size != PHOTO_SIZE:
+        soft = soft.resize(size, Image.Resampling.BILINEAR)
+    grain = grainy(size, 14).convert("RGB")
     photo = Image.blend(soft, grain, 0.06)
     exif = Image.Exif()
     exif[MAKE], exif[MODEL] = CAMERA
