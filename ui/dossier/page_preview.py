@@ -28,12 +28,12 @@ from ui.context import AppContext
 from ui.documents.rendering import page_count, rasterise
 from ui.errors import show_failure
 
-THUMBNAIL_DPI = 18  # an A4 page 149 × 210 px: legible as a layout, not as text
+THUMBNAIL_DPI = 12  # an A4 page 99 × 140 px: legible as a layout, not as text
 THUMBNAILS_PER_JOB = 12
 PAGE_DPI = 110  # the large page: sharp at the width the page has at 1366 × 768
 KEPT_PAGES = 6  # large pages kept for going back and forth
-STRIP_WIDTH = 170
-THUMBNAIL_SIZE = QSize(120, 170)
+STRIP_WIDTH = 140
+THUMBNAIL_SIZE = QSize(96, 136)
 PAPER_DESK = "background: #8a9099; color: white;"  # white pages stand out, as in a preview
 
 
@@ -55,8 +55,9 @@ class PagePreview(QWidget):
         self._large: OrderedDict[int, QPixmap] = OrderedDict()
         self.thumbnails = QListWidget()
         self.thumbnails.setViewMode(QListView.ViewMode.IconMode)
-        self.thumbnails.setFlow(QListView.Flow.TopToBottom)
-        self.thumbnails.setWrapping(False)
+        self.thumbnails.setFlow(QListView.Flow.LeftToRight)  # one column: the strip's width
+        self.thumbnails.setWrapping(True)
+        self.thumbnails.setResizeMode(QListView.ResizeMode.Adjust)
         self.thumbnails.setMovement(QListView.Movement.Static)
         self.thumbnails.setIconSize(THUMBNAIL_SIZE)
         # a fixed cell: the layout stays right while the icons arrive after the labels
@@ -81,7 +82,9 @@ class PagePreview(QWidget):
         self._serial += 1
         self._pdf = b""
         self._large.clear()
+        self.thumbnails.blockSignals(True)  # no page is chosen while the strip empties
         self.thumbnails.clear()
+        self.thumbnails.blockSignals(False)
         self.page.setPixmap(QPixmap())
         self.page.setText(message)
 
@@ -153,7 +156,7 @@ class PagePreview(QWidget):
         self._thumbnails_from(serial, start + len(images))
 
     def _chosen(self, index: int) -> None:
-        if index < 0:
+        if index < 0 or not self._pdf:
             return
         self.thumbnails.scrollToItem(self.thumbnails.item(index))
         if index in self._large:

@@ -204,7 +204,8 @@ def print_volumes(context: AppContext, volumes: Sequence[Volume], parent: QWidge
         PrintVolumes(context, volumes, printer, parent).start()
 
     dialog.accepted.connect(accepted)
-    dialog.open()
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.show()  # as QDialog.open(), which QPrintDialog hides behind an overload
     return dialog
 
 

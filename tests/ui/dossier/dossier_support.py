@@ -4,8 +4,10 @@ database (never from the services under test), and the page and view opened as a
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pypdfium2 as pdfium
+import pytest
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
@@ -15,6 +17,19 @@ from fuanjian_desktop.models.org import Squad
 
 TODAY = dt.date(2026, 12, 7)
 HOME_SQUAD = "园岭"
+
+
+@pytest.fixture(autouse=True)
+def demo_evidence(request: pytest.FixtureRequest) -> None:
+    """The demo's evidence files beside the copied database (volumes print its photos); the
+    shared fixture copies the database only."""
+    if "demo_database" not in request.fixturenames:
+        return
+    template = request.getfixturevalue("demo_template")
+    database = request.getfixturevalue("demo_database")
+    source = template.folder.root / "evidence"
+    if source.exists():
+        shutil.copytree(source, database.folder / "evidence", dirs_exist_ok=True)
 
 
 def squad_case_ids(database: Database, stage: Stage) -> set[str]:
