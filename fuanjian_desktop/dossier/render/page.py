@@ -133,9 +133,7 @@ def chinese_date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def draw_title(
-    canvas: Canvas, text: str, y: float, size: float = 22, spacing: float = 0, *, bold: bool = True
-) -> None:
+def draw_title(canvas: Canvas, text: str, y: float, size: float = 22, spacing: float = 0) -> None:
     """A page title in 黑体, centred on the text frame, baseline at ``y``; ``spacing`` opens
     the characters out (卷 内 目 录) without a space glyph the face may lack. The templates set
     titles bold; the bundled 黑体 has no bold face, so the glyphs are stroked as well as filled
@@ -145,7 +143,7 @@ def draw_title(
     line = canvas.beginText(LEFT + (FRAME_WIDTH - width) / 2, y)
     line.setFont(hei, size)
     line.setCharSpace(spacing)
-    line.setTextRenderMode(2 if bold else 0)  # 2: fill, then stroke
+    line.setTextRenderMode(2)  # fill, then stroke
     line.textOut(text)
     canvas.saveState()
     canvas.setLineWidth(size / 36)
