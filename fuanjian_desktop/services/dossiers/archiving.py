@@ -117,6 +117,7 @@ def _archive(
         name=f"案卷{dossier.archive_no}.pdf",
     )
     dossier.archived_on = on
+    dossier.convention = compiled.convention  # the frozen volume's order, whatever the setting
     dossier.retention = cover.retention
     dossier.volume_evidence_id = evidence.id
     dossier.volume_sha256 = sha256

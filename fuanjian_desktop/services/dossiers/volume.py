@@ -207,13 +207,21 @@ def build_volume(
     duplex: bool = False,
     progress: Progress | None = None,
 ) -> BuiltVolume:
-    """The electronic volume of a closed case; an archived case's is its frozen PDF."""
+    """The electronic volume of a closed case; an archived case's is its frozen PDF (printed
+    as frozen: ``duplex`` does not apply), or, for a case archived before volumes were frozen,
+    the volume compiled from its records, locked since."""
     store = evidence_store(database)
     with read_as(database, actor) as (session, reader):
         case = dossier_case(session, reader, case_id)
-        compiled = compile_volume(session, store, case, duplex=duplex, progress=progress)
-        if case.stage == Stage.ARCHIVED.value:
+        archived = case.stage == Stage.ARCHIVED.value
+        compiled = compile_volume(
+            session, store, case, duplex=duplex and not archived, progress=progress
+        )
+        dossier = dossier_of(session, case.id)
+        if archived and dossier is not None and dossier.volume_evidence_id is not None:
             pdf = stored_volume(session, store, case)
+            if progress is not None:
+                progress(compiled.steps, compiled.steps)
         else:
             pdf = finish(compiled, compiled.cover, progress)
     return BuiltVolume(pdf, compiled.rows, compiled.page_count, compiled.item_count, compiled.plan)

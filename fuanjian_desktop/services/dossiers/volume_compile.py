@@ -22,8 +22,10 @@ from fuanjian_desktop.dossier.render.cover import render_cover
 from fuanjian_desktop.dossier.render.index import index_page_count, render_index
 from fuanjian_desktop.dossier.render.model import CoverInfo, IndexRow
 from fuanjian_desktop.dossier.render.notes import render_notes
+from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.evidence.store import EvidenceStore
 from fuanjian_desktop.models import Case, CaseDossier
+from fuanjian_desktop.security.file_cipher import DamagedCipherFile
 from fuanjian_desktop.services.cases.case_facts import case_events
 from fuanjian_desktop.services.documents.document_settings import organisation
 from fuanjian_desktop.services.dossiers.case_photos import PhotoEvidence, case_photo_rows
@@ -77,7 +79,13 @@ class Compiled:
     plan: PagePlan
     cover: CoverInfo
     settings: DossierSettings
+    convention: str  # the binding convention the items were ordered by
     photos: tuple[PhotoEvidence, ...]
+
+    @property
+    def steps(self) -> int:
+        """The progress steps of a build: each item, the 目录, the assembly."""
+        return len(self.items) + 2
 
     @property
     def item_count(self) -> int:
@@ -160,10 +168,16 @@ def compile_volume(
     items = ordered_items(
         collect_items(session, case.id, len(photos), _day(first_photo)), convention, dossier
     )
-    total = len(items) + 2
+    total = len(items) + 2  # Compiled.steps
     parts = []
     for done, item in enumerate(items, start=1):
-        parts.append(item_pdf(session, store, case.id, item, photos, settings.scan_placement))
+        try:
+            parts.append(item_pdf(session, store, case.id, item, photos, settings.scan_placement))
+        except (OSError, DamagedCipherFile):
+            raise UserError(
+                f"组卷时读取“{item.heading}”的证据文件失败（文件缺失或已被改动）。"
+                "请从备份恢复证据文件后再组卷。"
+            ) from None
         if progress is not None:
             progress(done, total)
     events = case_events(session, case.id)
@@ -204,6 +218,7 @@ def compile_volume(
         plan,
         cover,
         settings,
+        convention,
         photos,
     )
 
@@ -221,6 +236,5 @@ def finish(compiled: Compiled, cover: CoverInfo, progress: Progress | None = Non
     )
     pdf = assemble(compiled.plan, parts)
     if progress is not None:
-        total = len(compiled.items) + 2
-        progress(total, total)
+        progress(compiled.steps, compiled.steps)
     return pdf

@@ -88,12 +88,15 @@ def test_the_frozen_bytes_never_change_across_prints(
     case_id, stored = archived(demo_database, sign_in)
     clerk = sign_in("wangfang")
     first = frozen_volume(demo_database, clerk, case_id)
+    rows = build_volume(demo_database, clerk, case_id, TODAY).rows
     # the settings change afterwards: the archived volume is never recompiled
     with demo_database.write() as session:
         session.merge(LocalSetting(key="dossier.convention", value="chronological"))
         session.merge(LocalSetting(key="dossier.page_number_position", value="bottom_right"))
     assert frozen_volume(demo_database, clerk, case_id) == first
-    assert build_volume(demo_database, clerk, case_id, TODAY).pdf == first
+    again = build_volume(demo_database, clerk, case_id, TODAY)
+    assert again.pdf == first
+    assert again.rows == rows  # the 目录 shown beside it is the frozen volume's
     assert build_volume(demo_database, clerk, case_id, TODAY, duplex=True).pdf == first
     assert hashlib.sha256(first).hexdigest() == stored["sha256"]
 
