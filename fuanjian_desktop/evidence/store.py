@@ -144,14 +144,19 @@ class EvidenceStore:
         """
         data = _read_bounded(source)
         facts, thumbnail = check_photo(data)
-        target = self._original(facts.sha256, facts.extension)
-        created = not self._intact(target, facts.sha256)
+        return AddedPhoto(facts, self._keep(data, facts.sha256, facts.extension, thumbnail))
+
+    def _keep(self, data: bytes, sha256: str, extension: str, thumbnail: bytes | None) -> bool:
+        """Store ``data`` (and its thumbnail) unless an intact copy is there; whether it wrote
+        the original."""
+        target = self._original(sha256, extension)
+        created = not self._intact(target, sha256)
         if created:
             self._write(data, target)
-        thumbnail_path = self._thumbnail(facts.sha256)
-        if created or not self._intact(thumbnail_path, None):
+        thumbnail_path = self._thumbnail(sha256)
+        if thumbnail is not None and (created or not self._intact(thumbnail_path, None)):
             self._write(thumbnail, thumbnail_path)
-        return AddedPhoto(facts, created)
+        return created
 
     def _intact(self, path: Path, sha256: str | None) -> bool:
         """Whether ``path`` reads back whole (and, given ``sha256``, with that hash)."""
@@ -185,24 +190,12 @@ class EvidenceStore:
         """
         data = read_scan_file(source)
         facts, thumbnail = check_scan(data)
-        target = self._original(facts.sha256, facts.extension)
-        created = not self._intact(target, facts.sha256)
-        if created:
-            self._write(data, target)
-        if thumbnail is not None and (
-            created or not self._intact(self._thumbnail(facts.sha256), None)
-        ):
-            self._write(thumbnail, self._thumbnail(facts.sha256))
-        return AddedScan(facts, created)
+        return AddedScan(facts, self._keep(data, facts.sha256, facts.extension, thumbnail))
 
     def add_bytes(self, data: bytes, extension: str) -> StoredFile:
         """Store bytes the application made (a frozen volume) once, under their hash."""
         sha256 = hashlib.sha256(data).hexdigest()
-        target = self._original(sha256, extension)
-        created = not self._intact(target, sha256)
-        if created:
-            self._write(data, target)
-        return StoredFile(sha256, extension, len(data), created)
+        return StoredFile(sha256, extension, len(data), self._keep(data, sha256, extension, None))
 
     def add_media_file(self, source: Path, progress: Progress | None = None) -> StoredFile:
         """Store an audio-video file of any size, sealed as it streams through (a few MiB of

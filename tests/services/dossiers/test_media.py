@@ -160,7 +160,9 @@ def test_a_file_is_stored_once_and_imported_once_per_case(
     sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
     with demo_database.read() as session:
         assert session.scalar(select(func.count()).where(EvidenceFile.sha256 == sha256)) == 1
-        assert session.scalar(select(func.count(CaseMedia.id))) == 2
+        evidence_id = select(EvidenceFile.id).where(EvidenceFile.sha256 == sha256)
+        imported = select(func.count(CaseMedia.id)).where(CaseMedia.evidence_id.in_(evidence_id))
+        assert session.scalar(imported) == 2
 
 
 def test_each_field_is_checked_before_the_copy_starts(

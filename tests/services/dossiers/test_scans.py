@@ -51,12 +51,15 @@ def make_image(path: Path, size: tuple[int, int], kind: str = "JPEG") -> Path:
 
 
 def served_document(database: Database, case_no: str = CLOSED_CASE) -> CaseDocument:
+    """A served document of the case that the demo has not scanned (the first if all are)."""
     with database.read() as session:
         query = (
             select(CaseDocument)
             .join(Case, Case.id == CaseDocument.case_id)
             .where(Case.case_no == case_no, CaseDocument.status == "served")
-            .order_by(CaseDocument.created_at)
+            .order_by(
+                CaseDocument.id.in_(select(DocumentScan.document_id)), CaseDocument.created_at
+            )
         )
         document = session.scalars(query).first()
     assert document is not None
@@ -118,9 +121,7 @@ def test_a_scan_of_several_files_stands_for_the_document(
     assert info is not None and (info.id, info.page_count) == (scan_id, 3)
     with demo_database.read() as session:
         summaries = list(
-            session.scalars(
-                select(AuditEvent.summary).where(AuditEvent.entity_type == "document_scan")
-            )
+            session.scalars(select(AuditEvent.summary).where(AuditEvent.entity_id == scan_id))
         )
     assert summaries == [f"附加扫描件：《{document.title}》{document.number or ''}，共 3 页"]
 
@@ -162,10 +163,15 @@ def test_a_new_scan_replaces_the_old_one(
     scan = scan_row(demo_database, document.id)
     assert first == second and scan is not None and scan.page_count == 1
     with demo_database.read() as session:
-        assert session.scalar(select(func.count(DocumentScan.id))) == 1
+        assert (
+            session.scalar(
+                select(func.count(DocumentScan.id)).where(DocumentScan.document_id == document.id)
+            )
+            == 1
+        )
         summary = session.scalars(
             select(AuditEvent.summary)
-            .where(AuditEvent.entity_type == "document_scan")
+            .where(AuditEvent.entity_id == first)
             .order_by(AuditEvent.occurred_at.desc())
         ).first()
     assert summary is not None and summary.startswith("更换扫描件：")
@@ -269,9 +275,7 @@ def test_removing_a_scan_needs_a_reason(
     assert scans.scan_of(demo_database, clerk, document.id) is None
     with demo_database.read() as session:
         summaries = set(
-            session.scalars(
-                select(AuditEvent.summary).where(AuditEvent.entity_type == "document_scan")
-            )
+            session.scalars(select(AuditEvent.summary).where(AuditEvent.entity_id == scan_id))
         )
     name = f"《{document.title}》{document.number or ''}"
     assert f"删除扫描件：{name}，原因：扫错了文书" in summaries
