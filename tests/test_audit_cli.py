@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.models import AuditEvent, CaseDocument
+from fuanjian_desktop.models import AuditEvent, CaseDocument, CaseDossier
 from tests.attacker import (
     alter_issued_decision,
     drop_guards,
@@ -15,8 +15,8 @@ from tests.attacker import (
 from tests.test_main_cli import run
 
 
-def stored_counts(database: Database) -> tuple[int, int]:
-    """Audit events and fingerprinted documents, counted directly."""
+def stored_counts(database: Database) -> tuple[int, int, int]:
+    """Audit events, fingerprinted documents and frozen case-file volumes, counted directly."""
     with database.read() as session:
         events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
         documents = (
@@ -27,16 +27,26 @@ def stored_counts(database: Database) -> tuple[int, int]:
             )
             or 0
         )
-    return events, documents
+        volumes = (
+            session.scalar(
+                select(func.count())
+                .select_from(CaseDossier)
+                .where(CaseDossier.volume_sha256.is_not(None))
+            )
+            or 0
+        )
+    return events, documents, volumes
 
 
 def test_the_demo_verifies_and_exits_0(demo_database: Database, data_folder: DataFolder) -> None:
-    """Every event (the command's own sign-in included) and every issued document is counted."""
+    """Every event (the command's own sign-in included), issued document and frozen volume is
+    counted."""
     result = run("audit", "verify", "--data-dir", str(data_folder.root))
     assert result.returncode == 0, result.stderr
-    events, documents = stored_counts(demo_database)
+    events, documents, volumes = stored_counts(demo_database)
     assert result.stdout == (
-        f"记录链完整：已核验 {events} 条操作记录（1 台设备）、{documents} 份已签发文书。\n"
+        f"记录链完整：已核验 {events} 条操作记录（1 台设备）、{documents} 份已签发文书、"
+        f"{volumes} 卷已归档案卷。\n"
     )
 
 

@@ -5,8 +5,9 @@ one device's chain in sequence order and checks, for every event: its number fol
 one (a gap is a deleted event), its ``prev_hash`` is the last one's hash (a mismatch is an event
 deleted, inserted or altered before it), and its own hash is that of its content (a mismatch is
 an altered event). Then every outbox row must name an existing event, the triggers that make the
-trail append-only must be in place, and every issued document must match its fingerprint
-(``document_integrity``).
+trail append-only must be in place, every issued document must match its fingerprint
+(``document_integrity``), and every frozen case-file volume (归档案卷) must be in the evidence
+store with the SHA-256 recorded when it was archived.
 """
 
 from __future__ import annotations
@@ -20,8 +21,18 @@ from sqlalchemy import Row, select, text
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.models import AuditEvent, CaseDocument, OutboxEntry
+from fuanjian_desktop.evidence.maintenance import store_of
+from fuanjian_desktop.evidence.store import EvidenceStore
+from fuanjian_desktop.models import (
+    AuditEvent,
+    Case,
+    CaseDocument,
+    CaseDossier,
+    EvidenceFile,
+    OutboxEntry,
+)
 from fuanjian_desktop.security.audit_chain import Break, ChainCursor
+from fuanjian_desktop.security.file_cipher import DamagedCipherFile
 from fuanjian_desktop.services.documents.document_integrity import DocumentTampered, check_frozen
 
 GUARD_TRIGGERS = ("audit_event_no_update", "audit_event_no_delete")
@@ -36,6 +47,7 @@ class TrailReport:
     devices: int
     documents: int
     problem: str | None = None
+    volumes: int = 0  # frozen case-file volumes verified
 
     @property
     def intact(self) -> bool:
@@ -47,7 +59,7 @@ class TrailReport:
         """One Chinese line for the command line and the 操作日志 page."""
         counted = (
             f"已核验 {self.events} 条操作记录（{self.devices} 台设备）、"
-            f"{self.documents} 份已签发文书"
+            f"{self.documents} 份已签发文书、{self.volumes} 卷已归档案卷"
         )
         if self.intact:
             return f"记录链完整：{counted}。"
@@ -59,9 +71,9 @@ class ChainBroken(Exception):
 
 
 def verify_trail(database: Database) -> TrailReport:
-    """Check the whole trail and every issued document of ``database``."""
+    """Check the whole trail, every issued document and every frozen volume of ``database``."""
     with database.read() as session:
-        events, devices, documents = 0, 0, 0
+        events, devices, documents, volumes = 0, 0, 0, 0
         try:
             for device in _devices(session):
                 devices += 1
@@ -71,9 +83,11 @@ def verify_trail(database: Database) -> TrailReport:
             _check_guards(session)
             for _ in _check_documents(session):
                 documents += 1
+            for _ in _check_volumes(session, database):
+                volumes += 1
         except ChainBroken as broken:
-            return TrailReport(events, devices, documents, str(broken))
-        return TrailReport(events, devices, documents)
+            return TrailReport(events, devices, documents, str(broken), volumes)
+        return TrailReport(events, devices, documents, volumes=volumes)
 
 
 def _devices(session: Session) -> list[str]:
@@ -167,3 +181,45 @@ def _check_documents(session: Session) -> Iterator[CaseDocument]:
         except DocumentTampered as refused:
             raise ChainBroken(f"{refused.finding}。") from refused
         yield document
+
+
+def _check_volumes(session: Session, database: Database) -> Iterator[CaseDossier]:
+    """Yield each frozen volume once its stored file reads back with the recorded SHA-256.
+
+    The store is opened only when there is a volume (a database without one needs no key for
+    evidence). Every later print of an archived case reads these bytes, so a file missing,
+    altered or swapped for another is named with its case.
+    """
+    query = (
+        select(CaseDossier, Case.case_no, EvidenceFile)
+        .join(Case, Case.id == CaseDossier.case_id)
+        .outerjoin(EvidenceFile, EvidenceFile.id == CaseDossier.volume_evidence_id)
+        .where(CaseDossier.volume_sha256.is_not(None))
+        .order_by(CaseDossier.archived_on, CaseDossier.id)
+    )
+    store: EvidenceStore | None = None
+    for dossier, case_no, stored in session.execute(query):
+        store = store or store_of(database)
+        problem = _volume_problem(store, dossier, stored)
+        if problem:
+            raise ChainBroken(
+                f"案件{case_no}的归档案卷（归档号 {dossier.archive_no or '无'}）{problem}。"
+            )
+        yield dossier
+
+
+def _volume_problem(
+    store: EvidenceStore, dossier: CaseDossier, stored: EvidenceFile | None
+) -> str | None:
+    """What is wrong with a frozen volume's file (Chinese), or ``None``."""
+    recorded = dossier.volume_sha256 or ""
+    if stored is None or stored.sha256 != recorded:
+        return "的证据文件记录与归档时记录的指纹不符：案卷记录被改动过"
+    try:
+        for _ in store.original_chunks(recorded, stored.extension):
+            pass
+    except OSError:
+        return "的文件在证据库中缺失：案卷文件被删除了"
+    except DamagedCipherFile:
+        return "的文件与归档时记录的指纹不符：案卷文件被改动或替换过"
+    return None

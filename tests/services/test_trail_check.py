@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.models import AuditEvent, CaseDocument
+from fuanjian_desktop.models import AuditEvent, CaseDocument, CaseDossier
 from fuanjian_desktop.security.audit_chain import hash_of
 from fuanjian_desktop.services.trail_check import verify_trail
 from tests.attacker import (
@@ -57,14 +57,20 @@ def event_at(database: Database, seq: int) -> AuditEvent:
 
 
 def test_the_demo_trail_is_intact(demo_database: Database) -> None:
-    """Every event and issued document of the demo verifies, and all of them are counted."""
+    """Every event, issued document and frozen volume of the demo (its archived case) verifies,
+    and all of them are counted."""
     events, documents = counts(demo_database)
+    with demo_database.read() as session:
+        frozen = select(func.count()).select_from(CaseDossier)
+        volumes = session.scalar(frozen.where(CaseDossier.volume_sha256.is_not(None)))
     report = verify_trail(demo_database)
     assert report.problem is None
     assert (report.events, report.devices, report.documents) == (events, 1, documents)
+    assert report.volumes == volumes == 1
     assert events > 1000 and documents > 100
     assert report.summary == (
-        f"记录链完整：已核验 {events} 条操作记录（1 台设备）、{documents} 份已签发文书。"
+        f"记录链完整：已核验 {events} 条操作记录（1 台设备）、{documents} 份已签发文书、"
+        "1 卷已归档案卷。"
     )
 
 

@@ -34,7 +34,7 @@ def test_an_intact_chain_is_shown_with_its_counts(
     assert text.startswith(
         f"记录链完整：已核验 {event_count(demo_database)} 条操作记录（1 台设备）、"
     )
-    assert text.endswith("份已签发文书。")
+    assert text.endswith("卷已归档案卷。")
     assert page.chain_label.styleSheet() == INTACT_STYLE
     assert page.model.rowCount() > 0
 
