@@ -134,13 +134,20 @@ def chinese_date(day: dt.date | None) -> str:
 
 
 def draw_title(canvas: Canvas, text: str, y: float, size: float = 22, spacing: float = 0) -> None:
-    """A page title in 黑体, centred on the text frame, baseline at ``y``; ``spacing`` opens
-    the characters out (卷 内 目 录) without a space glyph the face may lack. The templates set
+    """A page title centred on the text frame, baseline at ``y`` (see :func:`draw_bold`)."""
+    draw_bold(canvas, text, (LEFT + FRAME_WIDTH / 2, y), size, spacing)
+
+
+def draw_bold(
+    canvas: Canvas, text: str, centre: tuple[float, float], size: float, spacing: float
+) -> None:
+    """``text`` in bold 黑体 centred on ``centre`` (x, baseline); ``spacing`` opens the
+    characters out (卷 内 目 录) without a space glyph the face may lack. The templates set
     titles bold; the bundled 黑体 has no bold face, so the glyphs are stroked as well as filled
     (as word processors embolden)."""
     hei = face("hei").name
     width = canvas.stringWidth(text, hei, size) + spacing * (len(text) - 1)
-    line = canvas.beginText(LEFT + (FRAME_WIDTH - width) / 2, y)
+    line = canvas.beginText(centre[0] - width / 2, centre[1])
     line.setFont(hei, size)
     line.setCharSpace(spacing)
     line.setTextRenderMode(2)  # fill, then stroke

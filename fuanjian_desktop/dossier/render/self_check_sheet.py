@@ -9,7 +9,7 @@ from fuanjian_desktop.dossier.render.tables import grid, line, render
 
 TITLE = "案卷自查表"
 HEADS = ("序号", "评查项目", "发现的问题", "扣分", "一票否决", "影响归档")
-SHARES = (28, 100, 190, 34, 44, 44)
+SHARES = (26, 96, 170, 38, 56, 56)
 FULL_MARKS = 100
 
 

@@ -13,15 +13,30 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, Table
 from fuanjian_desktop.documents.fonts import face
 from fuanjian_desktop.documents.linebreak import ChineseParagraph
 from fuanjian_desktop.documents.pdf import BOTTOM, FRAME_PADDING, FRAME_WIDTH, LEFT, RIGHT, TOP
-from fuanjian_desktop.dossier.render.page import paragraph
+from fuanjian_desktop.dossier.render.page import draw_bold, paragraph
 
 CELL_SIZE = 10.5  # 五号
 TITLE_SIZE = 20
 
 
+class _Title(Flowable):  # type: ignore[misc]
+    """The list's title, bold and opened out as the other dossier pages' titles."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, TITLE_SIZE * 1.5
+
+    def draw(self) -> None:
+        draw_bold(self.canv, self.text, (self.width / 2, TITLE_SIZE * 0.4), TITLE_SIZE, 4)
+
+
 def title(text: str) -> list[Flowable]:
-    """The page title (黑体, centred) and the space under it."""
-    return [paragraph(text, "hei", TITLE_SIZE, "center"), Spacer(1, 14)]
+    """The page title and the space under it."""
+    return [_Title(text), Spacer(1, 14)]
 
 
 def line(text: str, size: float = 12, align: str = "left") -> ChineseParagraph:
