@@ -348,3 +348,52 @@ def test_the_review_items_add_up_and_every_guard_category_is_mapped() -> None:
     assert sorted(filed) == sorted(kinds)  # every kind of document belongs to one content item
     rules = [*data["findings"].values(), *data["defects"]["codes"].values()]
     assert all(rule["item"] in items or rule["item"] == "by_document" for rule in rules)
+
+
+def test_a_case_decided_after_a_hearing_needs_no_handling_approval() -> None:
+    """举行听证 leads straight to 决定审批 (domain/procedure.py): no 案件处理呈批表 is issued,
+    so none is required; the hearing's own documents are."""
+    hearing_steps = (
+        *STEPS[:4],
+        ("request_hearing", on(3, 30)),
+        ("schedule_hearing", on(3, 31)),
+        ("hold_hearing", on(4, 8)),
+        *STEPS[6:],
+    )
+    rights = doc(
+        "rights",
+        "hearing_rights_notice",
+        "行政处罚听证告知书",
+        "（深福）应急听告〔2026〕1号",
+        on(3, 28),
+        on(3, 28),
+        method="直接送达",
+        scanned=True,
+    )
+    meeting = doc(
+        "meeting",
+        "hearing_meeting_notice",
+        "行政处罚听证会通知书",
+        "（深福）应急听通〔2026〕1号",
+        on(3, 31),
+        on(3, 31),
+        method="直接送达",
+        scanned=True,
+    )
+    record = doc("hearing", "hearing_record", "听证笔录", None, on(4, 8), scanned=True)
+    report = doc(
+        "report2", "hearing_report", "听证会报告书", "（深福）应急听报〔2026〕1号", on(4, 8)
+    )
+    assert COMPLETE.receipt_rows is not None
+    rows = (*COMPLETE.receipt_rows, rights.name, meeting.name)
+    facts = replace(
+        COMPLETE,
+        steps=hearing_steps,
+        milestones={**COMPLETE.milestones, "hearing_notice_served": on(3, 28)},
+        documents=(*without("approval"), rights, meeting, record, report),
+        receipt_rows=rows,
+    )
+    assert self_check(facts).findings == ()
+    missing = only(replace(facts, documents=(*without("approval"), rights, meeting, report)))
+    assert missing.code == "main_document_missing"
+    assert "《听证笔录》（已办理“举行听证”）" in missing.message
