@@ -15,6 +15,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from fuanjian_desktop.documents.fonts import face
+
 PAGE_WIDTH, PAGE_HEIGHT = A4
 EXIF_ORIENTATION = 0x0112
 
@@ -27,7 +29,11 @@ def image_page(data: bytes) -> bytes:
     scale = min(PAGE_WIDTH / width, PAGE_HEIGHT / height)
     shown_width, shown_height = width * scale, height * scale
     sink = io.BytesIO()
-    canvas = Canvas(sink, pagesize=A4, pageCompression=1)
+    # the canvas's initial font is one the volume embeds; invariant: the same scan gives the
+    # same bytes (a frozen volume is built from them)
+    canvas = Canvas(
+        sink, pagesize=A4, pageCompression=1, invariant=1, initialFontName=face("song").name
+    )
     canvas.drawImage(
         upright,
         (PAGE_WIDTH - shown_width) / 2,

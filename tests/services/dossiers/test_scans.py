@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject
 from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
@@ -20,6 +21,7 @@ from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.models import AuditEvent, Case, CaseDocument, CaseLink, DocumentScan
 from fuanjian_desktop.services.actor import SYSTEM, Actor
 from fuanjian_desktop.services.dossiers import scans
+from fuanjian_desktop.services.dossiers.scan_pages import image_page
 from fuanjian_desktop.services.inspections.evidence import evidence_store
 from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.unit_of_work import user_action
@@ -335,3 +337,15 @@ def test_an_archived_case_takes_no_scan_and_nothing_is_stored(
         scans.attach_scan(demo_database, clerk, document.id, [make_pdf(tmp_path / "a.pdf", 1)], ON)
     assert "已归档" in refused.value.message
     assert stored(demo_database) == before
+
+
+def test_an_image_page_embeds_no_font_and_is_the_same_every_time(tmp_path: Path) -> None:
+    image = make_image(tmp_path / "a.jpg", (300, 420)).read_bytes()
+    first, again = image_page(image), image_page(image)
+    assert first == again  # a frozen volume is built from these bytes
+    [page] = PdfReader(io.BytesIO(first)).pages
+    resources = page["/Resources"].get_object()
+    assert isinstance(resources, DictionaryObject)
+    fonts = resources.get("/Font")
+    # reportlab's default Helvetica would be an unembedded font in the volume
+    assert fonts is None or len(fonts.get_object()) == 0
