@@ -19,17 +19,18 @@ from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.models import Case, CaseDossier, CaseLink, LocalSetting
+from fuanjian_desktop.models import Case, CaseDossier, CaseLink, EvidenceFile, LocalSetting
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.dossiers.archiving import archive_case
 from fuanjian_desktop.services.dossiers.dossier_records import set_remark
+from fuanjian_desktop.services.dossiers.reopening import reopen_case
 from fuanjian_desktop.services.dossiers.volume import (
     build_volume,
     dossier_cases,
     dossier_view,
     frozen_volume,
 )
-from fuanjian_desktop.services.inspections.evidence import attach_photos
+from fuanjian_desktop.services.inspections.evidence import attach_photos, evidence_store
 from tests.services.dossiers.volume_reading import case_id_of, pages_of
 
 SignIn = Callable[[str], Actor]
@@ -140,3 +141,29 @@ def test_a_blocking_finding_refuses_archiving(
     with demo_database.read() as session:
         assert session.get(Case, case_id).stage == "closed"  # type: ignore[union-attr]
         assert session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id)) is None
+
+
+def test_archiving_again_after_a_reopening_keeps_the_number(
+    demo_database: Database, sign_in: SignIn
+) -> None:
+    case_id, first = archived(demo_database, sign_in)
+    leader = sign_in("liuyang")
+    clerk = sign_in("wangfang")
+    old_volume = frozen_volume(demo_database, clerk, case_id)
+    reopen_case(demo_database, leader, case_id, "补充送达回执扫描件", ON)
+    assert dossier_view(demo_database, clerk, case_id, TODAY).archived is False
+    again = archive_case(demo_database, leader, case_id, TODAY)
+    assert (again.archive_no, again.archive_number) == (
+        first["archive_no"],
+        first["archive_number"],
+    )
+    assert again.archived_on == TODAY and again.sha256 != first["sha256"]
+    volume = pages_of(frozen_volume(demo_database, clerk, case_id))
+    assert "补充送达回执扫描件" in volume[-1].text  # the 备考表 lists the reopening
+    with demo_database.read() as session:  # the first frozen volume stays in the store
+        evidence = session.scalar(
+            select(EvidenceFile).where(EvidenceFile.sha256 == first["sha256"])
+        )
+    assert evidence is not None
+    store = evidence_store(demo_database)
+    assert store.read_original(evidence.sha256, evidence.extension) == old_volume
