@@ -76,3 +76,16 @@ def _walk(resources: object, missing: set[str], seen: set[int]) -> None:
         xobject = reference.get_object()
         if xobject.get("/Subtype") == "/Form":
             _walk(xobject.get("/Resources"), missing, seen)
+
+
+def text_boxes(pdf: bytes, index: int) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each character of page ``index`` with its box (left, bottom, right, top) in points."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text_page = document[index].get_textpage()
+        return [
+            (text_page.get_text_range(char, 1), text_page.get_charbox(char))
+            for char in range(text_page.count_chars())
+        ]
+    finally:
+        document.close()

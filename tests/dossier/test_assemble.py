@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from fuanjian_desktop.documents.fonts import face
 from fuanjian_desktop.dossier.pagination import plan_pages
 from fuanjian_desktop.dossier.render.assemble import ItemPart, VolumeParts, assemble
-from tests.dossier.pdf_check import corner_text, page_texts, unembedded_fonts
+from tests.dossier.pdf_check import corner_text, page_texts, text_boxes, unembedded_fonts
 
 CORNERS = ("top_right", "top_left", "bottom_right", "bottom_left")
 
@@ -171,3 +171,49 @@ def test_viewer_page_labels_are_the_printed_numbers() -> None:
     assert duplex == [
         "首页", "空白", "目录1", "空白", "1", "空白", "2", "3", "4", "空白", "5", "6", "备考表",
     ]  # fmt: skip
+
+
+A4_WIDTH, A4_HEIGHT = 595.28, 841.89
+MM = 72 / 25.4
+
+
+def number_box(pdf: bytes, index: int, number: str) -> tuple[float, float, float, float]:
+    """The box around the digits of ``number`` in the margins of page ``index`` (the parts'
+    own text is in the middle of the page)."""
+    boxes = [
+        box
+        for char, box in text_boxes(pdf, index)
+        if char.isdigit() and abs(box[1] - A4_HEIGHT / 2) > 100
+    ]
+    assert len(boxes) == len(number)
+    return (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+    )
+
+
+@pytest.mark.parametrize(
+    ("duplex", "position", "page", "number", "corner"),
+    [
+        (False, "top_right", 2, "1", "top_right"),
+        (True, "top_right", 7, "3", "top_left"),
+        (False, "bottom_right", 7, "6", "bottom_right"),
+        (True, "bottom_right", 11, "6", "bottom_left"),
+    ],
+)
+def test_number_sits_12mm_from_the_side_and_within_15mm_of_the_edge(
+    duplex: bool, position: str, page: int, number: str, corner: str
+) -> None:
+    """Flush with a point 12 mm in from the outer side; its digits within 10–15 mm of the top
+    or bottom edge (a 小四 number in the margin, clear of the text frame)."""
+    left, bottom, right, top = number_box(volume(duplex=duplex, position=position), page, number)
+    if corner.endswith("right"):
+        assert right == pytest.approx(A4_WIDTH - 12 * MM, abs=1.5)
+    else:
+        assert left == pytest.approx(12 * MM, abs=1.5)
+    if corner.startswith("top"):
+        assert bottom >= A4_HEIGHT - 15 * MM and top <= A4_HEIGHT - 10 * MM
+    else:
+        assert bottom >= 10 * MM and top <= 15 * MM

@@ -35,8 +35,8 @@ from fuanjian_desktop.documents.fonts import face
 from fuanjian_desktop.dossier.pagination import PageKind, PagePlan, PlannedPage
 
 STAMP_SIZE = 12  # 小四 digits, as a numbering stamp prints them
-STAMP_BOX = (80.0, 20.0)  # one number's form: width, height (points)
-STAMP_BASELINE = 5.0
+STAMP_BOX = (80.0, 14.0)  # one number's form: width, height (points); digits fill its height
+STAMP_BASELINE = 2.5
 EDGE_X, EDGE_Y = 12 * mm, 10 * mm  # from the page's edges to the number's box
 FORM_NAME = NameObject("/FAJPageNo")
 UNNUMBERED_LABELS: dict[PageKind, tuple[str, PageLabelStyle | None]] = {
