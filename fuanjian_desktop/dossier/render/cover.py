@@ -118,7 +118,7 @@ def _draw_box(canvas: Canvas, label: str, text: str, top: float, height: float) 
     canvas.rect(LEFT, bottom, FRAME_WIDTH, height)
     canvas.line(LEFT + LABEL_COLUMN, bottom, LEFT + LABEL_COLUMN, top)
     canvas.setFont(face("fang").name, FIELD_SIZE)
-    step = min(28.0, (height - 20) / max(1, len(label) - 1)) if len(label) > 1 else 0
+    step = min(28.0, (height - 20) / (len(label) - 1)) if len(label) > 1 else 0.0
     first = bottom + height / 2 + step * (len(label) - 1) / 2 - FIELD_SIZE / 3
     for index, char in enumerate(label):
         canvas.drawCentredString(LEFT + LABEL_COLUMN / 2, first - index * step, char)
@@ -148,16 +148,10 @@ def _draw_fields(canvas: Canvas, cover: CoverInfo, y: float) -> None:
     _value_on_rule(canvas, cover.archive_no or "", x, y - 4 * PITCH, 80)
     x = _label(canvas, "保存期限：", y - 5 * PITCH)
     _value_on_rule(canvas, cover.retention or "", x, y - 5 * PITCH, 70)
-    counts = (
-        ("本卷共", cover.item_count, "件"),
-        ("", cover.page_count, "页"),
-    )
-    x = LEFT
-    for before, value, after in counts:
-        if before:
-            x = _label(canvas, before, y - 6 * PITCH, x)
+    x = _label(canvas, "本卷共", y - 6 * PITCH)
+    for value, unit in ((cover.item_count, "件"), (cover.page_count, "页")):
         x = _value_on_rule(canvas, "" if value is None else str(value), x, y - 6 * PITCH, 40)
-        x = _label(canvas, after, y - 6 * PITCH, x)
+        x = _label(canvas, unit, y - 6 * PITCH, x)
 
 
 def _label(canvas: Canvas, text: str, y: float, x: float = LEFT) -> float:
