@@ -25,6 +25,7 @@ from fuanjian_desktop.domain.procedure import ACTIONS_BY_CODE, Procedure
 from fuanjian_desktop.resources import load_json_resource
 
 FULL_SCORE = 100
+RECEIPT = "service_receipt"
 
 
 @dataclass(frozen=True)
@@ -260,25 +261,49 @@ def _unserved(facts: DossierFacts) -> Iterator[Finding]:
 
 
 def _receipt(facts: DossierFacts) -> Iterator[Finding]:
+    """Every document served on the party has its line on the case's one 送达回执 (template 40,
+    注1). The generated receipt is final once the decision is served; a document served later
+    is written onto the same paper receipt by hand, so once that paper original is scanned it
+    is the record, and only an unscanned receipt leaves the later service unproven."""
     exempt = set(_data()["signed_on_document"]["types"])
+    receipt = next(
+        (
+            d
+            for d in reversed(facts.documents)
+            if d.type_key == RECEIPT and d.status != "superseded"
+        ),
+        None,
+    )
     for document in facts.documents:
-        needs_row = document.served_kind and document.served_on is not None
-        if not needs_row or document.of_inspection or document.type_key in exempt:
+        served = document.served_on
+        if not document.served_kind or served is None:
             continue
-        if facts.receipt_rows is None:
+        if document.of_inspection or document.type_key in exempt:
+            continue
+        if facts.receipt_rows is None or receipt is None:
             yield _finding(
                 "not_in_receipt",
                 f"{document.name}已送达，但本案没有文书送达回执。请制作文书送达回执，"
                 "列明该文书的送达情况。",
                 document.item_key,
             )
-        elif not any(_lists(row, document) for row in facts.receipt_rows):
-            yield _finding(
-                "not_in_receipt",
-                f"{document.name}已送达，但文书送达回执中没有该文书的送达记录。请更正文书"
-                "送达回执，补列该文书（一个案件的各类文书统一使用一份送达回执）。",
-                document.item_key,
-            )
+            continue
+        if any(_lists(row, document) for row in facts.receipt_rows):
+            continue
+        later = receipt.issued_on is not None and served > receipt.issued_on
+        if later and receipt.scanned:
+            continue
+        how = (
+            "请在纸质送达回执上续填该文书的送达情况并由受送达人签收，再扫描附在回执上"
+            if later
+            else "请更正文书送达回执，补列该文书"
+        )
+        yield _finding(
+            "not_in_receipt",
+            f"{document.name}已送达，但文书送达回执中没有该文书的送达记录。{how}"
+            "（一个案件的各类文书统一使用一份送达回执）。",
+            document.item_key,
+        )
 
 
 def _lists(row: str, document: DossierDocument) -> bool:

@@ -179,20 +179,46 @@ def test_a_document_issued_but_never_served() -> None:
     assert NOTICE in finding.message and "登记送达" in finding.message
 
 
-def test_a_served_document_missing_from_the_receipt() -> None:
-    """A 催告书 served after the 送达回执 was made; inspection documents and 当场处罚决定书 are
-    signed on themselves and never need a row."""
+def test_a_document_served_after_the_receipt_is_on_its_scanned_paper_original() -> None:
+    """A 催告书 served after the 送达回执 was made is written onto the paper receipt by hand:
+    once that receipt is scanned it is the record; unscanned, the service is unproven.
+    Inspection documents are signed on themselves and never need a row."""
     reminder = doc("reminder", "payment_reminder", "缴纳罚款催告书", "（深福）应急催〔2026〕1号",
                    on(4, 25), on(4, 25), method="直接送达", scanned=True)  # fmt: skip
-    facts = replace(COMPLETE, documents=(*DOCUMENTS, reminder))
-    finding = only(replace(facts, steps=(*STEPS, ("serve_payment_reminder", on(4, 25)))))
-    assert (finding.code, finding.item, finding.deduction) == (
-        "not_in_receipt",
+    steps = (*STEPS, ("serve_payment_reminder", on(4, 25)))
+    facts = replace(COMPLETE, documents=(*DOCUMENTS, reminder), steps=steps)
+    assert self_check(facts).findings == ()
+    unscanned = replace(facts, documents=(*changed("receipt", scanned=False), reminder))
+    findings = self_check(unscanned).findings
+    assert [(f.code, f.item_key) for f in findings] == [
+        ("not_in_receipt", "doc:reminder"),
+        ("no_scan", "doc:receipt"),
+    ]
+    finding = findings[0]
+    assert (finding.item, finding.deduction, finding.blocks_archive) == (
         "content.service",
         1,
+        False,
     )
-    assert not finding.blocks_archive and finding.item_key == "doc:reminder"
-    assert "更正文书送达回执" in finding.message
+    assert "请在纸质送达回执上续填该文书的送达情况" in finding.message
+
+
+def test_an_onsite_decision_is_signed_on_itself_and_needs_no_receipt() -> None:
+    decision = doc("onsite", "onsite_penalty_decision", "行政（当场）处罚决定书（单位）",
+                   "（深福）应急罚当〔2026〕2号", on(3, 2), on(3, 2), method="直接送达",
+                   scanned=True)  # fmt: skip
+    closing = doc(
+        "closing", "closing_approval", "结案审批表", "（深福）应急结〔2026〕9号", on(3, 9)
+    )
+    simple = DossierFacts(
+        procedure=Procedure.SIMPLE,
+        steps=(("decide_onsite", on(3, 2)), ("submit_closing", on(3, 9))),
+        milestones={"decided": on(3, 2), "decision_served": on(3, 2)},
+        documents=(decision, closing),
+        receipt_rows=None,
+    )
+    assert self_check(simple).findings == ()
+    assert only(replace(simple, documents=(closing,))).code == "main_document_missing"
 
 
 def test_a_case_without_a_receipt_lists_every_served_document() -> None:
@@ -208,6 +234,7 @@ def test_a_receipt_row_must_carry_the_number_too() -> None:
     rows = ("《行政处罚告知书》（深福）应急罚告〔2026〕2号", f"《行政处罚决定书》{DECISION}")
     finding = only(replace(COMPLETE, receipt_rows=rows))
     assert (finding.code, finding.item_key) == ("not_in_receipt", "doc:notice")
+    assert "请更正文书送达回执，补列该文书" in finding.message
 
 
 def test_a_paper_signed_document_without_its_scan() -> None:
