@@ -12,6 +12,8 @@
 - ``audit verify``: walk the audit hash chain and the issued documents' fingerprints; print the
   number verified (exit 0) or the first break (exit 1);
 - ``backup`` / ``restore``: an encrypted, verified backup, and restoring one to a new folder;
+- ``dossier --case CASE_NO --out FILE.pdf`` / ``dossier --all --out DIR``: the electronic 案卷 of
+  one case / of every closed or archived case (archived: the frozen volume), one line a file;
 - ``hq …``: the headquarters server (``fuanjian_desktop/hq/cli.py``);
 - ``sync …``: this laptop's sync with headquarters (``fuanjian_desktop/sync_client/cli.py``).
 
@@ -153,9 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "backup_file", type=Path, help="备份文件（main.py backup 或自动备份写出的）"
     )
+    from fuanjian_desktop.dossier_cli import add_dossier_parser
     from fuanjian_desktop.hq.cli import add_hq_parser
     from fuanjian_desktop.sync_client.cli import add_sync_parser
 
+    add_dossier_parser(commands, [data_dir, credentials])
     add_hq_parser(commands)
     add_sync_parser(commands, [data_dir, credentials])
     return parser
@@ -388,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
             from fuanjian_desktop.sync_client.cli import run_sync
 
             return run_sync(args, open_for_command)
+        if args.command == "dossier":
+            from fuanjian_desktop.dossier_cli import run_dossier
+
+            return run_dossier(args, open_for_command)
         if args.command == "screenshot":
             from ui.screenshot import take_screenshot
 

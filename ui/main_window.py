@@ -25,6 +25,7 @@ from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.idle_lock import confirm_password, lock_minutes
 from ui.context import AppContext
 from ui.dialogs.about_dialog import AboutDialog
+from ui.dossier.dossier_page import DossierPage
 from ui.idle_lock import IdleLock
 from ui.keyboard import focus_into
 from ui.pages.approvals_page import ApprovalsPage
@@ -65,12 +66,14 @@ class PageSpec:
 
 
 APPROVERS = (Permission.APPROVE_CASES, Permission.REVIEW_CASES)
+DIGIT_KEYS = "1234567890"  # Ctrl+1 … Ctrl+9, then Ctrl+0 for a tenth row
 PAGES = (
     PageSpec("workbench", "工作台", Permission.VIEW_INSPECTIONS, WorkbenchPage),
     PageSpec("inspection", "现场检查", Permission.VIEW_INSPECTIONS, InspectionPage),
     PageSpec("hazards", "隐患台账", Permission.VIEW_INSPECTIONS, HazardPage),
     PageSpec("cases", "案件管理", Permission.VIEW_CASES, CasesPage),
     PageSpec("approvals", "待我审批", Permission.VIEW_CASES, ApprovalsPage, APPROVERS),
+    PageSpec("dossiers", "案卷", Permission.KEEP_CASE_RECORDS, DossierPage),
     PageSpec("registry", "企业台账", Permission.VIEW_REGISTRY, RegistryPage),
     PageSpec("audit", "操作日志", Permission.VIEW_AUDIT, AuditPage),
     PageSpec("users", "用户管理", Permission.MANAGE_USERS, UsersPage),
@@ -176,7 +179,7 @@ class MainWindow(QMainWindow):
             page.idle_minutes_changed.connect(
                 lambda minutes: self.idle_lock.set_interval(dt.timedelta(minutes=minutes))
             )
-        if isinstance(page, WorkbenchPage | CasesPage | ApprovalsPage):
+        if isinstance(page, WorkbenchPage | CasesPage | ApprovalsPage | DossierPage):
             page.open_case.connect(lambda case_id: self._on_case_page().show_case(case_id))
 
     def _on_inspection_page(self) -> InspectionPage:
@@ -219,8 +222,12 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(QWidget())  # until the page is first shown
         if spec.hidden:
             return
-        self.navigation.addItem(f"{spec.title}    Ctrl+{position + 1}")
-        shortcut = QShortcut(QKeySequence(f"Ctrl+{position + 1}"), self)
+        if position >= len(DIGIT_KEYS):  # no digit left: reached by the arrow keys only
+            self.navigation.addItem(spec.title)
+            return
+        key = DIGIT_KEYS[position]
+        self.navigation.addItem(f"{spec.title}    Ctrl+{key}")
+        shortcut = QShortcut(QKeySequence(f"Ctrl+{key}"), self)
         shortcut.activated.connect(lambda: self._choose_row(position))
 
     def _choose_row(self, row: int) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 
 from fuanjian_desktop.domain.procedure import Stage
+from fuanjian_desktop.domain.roles import Role
 from fuanjian_desktop.services.cases import case_actions
 from fuanjian_desktop.services.cases.case_actions import StepInput
 from fuanjian_desktop.services.inspections.inspections import local_today
@@ -36,7 +39,15 @@ def click_row(qtbot, window: MainWindow, row: int) -> None:
 def test_inspector_sees_only_pages_they_may_use(qtbot, make_context, inspector, wait_idle):
     """An inspector gets field work, cases and the registry, not the audit log or users."""
     window = make_window(qtbot, make_context, inspector, wait_idle)
-    assert nav_titles(window) == ["工作台", "现场检查", "隐患台账", "案件管理", "企业台账", "同步"]
+    assert nav_titles(window) == [
+        "工作台",
+        "现场检查",
+        "隐患台账",
+        "案件管理",
+        "案卷",
+        "企业台账",
+        "同步",
+    ]
     assert window.stack.currentWidget() is window.pages["workbench"]
     with pytest.raises(KeyError):
         window.show_page("users")
@@ -59,6 +70,18 @@ def test_admin_sees_audit_and_users(qtbot, make_context, sign_in, wait_idle):
     wait_idle()
     assert window.stack.currentWidget() is window.pages["audit"]
     assert window.pages["audit"].model.rowCount() > 0
+
+
+def test_a_tenth_page_is_reached_with_ctrl_0(qtbot, make_context, sign_in, wait_idle):
+    """A leader who is also the administrator has ten pages: Ctrl+1 … Ctrl+9, then Ctrl+0."""
+    leader = sign_in("liuyang")
+    both = replace(leader, roles=leader.roles | {Role.ADMIN.value})
+    window = make_window(qtbot, make_context, both, wait_idle)
+    rows = [window.navigation.item(row).text() for row in range(window.navigation.count())]
+    assert [row.split()[-1] for row in rows] == [*(f"Ctrl+{n}" for n in range(1, 10)), "Ctrl+0"]
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    wait_idle()
+    assert window.stack.currentWidget() is window.pages["sync"]
 
 
 def test_status_bar_and_demo_banner(qtbot, make_context, inspector, wait_idle):
