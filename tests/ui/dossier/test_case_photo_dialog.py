@@ -4,6 +4,7 @@ photo of the case gets its 说明 only; an empty 说明 is said beside the field
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from fuanjian_desktop.models import CaseLink, CasePhoto, InspectionPhoto
@@ -11,7 +12,7 @@ from fuanjian_desktop.services.dossiers import case_photos
 from fuanjian_desktop.services.inspections import evidence
 from tests.ui.case_support import TO_LEGAL_REVIEW, case_team, make_case
 from tests.ui.conftest import type_text
-from tests.ui.dossier.dialog_support import scanned_image
+from tests.ui.dossier.dialog_support import fits_the_laptop, scanned_image
 from ui.dossier.case_photo_dialog import NO_CAPTION, CasePhotoDialog
 
 TEXTS = {
@@ -45,6 +46,7 @@ def test_a_photo_is_attached_to_the_case_with_its_texts(
     team = case_team(sign_in)
     case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
     dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
+    assert fits_the_laptop(dialog) and QApplication.focusWidget() is dialog.photos
     assert listed(dialog) == [] and not dialog.save_button.isEnabled()
     dialog.start_new(scanned_image(tmp_path / "IMG_0001.jpg", shade=120))
     assert "IMG_0001.jpg" in dialog.heading.text()

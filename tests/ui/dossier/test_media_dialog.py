@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import func, select
 
 from fuanjian_desktop.models import CaseMedia, EvidenceFile
 from tests.ui.case_support import TO_LEGAL_REVIEW, case_team, make_case
 from tests.ui.conftest import type_text
+from tests.ui.dossier.dialog_support import fits_the_laptop
 from ui.dossier.media_dialog import MediaDialog, size_text
 
 # an MP4 starts with its ftyp box; the rest of a recorder's file is the recording
@@ -124,6 +126,27 @@ def test_a_file_that_is_no_recording_is_refused_beside_the_file(
     wait_idle()
     assert "视频或音频" in dialog.errors.labels["path"].text() + dialog.errors.general.text()
     assert media_rows(demo_database, case_id) == []
+
+
+def test_the_import_goes_on_in_the_background(
+    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+):
+    """On the laptop screen; while the file is copied 取消 becomes 后台导入: the window goes,
+    the import finishes and is stored."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
+    dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
+    assert fits_the_laptop(dialog)
+    assert QApplication.focusWidget() is dialog.choose_button  # Enter or Space picks the file
+    fill(qtbot, dialog, recording(tmp_path, 2 * 1024 * 1024))
+    click(qtbot, dialog.save_button)
+    assert dialog.cancel_button.text() == "后台导入(&B)"
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        click(qtbot, dialog.cancel_button)
+        assert not dialog.isVisible() and dialog.importing
+    wait_idle()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert [row.device for row in media_rows(demo_database, case_id)] == ["DSJ-0012"]
 
 
 def test_sizes_read_as_people_read_them():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from sqlalchemy import func, select
 
 from fuanjian_desktop.models import DocumentScan, EvidenceFile
@@ -14,7 +14,7 @@ from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.dossiers import scans
 from tests.ui.case_support import OPENED_ON, TO_LEGAL_REVIEW, case_team, make_case
 from tests.ui.conftest import type_text
-from tests.ui.dossier.dialog_support import not_a_pdf, scanned_image, scanned_pdf
+from tests.ui.dossier.dialog_support import fits_the_laptop, not_a_pdf, scanned_image, scanned_pdf
 from tests.ui.test_case_page import open_page
 from ui.dossier.scan_dialog import ScanDialog
 from ui.pages.case_page import DOCUMENT_TAB
@@ -168,3 +168,33 @@ def test_a_draft_cannot_take_a_scan(qtbot, make_context, sign_in, demo_database,
     rows = [listing.model.row_at(row).status for row in range(listing.model.rowCount())]
     listing.table.selectRow(rows.index("draft"))
     assert not listing.scan_button.isEnabled()
+
+
+def test_the_scan_is_attached_from_the_keyboard(
+    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path, monkeypatch
+):
+    """On the laptop screen, the cursor in the file list: Alt+A adds files, Alt+U moves the
+    current one up, Ctrl+Enter attaches."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
+    document_id = documents.case_document_views(demo_database, team.handler, case_id)[0].id
+    chosen = [str(scanned_pdf(tmp_path / "p1.pdf", 1)), str(scanned_image(tmp_path / "p2.png"))]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: (chosen, ""))
+    dialog = ScanDialog(make_context(team.handler), document_id, today=lambda: LATER)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    wait_idle()
+    assert fits_the_laptop(dialog)
+    assert QApplication.focusWidget() is dialog.files
+    qtbot.keyClick(dialog.files, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.files.count() == 2)  # a shortcut clicks 100 ms later
+    wait_idle()
+    assert texts(dialog) == ["1. p1.pdf（1页）", "2. p2.png（1页）"]
+    qtbot.keyClick(dialog.files, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: texts(dialog) == ["1. p2.png（1页）", "2. p1.pdf（1页）"])
+    with qtbot.waitSignal(dialog.changed):  # Ctrl+Enter: the default button, from any field
+        qtbot.keyClick(dialog.files, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle()
+    assert scans.scan_of(demo_database, team.handler, document_id).page_count == 2

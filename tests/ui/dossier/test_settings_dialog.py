@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from fuanjian_desktop.services.dossiers.dossier_settings import dossier_settings_in_force
+from tests.ui.dossier.dialog_support import fits_the_laptop
 from ui.dossier.settings_dialog import DossierSettingsDialog
 
 # the defaults the issue and COMMON fix: 结果在前 (津安监管法字〔2009〕28号), 右上角, 扫描件替换
@@ -31,6 +33,7 @@ def test_the_binding_order_is_changed_and_only_that_is_stored(
 ):
     """Defaults shown with their sources; 按时间顺序 chosen and saved; the rest unchanged."""
     dialog = open_dialog(qtbot, make_context, sign_in("zhaolei"), wait_idle)
+    assert fits_the_laptop(dialog) and QApplication.focusWidget() is dialog.fields["convention"]
     assert {key: box.currentData() for key, box in dialog.fields.items()} == DEFAULTS
     assert "2009" in dialog.sources["convention"].text()  # 津安监管法字〔2009〕28号
     box = dialog.fields["convention"]
