@@ -37,7 +37,11 @@ from fuanjian_desktop.security.file_cipher import DamagedCipherFile
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.archive_lock import require_open
 from fuanjian_desktop.services.dossiers.case_inspections import linked_inspections, rechecks_of
-from fuanjian_desktop.services.dossiers.evidence_files import discard_new, evidence_file
+from fuanjian_desktop.services.dossiers.evidence_files import (
+    discard_new,
+    evidence_file,
+    require_stored,
+)
 from fuanjian_desktop.services.dossiers.photo_facts import InspectionFacts
 from fuanjian_desktop.services.inspections.evidence import evidence_store
 from fuanjian_desktop.services.lookup import fetch, fetch_own, fetch_readable
@@ -155,6 +159,7 @@ def attach_case_photo(
         raise PhotoInvalid([_issue("path", f"“{path.name}”：{rejected.reason}")]) from rejected
     try:
         with user_action(database, actor, "添加案件照片") as scope:
+            require_stored(store, added.facts, path.name, lambda: store.add_photo(path).facts)
             return _attach(scope, case_id, path, added.facts, clean)
     except BaseException:
         if added.created:

@@ -28,7 +28,11 @@ from fuanjian_desktop.evidence.store import EvidenceStore, MediaRejected, Progre
 from fuanjian_desktop.models import Case, CaseEvent, CaseMedia, EvidenceFile, User
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.archive_lock import require_open
-from fuanjian_desktop.services.dossiers.evidence_files import discard_new, evidence_file
+from fuanjian_desktop.services.dossiers.evidence_files import (
+    discard_new,
+    evidence_file,
+    require_stored,
+)
 from fuanjian_desktop.services.inspections.evidence import evidence_store
 from fuanjian_desktop.services.lookup import fetch, fetch_own, fetch_readable
 from fuanjian_desktop.services.squad_scope import read_as, require_changeable
@@ -210,6 +214,7 @@ def import_media(
         with user_action(database, actor, "导入音像资料") as scope:
             scope.actor.require(Permission.KEEP_CASE_RECORDS)
             case = fetch_own(scope, Case, case_id)
+            require_stored(store, stored, path.name, lambda: store.add_media_file(path))
             evidence = evidence_file(
                 scope,
                 sha256=stored.sha256,

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,13 +26,17 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.registry_rules import FieldIssue, InvalidFields
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import NotFound, UserError
-from fuanjian_desktop.evidence.scan_check import PDF_EXTENSION, ScanRejected, check_scan
+from fuanjian_desktop.evidence.scan_check import PDF_EXTENSION, ScanFacts, ScanRejected, check_scan
 from fuanjian_desktop.evidence.store import AddedScan, EvidenceStore, read_scan_file
 from fuanjian_desktop.models import CaseDocument, DocumentScan, EvidenceFile
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.archive_lock import require_open
 from fuanjian_desktop.services.dossiers.case_inspections import case_of_inspection
-from fuanjian_desktop.services.dossiers.evidence_files import discard_new, evidence_file
+from fuanjian_desktop.services.dossiers.evidence_files import (
+    discard_new,
+    evidence_file,
+    require_stored,
+)
 from fuanjian_desktop.services.dossiers.scan_pages import image_page
 from fuanjian_desktop.services.inspections.evidence import evidence_store
 from fuanjian_desktop.services.lookup import fetch, fetch_own, fetch_readable
@@ -95,7 +100,8 @@ def attach_scan(
     store = evidence_store(database)
     added = _store_files(store, paths)
     try:
-        return _attach(database, actor, document_id, list(zip(paths, added, strict=True)), on, note)
+        files = list(zip(paths, added, strict=True))
+        return _attach(database, actor, store, document_id, files, on, note)
     except BaseException:
         discard_new(database, store, [scan.facts for scan in added if scan.created])
         raise
@@ -138,6 +144,7 @@ def _store_files(store: EvidenceStore, paths: Sequence[Path]) -> list[AddedScan]
 def _attach(
     database: Database,
     actor: Actor,
+    store: EvidenceStore,
     document_id: str,
     files: list[tuple[Path, AddedScan]],
     on: dt.date,
@@ -147,6 +154,8 @@ def _attach(
         scope.actor.require(Permission.KEEP_CASE_RECORDS)
         document = fetch_own(scope, CaseDocument, document_id)
         _check(document, [path for path, _ in files], on)
+        for path, added in files:
+            require_stored(store, added.facts, path.name, partial(_store_again, store, path))
         pages = [
             evidence_file(
                 scope,
@@ -221,6 +230,10 @@ def scan_pdf(session: Session, store: EvidenceStore, scan: DocumentScan) -> byte
     sink = io.BytesIO()
     writer.write(sink)
     return sink.getvalue()
+
+
+def _store_again(store: EvidenceStore, path: Path) -> ScanFacts:
+    return store.add_scan_file(path).facts
 
 
 def _case_of(session: Session, document: CaseDocument) -> str | None:

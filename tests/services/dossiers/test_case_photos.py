@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.errors import PermissionDenied
+from fuanjian_desktop.errors import PermissionDenied, UserError
+from fuanjian_desktop.evidence.store import AddedPhoto, EvidenceStore
 from fuanjian_desktop.models import Case, CaseLink, Hazard, Inspection, InspectionPhoto
 from fuanjian_desktop.services.actor import SYSTEM, Actor
 from fuanjian_desktop.services.dossiers import case_photos
@@ -253,3 +254,40 @@ def test_another_squad_neither_adds_nor_edits(
         )
     with pytest.raises(PermissionDenied):
         case_photos.case_photos(demo_database, outsider, story["case"])
+
+
+@pytest.mark.parametrize("source_gone", [False, True])
+def test_a_file_removed_from_the_store_meanwhile_is_stored_again_or_refused(
+    demo_database: Database,
+    clerk: Actor,
+    story: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    source_gone: bool,
+) -> None:
+    """A concurrent import of the same photo that failed removes the file between this import
+    storing it and its transaction; the transaction stores it again from the source, or, if
+    the source is gone too, refuses rather than reference a missing file."""
+    real = EvidenceStore.add_photo
+    raced: list[Path] = []
+
+    def racing(store: EvidenceStore, source: Path) -> AddedPhoto:
+        added = real(store, source)
+        if not raced:
+            raced.append(source)
+            store.remove(added.facts.sha256, added.facts.extension)
+            if source_gone:
+                source.unlink()
+        return added
+
+    monkeypatch.setattr(EvidenceStore, "add_photo", racing)
+    path, details = make_photo(tmp_path / "a.jpg"), PhotoInput("x")
+    if source_gone:
+        with pytest.raises(UserError) as refused:
+            case_photos.attach_case_photo(demo_database, clerk, story["case"], path, details)
+        assert refused.value.message == "“a.jpg”在导入过程中被移走或改动，请重新选择文件后再试"
+        assert rows(demo_database, clerk, story["case"]) == []
+        return
+    case_photos.attach_case_photo(demo_database, clerk, story["case"], path, details)
+    [row] = rows(demo_database, clerk, story["case"])
+    assert row.read(evidence_store(demo_database)) == path.read_bytes()
