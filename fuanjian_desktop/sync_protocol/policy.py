@@ -144,6 +144,8 @@ ISSUED_DOCUMENT_FIELDS = frozenset(
 # A number, once taken, names one document forever; only its status (voided) changes.
 ISSUED_NUMBER_FIELDS = frozenset({"prefix", "code", "year", "serial", "part", "text"})
 ARCHIVED_STAGE = "archived"
+# what reopening an archived case changes in its row (services/dossiers/reopening.py)
+REOPENABLE_CASE_FIELDS = frozenset({"stage", STAMP_FIELD})
 
 
 @dataclass(frozen=True)
@@ -292,15 +294,16 @@ def child_table(table: str) -> ChildTable:
 def frozen_fields(table: str, fields: Mapping[str, Any]) -> frozenset[str]:
     """The fields of a record (as HQ holds it now, ``fields``) that may no longer change.
 
-    Append-only tables and archived cases are frozen whole, children included
-    (``children.<table>``); an issued document (its ``sha256`` set) in what was signed; a
-    taken number in its identity.
+    Append-only tables are frozen whole, children included (``children.<table>``), and so is an
+    archived case but for its ``stage`` (and the ``updated_at`` stamp): the leader's approved
+    reopening (重新打开案卷, 已归档 → 已结案) is taken on a laptop and must reach HQ. An issued
+    document (its ``sha256`` set) is frozen in what was signed; a taken number in its identity.
     """
     policy = policy_of(table)
-    if policy.append_only or (
-        table == "enforcement_case" and fields.get("stage") == ARCHIVED_STAGE
-    ):
+    if policy.append_only:
         return whole_record(table)
+    if table == "enforcement_case" and fields.get("stage") == ARCHIVED_STAGE:
+        return whole_record(table) - REOPENABLE_CASE_FIELDS
     if table == "case_document" and fields.get("sha256"):
         return ISSUED_DOCUMENT_FIELDS
     if table == "issued_number":

@@ -19,6 +19,7 @@ from tests.hq.hq_data_support import (
     YUANLING,
     Laptop,
     case,
+    case_event,
     document,
     hq,  # noqa: F401
     issued_number,
@@ -161,6 +162,31 @@ def test_an_archived_case_never_changes(hq: HqDatabase) -> None:  # noqa: F811
     stored = mirrored(hq, "enforcement_case", row["id"])
     assert stored is not None and stored["cause"] == row["cause"]
     assert conflicts(hq)[0]["kind"] == "immutable"
+
+
+def test_an_archived_case_reopened_on_a_laptop_is_taken(hq: HqDatabase) -> None:  # noqa: F811
+    """重新打开案卷 pushed (stage 已归档 → 已结案, a later stamp, its timeline event): applied
+    without a conflict; the case then changes again, and archiving it again freezes it again."""
+    a = Laptop(hq, YUANLING).enroll()
+    row = case(YUANLING, USER, stage="archived", outcome="penalty")
+    a.push(a.batch(a.change("enforcement_case", row)))
+    later = row["updated_at"] + dt.timedelta(days=30)
+    reopened = {**row, "stage": "closed", "updated_at": later}
+    event = case_event(row["id"], "reopen_archive", later.date(), note="补充送达回执扫描件")
+    _status, body = a.push(
+        a.batch(a.change("enforcement_case", reopened), a.change("case_event", event))
+    )
+    assert body["conflicts"] == [] and conflicts(hq) == []
+    stored = mirrored(hq, "enforcement_case", row["id"])
+    assert stored is not None and stored["stage"] == "closed"
+    assert mirrored(hq, "case_event", event["id"]) is not None
+    _status, body = a.push(a.batch(a.change("enforcement_case", {**reopened, "facts": "补充"})))
+    assert body["conflicts"] == []
+    rearchived = {**reopened, "facts": "补充", "stage": "archived"}
+    a.push(a.batch(a.change("enforcement_case", rearchived)))
+    _status, body = a.push(a.batch(a.change("enforcement_case", {**rearchived, "facts": "再改"})))
+    assert len(body["conflicts"]) == 1
+    assert [(c["kind"], c["field"]) for c in conflicts(hq)] == [("immutable", "facts")]
 
 
 def test_a_deletion_is_a_tombstone(hq: HqDatabase) -> None:  # noqa: F811

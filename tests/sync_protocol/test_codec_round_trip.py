@@ -1,8 +1,9 @@
 """Every row of every synced table of the demo survives encode → write → encode unchanged.
 
 Into an empty laptop database (SQLite) and into HQ's mirror on PostgreSQL (a throwaway
-cluster, ``tests/support/pg.py``). The demo has no photos, reference files or conflicts, so one
-of each is added by hand first; every synced table then holds rows and every column type
+cluster, ``tests/support/pg.py``). The demo has no inspection photos, reference files or
+conflicts, so one of each is added by hand first (its case files bring scans, case photos,
+audio-video and an archived dossier); every synced table then holds rows and every column type
 (dates, UTC moments, decimals, JSON, booleans, composite keys, owned children) is on the wire at
 least once.
 """
@@ -175,7 +176,11 @@ def test_children_travel_inside_their_parents(round_trip: tuple[Dump, Dump, Data
 def test_wire_forms_of_the_column_types(round_trip: tuple[Dump, Dump, Database]) -> None:
     """Dates, moments, decimals and composite keys are in the documented text forms."""
     before, _, _ = round_trip
-    photo = before["evidence_file"][0]["fields"]
+    photo = next(  # the one added by hand (the demo's own photos and scans come first)
+        envelope["fields"]
+        for envelope in before["evidence_file"]
+        if envelope["fields"]["sha256"] == "ab" * 32
+    )
     assert photo["captured_at"] == "2026-03-01T09:30:15.250000+00:00"
     enterprise = before["enterprise"][0]
     assert enterprise["fields"]["floor_area"] == "120.50"

@@ -213,6 +213,20 @@ def test_archived_case_is_frozen_whole() -> None:
     ]
 
 
+def test_a_reopening_of_an_archived_case_is_taken_from_a_push() -> None:
+    """重新打开案卷 on a laptop: the stage and stamp change, HQ takes them without a conflict;
+    any other field of the still archived case stays frozen."""
+    base = env({"stage": "archived", "cause": "甲", "updated_at": T1})
+    pushed = env({"stage": "closed", "cause": "甲", "updated_at": T2}) or {}
+    result = three_way("enforcement_case", base, base, pushed)
+    assert result.fields == {"stage": "closed", "cause": "甲", "updated_at": T2}
+    assert result.conflicts == []
+    edited = env({"stage": "closed", "cause": "乙", "updated_at": T2}) or {}
+    result = three_way("enforcement_case", base, base, edited)
+    assert result.fields == {"stage": "closed", "cause": "甲", "updated_at": T2}
+    assert conflicts_of(result) == [("cause", "甲", "乙", "immutable")]
+
+
 def test_a_case_may_be_archived_by_a_push() -> None:
     """Archiving is a change like another: frozen is HQ's current stage, not the pushed one."""
     base = env({"stage": "closed"})

@@ -34,6 +34,10 @@ SYNCED = {
     "inspection_photo",
     "case_document",
     "recheck_finding",
+    "case_dossier",
+    "document_scan",
+    "case_media",
+    "case_photo",
 }
 CHILDREN = {
     "enforcement_case": ("case_handler",),
@@ -161,15 +165,21 @@ def test_frozen_fields(table: str, fields: dict[str, Any], frozen: set[str]) -> 
 
 
 def test_archived_case_and_append_only_rows_are_frozen_whole() -> None:
-    """Every travelling field and child list of an archived case; every field of an event."""
+    """Every travelling field and child list of an archived case but its stage and stamp (a
+    reopening, 已归档 → 已结案, is pushed from a laptop); every field of an event."""
     case = policy.frozen_fields("enforcement_case", {"stage": "archived"})
-    assert {"cause", "stage", "squad_id", "children.case_handler"} <= case
-    assert not case & {"id", "version"}
+    assert {"cause", "squad_id", "closed_on", "total_fine", "children.case_handler"} <= case
+    assert not case & {"id", "version", "stage", "updated_at"}
+    assert case == policy.whole_record("enforcement_case") - {"stage", "updated_at"}
     event = policy.frozen_fields("audit_event", {})
     assert {"event_hash", "prev_hash", "before", "after", "occurred_at"} <= event
 
 
-PARENTS = {("enforcement_case", "C1"): "S-yl", ("inspection", "I1"): "S-ny"}
+PARENTS = {
+    ("enforcement_case", "C1"): "S-yl",
+    ("inspection", "I1"): "S-ny",
+    ("case_document", "D1"): "S-ny",  # a document of inspection I1
+}
 
 
 def parent_squad(table: str, entity_id: str) -> str | None:
@@ -187,6 +197,10 @@ def parent_squad(table: str, entity_id: str) -> str | None:
         ("case_document", {"case_id": None, "inspection_id": "I1"}, "S-ny"),
         ("case_document", {"case_id": "C1", "inspection_id": None}, "S-yl"),
         ("inspection_photo", {"inspection_id": "I1", "evidence_id": "E1"}, "S-ny"),
+        ("case_dossier", {"case_id": "C1", "volume_evidence_id": "E1"}, "S-yl"),
+        ("case_media", {"case_id": "C1", "evidence_id": "E1", "officer_id": "U1"}, "S-yl"),
+        ("case_photo", {"case_id": "C1", "evidence_id": "E1"}, "S-yl"),
+        ("document_scan", {"document_id": "D1", "case_id": None}, "S-ny"),  # an inspection's
         ("case_event", {"case_id": "C-unknown"}, None),
         ("squad", {"parent_id": "S-bureau"}, None),
         ("evidence_file", {"sha256": "a" * 64}, None),
