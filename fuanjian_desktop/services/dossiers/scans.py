@@ -39,6 +39,7 @@ from fuanjian_desktop.services.dossiers.evidence_files import (
 )
 from fuanjian_desktop.services.dossiers.scan_pages import image_page
 from fuanjian_desktop.services.inspections.evidence import evidence_store
+from fuanjian_desktop.services.inspections.inspections import local_today
 from fuanjian_desktop.services.lookup import fetch, fetch_own, fetch_readable
 from fuanjian_desktop.services.squad_scope import read_as, require_changeable, squad_of
 from fuanjian_desktop.services.unit_of_work import user_action
@@ -116,7 +117,9 @@ def _check(document: CaseDocument, paths: Sequence[Path], on: dt.date) -> None:
     issues = []
     if not paths:
         issues.append(_issue("paths", "请选择至少一个扫描文件（PDF、JPG 或 PNG）"))
-    if document.issued_on is not None and on < document.issued_on:
+    if on > local_today():
+        issues.append(_issue("on", "扫描日期不能晚于今天"))
+    elif document.issued_on is not None and on < document.issued_on:
         issues.append(
             _issue("on", f"扫描日期不能早于文书的签发日期（{document.issued_on.isoformat()}）")
         )
@@ -128,11 +131,18 @@ def _store_files(store: EvidenceStore, paths: Sequence[Path]) -> list[AddedScan]
     """Store every file, or none: a refused file removes the ones this call newly stored."""
     added: list[AddedScan] = []
     issues: list[FieldIssue] = []
+    seen: dict[str, str] = {}
     for path in paths:
         try:
-            added.append(store.add_scan_file(path))
+            scan = store.add_scan_file(path)
         except ScanRejected as rejected:
             issues.append(_issue("paths", f"“{path.name}”：{rejected.reason}"))
+            continue
+        added.append(scan)
+        if scan.facts.sha256 in seen:  # the same page twice: a slip when choosing files
+            twin = seen[scan.facts.sha256]
+            issues.append(_issue("paths", f"“{path.name}”与“{twin}”是同一个文件，请去掉重复的"))
+        seen.setdefault(scan.facts.sha256, path.name)
     if issues:
         for scan in added:
             if scan.created:

@@ -349,3 +349,22 @@ def test_an_image_page_embeds_no_font_and_is_the_same_every_time(tmp_path: Path)
     fonts = resources.get("/Font")
     # reportlab's default Helvetica would be an unembedded font in the volume
     assert fonts is None or len(fonts.get_object()) == 0
+
+
+def test_a_scan_dated_after_today_or_a_page_chosen_twice_is_refused(
+    demo_database: Database, clerk: Actor, tmp_path: Path
+) -> None:
+    document = served_document(demo_database)
+    page = make_pdf(tmp_path / "第1页.pdf", 1)
+    twin = tmp_path / "第1页 副本.pdf"
+    twin.write_bytes(page.read_bytes())
+    before = stored(demo_database)
+    with pytest.raises(scans.ScanInvalid) as refused:
+        scans.attach_scan(demo_database, clerk, document.id, [page, twin], ON)
+    assert [(i.field, i.message) for i in refused.value.issues] == [
+        ("paths", "“第1页 副本.pdf”与“第1页.pdf”是同一个文件，请去掉重复的")
+    ]
+    assert stored(demo_database) == before
+    with pytest.raises(scans.ScanInvalid) as refused:
+        scans.attach_scan(demo_database, clerk, document.id, [page], ON + dt.timedelta(days=1))
+    assert [(i.field, i.message) for i in refused.value.issues] == [("on", "扫描日期不能晚于今天")]
