@@ -182,6 +182,18 @@ def test_a_scan_of_several_pages_stands_in_the_documents_place(
     # the generated copy of the decision is left out (scan_placement "replace", the default)
     generated = document_first_page_text(demo_database, clerk, decision.key.removeprefix("doc:"))
     assert not any(generated[:60] in page.text for page in pages)
+    # scan_placement "behind": the generated copy follows the scan, inside the same item
+    with demo_database.write() as session:
+        session.merge(LocalSetting(key="dossier.scan_placement", value="behind"))
+    behind = build_volume(demo_database, clerk, case_id, TODAY)
+    pages = pages_of(behind.pdf)
+    first = start_after(pages, "SCANMARK-1", 0)
+    assert generated[:60] in pages[first + SCAN_PAGES].text
+    index = next(n for n, row in enumerate(behind.rows) if row.key == decision.key)
+    last = pages[behind.rows[index + 1].first_page - 1].stamp  # the page before the next item
+    start = pages[first].stamp
+    assert start is not None and last is not None and last >= start + SCAN_PAGES
+    assert behind.rows[index].pages_text == page_range(start, last)
 
 
 def test_duplex_starts_every_item_on_a_right_hand_page_and_skips_the_blanks(
@@ -198,8 +210,16 @@ def test_duplex_starts_every_item_on_a_right_hand_page_and_skips_the_blanks(
     assert blanks, "this volume needs blanks for duplex"
     numbered = [stamp for stamp in stamps if stamp is not None]
     assert numbered == list(range(1, len(numbered) + 1))
+    # a front page carries its number top right, a back page top left (GB/T 9705 practice)
+    sides = {(n % 2, page.corner) for n, page in enumerate(pages) if page.stamp is not None}
+    assert sides == {(0, "top_right"), (1, "top_left")}
     simplex = build_volume(demo_database, clerk, case_id, TODAY)
     assert [row.pages_text for row in built.rows] == [row.pages_text for row in simplex.rows]
+    with demo_database.write() as session:
+        session.merge(LocalSetting(key="dossier.page_number_position", value="bottom_right"))
+    bottom = pages_of(build_volume(demo_database, clerk, case_id, TODAY, duplex=True).pdf)
+    sides = {(n % 2, page.corner) for n, page in enumerate(bottom) if page.stamp is not None}
+    assert sides == {(0, "bottom_right"), (1, "bottom_left")}
 
 
 def test_system_and_personal_remarks(demo_database: Database, long_case: LongCase) -> None:
