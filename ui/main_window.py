@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
             page.new_case.connect(lambda: self._on_case_page().new_case())
         elif isinstance(page, CasePage):
             page.changed.connect(self._cases_changed)
+            page.open_dossier.connect(self._show_dossier)
         elif isinstance(page, SyncPage):
             page.attach(self.sync_bar)
         elif isinstance(page, UsersPage):
@@ -194,11 +195,18 @@ class MainWindow(QMainWindow):
         assert isinstance(page, CasePage)
         return page
 
+    def _show_dossier(self, case_id: str) -> None:
+        """The case's volume on the 案卷 page (the case page offers it once the case is closed)."""
+        self.show_page("dossiers")
+        page = self.pages["dossiers"]
+        assert isinstance(page, DossierPage)
+        page.show_dossier(case_id)
+
     def _cases_changed(self) -> None:
         """A step on a case moves it between lists: refresh those already built."""
-        for key in ("cases", "approvals"):
+        for key in ("cases", "approvals", "dossiers"):
             page = self.pages.get(key)
-            if isinstance(page, CasesPage | ApprovalsPage):
+            if isinstance(page, CasesPage | ApprovalsPage | DossierPage):
                 page.refresh()
 
     def _sidebar(self) -> QVBoxLayout:

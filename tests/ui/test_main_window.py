@@ -6,9 +6,11 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import select
 
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.domain.roles import Role
+from fuanjian_desktop.models import Case
 from fuanjian_desktop.services.cases import case_actions
 from fuanjian_desktop.services.cases.case_actions import StepInput
 from fuanjian_desktop.services.inspections.inspections import local_today
@@ -209,3 +211,25 @@ def test_a_page_chosen_with_its_keys_takes_the_keyboard_into_its_list(
     window.navigation.setFocus()
     qtbot.keyClick(window.navigation, keys, Qt.KeyboardModifier.ControlModifier)
     assert window.focusWidget() is getattr(window.pages[page], widget)
+
+
+def test_the_case_pages_dossier_button_opens_the_closed_cases_volume(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """案卷… on a closed case's page shows its volume on the 案卷 page; an open case has none."""
+    with demo_database.read() as session:
+        closed = session.scalar(select(Case.id).where(Case.stage == Stage.CLOSED.value))
+        open_case = session.scalar(select(Case.id).where(Case.stage == Stage.INVESTIGATION.value))
+    window = make_window(qtbot, make_context, sign_in("wangfang"), wait_idle)
+    case_page = window._on_case_page()
+    case_page.show_case(open_case)
+    wait_idle()
+    assert not case_page.dossier_button.isEnabled()
+    case_page.show_case(closed)
+    wait_idle()
+    assert case_page.dossier_button.isEnabled()
+    qtbot.mouseClick(case_page.dossier_button, Qt.MouseButton.LeftButton)
+    wait_idle()
+    dossiers = window.pages["dossiers"]
+    assert window.stack.currentWidget() is dossiers
+    assert dossiers.view.case_id == closed

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fuanjian_desktop.domain.procedure import find_action
+from fuanjian_desktop.domain.procedure import Stage, find_action
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.services.cases.case_queries import ActionChoice, CaseView, case_view
 from fuanjian_desktop.services.cases.cases import VIOLATION_STAGES
@@ -45,6 +45,8 @@ from ui.dialogs.discretion_dialog import DiscretionDialog
 from ui.dialogs.open_case_dialog import OpenCaseDialog
 from ui.documents.document_list import DocumentList, DocumentOwner
 from ui.documents.type_picker import document_kinds
+from ui.dossier.case_photo_dialog import CasePhotoDialog
+from ui.dossier.media_dialog import MediaDialog
 from ui.errors import show_failure
 from ui.models.case_detail_tables import TIMELINE, VIOLATIONS, DeadlineTableModel
 from ui.models.column_table import RowListModel
@@ -65,6 +67,8 @@ NOT_HANDLER = "只有执法人员可以认定违法行为。"
 NO_EVIDENCE = "未关联证据。"
 NO_REMEDIES = "未登记行政复议或行政诉讼。"
 TAB_TITLES = ("时间线", "期限", "违法行为与裁量", "文书", "笔录", "证据", "救济")
+NO_DOSSIER_YET = "结案后才有案卷（在“案卷”页编排、自查、打印和归档）。"
+DOSSIER_STAGES = (Stage.CLOSED, Stage.ARCHIVED)
 DOCUMENT_TAB = TAB_TITLES.index("文书")  # counted by its own list, which loads separately
 TRANSCRIPT_TAB = TAB_TITLES.index("笔录")  # likewise
 
@@ -74,6 +78,7 @@ class CasePage(QWidget):
 
     title = "案件"
     changed = Signal()
+    open_dossier = Signal(str)  # the case's volume on the 案卷 page
 
     def __init__(self, context: AppContext, today: Callable[[], dt.date] = local_today) -> None:
         super().__init__()
@@ -206,7 +211,23 @@ class CasePage(QWidget):
         column.addWidget(self.facts)
         column.addWidget(QLabel("<b>证据</b>"))
         column.addWidget(self.evidence, 1)
+        column.addLayout(self._evidence_buttons())
         return tab
+
+    def _evidence_buttons(self) -> QHBoxLayout:
+        """照片证据 and 音像资料 of the case (内勤, 执法人员, 负责人), and its 案卷 once closed."""
+        self.photo_button = QPushButton("照片证据(&Z)…")
+        self.photo_button.clicked.connect(lambda: self._open_evidence(CasePhotoDialog))
+        self.media_button = QPushButton("导入音像资料(&Y)…")
+        self.media_button.clicked.connect(lambda: self._open_evidence(MediaDialog))
+        self.dossier_button = QPushButton("案卷(&J)…")
+        self.dossier_button.clicked.connect(self._show_dossier)
+        row = QHBoxLayout()
+        for button in (self.photo_button, self.media_button, self.dossier_button):
+            button.setEnabled(self._context.actor.can(Permission.KEEP_CASE_RECORDS))
+            row.addWidget(button)
+        row.addStretch()
+        return row
 
     def _remedy_tab(self) -> QListWidget:
         self.remedies = QListWidget()
@@ -243,6 +264,7 @@ class CasePage(QWidget):
         self._show_steps(view.actions)
         self._show_tabs(view)
         self._update_discretion_button(view)
+        self._update_dossier_button(view)
         self.stack.setCurrentIndex(1)
         if self._opening:
             self._opening = False
@@ -329,7 +351,25 @@ class CasePage(QWidget):
         self.discretion_button.setEnabled(reason is None)
         self.discretion_button.setToolTip(reason or "认定违法行为，选择裁量情节和罚款金额")
 
+    def _update_dossier_button(self, view: CaseView) -> None:
+        """案卷 once the case is closed (or archived), for those who keep the case files."""
+        allowed = self._context.actor.can(Permission.KEEP_CASE_RECORDS)
+        self.dossier_button.setEnabled(allowed and view.stage in DOSSIER_STAGES)
+        self.dossier_button.setToolTip("" if view.stage in DOSSIER_STAGES else NO_DOSSIER_YET)
+
     # --- actions -------------------------------------------------------------------------
+
+    def _open_evidence(self, kind: type[CasePhotoDialog] | type[MediaDialog]) -> None:
+        """A dialog adding evidence to the case; the page reloads after each stored change."""
+        if self.case_id is None:
+            return
+        dialog = kind(self._context, self.case_id, self)
+        dialog.changed.connect(self._after_change)
+        self._open(dialog)
+
+    def _show_dossier(self) -> None:
+        if self.case_id is not None:
+            self.open_dossier.emit(self.case_id)
 
     def take_step(self, choice: ActionChoice) -> None:
         """Open the step's dialog; the page reloads once the core has taken it."""
