@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from fuanjian_desktop.dossier.render.index import index_page_count, render_index
 from fuanjian_desktop.dossier.render.model import IndexRow
-from tests.dossier.pdf_check import page_texts, unembedded_fonts
+from tests.dossier.pdf_check import page_texts, text_boxes, unembedded_fonts
 
 HEADS = ("序号", "文件名称及编号", "日期", "页号", "备注")
 # rows -> pages, by hand: the template rules 14 rows a page; an empty 目录 is one blank form
@@ -82,3 +82,13 @@ def test_a_title_too_long_for_a_line_breaks_before_its_number() -> None:
     assert "行政处罚决定书（单位）" in lines
     # the 文号's line shares its height with the date and 页号 cells
     assert any(line.startswith("（深福）应急罚〔2026〕7号") for line in lines)
+
+
+def test_page_range_dash_reads_as_a_dash_not_a_full_width_rule() -> None:
+    """The Chinese faces draw U+2013 a full em wide (10—12); the 目录 narrows it to about half
+    an em of its 五号 (10.5 pt) digits, and keeps the character in the text."""
+    pdf = render_index([row(1, pages="10\u201312")])
+    dashes = [box for char, box in text_boxes(pdf, 0) if char == "\u2013"]
+    assert len(dashes) == 1
+    left, _bottom, right, _top = dashes[0]
+    assert right - left <= 0.6 * 10.5

@@ -95,7 +95,7 @@ def test_stamp_list_names_each_items_numbers() -> None:
     rows = [StampRow(1, "行政处罚决定书", 1, 3), StampRow(2, "立案审批表", 4, 4)]
     text = compact(render_stamp_list(rows))
     assert "本卷材料共4页" in text
-    assert "1行政处罚决定书1\u201333" in text
+    assert "1行政处罚决定书1至33" in text
     assert "2立案审批表41" in text
 
 

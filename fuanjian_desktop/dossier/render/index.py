@@ -37,6 +37,8 @@ TABLE_TOP = PAGE_HEIGHT - 185
 HEAD_HEIGHT, ROW_HEIGHT = 36, 34
 CELL_SIZE, MIN_SIZE = 10.5, 6.5  # 五号, set down to fit a long title
 PADDING = 4
+PAGES_COLUMN = 3
+RANGE_DASH = "\u2013"  # EN DASH, as page ranges are written (10–12)
 # a 文号 closing a title: （深福）应急罚〔2026〕7号, 深福应急罚〔2026〕7号
 NUMBER_AT_END = re.compile(r"(（[^（）]*）)?[^（）〔〕\s]*〔\d{4}〕\d+号$")
 
@@ -90,8 +92,35 @@ def _draw_page(canvas: Canvas, rows: Sequence[IndexRow]) -> None:
             box = (left + PADDING, top - ROW_HEIGHT + 1, right - left - 2 * PADDING, ROW_HEIGHT - 2)
             if column == 1:
                 _draw_title_cell(canvas, text, box)
+            elif column == PAGES_COLUMN and RANGE_DASH in text:
+                _draw_range(canvas, text, box)
             else:
                 draw_fitted(canvas, text, "song", box, (CELL_SIZE, MIN_SIZE), "center")
+
+
+def _draw_range(canvas: Canvas, pages: str, box: tuple[float, float, float, float]) -> None:
+    """A 页号 range (10–12) centred in its cell, its dash drawn half an em wide: the Chinese
+    faces draw U+2013 a full em wide, which reads as 10—12. The dash is narrowed (horizontal
+    scaling), not replaced, so the text read back from the PDF is still 10–12."""
+    left, bottom, width, height = box
+    song = face("song").name
+    start, end = pages.split(RANGE_DASH, 1)
+    size = CELL_SIZE
+    while True:
+        dash = size / 2
+        digits = stringWidth(start + end, song, size)
+        if digits + dash <= width or size <= MIN_SIZE:
+            break
+        size -= 0.5
+    squeeze = 100 * dash / stringWidth(RANGE_DASH, song, size)
+    line = canvas.beginText(left + (width - digits - dash) / 2, bottom + height / 2 - size / 3)
+    line.setFont(song, size)
+    line.textOut(start)
+    line.setHorizScale(squeeze)
+    line.textOut(RANGE_DASH)
+    line.setHorizScale(100)
+    line.textOut(end)
+    canvas.drawText(line)
 
 
 def split_number(title: str) -> tuple[str, str] | None:

@@ -11,7 +11,6 @@ from reportlab.pdfgen.canvas import Canvas
 
 from fuanjian_desktop.documents.fonts import face
 from fuanjian_desktop.documents.pdf import BOTTOM, FRAME_WIDTH, LEFT, PAGE_HEIGHT, TOP
-from fuanjian_desktop.dossier.pagination import page_ref
 from fuanjian_desktop.dossier.render.model import StampRow
 from fuanjian_desktop.dossier.render.page import draw_title, new_canvas
 from fuanjian_desktop.dossier.render.tables import grid, line, render
@@ -72,11 +71,15 @@ def render_stamp_list(rows: Sequence[StampRow]) -> bytes:
         raise UserError("案卷没有材料，不需要页号编写清单")
     total = max(row.last for row in rows)
     cells = [
-        (str(row.number), row.title, page_ref(row.first, row.last), str(row.last - row.first + 1))
-        for row in rows
+        (str(row.number), row.title, _numbers(row), str(row.last - row.first + 1)) for row in rows
     ]
     story = [
         line(f"本卷材料共{total}页，逐页编号；案卷首页、卷内目录、备考表不编号。", 10.5),
         grid(LIST_HEADS, cells, LIST_SHARES),
     ]
     return render(LIST_TITLE, story)
+
+
+def _numbers(row: StampRow) -> str:
+    """``1至3`` (the Chinese faces draw an en dash a full em wide; 至 reads unambiguously)."""
+    return str(row.first) if row.first == row.last else f"{row.first}至{row.last}"
