@@ -46,6 +46,8 @@ from fuanjian_desktop.models import (
     Case,
     CaseHandler,
     CaseLink,
+    CaseMedia,
+    CasePhoto,
     CaseRemedy,
     Enterprise,
     Hazard,
@@ -521,7 +523,13 @@ def _evidence(session: Session, case_id: str) -> list[str]:
     lines = [_evidence_line(session, link) for link in links if link.kind != "photo"]
     lines += transcript_evidence(case_documents(session, case_id))
     photos = sum(1 for link in links if link.kind == "photo")
-    return lines + ([f"现场照片 {photos} 张"] if photos else [])
+    lines += [f"现场照片 {photos} 张"] if photos else []
+    attached = session.scalar(select(func.count()).where(CasePhoto.case_id == case_id)) or 0
+    lines += [f"案件照片 {attached} 张"] if attached else []
+    media = session.scalars(
+        select(CaseMedia).where(CaseMedia.case_id == case_id).order_by(CaseMedia.started_at)
+    )
+    return lines + [f"音像资料：{row.title}（{row.step_label}，{row.device}）" for row in media]
 
 
 def _evidence_line(session: Session, link: CaseLink) -> str:
