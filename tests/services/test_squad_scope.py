@@ -42,6 +42,8 @@ from fuanjian_desktop.errors import PermissionDenied
 from fuanjian_desktop.models import (
     Case,
     CaseDocument,
+    CasePhoto,
+    DocumentScan,
     Enterprise,
     Hazard,
     Inspection,
@@ -62,9 +64,20 @@ from fuanjian_desktop.services import (
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases import case_actions, case_money_values, case_queries, cases
 from fuanjian_desktop.services.documents import document_settings, documents
+from fuanjian_desktop.services.dossiers import (
+    archiving,
+    case_photos,
+    dossier_records,
+    dossier_settings,
+    media,
+    reopening,
+    scans,
+    volume,
+)
 from fuanjian_desktop.services.inspections import evidence, hazards, inspections
 from fuanjian_desktop.services.registry import registry, registry_import
 from fuanjian_desktop.services.registry.registry_template import TEMPLATE_FIELDS
+from fuanjian_desktop.services.squad_scope import read_as
 from fuanjian_desktop.services.transcripts import transcripts
 from fuanjian_desktop.services.unit_of_work import user_action
 from tests.conftest import DemoTemplate
@@ -183,6 +196,21 @@ def _find_home_records(world: World) -> None:
             investigation=case_in("investigation"),
             report=document("investigation_report", "issued"),
             decision_document=document("penalty_decision", "issued"),
+            closed=case_in("closed"),
+            archived=case_in("archived"),
+            scan=_first(
+                session,
+                select(DocumentScan.id)
+                .join(CaseDocument, CaseDocument.id == DocumentScan.document_id)
+                .join(Case, Case.id == CaseDocument.case_id)
+                .where(Case.squad_id == home, Case.stage == "closed"),
+            ),
+            case_photo=_first(
+                session,
+                select(CasePhoto.id)
+                .join(Case, Case.id == CasePhoto.case_id)
+                .where(Case.squad_id == home, Case.stage == "closed"),
+            ),
         )
         waiting = _first(
             session,
@@ -360,6 +388,37 @@ def new_venue(name: str) -> Any:
     )
 
 
+def recording(folder: Path) -> Path:
+    """A small MP4-headed file to import as a 执法记录仪 recording."""
+    path = folder / "record.mp4"
+    path.write_bytes(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(4096))
+    return path
+
+
+def media_input(world: World) -> media.MediaInput:
+    return media.MediaInput(
+        title="送达现场视频",
+        kind="video",
+        device="DSJ-0815",
+        officer_id=world.of("huangmin").user_id,
+        started_at=NOW - dt.timedelta(hours=1),
+        ended_at=NOW - dt.timedelta(minutes=50),
+        step="serve_decision",
+    )
+
+
+def dossier_case_of(world: World, actor: Actor, case_id: str) -> Case:
+    """The session-level lookup of the dossier services, as they call it."""
+    with read_as(world.database, actor) as (session, reader):
+        return volume.dossier_case(session, reader, case_id)
+
+
+def entered(manager: Any) -> None:
+    """Open and close a context manager (an action a service opens for its callers)."""
+    with manager:
+        pass
+
+
 def _ids(rows: Any) -> set[str]:
     return {getattr(row, "id", row) for row in rows}
 
@@ -496,6 +555,116 @@ CALLS: dict[str, Call] = {
     ),
     "documents.documents.void_document": Call(
         "huangmin", lambda w, a: documents.void_document(w.database, a, w.ids["report"], "作废")
+    ),
+    # the case file (案卷): volumes, records, scans, audio-video, photos, archiving
+    "dossiers.archiving.archive_case": Call(
+        "sunhao", lambda w, a: archiving.archive_case(w.database, a, w.ids["closed"], TODAY)
+    ),
+    "dossiers.reopening.reopen_case": Call(
+        "sunhao",
+        lambda w, a: reopening.reopen_case(w.database, a, w.ids["archived"], "南园代为重开", TODAY),
+    ),
+    "dossiers.volume.dossier_cases": Call(
+        "wuxia",
+        lambda w, a: volume.dossier_cases(w.database, a, TODAY),
+        Outcome.FILTERED,
+        lambda w, rows: bool({row.case_id for row in rows} & w.home_ids),
+    ),
+    "dossiers.volume.dossier_case": Call(
+        "wuxia", lambda w, a: dossier_case_of(w, a, w.ids["closed"])
+    ),
+    "dossiers.volume.dossier_view": Call(
+        "wuxia", lambda w, a: volume.dossier_view(w.database, a, w.ids["closed"], TODAY)
+    ),
+    "dossiers.volume.build_volume": Call(
+        "wuxia", lambda w, a: volume.build_volume(w.database, a, w.ids["closed"], TODAY)
+    ),
+    "dossiers.volume.paper_volume": Call(
+        "wuxia", lambda w, a: volume.paper_volume(w.database, a, w.ids["closed"], TODAY)
+    ),
+    "dossiers.volume.frozen_volume": Call(
+        "wuxia", lambda w, a: volume.frozen_volume(w.database, a, w.ids["archived"])
+    ),
+    "dossiers.volume.self_check_sheet": Call(
+        "wuxia", lambda w, a: volume.self_check_sheet(w.database, a, w.ids["closed"], TODAY)
+    ),
+    "dossiers.dossier_records.dossier_change": Call(
+        "wuxia",
+        lambda w, a: entered(dossier_records.dossier_change(w.database, a, w.ids["closed"], "改")),
+    ),
+    "dossiers.dossier_records.set_remark": Call(
+        "wuxia",
+        lambda w, a: dossier_records.set_remark(
+            w.database, a, w.ids["closed"], "photos", "南园的备注"
+        ),
+    ),
+    "dossiers.dossier_records.set_order_override": Call(
+        "wuxia",
+        lambda w, a: dossier_records.set_order_override(
+            w.database, a, w.ids["closed"], "photos", 1, "南园调整"
+        ),
+    ),
+    "dossiers.dossier_records.set_backnotes": Call(
+        "wuxia",
+        lambda w, a: dossier_records.set_backnotes(
+            w.database, a, w.ids["closed"], "南园写的说明", "吴霞", "孙浩"
+        ),
+    ),
+    "dossiers.dossier_settings.save_dossier_settings": Call(
+        "hejun",
+        lambda w, a: dossier_settings.save_dossier_settings(
+            w.database, a, replace(dossier_settings.default_settings(), convention="chronological")
+        ),
+    ),
+    "dossiers.scans.attach_scan": Call(
+        "wuxia",
+        lambda w, a: scans.attach_scan(
+            w.database,
+            a,
+            w.ids["decision_document"],
+            [make_photo(w.root.parent / "scan.jpg")],
+            TODAY,
+        ),
+    ),
+    "dossiers.scans.remove_scan": Call(
+        "wuxia", lambda w, a: scans.remove_scan(w.database, a, w.ids["scan"], "南园删除")
+    ),
+    "dossiers.scans.scan_of": Call(
+        "wuxia", lambda w, a: scans.scan_of(w.database, a, w.ids["decision_document"])
+    ),
+    "dossiers.media.import_media": Call(
+        "wuxia",
+        lambda w, a: media.import_media(
+            w.database, a, w.ids["closed"], recording(w.root.parent), media_input(w)
+        ),
+    ),
+    "dossiers.media.case_media": Call(
+        "wuxia", lambda w, a: media.case_media(w.database, a, w.ids["closed"])
+    ),
+    "dossiers.media.media_choices": Call(
+        "wuxia", lambda w, a: media.media_choices(w.database, a, w.ids["closed"])
+    ),
+    "dossiers.case_photos.attach_case_photo": Call(
+        "wuxia",
+        lambda w, a: case_photos.attach_case_photo(
+            w.database,
+            a,
+            w.ids["closed"],
+            make_photo(w.root.parent / "case.jpg"),
+            case_photos.PhotoInput("南园的照片"),
+        ),
+    ),
+    "dossiers.case_photos.edit_photo_evidence": Call(
+        "wuxia",
+        lambda w, a: case_photos.edit_photo_evidence(
+            w.database,
+            a,
+            case_photos.PhotoRef("case_photo", w.ids["case_photo"]),
+            case_photos.PhotoInput("南园改写"),
+        ),
+    ),
+    "dossiers.case_photos.case_photos": Call(
+        "wuxia", lambda w, a: case_photos.case_photos(w.database, a, w.ids["closed"])
     ),
     # the laptop's settings belong to the squad it was set up for (园岭)
     "idle_lock.save_lock_minutes": Call(
@@ -757,6 +926,10 @@ UNSCOPED: dict[str, str] = {
     "idle_lock.lock_minutes": LAPTOP_SETTING,
     "procedure_settings.settings_in_force": LAPTOP_SETTING,
     "documents.document_settings.organisation_in_force": LAPTOP_SETTING,
+    "dossiers.dossier_settings.dossier_settings_in_force": LAPTOP_SETTING,
+    "dossiers.evidence_files.discard_new": (
+        "撤销本次操作刚存入证据库、未被任何记录引用的文件（各服务在核对中队后内部使用）"
+    ),
     "registry.registry.count_enterprises": SHARED_REGISTRY,
     "registry.registry.enterprise_rows": SHARED_REGISTRY,
     "registry.registry.load_draft": SHARED_REGISTRY,
