@@ -9,8 +9,8 @@ volume from committed records and freezes it. What the demo then shows:
 - the complete case (程序完整): every paper-signed document scanned, its inspection's photos
   and a case photo captioned, so its 自查 finds nothing;
 - the case archived 5 working days after 结案 (行政复议维持): scanned and captioned the same
-  way, with a 执法记录仪 audio record, then archived by the squad leader — 归档号 and frozen
-  volume;
+  way, with a 执法记录仪 audio record and its 备考表 signed off (立卷人 the clerk, 检查人 the
+  leader), then archived by the squad leader — 归档号 and frozen volume;
 - the hearing case: only its 听证笔录 and 处罚决定书 scanned, so 自查 lists the other signed
   documents (系统生成副本); the other closed general cases have their 送达回执 scanned; the
   当场处罚 cases nothing.
@@ -52,6 +52,7 @@ from fuanjian_desktop.services.dossiers.case_photos import (
     attach_case_photo,
     edit_photo_evidence,
 )
+from fuanjian_desktop.services.dossiers.dossier_records import set_backnotes
 from fuanjian_desktop.services.dossiers.media import MediaInput, import_media
 from fuanjian_desktop.services.dossiers.scans import attach_scan
 from fuanjian_desktop.services.dossiers.volume_items import bound_documents, dossier_document
@@ -59,7 +60,7 @@ from fuanjian_desktop.services.dossiers.volume_parts import document_pdf
 from fuanjian_desktop.services.inspections.evidence import attach_photos
 
 CLERK, LEADER = "wangfang", "liuyang"
-ARCHIVE_GAP = 5  # working days from 结案 to 归档
+FILING_GAP, ARCHIVE_GAP = 3, 5  # working days from 结案 to 立卷 and to 归档
 RECEIPT = "service_receipt"
 HEARING_SCANS = ("hearing_record", "penalty_decision")
 DEVICE = "DSJ-T9-0317"  # the squad's 执法记录仪
@@ -78,7 +79,10 @@ INSPECTION_SHOTS = (
     Shot(Scene.BLOCKED_EXIT, "安全出口被货物堵塞", "当事人占用、堵塞疏散通道、安全出口"),
     Shot(Scene.WIRING, "配电箱周边私拉乱接临时电线", "现场存在电气线路安全隐患"),
 )
-CASE_SHOTS = (Shot(Scene.EXTINGUISHER, "灭火器未放置在指定位置", "消防器材管理不到位"),)
+CASE_SHOTS = (
+    Shot(Scene.EXTINGUISHER, "灭火器未放置在指定位置", "消防器材管理不到位"),
+    Shot(Scene.BLOCKED_EXIT, "仓库安全出口前堆放纸箱", "当事人占用、堵塞疏散通道、安全出口"),
+)
 
 
 def create_demo_dossiers(
@@ -101,10 +105,10 @@ def create_demo_dossiers(
         for case_id in _other_closed(database, set(cases.values()) - _stories(cases)):
             _scan(database, people[CLERK], case_id, _type_in((RECEIPT,)), files, rng)
         _inspection_photos(database, people[CLERK], cases[COMPLETE], files, rng)
-        for story, shots in ((COMPLETE, CASE_SHOTS), (ARCHIVED, CASE_SHOTS * 2)):
+        for story, shots in ((COMPLETE, CASE_SHOTS[:1]), (ARCHIVED, CASE_SHOTS)):
             _case_photos(database, people[CLERK], cases[story], shots, files, rng)
         _recording(database, people[CLERK], cases[ARCHIVED], files, rng)
-    _archive(database, people[LEADER], cases[ARCHIVED])
+    _archive(database, people[CLERK], people[LEADER], cases[ARCHIVED])
 
 
 def _stories(cases: dict[str, str]) -> set[str]:
@@ -257,10 +261,13 @@ def _recording(
     import_media(database, clerk, case_id, files.write(audio, ".wav"), media)
 
 
-def _archive(database: Database, leader: Actor, case_id: str) -> None:
-    """The squad leader approves 归档 a week after 结案: 归档号 given, volume frozen."""
+def _archive(database: Database, clerk: Actor, leader: Actor, case_id: str) -> None:
+    """The clerk compiles the volume (备考表: 立卷人 herself, 检查人 the leader) and the squad
+    leader approves 归档 a week after 结案: 归档号 given, volume frozen."""
     with database.read() as session:
         case = session.get(Case, case_id)
         assert case is not None and case.closed_on is not None
+        filed_on = add_working_days(case.closed_on, FILING_GAP)
         on = add_working_days(case.closed_on, ARCHIVE_GAP)
+    set_backnotes(database, clerk, case_id, "", clerk.full_name, leader.full_name, filed_on)
     archive_case(database, leader, case_id, on)

@@ -91,6 +91,8 @@ def test_one_case_is_archived_with_its_number_and_frozen_volume(
     assert case.closed_on is not None and dossier.archive_no[:4] == str(case.closed_on.year)
     assert dossier.archived_on is not None and dossier.archived_on > case.closed_on
     assert dossier.retention == "永久"  # 一般程序
+    assert (dossier.filed_by, dossier.checked_by) == ("王芳", "刘洋")  # 内勤 立卷, 中队负责人 检查
+    assert dossier.filed_on is not None and case.closed_on < dossier.filed_on < dossier.archived_on
     volume = frozen_volume(demo_database, _actor(demo_database, "wangfang"), case.id)
     assert hashlib.sha256(volume).hexdigest() == dossier.volume_sha256
     # 页数 counts the numbered pages: the cover, the 目录 (14 rows a page, p56) and the 备考表 not
