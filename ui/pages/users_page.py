@@ -24,6 +24,7 @@ from ui.dialogs.procedure_settings_dialog import ProcedureSettingsDialog
 from ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from ui.dialogs.user_dialog import UserDialog
 from ui.documents.settings_dialog import DocumentSettingsDialog
+from ui.dossier.settings_dialog import DossierSettingsDialog
 from ui.errors import show_failure
 from ui.widgets.ask import ask
 
@@ -66,6 +67,8 @@ class UsersPage(QWidget):
         self.settings_button.clicked.connect(self.edit_procedure_settings)
         self.documents_button = QPushButton("文书设置…")
         self.documents_button.clicked.connect(self.edit_document_settings)
+        self.dossier_button = QPushButton("案卷设置…")
+        self.dossier_button.clicked.connect(self.edit_dossier_settings)
         self.idle_lock_button = QPushButton("自动锁定…")
         self.idle_lock_button.clicked.connect(self.edit_idle_lock)
         actions = QHBoxLayout()
@@ -76,6 +79,7 @@ class UsersPage(QWidget):
         actions.addStretch()
         actions.addWidget(self.idle_lock_button)
         actions.addWidget(self.documents_button)
+        actions.addWidget(self.dossier_button)
         actions.addWidget(self.settings_button)
         actions.addWidget(self.numbering_button)
         layout = QVBoxLayout(self)
@@ -121,6 +125,11 @@ class UsersPage(QWidget):
     def edit_document_settings(self) -> None:
         """Open 文书设置: the bureau's name, 复议机关, court and the like printed on documents."""
         self.dialog = DocumentSettingsDialog(self._context, self)
+        self.dialog.open()
+
+    def edit_dossier_settings(self) -> None:
+        """Open 案卷设置: binding order, where the 页号 go, and how scans stand in the volume."""
+        self.dialog = DossierSettingsDialog(self._context, self)
         self.dialog.open()
 
     def edit_idle_lock(self) -> None:
