@@ -1,0 +1,75 @@
+"""自查 on the records: none on the demo's complete case, each finding once the records are
+broken by hand (what a clerk or a bad import could leave behind)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import select
+
+from fuanjian_desktop.db.engine import Database
+from fuanjian_desktop.models import CaseDocument, CaseLink
+from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.dossiers.scans import remove_scan, scan_of
+from fuanjian_desktop.services.dossiers.volume import dossier_cases, dossier_view
+from fuanjian_desktop.services.inspections.evidence import attach_photos
+from tests.services.dossiers.volume_reading import case_id_of
+
+SignIn = Callable[[str], Actor]
+COMPLETE = "（深福）应急立〔2026〕5号"  # the demo's 程序完整 case: scanned, photos captioned
+TODAY = dt.date(2026, 12, 7)
+
+
+def test_the_complete_case_has_no_finding(demo_database: Database, sign_in: SignIn) -> None:
+    clerk = sign_in("wangfang")
+    case_id = case_id_of(demo_database, COMPLETE)
+    check = dossier_view(demo_database, clerk, case_id, TODAY).self_check
+    assert (check.findings, check.score, check.vetoed, check.blocking) == ((), 100, False, False)
+    listed = next(r for r in dossier_cases(demo_database, clerk, TODAY) if r.case_id == case_id)
+    assert (listed.finding_count, listed.score, listed.blocking) == (0, 100, False)
+
+
+def test_each_broken_record_is_a_finding(
+    demo_database: Database, sign_in: SignIn, tmp_path: Path
+) -> None:
+    clerk = sign_in("wangfang")
+    case_id = case_id_of(demo_database, COMPLETE)
+    with demo_database.read() as session:
+        documents = {
+            d.type_key: d.id
+            for d in session.scalars(select(CaseDocument).where(CaseDocument.case_id == case_id))
+        }
+        inspection_id = session.scalar(
+            select(CaseLink.target_id).where(
+                CaseLink.case_id == case_id, CaseLink.kind == "inspection"
+            )
+        )
+    assert inspection_id is not None
+    # a signed original's scan removed: the generated copy stands in (系统生成副本)
+    scan = scan_of(demo_database, clerk, documents["penalty_notice"])
+    assert scan is not None
+    remove_scan(demo_database, clerk, scan.id, "扫描错了文书")
+    # a photo of the inspection without its 证据名称/说明
+    photo = tmp_path / "site.jpg"
+    Image.new("RGB", (64, 48), (90, 100, 110)).save(photo, "JPEG")
+    attach_photos(demo_database, sign_in("zhangwei"), inspection_id, "", [photo])
+    # by hand: the 听证告知书 never served, and the decision dated before the 告知书
+    with demo_database.write() as session:
+        hearing = session.get(CaseDocument, documents["hearing_rights_notice"])
+        decision = session.get(CaseDocument, documents["penalty_decision"])
+        assert hearing is not None and decision is not None
+        hearing.status, hearing.served_on, hearing.served_method = "issued", None, None
+        decision.issued_on = dt.date(2026, 11, 1)
+    check = dossier_view(demo_database, clerk, case_id, TODAY).self_check
+    found = {(f.code, f.item_key) for f in check.findings}
+    assert ("no_scan", f"doc:{documents['penalty_notice']}") in found
+    assert ("not_served", f"doc:{documents['hearing_rights_notice']}") in found
+    assert "photo_caption" in {code for code, _key in found}
+    assert "document_date_order" in {code for code, _key in found}
+    assert check.blocking and check.score < 100
+    view = dossier_view(demo_database, clerk, case_id, TODAY)
+    notice = next(row for row in view.rows if row.key == f"doc:{documents['penalty_notice']}")
+    assert notice.system_remark == "系统生成副本"  # the 目录 and the 自查 agree
