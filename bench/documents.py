@@ -18,6 +18,7 @@ import io
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python bench/...py`
 
@@ -68,8 +69,10 @@ def engine_docx(sheet: model.Sheet) -> None:
     render_docx(sheet, io.BytesIO())
 
 
-def plain_reportlab(texts: list[str], bottom: float) -> int:
-    """The same paragraphs by stock reportlab in the same frame: the least any program pays."""
+def plain_reportlab(texts: list[str], bottom: float, target: IO[bytes] | None = None) -> int:
+    """The same paragraphs by stock reportlab in the same frame: the least any program pays.
+
+    The PDF goes to ``target`` (thrown away if none); returns its number of pages."""
     style = ParagraphStyle(
         "plain",
         fontName=face("fang").name,
@@ -79,7 +82,7 @@ def plain_reportlab(texts: list[str], bottom: float) -> int:
         firstLineIndent=2 * pdf.BODY_SIZE,
     )
     document = SimpleDocTemplate(
-        io.BytesIO(),
+        io.BytesIO() if target is None else target,
         pagesize=A4,
         leftMargin=pdf.LEFT,
         rightMargin=pdf.RIGHT,

@@ -46,12 +46,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python benc
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate
 from sqlalchemy import func, select
 
+from bench.documents import plain_reportlab
 from bench.timing import repeat_ms, time_ms
 from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
@@ -315,23 +314,8 @@ def _scaled(jpeg: bytes) -> bytes:
 
 
 def _plain_text(blocks: list[str]) -> bytes:
-    style = ParagraphStyle(
-        "plain",
-        fontName=face("fang").name,
-        fontSize=pdf.BODY_SIZE,
-        leading=pdf.BODY_LEADING,
-        wordWrap="CJK",
-    )
     out = io.BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=pdf.LEFT,
-        rightMargin=pdf.RIGHT,
-        topMargin=pdf.TOP,
-        bottomMargin=pdf.BOTTOM,
-    )
-    document.build([Paragraph(text, style) for text in blocks])
+    plain_reportlab(blocks, pdf.BOTTOM, out)
     return out.getvalue()
 
 
