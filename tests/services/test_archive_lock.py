@@ -6,15 +6,15 @@ A closed 园岭 case of the demo, with a draft document and a draft transcript p
 could still change, is archived (the 批准归档 step taken the way the dossier service takes it:
 an action whose ``allow_archived`` is set). Then each call of :data:`CALLS` is made by someone
 who could make it on an open case; each must fail, and every row of the case (the case, each
-table's rows with its ``case_id``, the scans of its documents), the audit trail and the outbox
-must be as before.
+table's rows with its ``case_id``, the journal of its drafts), the audit trail, the outbox and
+the files of the evidence store must be as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,9 @@ from fuanjian_desktop.models import (
     CaseEvent,
     CaseHandler,
     CaseLink,
+    CasePhoto,
     CaseViolation,
+    DocumentScan,
     DraftJournal,
     OutboxEntry,
     User,
@@ -44,9 +46,17 @@ from fuanjian_desktop.services.archive_lock import ArchivedCaseLocked
 from fuanjian_desktop.services.cases import case_actions, cases
 from fuanjian_desktop.services.cases.case_actions import StepInput, take_step
 from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.dossiers import (
+    archiving,
+    case_photos,
+    dossier_records,
+    media,
+    scans,
+)
 from fuanjian_desktop.services.transcripts import transcripts
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 from tests.conftest import DemoTemplate
+from tests.photos import make_photo
 
 HOME = "园岭"
 TODAY = dt.date.today()
@@ -59,6 +69,7 @@ class World:
     """A private copy of the demo with one archived 园岭 case and the ids the calls use."""
 
     database: Database
+    root: Path  # the data folder (its evidence store must not change either)
     people: dict[str, Actor]
     ids: dict[str, str] = field(default_factory=dict)
 
@@ -77,16 +88,22 @@ def archive(database: Database, leader: Actor, case_id: str) -> None:
 
 @pytest.fixture(scope="module")
 def world(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """The demo's first closed 园岭 case, prepared with drafts, then archived."""
-    database = demo_template.copy_to(DataFolder(tmp_path_factory.mktemp("lock") / "data"))
+    """The demo's first closed 园岭 case with a scan and a case photo, prepared with drafts,
+    then archived."""
+    folder = DataFolder(tmp_path_factory.mktemp("lock") / "data")
+    database = demo_template.copy_to(folder)
     with database.read() as session:
         people = {user.username: Actor.of(user) for user in session.scalars(select(User))}
         squad = people[LEADER].squad_id
         case_id = session.scalars(
-            select(Case.id).where(Case.squad_id == squad, Case.stage == str(Stage.CLOSED))
+            select(Case.id)
+            .join(DocumentScan, DocumentScan.case_id == Case.id)
+            .join(CasePhoto, CasePhoto.case_id == Case.id)
+            .where(Case.squad_id == squad, Case.stage == str(Stage.CLOSED))
+            .order_by(Case.case_no)
         ).first()
-    assert case_id is not None, "the demo has no closed case of 园岭"
-    built = World(database, people, {"case": case_id})
+    assert case_id is not None, "the demo has no closed case of 园岭 with a scan and a photo"
+    built = World(database, folder.root, people, {"case": case_id})
     _prepare(built)
     archive(database, built.of(LEADER), case_id)
     yield built
@@ -129,6 +146,8 @@ def _prepare(world: World) -> None:
             ),
             event=first(select(CaseEvent.id).where(CaseEvent.case_id == case_id)),
             violation=first(select(CaseViolation.id).where(CaseViolation.case_id == case_id)),
+            scan=first(select(DocumentScan.id).where(DocumentScan.case_id == case_id)),
+            photo=first(select(CasePhoto.id).where(CasePhoto.case_id == case_id)),
         )
         world.ids["link"] = (
             session.scalars(select(CaseLink.id).where(CaseLink.case_id == case_id)).first() or ""
@@ -160,6 +179,11 @@ def case_state(session: Session, case_id: str) -> dict[str, Any]:
     for model in (AuditEvent, OutboxEntry):
         state[model.__tablename__] = session.scalar(select(func.count()).select_from(model))
     return state
+
+
+def stored_files(root: Path) -> list[str]:
+    """The files of the data folder's evidence store (a refused scan stores nothing)."""
+    return sorted(str(path.relative_to(root)) for path in (root / "evidence").rglob("*"))
 
 
 # --- the calls ------------------------------------------------------------------------------
@@ -372,6 +396,99 @@ CALLS: list[tuple[str, Callable[[World], Any], bool]] = [
 ]
 
 
+def dossier_calls() -> list[tuple[str, Callable[[World], Any], bool]]:
+    """The case file's own services: 案卷 records, scans, audio-video, photos, archiving."""
+    case, clerk = (lambda w: w.ids["case"]), (lambda w: w.of(CLERK))
+    recorded = media.MediaInput(
+        title="执法记录",
+        kind="video",
+        device="DSJ-0815",
+        officer_id=None,
+        started_at=dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC),
+        ended_at=dt.datetime(2026, 11, 20, 1, 40, tzinfo=dt.UTC),
+        step="serve_decision",
+    )
+    return [
+        (
+            "write a 备注",
+            lambda w: dossier_records.set_remark(w.database, clerk(w), case(w), "photos", "备注"),
+            True,
+        ),
+        (
+            "move an item",
+            lambda w: dossier_records.set_order_override(
+                w.database, clerk(w), case(w), "photos", 1, "调整"
+            ),
+            True,
+        ),
+        (
+            "write the 备考表",
+            lambda w: dossier_records.set_backnotes(
+                w.database, clerk(w), case(w), "说明", "王芳", "刘洋"
+            ),
+            True,
+        ),
+        (
+            "attach a scan",
+            lambda w: scans.attach_scan(
+                w.database, clerk(w), w.ids["issued"], [make_photo(w.root.parent / "s.jpg")], TODAY
+            ),
+            True,
+        ),
+        (
+            "remove a scan",
+            lambda w: scans.remove_scan(w.database, clerk(w), w.ids["scan"], "扫描错了"),
+            True,
+        ),
+        (
+            "import a recording",
+            lambda w: media.import_media(
+                w.database,
+                clerk(w),
+                case(w),
+                _recording(w.root.parent),
+                replace(recorded, officer_id=w.of(HANDLER).user_id),
+            ),
+            True,
+        ),
+        (
+            "attach a photo",
+            lambda w: case_photos.attach_case_photo(
+                w.database,
+                clerk(w),
+                case(w),
+                make_photo(w.root.parent / "p.jpg"),
+                case_photos.PhotoInput("现场"),
+            ),
+            True,
+        ),
+        (
+            "caption a photo",
+            lambda w: case_photos.edit_photo_evidence(
+                w.database,
+                clerk(w),
+                case_photos.PhotoRef("case_photo", w.ids["photo"]),
+                case_photos.PhotoInput("改写的说明"),
+            ),
+            True,
+        ),
+        (
+            "archive again",
+            lambda w: archiving.archive_case(w.database, w.of(LEADER), case(w), TODAY),
+            False,
+        ),
+    ]
+
+
+def _recording(folder: Path) -> Path:
+    path = folder / "record.mp4"
+    path.write_bytes(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(4096))
+    return path
+
+
+CALLS += dossier_calls()
+
+
 def _added(scope: ActionScope, record: Any) -> Any:
     scope.session.add(record)
     return record
@@ -385,6 +502,7 @@ def test_every_change_to_an_archived_case_is_refused(
     of the case, its drafts, the audit trail or the outbox changed."""
     with world.database.read() as session:
         before = case_state(session, world.ids["case"])
+    files = stored_files(world.root)
     with pytest.raises(UserError) as refused:
         call(world)
     if by_lock:
@@ -393,6 +511,7 @@ def test_every_change_to_an_archived_case_is_refused(
         assert refused.match(LOCKED)
     with world.database.read() as session:
         assert case_state(session, world.ids["case"]) == before
+    assert stored_files(world.root) == files
 
 
 def test_the_archive_and_reopen_steps_are_taken_only_with_the_scope_allowed(world: World) -> None:
