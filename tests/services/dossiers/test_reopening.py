@@ -16,14 +16,24 @@ from sqlalchemy import func, select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import Stage, find_action
 from fuanjian_desktop.errors import PermissionDenied, UserError
-from fuanjian_desktop.models import AuditEvent, Case, CaseDocument, CaseEvent
+from fuanjian_desktop.evidence.maintenance import store_of
+from fuanjian_desktop.models import (
+    AuditEvent,
+    Case,
+    CaseDocument,
+    CaseDossier,
+    CaseEvent,
+    EvidenceFile,
+)
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.archive_lock import ArchivedCaseLocked
 from fuanjian_desktop.services.cases.case_actions import StepInput, take_step
 from fuanjian_desktop.services.cases.case_facts import facts_of
 from fuanjian_desktop.services.documents import documents
+from fuanjian_desktop.services.dossiers import archiving, dossier_records
 from fuanjian_desktop.services.dossiers.reopening import reopen_case
 from fuanjian_desktop.services.procedure_settings import current_settings
+from fuanjian_desktop.services.trail_check import verify_trail
 from fuanjian_desktop.services.unit_of_work import user_action
 
 TODAY = dt.date.today()
@@ -183,3 +193,37 @@ def test_an_issued_document_is_voided_only_after_reopening(
         documents.void_document(demo_database, zhang, issued, "作废")
     reopen_case(demo_database, sign_in("liuyang"), archived, REASON, TODAY)
     documents.void_document(demo_database, zhang, issued, "作废")
+
+
+def test_the_demos_archived_case_reopened_changed_and_archived_again(
+    demo_database: Database, sign_in: SignIn
+) -> None:
+    """Through the dossier services end to end: the demo's archived case (frozen by
+    archive_case) is reopened, its 备考表 written, and archived again: the 归档号 is kept, a new
+    volume is frozen, the old one's file stays in the store, and audit verify passes."""
+    leader, clerk = sign_in("liuyang"), sign_in("wangfang")
+    with demo_database.read() as session:
+        dossier = session.scalars(
+            select(CaseDossier)
+            .join(Case, Case.id == CaseDossier.case_id)
+            .where(Case.squad_id == leader.squad_id, Case.stage == str(Stage.ARCHIVED))
+        ).first()
+        assert dossier is not None and dossier.volume_sha256, "the demo has no archived case"
+        old_volume = session.get(EvidenceFile, dossier.volume_evidence_id)
+        assert old_volume is not None
+    case_id, archive_no, old_sha = dossier.case_id, dossier.archive_no, dossier.volume_sha256
+    with pytest.raises(ArchivedCaseLocked):
+        dossier_records.set_backnotes(demo_database, clerk, case_id, "补充说明", "王芳", "刘洋")
+    reopen_case(demo_database, leader, case_id, REASON, TODAY)
+    dossier_records.set_backnotes(demo_database, clerk, case_id, "补充说明", "王芳", "刘洋")
+    result = archiving.archive_case(demo_database, leader, case_id, TODAY)
+    assert result.archive_no == archive_no and result.sha256 != old_sha
+    with demo_database.read() as session:
+        frozen = session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id))
+        assert frozen is not None
+        assert (frozen.archive_no, frozen.volume_sha256) == (archive_no, result.sha256)
+        assert frozen.notes == "补充说明"
+    assert store_of(demo_database).holds_original(old_sha, old_volume.extension)
+    assert case_row(demo_database, case_id).stage == str(Stage.ARCHIVED)
+    report = verify_trail(demo_database)
+    assert report.intact, report.problem
