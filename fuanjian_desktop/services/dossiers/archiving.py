@@ -72,7 +72,7 @@ def archive_case(database: Database, actor: Actor, case_id: str, on: dt.date) ->
         if case.stage != Stage.CLOSED.value:
             raise UserError(f"案件“{case.case_no}”已归档。")
         check_performer(reader, case, action)
-        compiled = compile_volume(session, store, case, duplex=False)
+        compiled = compile_volume(session, store, case, duplex=False, archiving_on=on)
         check = case_self_check(session, case, on, compiled)
         blocking = [finding for finding in check.findings if finding.blocks_archive]
         if blocking:

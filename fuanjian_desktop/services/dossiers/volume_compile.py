@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from fuanjian_desktop.domain.procedure import Procedure
+from fuanjian_desktop.domain.procedure import Procedure, Stage
 from fuanjian_desktop.dossier.binding import BindingItem, order_items, parse_overrides
 from fuanjian_desktop.dossier.pagination import PagePlan, plan_pages
 from fuanjian_desktop.dossier.render.assemble import ItemPart, VolumeParts, assemble
@@ -158,8 +158,13 @@ def compile_volume(
     *,
     duplex: bool,
     progress: Progress | None = None,
+    archiving_on: dt.date | None = None,
 ) -> Compiled:
-    """Everything of the case's volume but its cover, inside one read session."""
+    """Everything of the case's volume but its cover, inside one read session.
+
+    ``archiving_on``: the day the volume is being archived, the 备考表's 立卷时间 unless the
+    clerk entered one (a volume not archived leaves it blank for the pen).
+    """
     dossier = dossier_of(session, case.id)
     settings = dossier_settings(session)
     convention = (dossier.convention if dossier else None) or settings.convention
@@ -181,10 +186,12 @@ def compile_volume(
         if progress is not None:
             progress(done, total)
     events = case_events(session, case.id)
-    counts_pages = [page_count(part) for part in parts]
+    counts_pages = [part.pages for part in parts]
     # the 备考表's counts are known before the plan: 件数 and the numbered pages are the items'
     counts = (len(items), sum(counts_pages))
-    notes_pdf = render_notes(notes_info(dossier, events, counts, case.closed_on))
+    archived = dossier is not None and case.stage == Stage.ARCHIVED.value
+    filed_on = archiving_on or (dossier.archived_on if dossier and archived else None)
+    notes_pdf = render_notes(notes_info(dossier, events, counts, filed_on))
     plan = plan_pages(
         (1, index_page_count(len(items))),
         counts_pages,
@@ -211,7 +218,7 @@ def compile_volume(
         case.id,
         case.case_no,
         tuple(items),
-        tuple(parts),
+        tuple(part.pdf for part in parts),
         rows,
         index_pdf,
         notes_pdf,

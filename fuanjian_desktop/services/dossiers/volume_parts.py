@@ -4,12 +4,23 @@ A document prints its frozen sheet, exactly as it was issued (the same renderer 
 print, with its check code); a document with a scan of its signed paper original is that scan,
 followed by the generated copy only when the ``scan_placement`` setting says ``behind``. The
 photos print two per page in the 照片证据 style, the audio-video files as a 音像资料目录.
+
+Each part comes with its page count as its renderer knows it (no PDF parsed again to count).
+An issued document's PDF is kept in memory once rendered, keyed by its fingerprint and check
+code: its sheet is frozen (``sheet_of`` re-checks the fingerprint on every read), so the same
+key always renders the same bytes, and a dossier opened again, or its 目录 and then its volume,
+does not typeset the same documents twice. Drafts are never kept (they have no fingerprint).
+A scan is kept the same way, keyed by its page files (stored once by SHA-256, never changed;
+a new scan of a document is a new list of files).
 """
 
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
@@ -18,7 +29,7 @@ from sqlalchemy.orm import Session
 from fuanjian_desktop.documents.pdf import render_pdf
 from fuanjian_desktop.dossier.render.media import render_media_index
 from fuanjian_desktop.dossier.render.model import MediaRow, PhotoEntry
-from fuanjian_desktop.dossier.render.photos import render_photos
+from fuanjian_desktop.dossier.render.photos import photo_page_count, render_photos
 from fuanjian_desktop.evidence.store import EvidenceStore
 from fuanjian_desktop.models import CaseDocument, DocumentScan
 from fuanjian_desktop.services.documents.documents import sheet_of
@@ -29,6 +40,42 @@ from fuanjian_desktop.services.dossiers.volume_items import MEDIA_KEY, PHOTOS_KE
 
 SCAN_BEHIND = "behind"  # the scan_placement value that keeps the generated copy too
 NOT_RECORDED = "未记录"
+KEPT_PARTS = 256  # documents' and scans' PDFs kept in memory (tens of MB at most)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An item's pages as one PDF, and how many there are."""
+
+    pdf: bytes
+    pages: int
+
+
+class _Kept:
+    """The parts last rendered: issued documents by (fingerprint, check code), scans by their
+    page files; thread-safe (the dossier page compiles ahead in a worker while another
+    prints)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, ...], Rendered] = OrderedDict()
+
+    def get(self, key: tuple[str, ...]) -> Rendered | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, ...], rendered: Rendered) -> None:
+        with self._lock:
+            self._items[key] = rendered
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_KEPT = _Kept(KEPT_PARTS)
 
 
 def page_count(pdf: bytes) -> int:
@@ -36,12 +83,24 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def document_pdf(session: Session, document: CaseDocument) -> bytes:
-    """The document's issued sheet as PDF, with its check code (never a draft's)."""
-    sheet, qr = sheet_of(session, document)
+def rendered_document(session: Session, document: CaseDocument) -> Rendered:
+    """The document's issued sheet as PDF, with its check code (a draft's without)."""
+    sheet, qr = sheet_of(session, document)  # refuses a sheet altered since it was signed
+    key = (document.sha256, qr) if document.sha256 and qr else None
+    kept = _KEPT.get(key) if key else None
+    if kept is not None:
+        return kept
     buffer = io.BytesIO()
-    render_pdf(sheet, buffer, qr=qr)
-    return buffer.getvalue()
+    pages = render_pdf(sheet, buffer, qr=qr)
+    rendered = Rendered(buffer.getvalue(), pages)
+    if key:
+        _KEPT.put(key, rendered)
+    return rendered
+
+
+def document_pdf(session: Session, document: CaseDocument) -> bytes:
+    """The document's issued sheet as PDF (see :func:`rendered_document`)."""
+    return rendered_document(session, document).pdf
 
 
 def blank_page() -> bytes:
@@ -104,20 +163,25 @@ def item_pdf(
     item: VolumeItem,
     photos: Sequence[PhotoEvidence],
     scan_placement: str,
-) -> bytes:
+) -> Rendered:
     """The pages of one item of the volume."""
     if item.key == PHOTOS_KEY:
-        return render_photos(photo_entries(store, photos))
+        return Rendered(render_photos(photo_entries(store, photos)), photo_page_count(len(photos)))
     if item.key == MEDIA_KEY:
-        return render_media_index(media_index_rows(session, case_id))
+        pdf = render_media_index(media_index_rows(session, case_id))
+        return Rendered(pdf, page_count(pdf))
     assert item.document_id is not None
     document = session.get(CaseDocument, item.document_id)
     assert document is not None
     if item.scan_id is None:
-        return document_pdf(session, document)
+        return rendered_document(session, document)
     scan = session.get(DocumentScan, item.scan_id)
     assert scan is not None
-    scanned = scan_pdf(session, store, scan)
+    scanned = _KEPT.get(("scan", *scan.pages))
+    if scanned is None:
+        scanned = Rendered(scan_pdf(session, store, scan), scan.page_count)
+        _KEPT.put(("scan", *scan.pages), scanned)
     if scan_placement != SCAN_BEHIND:
         return scanned
-    return joined([scanned, document_pdf(session, document)])
+    copy = rendered_document(session, document)
+    return Rendered(joined([scanned.pdf, copy.pdf]), scanned.pages + copy.pages)
