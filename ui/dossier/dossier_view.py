@@ -18,24 +18,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -49,12 +44,11 @@ from ui.context import AppContext
 from ui.documents.lifecycle_dialogs import LifecycleDialog, ReasonDialog
 from ui.dossier.case_photo_dialog import CasePhotoDialog
 from ui.dossier.dossier_tables import (
-    FINDING_WIDTHS,
     INDEX_WIDTHS,
     REMARK_COLUMN,
-    FindingModel,
     IndexModel,
 )
+from ui.dossier.dossier_tabs import CoverTab, SelfCheckTab, table
 from ui.dossier.early_build import EarlyBuild
 from ui.dossier.media_dialog import MediaDialog
 from ui.dossier.order_dialog import OrderDialog
@@ -62,12 +56,11 @@ from ui.dossier.page_preview import PagePreview
 from ui.dossier.scan_dialog import ScanDialog
 from ui.dossier.volume_output import Volume, export_volume, print_volumes
 from ui.errors import failure_text, show_failure
-from ui.shortcuts import EXPORT_PDF, PRINT_PREVIEW, SAVE, keyed
+from ui.shortcuts import EXPORT_PDF, PRINT_PREVIEW, keyed
 from ui.widgets.ask import ask
 
 NUMBER_CHOICES = (("none", "不打印页号"), ("labels", "附页号标签"), ("list", "附盖号清单"))
 TAB_WIDTH = 600
-TEXT_COLUMN = 1  # 文件名称及编号, 问题
 RESTORED = "恢复立卷规则规定的顺序"  # the reason recorded when an override is taken back
 READ_ONLY_NOTE = "本案已归档，案卷已冻结，不能修改；如确需修改，请由中队负责人批准重新打开案卷。"
 
@@ -96,6 +89,7 @@ class DossierView(QWidget):
         self._starts: dict[str, int] = {}  # item key → its first physical page in ``pdf``
         self._serial = 0  # of the view loaded
         self._build_serial = 0  # of the volume built
+        self._view_due = False  # the tables are read once the volume is built
         self._clicked_at = 0.0
         self.first_page_seconds: float | None = None  # click → page 1 on screen
         self.dialog: QWidget | None = None  # the open dialog, kept alive while shown
@@ -121,8 +115,11 @@ class DossierView(QWidget):
         self.preview.first_page_shown.connect(self._first_page_shown)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._index_tab(), "卷内目录")
-        self.tabs.addTab(self._check_tab(), "自查")
-        self.tabs.addTab(self._cover_tab(), "封面与备考表")
+        self.check_tab = SelfCheckTab()
+        self.cover_tab = CoverTab()
+        self.cover_tab.save_requested.connect(self.save_backnotes)
+        self.tabs.addTab(self.check_tab, "自查")
+        self.tabs.addTab(self.cover_tab, "封面与备考表")
         self.tabs.setMinimumWidth(TAB_WIDTH)
         body = QSplitter()
         body.addWidget(self.preview)
@@ -187,7 +184,7 @@ class DossierView(QWidget):
 
     def _index_tab(self) -> QWidget:
         self.index = IndexModel(self._save_remark)
-        self.index_table = _table(self.index, INDEX_WIDTHS)
+        self.index_table = table(self.index, INDEX_WIDTHS)
         self.index_table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -223,41 +220,6 @@ class DossierView(QWidget):
         column.addWidget(hint)
         return tab
 
-    def _check_tab(self) -> QWidget:
-        self.score = QLabel()
-        self.score.setWordWrap(True)
-        self.findings = FindingModel()
-        self.findings_table = _table(self.findings, FINDING_WIDTHS)
-        self.findings_table.setWordWrap(True)
-        tab = QWidget()
-        column = QVBoxLayout(tab)
-        column.addWidget(self.score)
-        column.addWidget(self.findings_table, 1)
-        return tab
-
-    def _cover_tab(self) -> QWidget:
-        self.cover = QFormLayout()
-        self.notes = QPlainTextEdit()
-        self.notes.setFixedHeight(90)
-        self.filed_by = QLineEdit()
-        self.checked_by = QLineEdit()
-        self.notes_button = keyed(QPushButton("保存备考表"), SAVE)
-        self.notes_button.clicked.connect(self.save_backnotes)
-        backnotes = QFormLayout()
-        backnotes.addRow("本卷情况说明：", self.notes)
-        backnotes.addRow("立卷人：", self.filed_by)
-        backnotes.addRow("检查人：", self.checked_by)
-        backnotes.addRow("", self.notes_button)
-        title = QLabel("备考表")
-        title.setStyleSheet("font-weight: bold;")
-        tab = QWidget()
-        column = QVBoxLayout(tab)
-        column.addLayout(self.cover)
-        column.addWidget(title)
-        column.addLayout(backnotes)
-        column.addStretch()
-        return tab
-
     # --- loading -------------------------------------------------------------------------
 
     def show_case(self, case_id: str) -> None:
@@ -270,7 +232,16 @@ class DossierView(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Read the case's dossier again (after a change) and rebuild its volume."""
+        """Rebuild the volume, then read the case's dossier again (after a change).
+
+        The volume comes first: both compile in Python, which runs one thread at a time, so
+        side by side each would take twice as long and page 1 would wait for the tables.
+        """
+        self._view_due = True
+        self.build()
+
+    def _load_view(self) -> None:
+        self._view_due = False
         self._serial += 1
         serial = self._serial
         self._context.workers.run(
@@ -278,7 +249,6 @@ class DossierView(QWidget):
             lambda view: self._shown(serial, view),
             lambda error: show_failure(self, error, "案卷未能读取"),
         )
-        self.build()
 
     def build(self) -> None:
         """Compile the volume in the background (an archived one: its frozen bytes)."""
@@ -336,12 +306,16 @@ class DossierView(QWidget):
         self._starts = {row.key: row.first_page for row in built.rows}
         self._set_output_enabled(True)
         self.preview.show_pdf(built.pdf)
+        if self._view_due:
+            self._load_view()
 
     def _build_failed(self, serial: int, error: Exception) -> None:
         if serial != self._build_serial:
             return
         self.bar.hide()
         self.preview.clear(f"案卷未能生成：{failure_text(error)}")
+        if self._view_due:  # the tables may say why (a 自查 finding)
+            self._load_view()
 
     def _first_page_shown(self) -> None:
         if self.first_page_seconds is None and self._clicked_at:
@@ -361,37 +335,12 @@ class DossierView(QWidget):
         self.index.set_rows(list(view.rows))
         if 0 <= chosen < len(view.rows):
             self.index_table.selectRow(chosen)
-        self._show_check(view)
-        self._show_cover(view)
+        self.check_tab.show_check(view.self_check)
+        self.cover_tab.show_dossier(view, not archived and self._may_edit())
         self.duplex.setEnabled(not archived)
         self.status.setText(READ_ONLY_NOTE if archived else "")
         self.status.setVisible(archived)
         self._update_buttons()
-
-    def _show_check(self, view: VolumeView) -> None:
-        check = view.self_check
-        verdict = "不合格（一票否决）" if check.vetoed else f"{check.score} 分（满分 100 分）"
-        blocking = "；有须先解决的问题，解决后才能归档" if check.blocking else ""
-        problems = f"{len(check.findings)} 项问题" if check.findings else "未发现问题"
-        self.score.setText(f"自查得分：{verdict}，{problems}{blocking}。")
-        self.findings.set_rows(list(check.findings))
-        self.findings_table.resizeRowsToContents()
-
-    def _show_cover(self, view: VolumeView) -> None:
-        while self.cover.rowCount():
-            self.cover.removeRow(0)
-        for label, value in view.cover_lines:
-            shown = QLabel(value or "—")
-            shown.setWordWrap(True)
-            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.cover.addRow(f"{label}：", shown)
-        self.notes.setPlainText(view.notes or "")
-        self.filed_by.setText(view.filed_by or "")
-        self.checked_by.setText(view.checked_by or "")
-        editable = not view.archived and self._may_edit()
-        for field in (self.notes, self.filed_by, self.checked_by):
-            field.setReadOnly(not editable)
-        self.notes_button.setEnabled(editable)
 
     def _on_case(
         self, function: Callable[..., Any], *args: Any, **kwargs: Any
@@ -440,12 +389,9 @@ class DossierView(QWidget):
     def _save_remark(self, row: VolumeRow, text: str) -> None:
         self._change(self._on_case(dossier_records.set_remark, row.key, text))
 
-    def save_backnotes(self) -> None:
+    def save_backnotes(self, notes: str, filed_by: str, checked_by: str) -> None:
         """保存备考表: 本卷情况说明, 立卷人, 检查人."""
-        fields = (self.notes.toPlainText(), self.filed_by.text(), self.checked_by.text())
-        self._change(
-            self._on_case(dossier_records.set_backnotes, *(text.strip() for text in fields))
-        )
+        self._change(self._on_case(dossier_records.set_backnotes, notes, filed_by, checked_by))
 
     def _change(self, work: Callable[[], object]) -> None:
         """Store a person's change, then show the volume as it now compiles."""
@@ -529,14 +475,11 @@ class DossierView(QWidget):
         blocking = [f for f in view.self_check.findings if f.blocks_archive]
         if blocking:
             listed = "\n".join(f"· {f.item_label}：{f.message}" for f in blocking)
-            box = QMessageBox(
+            self._tell(
                 QMessageBox.Icon.Warning,
                 "不能归档",
                 f"自查发现以下问题须先解决，解决后才能归档：\n{listed}",
-                parent=self,
             )
-            box.open()
-            self.dialog = box
             return
         work = self._on_case(archiving.archive_case, self._today())
         self.dialog = ask(
@@ -553,14 +496,16 @@ class DossierView(QWidget):
 
     def _archived(self, result: archiving.ArchiveResult) -> None:
         self._changed()
-        box = QMessageBox(
+        self._tell(
             QMessageBox.Icon.Information,
             "已归档",
             f"已归档。归档号：{result.archive_no}，共 {result.page_count} 页。",
-            parent=self,
         )
-        box.open()
-        self.dialog = box
+
+    def _tell(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        """A message the user closes, not blocking the window."""
+        self.dialog = QMessageBox(icon, title, text, parent=self)
+        self.dialog.open()
 
     def reopen(self) -> None:
         """重新打开案卷: an archived case opened again, with the reason (recorded)."""
@@ -619,17 +564,3 @@ class DossierView(QWidget):
         """Print something else made from the volume (built once the printer is chosen)."""
         name = f"{self.view.case_no if self.view else ''}{what}"
         self.dialog = print_volumes(self._context, [Volume(name, build)], self)
-
-
-def _table(model: IndexModel | FindingModel, widths: tuple[int, ...]) -> QTableView:
-    """A read-mostly table: whole rows, one at a time, the wide text column (the second)
-    taking the room the others leave."""
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-    table.horizontalHeader().setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
-    return table
