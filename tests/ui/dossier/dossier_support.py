@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
@@ -72,3 +75,13 @@ def pdf_pages(source: bytes | str) -> int:
         return len(document)
     finally:
         document.close()
+
+
+def print_to_pdf(dialog: QPrintDialog, path: Path, wait) -> str:
+    """Answer the print dialog with a PDF file as the printer; return the file once printed."""
+    printer = dialog.printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    dialog.done(QDialog.DialogCode.Accepted)  # as 打印 would, without the form's own settings
+    wait()
+    return str(path)
