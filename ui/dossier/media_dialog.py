@@ -178,6 +178,10 @@ class MediaDialog(QDialog):
     def set_file(self, path: Path) -> None:
         """Use ``path``: its name proposes 音频 for a sound file, and the title if empty."""
         self.path.setText(str(path))
+        self.path.setToolTip(str(path))
+        self.path.setCursorPosition(len(str(path)))  # the file's name shows, not the folder
+        size = path.stat().st_size if path.is_file() else None
+        self.status.setText(f"文件大小：{size_text(size)}" if size is not None else "")
         audio = path.suffix.lower() in AUDIO_EXTENSIONS
         self.kind.setCurrentIndex(self.kind.findData("audio" if audio else "video"))
         if not self.title.text().strip():

@@ -9,7 +9,8 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import func, select
 
-from fuanjian_desktop.models import CaseMedia, EvidenceFile
+from fuanjian_desktop.models import Case, CaseMedia, EvidenceFile
+from fuanjian_desktop.services.inspections.evidence import evidence_store
 from tests.ui.case_support import TO_LEGAL_REVIEW, case_team, make_case
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dialog_support import fits_the_laptop
@@ -147,6 +148,26 @@ def test_the_import_goes_on_in_the_background(
     wait_idle()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert [row.device for row in media_rows(demo_database, case_id)] == ["DSJ-0012"]
+
+
+def test_an_archived_case_refuses_before_the_copy(
+    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+):
+    """The demo's archived case: the lock's message, nothing copied into the store."""
+    with demo_database.read() as session:
+        case_id = session.scalars(select(Case.id).where(Case.stage == "archived")).first()
+
+    def state():
+        return len(media_rows(demo_database, case_id)), evidence_store(demo_database).stored()
+
+    before = state()
+    dialog = open_dialog(qtbot, make_context, sign_in("wangfang"), case_id, wait_idle)
+    fill(qtbot, dialog, recording(tmp_path, 64 * 1024))
+    assert dialog.status.text() == "文件大小：64.0 KB"
+    click(qtbot, dialog.save_button)
+    wait_idle()
+    assert "已归档" in dialog.errors.general.text() and dialog.isVisible()
+    assert state() == before
 
 
 def test_sizes_read_as_people_read_them():

@@ -9,17 +9,26 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from sqlalchemy import func, select
 
-from fuanjian_desktop.models import DocumentScan, EvidenceFile
+from fuanjian_desktop.models import Case, DocumentScan, EvidenceFile
 from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.dossiers import scans
-from tests.ui.case_support import OPENED_ON, TO_LEGAL_REVIEW, case_team, make_case
+from fuanjian_desktop.services.inspections.evidence import evidence_store
+from fuanjian_desktop.services.inspections.inspections import local_today
+from tests.ui.case_support import TO_LEGAL_REVIEW, case_team
+from tests.ui.case_support import make_case as make_dated_case
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dialog_support import fits_the_laptop, not_a_pdf, scanned_image, scanned_pdf
 from tests.ui.test_case_page import open_page
 from ui.dossier.scan_dialog import ScanDialog
 from ui.pages.case_page import DOCUMENT_TAB
 
-LATER = OPENED_ON + dt.timedelta(days=20)  # the test case's documents are issued before
+# a scan is dated between its document's issue and today: the test case runs a month back
+TODAY = local_today()
+OPENED = TODAY - dt.timedelta(days=30)
+
+
+def make_case(database, team, steps):
+    return make_dated_case(database, team, steps, opened_on=OPENED)
 
 
 def click(qtbot, widget) -> None:
@@ -28,7 +37,7 @@ def click(qtbot, widget) -> None:
 
 def open_from_case_page(qtbot, make_context, team, case_id, wait_idle, title="立案审批表"):
     """The case page's 文书 tab, the row of ``title`` selected, 附加扫描件 clicked."""
-    page = open_page(qtbot, make_context, team.handler, case_id, wait_idle, today=LATER)
+    page = open_page(qtbot, make_context, team.handler, case_id, wait_idle, today=TODAY)
     page.show_tab(DOCUMENT_TAB)
     listing = page.document_list
     row = next(
@@ -120,7 +129,7 @@ def test_a_scan_is_replaced_only_when_confirmed_and_removed_with_a_reason(
         team.handler,
         document_id,
         [scanned_image(tmp_path / "old.png")],
-        LATER,
+        TODAY,
     )
     _page, dialog, _view = open_from_case_page(qtbot, make_context, team, case_id, wait_idle)
     assert "已附扫描件：1页" in dialog.current.text()
@@ -139,7 +148,7 @@ def test_a_scan_is_replaced_only_when_confirmed_and_removed_with_a_reason(
     wait_idle()
     assert scans.scan_of(demo_database, team.handler, document_id).page_count == 3
 
-    again = ScanDialog(make_context(team.handler), document_id, today=lambda: LATER)
+    again = ScanDialog(make_context(team.handler), document_id, today=lambda: TODAY)
     qtbot.addWidget(again)
     again.show()
     wait_idle()
@@ -180,7 +189,7 @@ def test_the_scan_is_attached_from_the_keyboard(
     document_id = documents.case_document_views(demo_database, team.handler, case_id)[0].id
     chosen = [str(scanned_pdf(tmp_path / "p1.pdf", 1)), str(scanned_image(tmp_path / "p2.png"))]
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: (chosen, ""))
-    dialog = ScanDialog(make_context(team.handler), document_id, today=lambda: LATER)
+    dialog = ScanDialog(make_context(team.handler), document_id, today=lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitActive(dialog):
@@ -198,3 +207,32 @@ def test_the_scan_is_attached_from_the_keyboard(
         qtbot.keyClick(dialog.files, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_idle()
     assert scans.scan_of(demo_database, team.handler, document_id).page_count == 2
+
+
+def test_an_archived_case_takes_no_scan_and_stores_nothing(
+    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+):
+    """The demo's archived case is locked: the refusal says how to reopen it; no scan, no
+    stored file."""
+    with demo_database.read() as session:
+        case_id = session.scalars(select(Case.id).where(Case.stage == "archived")).first()
+    clerk = sign_in("wangfang")
+    views = documents.case_document_views(demo_database, clerk, case_id)
+    document = next(
+        view
+        for view in views
+        if view.status in ("issued", "served")
+        and scans.scan_of(demo_database, clerk, view.id) is None
+    )
+    before = stored_files(demo_database), evidence_store(demo_database).stored()
+    dialog = ScanDialog(make_context(clerk), document.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle()
+    dialog.add_files([scanned_image(tmp_path / "late.png")])
+    wait_idle()
+    click(qtbot, dialog.save_button)
+    wait_idle()
+    assert "已归档" in dialog.errors.general.text() and "重新打开" in dialog.errors.general.text()
+    assert dialog.isVisible() and scans.scan_of(demo_database, clerk, document.id) is None
+    assert (stored_files(demo_database), evidence_store(demo_database).stored()) == before
