@@ -97,7 +97,7 @@ def _write_all(database: Database, folder: Path) -> list[str]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"无法创建文件夹“{folder}”：{error.strerror}。") from None
+        raise UserError(f"无法创建文件夹“{folder}”：{_why(error)}。") from None
     return [
         _write(database, row.case_id, row.case_no, folder / safe_name(row.case_no)) for row in cases
     ]
@@ -114,5 +114,16 @@ def _write(database: Database, case_id: str, case_no: str, target: Path) -> str:
     try:
         target.write_bytes(built.pdf)
     except OSError as error:
-        raise UserError(f"无法写入“{target}”：{error.strerror}。请换一个可写入的位置。") from None
+        raise UserError(f"无法写入“{target}”：{_why(error)}。请换一个可写入的位置。") from None
     return f"{target}\t{case_no}\t{built.item_count} 件 {built.page_count} 页"
+
+
+def _why(error: OSError) -> str:
+    """Why a file could not be written, in Chinese for the usual cases."""
+    if isinstance(error, FileNotFoundError):
+        return "所在的文件夹不存在"
+    if isinstance(error, PermissionError):
+        return "没有写入权限"
+    if isinstance(error, IsADirectoryError | NotADirectoryError):
+        return "路径中有同名的文件夹或文件"
+    return error.strerror or "写入失败"

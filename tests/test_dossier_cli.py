@@ -100,3 +100,17 @@ def test_an_unknown_case_or_nothing_closed_is_a_chinese_error(
     assert (code, stdout) == (1, "")
     assert "没有已结案或已归档的案件" in stderr
     assert not (tmp_path / "d").exists()
+
+
+def test_an_unwritable_target_is_a_chinese_error(
+    demo_database: Database,
+    data_folder: DataFolder,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target = tmp_path / "no-such-folder" / "one.pdf"
+    code, stdout, stderr = dossier(
+        capsys, data_folder.root, "--case", CASE_NO, "--out", str(target)
+    )
+    assert (code, stdout) == (1, "")
+    assert f"无法写入“{target}”：所在的文件夹不存在" in stderr
