@@ -273,6 +273,11 @@ def test_the_paper_volume_has_only_cover_index_and_notes(
         assert flat(row.pages_text) in index_text
     with_list = pages_of(paper_volume(demo_database, clerk, case_id, TODAY, labels="list"))
     assert len(with_list) > len(paper)
+    labels = pages_of(paper_volume(demo_database, clerk, case_id, TODAY, labels="labels"))
+    assert str(electronic.page_count) in "".join(page.text for page in labels[len(paper) :])
+    # duplex: the cover's back left blank, the 目录 (two pages) and the 备考表 on right-hand pages
+    duplex = pages_of(paper_volume(demo_database, clerk, case_id, TODAY, duplex=True))
+    assert [bool(page.text) for page in duplex] == [True, False, True, True, True, False]
 
 
 def test_the_cover_is_worded_from_the_records(demo_database: Database, sign_in: SignIn) -> None:
