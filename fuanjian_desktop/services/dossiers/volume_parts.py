@@ -74,8 +74,17 @@ class _Kept:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
 
 _KEPT = _Kept(KEPT_PARTS)
+
+
+def forget_rendered_parts() -> None:
+    """Drop every kept PDF (a benchmark measuring a first build)."""
+    _KEPT.clear()
 
 
 def page_count(pdf: bytes) -> int:
