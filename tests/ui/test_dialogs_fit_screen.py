@@ -1,4 +1,4 @@
-"""Every form of the document, case and hazard flows fits a 1366×768 laptop with a taskbar.
+"""Every form of the document, case, dossier and hazard flows fits a 1366×768 laptop with a taskbar.
 
 Each dialog is opened on realistic demo data at the default font, the way its page opens it;
 it must lie inside the screen's free area, be no taller than the 728 px a 40-px taskbar leaves
@@ -25,7 +25,14 @@ from fuanjian_desktop.services.cases.case_queries import case_view
 from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.transcripts import transcripts
 from fuanjian_desktop.services.transcripts.transcripts import Interviewee
-from tests.ui.case_support import OPENED_ON, TO_INVESTIGATION, TO_NOTICE, case_team, make_case
+from tests.ui.case_support import (
+    OPENED_ON,
+    TO_INVESTIGATION,
+    TO_LEGAL_REVIEW,
+    TO_NOTICE,
+    case_team,
+    make_case,
+)
 from tests.ui.document_support import FILLED, case_draft
 from tests.ui.hazard_support import make_hazards
 from ui.dialogs.case_step_dialog import CaseStepDialog
@@ -40,6 +47,10 @@ from ui.dialogs.user_dialog import UserDialog
 from ui.documents.editor_dialog import DocumentEditorDialog
 from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
 from ui.documents.lifecycle_dialogs import ReasonDialog, ServeDialog
+from ui.dossier.case_photo_dialog import CasePhotoDialog
+from ui.dossier.media_dialog import MediaDialog
+from ui.dossier.scan_dialog import ScanDialog
+from ui.dossier.settings_dialog import DossierSettingsDialog
 from ui.keyboard import INPUTS
 from ui.transcripts.editor_dialog import TranscriptEditorDialog
 from ui.transcripts.new_transcript_dialog import NewTranscriptDialog
@@ -154,6 +165,26 @@ def transcript_editor(data: Data) -> QDialog:
     return TranscriptEditorDialog(data.make_context(team.handler), document_id, data.window)
 
 
+def scan(data: Data) -> QDialog:
+    team = data.team()
+    case_id = make_case(data.database, team, TO_LEGAL_REVIEW)
+    document = documents.case_document_views(data.database, team.handler, case_id)[0]
+    return ScanDialog(data.make_context(team.handler), document.id, data.window)
+
+
+def case_dialog(kind: type[MediaDialog] | type[CasePhotoDialog]) -> Callable[[Data], QDialog]:
+    def make(data: Data) -> QDialog:
+        team = data.team()
+        case_id = make_case(data.database, team, TO_LEGAL_REVIEW)
+        return kind(data.make_context(team.handler), case_id, data.window)
+
+    return make
+
+
+def dossier_settings(data: Data) -> QDialog:
+    return DossierSettingsDialog(data.make_context(data.sign_in("zhaolei")), data.window)
+
+
 def serve(data: Data) -> QDialog:
     return ServeDialog("行政处罚告知书", dt.date(2026, 3, 5), data.window)
 
@@ -181,6 +212,10 @@ DIALOGS: dict[str, Callable[[Data], QDialog]] = {
     "笔录编辑": transcript_editor,
     "送达": serve,
     "作废原因": reason,
+    "附加扫描件": scan,
+    "导入音像资料": case_dialog(MediaDialog),
+    "照片证据": case_dialog(CasePhotoDialog),
+    "案卷设置": dossier_settings,
 }
 
 

@@ -143,12 +143,12 @@ class MediaDialog(QDialog):
         )
         self.cancel_button = self.findChild(QDialogButtonBox).button(CANCEL)
         self.save_button.setEnabled(False)  # until the officers and steps are shown
-        self.choose_button.setFocus()
+        self.path.setFocus()
 
     def _file_row(self) -> QWidget:
         self.path = QLineEdit()
-        self.path.setReadOnly(True)
-        self.path.setPlaceholderText("选择执法记录仪导出的音视频文件")
+        self.path.setPlaceholderText("按 Alt+F 选择文件，或粘贴文件路径")
+        self.path.editingFinished.connect(self._path_typed)
         self.choose_button = QPushButton("选择文件(&F)…")
         self.choose_button.setAutoDefault(False)
         self.choose_button.clicked.connect(self.choose_file)
@@ -174,6 +174,12 @@ class MediaDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "选择音像资料", in_documents(), MEDIA_FILTER)
         if path:
             self.set_file(Path(path))
+
+    def _path_typed(self) -> None:
+        """A path pasted or typed: used as if chosen (its problems are the core's to say)."""
+        typed = self.path.text().strip()
+        if typed and typed != self.path.toolTip():
+            self.set_file(Path(typed))
 
     def set_file(self, path: Path) -> None:
         """Use ``path``: its name proposes 音频 for a sound file, and the title if empty."""
@@ -206,11 +212,11 @@ class MediaDialog(QDialog):
         """Stream the file into the case's evidence in the background, showing progress."""
         if self.importing:
             return
-        if not self.path.text():
+        if not self.path.text().strip():
             self.errors.show([FieldIssue("path", NO_FILE, field_label="文件")])
-            self.choose_button.setFocus()
+            self.path.setFocus()
             return
-        context, case_id, path = self._context, self._case_id, Path(self.path.text())
+        context, case_id, path = self._context, self._case_id, Path(self.path.text().strip())
         entry, report = self.media_input(), self.progress.report
         self._set_importing(True)
         self.errors.clear()
@@ -230,13 +236,13 @@ class MediaDialog(QDialog):
         self.bar.setValue(0)
         self.status.setText(WAIT if importing else "")
         self.cancel_button.setText("后台导入(&B)" if importing else "取消")
-        for field in self._fields().values():
+        for field in (*self._fields().values(), self.choose_button):
             field.setEnabled(not importing)
 
     def _fields(self) -> dict[str, QWidget]:
         """The input of each of the core's field names."""
         return {
-            "path": self.choose_button,
+            "path": self.path,
             "title": self.title,
             "kind": self.kind,
             "device": self.device,

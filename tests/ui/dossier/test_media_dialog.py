@@ -138,7 +138,7 @@ def test_the_import_goes_on_in_the_background(
     case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
     dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
     assert fits_the_laptop(dialog)
-    assert QApplication.focusWidget() is dialog.choose_button  # Enter or Space picks the file
+    assert QApplication.focusWidget() is dialog.path  # a path pasted, or Alt+F to choose
     fill(qtbot, dialog, recording(tmp_path, 2 * 1024 * 1024))
     click(qtbot, dialog.save_button)
     assert dialog.cancel_button.text() == "后台导入(&B)"
@@ -168,6 +168,21 @@ def test_an_archived_case_refuses_before_the_copy(
     wait_idle()
     assert "已归档" in dialog.errors.general.text() and dialog.isVisible()
     assert state() == before
+
+
+def test_a_pasted_path_is_taken_as_chosen(
+    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+):
+    """A recorder's sound file's path typed and left with Tab: 音频, its name as the title."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
+    dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
+    sound = tmp_path / "REC_0007.m4a"
+    sound.write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(2048))
+    type_text(qtbot, dialog.path, str(sound))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Tab)
+    assert dialog.kind.currentText() == "音频" and dialog.title.text() == "REC_0007"
+    assert dialog.status.text() == "文件大小：2.0 KB"
 
 
 def test_sizes_read_as_people_read_them():
