@@ -81,6 +81,17 @@ def page_count(pdf: bytes) -> int:
             document.close()
 
 
+def page_labels(pdf: bytes) -> list[str]:
+    """Each page's label as the PDF names it ("" where it names none): a dossier labels its
+    numbered pages by their 页号 and the others 首页, 目录1, 空白, 备考表."""
+    with _PDFIUM_LOCK:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            return [document.get_page_label(number) for number in range(len(document))]
+        finally:
+            document.close()
+
+
 def _page_image(page: pdfium.PdfPage, dpi: int) -> QImage:
     bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True, optimize_mode="print")
     data = bytes(bitmap.buffer)

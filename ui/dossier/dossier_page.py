@@ -68,7 +68,7 @@ class DossierPage(QWidget):
         self.model = DossierListModel()
         self.view = DossierView(context, today)
         self.view.back.connect(self.show_list)
-        self.view.changed.connect(self.refresh)
+        self.view.changed.connect(self._reload_list)
         self.view.open_case.connect(self.open_case)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._list_panel())
@@ -76,7 +76,7 @@ class DossierPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.stack)
-        self.refresh()
+        self._reload_list()
 
     def _list_panel(self) -> QWidget:
         self.filter = QComboBox()
@@ -129,8 +129,15 @@ class DossierPage(QWidget):
     # --- the list ------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """The page shown again: the records may have changed on another page (a scan attached
+        on the case page), so the list, and the volume if one is open, are read again."""
+        self._reload_list()
+        if self.stack.currentWidget() is self.view and self.view.case_id:
+            self.view.reload()
+
+    def _reload_list(self) -> None:
         """Read the volumes again in the background (stale answers are dropped); a volume
-        built ahead is dropped too (the records may have changed on another page)."""
+        built ahead is dropped too."""
         self.view.early.forget()
         self._serial += 1
         serial = self._serial

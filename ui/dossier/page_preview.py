@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.documents.rendering import page_count, rasterise
+from ui.documents.rendering import page_labels, rasterise
 from ui.errors import show_failure
 
 THUMBNAIL_DPI = 12  # an A4 page 99 × 140 px: legible as a layout, not as text
@@ -37,15 +37,22 @@ THUMBNAIL_SIZE = QSize(96, 136)
 PAPER_DESK = "background: #8a9099; color: white;"  # white pages stand out, as in a preview
 
 
+def caption(number: int, label: str) -> str:
+    """A thumbnail's caption: the page's 页号 where the volume numbers it (页号 12), else its
+    own label (首页, 目录1, 空白, 备考表), else its place (第 3 页)."""
+    if label.isdigit():
+        return f"页号 {label}"
+    return label or f"第 {number} 页"
+
+
 class PagePreview(QWidget):
     """``show_pdf`` a volume; ``show_page`` jumps to a page (0-based physical index).
 
     ``first_page_shown`` fires when page 1 is on screen (the click-to-first-page time is
-    measured to it); ``pages_known`` carries the page count once the PDF is read.
+    measured to it).
     """
 
     first_page_shown = Signal()
-    pages_known = Signal(int)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -94,7 +101,7 @@ class PagePreview(QWidget):
         self._pdf = pdf
         serial = self._serial
         self._run(
-            lambda: (page_count(pdf), rasterise(pdf, PAGE_DPI, range(1))[0]),
+            lambda: (page_labels(pdf), rasterise(pdf, PAGE_DPI, range(1))[0]),
             lambda answer: self._first_page(serial, *answer),
         )
 
@@ -124,18 +131,17 @@ class PagePreview(QWidget):
             work, then, lambda error: show_failure(self, error, "案卷页面未能显示")
         )
 
-    def _first_page(self, serial: int, count: int, image: QImage) -> None:
+    def _first_page(self, serial: int, labels: list[str], image: QImage) -> None:
         if serial != self._serial:
             return
         self._large[0] = QPixmap.fromImage(image)
         self.thumbnails.blockSignals(True)
-        for number in range(1, count + 1):
-            self.thumbnails.addItem(QListWidgetItem(f"第 {number} 页"))
+        for number, label in enumerate(labels, start=1):
+            self.thumbnails.addItem(QListWidgetItem(caption(number, label)))
         self.thumbnails.setCurrentRow(0)
         self.thumbnails.blockSignals(False)
         self._put(0)
         self.first_page_shown.emit()
-        self.pages_known.emit(count)
         self._thumbnails_from(serial, 0)
 
     def _thumbnails_from(self, serial: int, start: int) -> None:

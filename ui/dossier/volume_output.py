@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -44,12 +45,17 @@ class Volume:
 
 
 class _Steps(QObject):
-    """A chain of background steps behind one progress dialog; 取消 stops before the next."""
+    """A chain of background steps behind one progress dialog; 取消 stops before the next.
+
+    The chain is nobody's child: its pending step keeps it alive and it goes when the chain
+    ends, so a window closed meanwhile cannot delete it under a running step; it then stops
+    at the next step, as if cancelled.
+    """
 
     finished = Signal(object)  # what the chain reports when done (pages printed, files written)
 
     def __init__(self, context: AppContext, parent: QWidget, title: str, steps: int) -> None:
-        super().__init__(parent)
+        super().__init__()
         self._context = context
         self._parent = parent
         self.progress = QProgressDialog("", "取消", 0, steps, parent)
@@ -59,27 +65,27 @@ class _Steps(QObject):
 
     def step(self, label: str, work: Callable[[], object], then: Callable[[object], None]) -> None:
         """Run ``work`` on a worker, then ``then`` with its answer, unless cancelled."""
-        if self.progress.wasCanceled():
+        if not shiboken6.isValid(self.progress) or self.progress.wasCanceled():
             self.stop()
             return
         self.progress.setLabelText(label)
         self._context.workers.run(work, then, self.fail)
 
     def stop(self) -> None:
-        """Cancelled or failed: close the progress and go."""
-        self.progress.reset()
-        self.deleteLater()
+        """Cancelled or failed: close the progress (if its window is still there)."""
+        if shiboken6.isValid(self.progress):
+            self.progress.reset()
 
     def fail(self, error: Exception) -> None:
         """Say why, then stop."""
         self.stop()
-        show_failure(self._parent, error, "案卷未能输出")
+        if shiboken6.isValid(self._parent):
+            show_failure(self._parent, error, "案卷未能输出")
 
     def done(self, result: object) -> None:
         """All steps ran."""
         self.progress.reset()
         self.finished.emit(result)
-        self.deleteLater()
 
 
 class PrintVolumes(_Steps):

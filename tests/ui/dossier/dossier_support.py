@@ -77,11 +77,12 @@ def pdf_pages(source: bytes | str) -> int:
         document.close()
 
 
-def print_to_pdf(dialog: QPrintDialog, path: Path, wait) -> str:
-    """Answer the print dialog with a PDF file as the printer; return the file once printed."""
+def print_to_pdf(dialog: QPrintDialog, path: Path, qtbot, workers) -> str:
+    """Answer the print dialog with a PDF file as the printer; return the file once printed
+    (whole volumes at print resolution take a while on a loaded machine)."""
     printer = dialog.printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
     dialog.done(QDialog.DialogCode.Accepted)  # as 打印 would, without the form's own settings
-    wait()
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=300_000)
     return str(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog
 
 from fuanjian_desktop.domain.procedure import Stage
 from tests.ui.dossier.dossier_support import (
@@ -14,12 +14,11 @@ from tests.ui.dossier.dossier_support import (
     dossier_of,
     open_page,
     pdf_pages,
+    print_to_pdf,
     squad_case_ids,
 )
-from ui.documents.rendering import new_printer
 from ui.dossier import volume_output
 from ui.dossier.dossier_page import ARCHIVED, EVERY, WAITING
-from ui.dossier.volume_output import PrintVolumes
 
 ARCHIVE_NO = re.compile(r"^20\d{2}\d{4}$")  # §4.3: the year, then the year's 4-digit serial
 
@@ -59,7 +58,7 @@ def test_waiting_lists_the_closed_cases_and_archived_the_archived_ones_with_thei
 
 
 def test_several_volumes_print_as_one_job_holding_every_page_of_each(
-    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+    qtbot, make_context, sign_in, demo_database, wait_idle, workers, tmp_path
 ):
     """Two volumes chosen from the keyboard go to the printer as one job: one output, the pages
     of the first volume then those of the second."""
@@ -75,17 +74,8 @@ def test_several_volumes_print_as_one_job_holding_every_page_of_each(
     page.print_selected()
     assert isinstance(page.dialog, QPrintDialog)
     assert page.dialog.windowTitle() == "打印案卷（2 卷）"
-    page.dialog.reject()
-
-    printer = new_printer()
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    out = tmp_path / "job.pdf"
-    printer.setOutputFileName(str(out))
-    job = PrintVolumes(page._context, volumes, printer, page)
-    with qtbot.waitSignal(job.finished, timeout=120_000) as printed:
-        job.start()
-    assert printed.args == [sum(expected)]
-    assert pdf_pages(str(out)) == sum(expected)
+    out = print_to_pdf(page.dialog, tmp_path / "job.pdf", qtbot, workers)
+    assert pdf_pages(out) == sum(expected)
 
 
 def test_export_writes_one_pdf_per_chosen_volume_named_by_its_case_number(

@@ -267,14 +267,14 @@ def test_a_leader_archives_a_volume_without_blocking_findings(
 
 
 def test_the_paper_volume_prints_cover_index_and_notes_with_the_label_sheet(
-    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+    qtbot, make_context, sign_in, demo_database, wait_idle, workers, tmp_path
 ):
     """打印纸质卷 with 附页号标签: what reaches the printer is the paper volume with the label
     sheet, not the whole electronic volume."""
     view, case_id = open_volume(qtbot, make_context, sign_in, wait_idle, "wangfang", Stage.CLOSED)
     view.numbers.setCurrentIndex(view.numbers.findData("labels"))
     view.print_paper()
-    out = print_to_pdf(view.dialog, tmp_path / "paper.pdf", wait_idle)
+    out = print_to_pdf(view.dialog, tmp_path / "paper.pdf", qtbot, workers)
 
     paper = volume.paper_volume(
         demo_database, view._context.actor, case_id, TODAY, duplex=False, labels="labels"

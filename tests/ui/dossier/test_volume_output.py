@@ -19,7 +19,7 @@ from reportlab.pdfgen import canvas
 
 from tests.ui.dossier.dossier_support import pdf_pages
 from ui.documents.rendering import new_printer
-from ui.dossier.page_preview import PagePreview
+from ui.dossier.page_preview import PagePreview, caption
 from ui.dossier.volume_output import ExportVolumes, PrintVolumes, Volume
 
 
@@ -148,3 +148,10 @@ def test_a_new_volume_drops_what_the_old_one_still_had_coming(qtbot, context, wa
     wait_idle()
     assert preview.page_total() == 4
     assert preview.thumbnails_done() == 4
+
+
+def test_a_thumbnail_is_captioned_by_the_page_number_the_volume_gives_it():
+    assert caption(5, "3") == "页号 3"  # the 4 front pages are unnumbered
+    assert caption(1, "首页") == "首页"
+    assert caption(2, "目录1") == "目录1"
+    assert caption(7, "") == "第 7 页"  # a PDF without labels
