@@ -35,6 +35,7 @@ from fuanjian_desktop.services.dossiers.volume_items import (
     dossier_document,
     scans_by_document,
 )
+from fuanjian_desktop.services.dossiers.volume_parts import page_count
 from fuanjian_desktop.services.procedure_settings import current_settings
 
 if TYPE_CHECKING:  # volume_compile imports this module's callers, not this module
@@ -94,7 +95,8 @@ def dossier_facts(
             for row in media_rows(session, case.id)
         ),
         index_total=compiled.plan.items[-1].end if compiled and compiled.plan.items else None,
-        volume_total=compiled.plan.numbered if compiled is not None else None,
+        # read back from the parts themselves, not from the plan the 目录 was paged by
+        volume_total=sum(page_count(pdf) for pdf in compiled.parts) if compiled else None,
         defects=tuple(
             (defect.code, defect.message, str(defect.review_item)) for defect in case_defects(facts)
         ),

@@ -188,7 +188,8 @@ def item_pdf(
     assert scan is not None
     scanned = _KEPT.get(("scan", *scan.pages))
     if scanned is None:
-        scanned = Rendered(scan_pdf(session, store, scan), scan.page_count)
+        pdf = scan_pdf(session, store, scan)
+        scanned = Rendered(pdf, page_count(pdf))  # counted: no page of an original left out
         _KEPT.put(("scan", *scan.pages), scanned)
     if scan_placement != SCAN_BEHIND:
         return scanned
