@@ -55,6 +55,7 @@ from fuanjian_desktop.services.dossiers import (
 )
 from fuanjian_desktop.services.transcripts import transcripts
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
+from tests.archived import archive
 from tests.conftest import DemoTemplate
 from tests.photos import make_photo
 
@@ -77,15 +78,6 @@ class World:
         return self.people[username]
 
 
-def archive(database: Database, leader: Actor, case_id: str) -> None:
-    """批准归档 as the dossier service takes it: inside an action allowed to archive."""
-    with user_action(database, leader, "批准归档") as scope:
-        scope.allow_archived = True
-        case = scope.session.get(Case, case_id)
-        assert case is not None
-        take_step(scope, case, find_action("archive"), StepInput(on=TODAY), TODAY)
-
-
 @pytest.fixture(scope="module")
 def world(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The demo's first closed 园岭 case with a scan and a case photo, prepared with drafts,
@@ -105,7 +97,7 @@ def world(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory)
     assert case_id is not None, "the demo has no closed case of 园岭 with a scan and a photo"
     built = World(database, folder.root, people, {"case": case_id})
     _prepare(built)
-    archive(database, built.of(LEADER), case_id)
+    archive(database, built.of(LEADER), case_id, TODAY)
     yield built
     database.close()
 

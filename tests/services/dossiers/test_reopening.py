@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fuanjian_desktop.db.engine import Database
-from fuanjian_desktop.domain.procedure import Stage, find_action
+from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.errors import PermissionDenied, UserError
 from fuanjian_desktop.evidence.maintenance import store_of
 from fuanjian_desktop.models import (
@@ -27,27 +27,17 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.archive_lock import ArchivedCaseLocked
-from fuanjian_desktop.services.cases.case_actions import StepInput, take_step
 from fuanjian_desktop.services.cases.case_facts import facts_of
 from fuanjian_desktop.services.documents import documents
 from fuanjian_desktop.services.dossiers import archiving, dossier_records
 from fuanjian_desktop.services.dossiers.reopening import reopen_case
 from fuanjian_desktop.services.procedure_settings import current_settings
 from fuanjian_desktop.services.trail_check import verify_trail
-from fuanjian_desktop.services.unit_of_work import user_action
+from tests.archived import archive
 
 TODAY = dt.date.today()
 REASON = "发现送达回执漏附，需补充扫描件"
 SignIn = Callable[[str], Actor]
-
-
-def archive(database: Database, leader: Actor, case_id: str) -> None:
-    """批准归档 as the dossier service takes it: inside an action allowed to archive."""
-    with user_action(database, leader, "批准归档") as scope:
-        scope.allow_archived = True
-        case = scope.session.get(Case, case_id)
-        assert case is not None
-        take_step(scope, case, find_action("archive"), StepInput(on=TODAY), TODAY)
 
 
 def case_row(database: Database, case_id: str) -> Case:
@@ -77,7 +67,7 @@ def archived(demo_database: Database, sign_in: SignIn) -> str:
             select(Case.id).where(Case.squad_id == leader.squad_id, Case.stage == str(Stage.CLOSED))
         ).first()
     assert case_id is not None, "the demo has no closed case of 园岭"
-    archive(demo_database, leader, case_id)
+    archive(demo_database, leader, case_id, TODAY)
     assert case_row(demo_database, case_id).stage == str(Stage.ARCHIVED)
     return case_id
 
@@ -125,7 +115,7 @@ def test_a_reopened_case_changes_and_archiving_again_locks_it_again(
         demo_database, zhang, type_key="investigation_report", case_id=archived
     )
     documents.discard_draft(demo_database, zhang, draft)
-    archive(demo_database, leader, archived)
+    archive(demo_database, leader, archived, TODAY)
     assert case_row(demo_database, archived).stage == str(Stage.ARCHIVED)
     with pytest.raises(ArchivedCaseLocked):
         documents.create_draft(
