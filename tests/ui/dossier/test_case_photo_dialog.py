@@ -13,6 +13,7 @@ from fuanjian_desktop.services.inspections import evidence
 from tests.ui.case_support import TO_LEGAL_REVIEW, case_team, make_case
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dialog_support import fits_the_laptop, scanned_image
+from tests.ui.test_case_page import open_page
 from ui.dossier.case_photo_dialog import NO_CAPTION, CasePhotoDialog
 
 TEXTS = {
@@ -106,3 +107,23 @@ def test_an_inspection_photo_gets_its_caption_only(
     rows = case_photos.case_photos(demo_database, team.handler, case_id)
     assert [row.caption for row in rows] == ["灭火器压力不足"]
     assert listed(dialog)[0].startswith("灭火器压力不足")
+
+
+def test_the_case_pages_evidence_tab_counts_the_case_photos(
+    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+):
+    """证据 tab → 照片证据 → a photo attached: the tab lists 案件照片 1 张."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
+    page = open_page(qtbot, make_context, team.handler, case_id, wait_idle)
+    click(qtbot, page.photo_button)
+    dialog = page.dialog
+    assert isinstance(dialog, CasePhotoDialog)
+    wait_idle()
+    dialog.start_new(scanned_image(tmp_path / "IMG_0009.png"))
+    type_text(qtbot, dialog.fields["caption"], TEXTS["caption"])
+    with qtbot.waitSignal(page.changed):
+        click(qtbot, dialog.save_button)
+    wait_idle()
+    lines = [page.evidence.item(row).text() for row in range(page.evidence.count())]
+    assert "案件照片 1 张" in lines

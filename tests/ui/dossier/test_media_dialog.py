@@ -14,7 +14,11 @@ from fuanjian_desktop.services.inspections.evidence import evidence_store
 from tests.ui.case_support import TO_LEGAL_REVIEW, case_team, make_case
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dialog_support import fits_the_laptop
+from tests.ui.test_case_page import open_page
 from ui.dossier.media_dialog import MediaDialog, size_text
+from ui.pages.case_page import TAB_TITLES
+
+EVIDENCE_TAB = TAB_TITLES.index("证据")
 
 # an MP4 starts with its ftyp box; the rest of a recorder's file is the recording
 MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
@@ -183,6 +187,27 @@ def test_a_pasted_path_is_taken_as_chosen(
     qtbot.keyClick(dialog.path, Qt.Key.Key_Tab)
     assert dialog.kind.currentText() == "音频" and dialog.title.text() == "REC_0007"
     assert dialog.status.text() == "文件大小：2.0 KB"
+
+
+def test_the_case_pages_evidence_tab_imports_and_lists_it(
+    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+):
+    """证据 tab → 导入音像资料 → the recording is listed there with its step and device."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
+    page = open_page(qtbot, make_context, team.handler, case_id, wait_idle)
+    page.show_tab(EVIDENCE_TAB)
+    click(qtbot, page.media_button)
+    dialog = page.dialog
+    assert isinstance(dialog, MediaDialog)
+    wait_idle()
+    fill(qtbot, dialog, recording(tmp_path, 8192))
+    dialog.step.setCurrentIndex(dialog.step.findText("现场检查"))
+    with qtbot.waitSignal(page.changed):
+        click(qtbot, dialog.save_button)
+    wait_idle()
+    lines = [page.evidence.item(row).text() for row in range(page.evidence.count())]
+    assert "音像资料：现场检查执法全过程（现场检查，DSJ-0012）" in lines
 
 
 def test_sizes_read_as_people_read_them():

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from fuanjian_desktop.services.dossiers.dossier_settings import dossier_settings_in_force
 from tests.ui.dossier.dialog_support import fits_the_laptop
 from ui.dossier.settings_dialog import DossierSettingsDialog
+from ui.pages.users_page import UsersPage
 
 # the defaults the issue and COMMON fix: 结果在前 (津安监管法字〔2009〕28号), 右上角, 扫描件替换
 DEFAULTS = {
@@ -20,19 +21,24 @@ DEFAULTS = {
 }
 
 
-def open_dialog(qtbot, make_context, actor, wait_idle) -> DossierSettingsDialog:
-    dialog = DossierSettingsDialog(make_context(actor))
-    qtbot.addWidget(dialog)
-    dialog.show()
+def open_from_users_page(qtbot, make_context, actor, wait_idle):
+    """案卷设置… on 用户管理, where the administrator's other settings are; the page is
+    returned with the dialog, which it keeps alive."""
+    page = UsersPage(make_context(actor))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.mouseClick(page.dossier_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, DossierSettingsDialog) and dialog.isVisible()
     wait_idle()  # the values in force, read in the background
-    return dialog
+    return page, dialog
 
 
 def test_the_binding_order_is_changed_and_only_that_is_stored(
     qtbot, make_context, sign_in, demo_database, wait_idle
 ):
     """Defaults shown with their sources; 按时间顺序 chosen and saved; the rest unchanged."""
-    dialog = open_dialog(qtbot, make_context, sign_in("zhaolei"), wait_idle)
+    _page, dialog = open_from_users_page(qtbot, make_context, sign_in("zhaolei"), wait_idle)
     assert fits_the_laptop(dialog) and QApplication.focusWidget() is dialog.fields["convention"]
     assert {key: box.currentData() for key, box in dialog.fields.items()} == DEFAULTS
     assert "2009" in dialog.sources["convention"].text()  # 津安监管法字〔2009〕28号
@@ -50,8 +56,12 @@ def test_the_binding_order_is_changed_and_only_that_is_stored(
 
 
 def test_a_clerk_cannot_change_them(qtbot, make_context, sign_in, demo_database, wait_idle):
-    """The core refuses a non-administrator; the dialog says so and stays open."""
-    dialog = open_dialog(qtbot, make_context, sign_in("zhangwei"), wait_idle)
+    """The core refuses a non-administrator (who has no 用户管理 page; the dialog opened
+    directly): the dialog says so and stays open."""
+    dialog = DossierSettingsDialog(make_context(sign_in("zhangwei")))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle()
     box = dialog.fields["page_number_position"]
     box.setCurrentIndex(box.findData("bottom_right"))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
