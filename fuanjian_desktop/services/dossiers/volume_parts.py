@@ -11,7 +11,7 @@ code: its sheet is frozen (``sheet_of`` re-checks the fingerprint on every read)
 key always renders the same bytes, and a dossier opened again, or its 目录 and then its volume,
 does not typeset the same documents twice. Drafts are never kept (they have no fingerprint).
 A scan is kept the same way, keyed by its page files (stored once by SHA-256, never changed;
-a new scan of a document is a new list of files).
+a new scan of a document is a new list of files), and the photo pages by all they print.
 """
 
 from __future__ import annotations
@@ -165,6 +165,22 @@ def media_index_rows(session: Session, case_id: str) -> list[MediaRow]:
     ]
 
 
+def _photo_pages(store: EvidenceStore, photos: Sequence[PhotoEvidence]) -> Rendered:
+    """The 照片证据 pages, kept by everything they print (decoding photos is the slow part)."""
+    key = (
+        "photos",
+        *(
+            "|".join(map(str, (p.sha256, p.caption, p.taken_at, p.place, p.photographer, p.proves)))
+            for p in photos
+        ),
+    )
+    kept = _KEPT.get(key)
+    if kept is None:
+        kept = Rendered(render_photos(photo_entries(store, photos)), photo_page_count(len(photos)))
+        _KEPT.put(key, kept)
+    return kept
+
+
 def item_pdf(
     session: Session,
     store: EvidenceStore,
@@ -175,7 +191,7 @@ def item_pdf(
 ) -> Rendered:
     """The pages of one item of the volume."""
     if item.key == PHOTOS_KEY:
-        return Rendered(render_photos(photo_entries(store, photos)), photo_page_count(len(photos)))
+        return _photo_pages(store, photos)
     if item.key == MEDIA_KEY:
         pdf = render_media_index(media_index_rows(session, case_id))
         return Rendered(pdf, page_count(pdf))
