@@ -33,6 +33,7 @@ THUMBNAILS_PER_JOB = 12
 PAGE_DPI = 110  # the large page: sharp at the width the page has at 1366 × 768
 KEPT_PAGES = 6  # large pages kept for going back and forth
 STRIP_WIDTH = 140
+A4_RATIO = 297 / 210
 THUMBNAIL_SIZE = QSize(96, 136)
 PAPER_DESK = "background: #8a9099; color: white;"  # white pages stand out, as in a preview
 
@@ -43,6 +44,12 @@ def caption(number: int, label: str) -> str:
     if label.isdigit():
         return f"页号 {label}"
     return label or f"第 {number} 页"
+
+
+def _blank_page() -> QPixmap:
+    page = QPixmap(THUMBNAIL_SIZE.width(), round(THUMBNAIL_SIZE.width() * A4_RATIO))
+    page.fill(Qt.GlobalColor.white)
+    return page
 
 
 class PagePreview(QWidget):
@@ -60,6 +67,7 @@ class PagePreview(QWidget):
         self._serial = 0
         self._pdf = b""
         self._large: OrderedDict[int, QPixmap] = OrderedDict()
+        self._drawn = 0  # thumbnails drawn so far
         self.thumbnails = QListWidget()
         self.thumbnails.setViewMode(QListView.ViewMode.IconMode)
         self.thumbnails.setFlow(QListView.Flow.LeftToRight)  # one column: the strip's width
@@ -67,8 +75,8 @@ class PagePreview(QWidget):
         self.thumbnails.setResizeMode(QListView.ResizeMode.Adjust)
         self.thumbnails.setMovement(QListView.Movement.Static)
         self.thumbnails.setIconSize(THUMBNAIL_SIZE)
-        # a fixed cell: the layout stays right while the icons arrive after the labels
-        self.thumbnails.setGridSize(THUMBNAIL_SIZE + QSize(16, 30))
+        self.thumbnails.setUniformItemSizes(True)
+        self.thumbnails.setSpacing(4)
         self.thumbnails.setFixedWidth(STRIP_WIDTH)
         self.thumbnails.setStyleSheet(f"QListWidget {{ {PAPER_DESK} }}")
         self.thumbnails.currentRowChanged.connect(self._chosen)
@@ -89,6 +97,7 @@ class PagePreview(QWidget):
         self._serial += 1
         self._pdf = b""
         self._large.clear()
+        self._drawn = 0
         self.thumbnails.blockSignals(True)  # no page is chosen while the strip empties
         self.thumbnails.clear()
         self.thumbnails.blockSignals(False)
@@ -120,11 +129,7 @@ class PagePreview(QWidget):
 
     def thumbnails_done(self) -> int:
         """How many thumbnails have been drawn (tests wait on it)."""
-        return sum(
-            1
-            for row in range(self.thumbnails.count())
-            if not self.thumbnails.item(row).icon().isNull()
-        )
+        return self._drawn
 
     def _run(self, work: Callable[[], object], then: Callable[[object], None]) -> None:
         self._context.workers.run(
@@ -136,8 +141,11 @@ class PagePreview(QWidget):
             return
         self._large[0] = QPixmap.fromImage(image)
         self.thumbnails.blockSignals(True)
+        # a blank page stands in for each thumbnail until it is drawn: the items have their
+        # final size from the start, so the strip's layout never shifts as they arrive
+        blank = QIcon(_blank_page())
         for number, label in enumerate(labels, start=1):
-            self.thumbnails.addItem(QListWidgetItem(caption(number, label)))
+            self.thumbnails.addItem(QListWidgetItem(blank, caption(number, label)))
         self.thumbnails.setCurrentRow(0)
         self.thumbnails.blockSignals(False)
         self._put(0)
@@ -159,6 +167,7 @@ class PagePreview(QWidget):
         assert isinstance(images, list)
         for offset, image in enumerate(images):
             self.thumbnails.item(start + offset).setIcon(QIcon(QPixmap.fromImage(image)))
+        self._drawn += len(images)
         self._thumbnails_from(serial, start + len(images))
 
     def _chosen(self, index: int) -> None:
