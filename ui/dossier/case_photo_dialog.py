@@ -274,7 +274,8 @@ class CasePhotoDialog(QDialog):
         self.heading.setText(f"<b>新照片：</b>{path.name}")
         self._show_preview(_file_preview(path))
         self.facts.setText("拍摄时间取自照片的拍摄信息（EXIF）。填写后按“保存”附到本案。")
-        self._fill(PhotoInput(caption=""), editable=True, caption_editable=True)
+        mine = PhotoInput(caption="", photographer=self._context.actor.full_name)
+        self._fill(mine, editable=True, caption_editable=True)  # who adds it, most often
         self.save_button.setEnabled(True)
         self.fields["caption"].setFocus()
 

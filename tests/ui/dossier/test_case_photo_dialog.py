@@ -51,6 +51,8 @@ def test_a_photo_is_attached_to_the_case_with_its_texts(
     assert listed(dialog) == [] and not dialog.save_button.isEnabled()
     dialog.start_new(scanned_image(tmp_path / "IMG_0001.jpg", shade=120))
     assert "IMG_0001.jpg" in dialog.heading.text()
+    assert dialog.fields["photographer"].text() == "张伟"  # who adds it, proposed
+    dialog.fields["photographer"].clear()
     for name, text in TEXTS.items():
         type_text(qtbot, dialog.fields[name], text)
     with qtbot.waitSignal(dialog.changed):
