@@ -72,6 +72,10 @@ def archive_case(database: Database, actor: Actor, case_id: str, on: dt.date) ->
         if case.stage != Stage.CLOSED.value:
             raise UserError(f"案件“{case.case_no}”已归档。")
         check_performer(reader, case, action)
+        if case.closed_on is not None and on < case.closed_on:
+            raise UserError(
+                f"归档日期（{on:%Y-%m-%d}）不能早于结案日期（{case.closed_on:%Y-%m-%d}），请核对。"
+            )
         compiled = compile_volume(session, store, case, duplex=False, archiving_on=on)
         check = case_self_check(session, case, on, compiled)
         blocking = [finding for finding in check.findings if finding.blocks_archive]

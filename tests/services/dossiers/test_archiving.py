@@ -112,10 +112,14 @@ def test_an_archived_case_is_locked(demo_database: Database, sign_in: SignIn) ->
         archive_case(demo_database, sign_in("liuyang"), case_id, ON)
 
 
-def test_only_the_leader_archives(demo_database: Database, sign_in: SignIn) -> None:
+def test_only_the_leader_archives_on_or_after_the_closing_day(
+    demo_database: Database, sign_in: SignIn
+) -> None:
     case_id = case_id_of(demo_database, CASE_NO)
     with pytest.raises(UserError, match="中队负责人"):
         archive_case(demo_database, sign_in("wangfang"), case_id, ON)
+    with pytest.raises(UserError, match="不能早于结案日期（2026-12-03）"):
+        archive_case(demo_database, sign_in("liuyang"), case_id, dt.date(2026, 12, 2))
     with demo_database.read() as session:
         assert session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id)) is None
 
