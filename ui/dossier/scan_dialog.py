@@ -55,6 +55,7 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGES_ROLE = Qt.ItemDataRole.UserRole + 2  # the file's page count, or its problem as text
 PROBLEM = QColor("#b3261e")  # the red of the error labels (form_parts.ERROR_STYLE)
 NOTE_MAX = 200
+NO_FILES = "尚未选择文件。PDF 可含多页；图片每个文件一页。"
 REMOVE_EXPLANATION = "删除后，案卷中本文书的位置恢复使用系统生成的副本。删除原因记入操作日志。"
 
 
@@ -156,7 +157,7 @@ class ScanDialog(QDialog):
         for button in (self.add_button, self.up_button, self.down_button, self.drop_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        self.total = QLabel("尚未选择文件。PDF 可含多页；图片每个文件一页。")
+        self.total = QLabel(NO_FILES)
         self.total.setWordWrap(True)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -267,9 +268,7 @@ class ScanDialog(QDialog):
             )
         count = self.files.count()
         self.total.setText(
-            f"共{count}个文件，{self.page_count()}页（按列表顺序装订）。"
-            if count
-            else "尚未选择文件。PDF 可含多页；图片每个文件一页。"
+            f"共{count}个文件，{self.page_count()}页（按列表顺序装订）。" if count else NO_FILES
         )
         label = self.errors.label_for("paths")
         label.setText("\n".join(problems))
