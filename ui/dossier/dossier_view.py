@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -56,11 +57,12 @@ from ui.dossier.page_preview import PagePreview
 from ui.dossier.scan_dialog import ScanDialog
 from ui.dossier.volume_output import Volume, export_volume, print_volumes
 from ui.errors import failure_text, show_failure
-from ui.shortcuts import EXPORT_PDF, PRINT_PREVIEW, keyed
+from ui.shortcuts import EXPORT_PDF, PRINT_PREVIEW, keyed, shown
 from ui.widgets.ask import ask
 
 NUMBER_CHOICES = (("none", "不打印页号"), ("labels", "附页号标签"), ("list", "附盖号清单"))
 TAB_WIDTH = 600
+MOVE_UP, MOVE_DOWN = "Ctrl+Up", "Ctrl+Down"  # in the 目录: 调整顺序 one place up or down
 RESTORED = "恢复立卷规则规定的顺序"  # the reason recorded when an override is taken back
 READ_ONLY_NOTE = "本案已归档，案卷已冻结，不能修改；如确需修改，请由中队负责人批准重新打开案卷。"
 
@@ -190,6 +192,10 @@ class DossierView(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.index_table.activated.connect(self._edit_remark)
+        for keys, by in ((MOVE_UP, -1), (MOVE_DOWN, 1)):  # 上移 / 下移: the dialog, proposed
+            shortcut = QShortcut(QKeySequence(keys), self.index_table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda by=by: self.move_item(by))
         self.index_table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.move_button = QPushButton("调整顺序(&M)…")
         self.move_button.clicked.connect(self.move_item)
@@ -211,7 +217,11 @@ class DossierView(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch()
-        hint = QLabel("备注：选中一行按 Enter 或 F2 填写；页号由系统按装订结果计算。")
+        hint = QLabel(
+            f"备注：选中一行按 Enter 或 F2 填写；{shown(MOVE_UP)} / {shown(MOVE_DOWN)} 上移、下移"
+            "（须写明原因）；页号由系统按装订结果计算。"
+        )
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #5b6675;")
         tab = QWidget()
         column = QVBoxLayout(tab)
@@ -406,12 +416,14 @@ class DossierView(QWidget):
         self.reload()
         self.changed.emit()
 
-    def move_item(self) -> None:
-        """调整顺序…: the item to another position, with the reason (asked in a dialog)."""
+    def move_item(self, by: int = 0) -> None:
+        """调整顺序…: the item to another position (``by`` places up or down proposed), with
+        the reason (asked in a dialog)."""
         row = self.chosen_row()
-        if row is None:
+        if row is None or not self.move_button.isEnabled():
             return
-        dialog = OrderDialog(row.title, row.sequence, self.index.row_count(), self)
+        proposed = row.sequence + by
+        dialog = OrderDialog(row.title, proposed, self.index.row_count(), self)
 
         def submit(form: LifecycleDialog) -> None:
             assert isinstance(form, OrderDialog)

@@ -3,12 +3,9 @@ database (never from the services under test), and the page and view opened as a
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pytest
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
@@ -17,22 +14,10 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.models import Case, CaseDossier
 from fuanjian_desktop.models.org import Squad
+from fuanjian_desktop.services.inspections.inspections import local_today
 
-TODAY = dt.date(2026, 12, 7)
+TODAY = local_today()  # the demo is dated back from the moment it was made
 HOME_SQUAD = "园岭"
-
-
-@pytest.fixture(autouse=True)
-def demo_evidence(request: pytest.FixtureRequest) -> None:
-    """The demo's evidence files beside the copied database (volumes print its photos); the
-    shared fixture copies the database only."""
-    if "demo_database" not in request.fixturenames:
-        return
-    template = request.getfixturevalue("demo_template")
-    database = request.getfixturevalue("demo_database")
-    source = template.folder.root / "evidence"
-    if source.exists():
-        shutil.copytree(source, database.folder / "evidence", dirs_exist_ok=True)
 
 
 def squad_case_ids(database: Database, stage: Stage) -> set[str]:

@@ -10,7 +10,6 @@ from PySide6.QtPrintSupport import QPrintDialog
 
 from fuanjian_desktop.domain.procedure import Stage
 from tests.ui.dossier.dossier_support import (
-    demo_evidence,  # noqa: F401
     dossier_of,
     open_page,
     pdf_pages,

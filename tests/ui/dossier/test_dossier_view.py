@@ -16,7 +16,6 @@ from fuanjian_desktop.services.dossiers import volume
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dossier_support import (
     TODAY,
-    demo_evidence,  # noqa: F401
     dossier_of,
     open_page,
     pdf_pages,
@@ -110,12 +109,16 @@ def test_moving_an_item_needs_a_reason_and_then_moves_it(
     qtbot, make_context, sign_in, demo_database, wait_idle
 ):
     view, case_id = open_volume(qtbot, make_context, sign_in, wait_idle, "wangfang", Stage.CLOSED)
+    window = view.window()
+    with qtbot.waitActive(window):  # keys reach shortcuts only in the active window
+        window.activateWindow()
+    view.index_table.setFocus()
     view.index_table.setCurrentIndex(view.index.index(0, 0))
     moved = view.index.item_at(0).key
-    view.move_button.click()  # 调整顺序 (Alt+M)
+    qtbot.keyClick(view.index_table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)  # 下移
     dialog = view.dialog
     assert isinstance(dialog, OrderDialog)
-    dialog.position.setValue(2)
+    assert dialog.chosen_position() == 2  # one place down, proposed
     dialog.ok_button.click()  # no reason
     wait_idle()
     assert dialog.isVisible() and dialog.message.text()
