@@ -15,8 +15,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.dossier_cli import safe_name
 from fuanjian_desktop.models import Case, CaseDossier
 from main import main
-
-CASE_NO = "（深福）应急立〔2026〕5号"
+from tests.services.dossiers.volume_reading import complete_case
 
 
 def dossier(capsys: pytest.CaptureFixture[str], data: Path, *more: str) -> tuple[int, str, str]:
@@ -61,14 +60,15 @@ def test_case_writes_that_case(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    case_no = complete_case(demo_database).case_no
     target = tmp_path / "one.pdf"
     code, stdout, stderr = dossier(
-        capsys, data_folder.root, "--case", CASE_NO, "--out", str(target)
+        capsys, data_folder.root, "--case", case_no, "--out", str(target)
     )
     assert code == 0, stderr
     [line] = stdout.splitlines()
-    path, case_no, counts = line.split("\t")
-    assert (Path(path), case_no) == (target, CASE_NO)
+    path, written, counts = line.split("\t")
+    assert (Path(path), written) == (target, case_no)
     found = re.fullmatch(r"(\d+) 件 (\d+) 页", counts)
     assert found is not None
     items, pages = int(found[1]), int(found[2])
@@ -109,8 +109,9 @@ def test_an_unwritable_target_is_a_chinese_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = tmp_path / "no-such-folder" / "one.pdf"
+    case_no = complete_case(demo_database).case_no
     code, stdout, stderr = dossier(
-        capsys, data_folder.root, "--case", CASE_NO, "--out", str(target)
+        capsys, data_folder.root, "--case", case_no, "--out", str(target)
     )
     assert (code, stdout) == (1, "")
     assert f"无法写入“{target}”：所在的文件夹不存在" in stderr

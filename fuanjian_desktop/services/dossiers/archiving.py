@@ -15,6 +15,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import Stage, find_action
 from fuanjian_desktop.errors import UserError
@@ -23,6 +25,7 @@ from fuanjian_desktop.ids import new_id
 from fuanjian_desktop.models import Case, CaseDossier
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases.case_actions import StepInput, check_performer, take_step
+from fuanjian_desktop.services.cases.case_facts import case_events
 from fuanjian_desktop.services.dossiers.case_photos import case_photo_rows
 from fuanjian_desktop.services.dossiers.evidence_files import discard_new, evidence_file
 from fuanjian_desktop.services.dossiers.self_check import case_self_check
@@ -33,6 +36,7 @@ from fuanjian_desktop.services.dossiers.volume_compile import (
     dossier_of,
     finish,
 )
+from fuanjian_desktop.services.dossiers.volume_cover import REOPEN_ACTION
 from fuanjian_desktop.services.dossiers.volume_items import collect_items
 from fuanjian_desktop.services.inspections.evidence import evidence_store
 from fuanjian_desktop.services.inspections.inspections import local_today
@@ -72,10 +76,7 @@ def archive_case(database: Database, actor: Actor, case_id: str, on: dt.date) ->
         if case.stage != Stage.CLOSED.value:
             raise UserError(f"案件“{case.case_no}”已归档。")
         check_performer(reader, case, action)
-        if case.closed_on is not None and on < case.closed_on:
-            raise UserError(
-                f"归档日期（{on:%Y-%m-%d}）不能早于结案日期（{case.closed_on:%Y-%m-%d}），请核对。"
-            )
+        _check_day(session, case, on)
         compiled = compile_volume(session, store, case, duplex=False, archiving_on=on)
         check = case_self_check(session, case, on, compiled)
         blocking = [finding for finding in check.findings if finding.blocks_archive]
@@ -90,6 +91,19 @@ def archive_case(database: Database, actor: Actor, case_id: str, on: dt.date) ->
     except Exception:
         discard_new(database, store, stored)
         raise
+
+
+def _check_day(session: Session, case: Case, on: dt.date) -> None:
+    """归档 comes after the 结案 and after the latest reopening of the case."""
+    if case.closed_on is not None and on < case.closed_on:
+        raise UserError(
+            f"归档日期（{on:%Y-%m-%d}）不能早于结案日期（{case.closed_on:%Y-%m-%d}），请核对。"
+        )
+    reopened = [e.occurred_on for e in case_events(session, case.id) if e.action == REOPEN_ACTION]
+    if reopened and on < max(reopened):
+        raise UserError(
+            f"归档日期（{on:%Y-%m-%d}）不能早于重新打开案卷的日期（{max(reopened):%Y-%m-%d}），请核对。"
+        )
 
 
 def _archive(

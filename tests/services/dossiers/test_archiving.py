@@ -31,23 +31,30 @@ from fuanjian_desktop.services.dossiers.volume import (
     frozen_volume,
 )
 from fuanjian_desktop.services.inspections.evidence import attach_photos, evidence_store
-from tests.services.dossiers.volume_reading import case_id_of, pages_of
+from fuanjian_desktop.services.inspections.inspections import local_today
+from tests.services.dossiers.volume_reading import complete_case, pages_of
 
 SignIn = Callable[[str], Actor]
-CASE_NO = "（深福）应急立〔2026〕5号"  # closed 2026-12-03, general procedure, one inspection
-TODAY = dt.date(2026, 12, 7)
-ON = dt.date(2026, 12, 4)
+TODAY = local_today()  # the demo is dated back from today
+
+
+def closing_day(database: Database) -> dt.date:
+    """The 结案 date of the demo's complete case (the day it is archived in these tests)."""
+    closed_on = complete_case(database).closed_on
+    assert closed_on is not None
+    return closed_on
 
 
 def archived(database: Database, sign_in: SignIn) -> tuple[str, dict[str, object]]:
     """Archive the case as the squad leader; its id and what the dossier record holds."""
-    case_id = case_id_of(database, CASE_NO)
-    result = archive_case(database, sign_in("liuyang"), case_id, ON)
+    case_id, closed_on = complete_case(database).id, closing_day(database)
+    result = archive_case(database, sign_in("liuyang"), case_id, closed_on)
     with database.read() as session:
         dossier = session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id))
         assert dossier is not None
         return case_id, {
             "result": result,
+            "closed_on": closed_on,
             "archive_no": dossier.archive_no,
             "archive_number": dossier.archive_number,
             "archived_on": dossier.archived_on,
@@ -64,17 +71,21 @@ def test_archiving_numbers_the_volume_and_freezes_it(
 ) -> None:
     case_id, stored = archived(demo_database, sign_in)
     archive_no = str(stored["archive_no"])
-    assert re.fullmatch(r"2026\d{4}", archive_no)  # 结案 2026-12-03: the year, 4 digits
+    closed_on = stored["closed_on"]
+    assert isinstance(closed_on, dt.date)
+    year = closed_on.year  # the 结案 year, then a 4-digit serial
+    assert re.fullmatch(rf"{year}\d{{4}}", archive_no)
     serial = int(archive_no[4:])
-    assert stored["archive_number"] == f"（深福）应急案〔2026〕{serial}号"
-    assert stored["archived_on"] == ON and stored["retention"] == "永久"
+    assert stored["archive_number"] == f"（深福）应急案〔{year}〕{serial}号"
+    assert stored["archived_on"] == closed_on
+    assert stored["retention"] == "永久"
     assert stored["stage"] == "archived"
     clerk = sign_in("wangfang")
     frozen = frozen_volume(demo_database, clerk, case_id)
     assert hashlib.sha256(frozen).hexdigest() == stored["sha256"]
     pages = pages_of(frozen)
     cover = pages[0].text
-    assert archive_no in cover and f"应急案〔2026〕{serial}号" in cover
+    assert archive_no in cover and f"应急案〔{year}〕{serial}号" in cover
     view = dossier_view(demo_database, clerk, case_id, TODAY)
     assert stored["items"] == view.item_count and stored["pages"] == view.page_count
     listed = next(
@@ -109,17 +120,18 @@ def test_an_archived_case_is_locked(demo_database: Database, sign_in: SignIn) ->
     with pytest.raises(UserError, match="已归档"):
         set_remark(demo_database, clerk, case_id, row.key, "归档后补写")
     with pytest.raises(UserError, match="已归档"):
-        archive_case(demo_database, sign_in("liuyang"), case_id, ON)
+        archive_case(demo_database, sign_in("liuyang"), case_id, TODAY)
 
 
 def test_only_the_leader_archives_on_or_after_the_closing_day(
     demo_database: Database, sign_in: SignIn
 ) -> None:
-    case_id = case_id_of(demo_database, CASE_NO)
+    case_id = complete_case(demo_database).id
+    closed_on = closing_day(demo_database)
     with pytest.raises(UserError, match="中队负责人"):
-        archive_case(demo_database, sign_in("wangfang"), case_id, ON)
-    with pytest.raises(UserError, match="不能早于结案日期（2026-12-03）"):
-        archive_case(demo_database, sign_in("liuyang"), case_id, dt.date(2026, 12, 2))
+        archive_case(demo_database, sign_in("wangfang"), case_id, closed_on)
+    with pytest.raises(UserError, match=f"不能早于结案日期（{closed_on:%Y-%m-%d}）"):
+        archive_case(demo_database, sign_in("liuyang"), case_id, closed_on - dt.timedelta(1))
     with demo_database.read() as session:
         assert session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id)) is None
 
@@ -128,7 +140,7 @@ def test_a_blocking_finding_refuses_archiving(
     demo_database: Database, sign_in: SignIn, tmp_path: Path
 ) -> None:
     """A photo of the case's inspection without its 证据名称/说明 must be captioned first."""
-    case_id = case_id_of(demo_database, CASE_NO)
+    case_id = complete_case(demo_database).id
     with demo_database.read() as session:
         inspection_id = session.scalar(
             select(CaseLink.target_id).where(
@@ -140,7 +152,7 @@ def test_a_blocking_finding_refuses_archiving(
     Image.new("RGB", (64, 48), (120, 130, 140)).save(photo, "JPEG")
     attach_photos(demo_database, sign_in("zhangwei"), inspection_id, "", [photo])
     with pytest.raises(UserError, match="不能归档") as refused:
-        archive_case(demo_database, sign_in("liuyang"), case_id, ON)
+        archive_case(demo_database, sign_in("liuyang"), case_id, closing_day(demo_database))
     assert "照片" in refused.value.message  # the blocking finding is named
     with demo_database.read() as session:
         assert session.get(Case, case_id).stage == "closed"  # type: ignore[union-attr]
@@ -154,8 +166,10 @@ def test_archiving_again_after_a_reopening_keeps_the_number(
     leader = sign_in("liuyang")
     clerk = sign_in("wangfang")
     old_volume = frozen_volume(demo_database, clerk, case_id)
-    reopen_case(demo_database, leader, case_id, "补充送达回执扫描件", ON)
+    reopen_case(demo_database, leader, case_id, "补充送达回执扫描件", TODAY)
     assert dossier_view(demo_database, clerk, case_id, TODAY).archived is False
+    with pytest.raises(UserError, match="不能早于"):  # the reopening (or the 结案)
+        archive_case(demo_database, leader, case_id, TODAY - dt.timedelta(1))
     again = archive_case(demo_database, leader, case_id, TODAY)
     assert (again.archive_no, again.archive_number) == (
         first["archive_no"],

@@ -16,16 +16,16 @@ from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.dossiers.scans import remove_scan, scan_of
 from fuanjian_desktop.services.dossiers.volume import dossier_cases, dossier_view
 from fuanjian_desktop.services.inspections.evidence import attach_photos
-from tests.services.dossiers.volume_reading import case_id_of
+from fuanjian_desktop.services.inspections.inspections import local_today
+from tests.services.dossiers.volume_reading import complete_case
 
 SignIn = Callable[[str], Actor]
-COMPLETE = "（深福）应急立〔2026〕5号"  # the demo's 程序完整 case: scanned, photos captioned
-TODAY = dt.date(2026, 12, 7)
+TODAY = local_today()  # the demo is dated back from today
 
 
 def test_the_complete_case_has_no_finding(demo_database: Database, sign_in: SignIn) -> None:
     clerk = sign_in("wangfang")
-    case_id = case_id_of(demo_database, COMPLETE)
+    case_id = complete_case(demo_database).id
     check = dossier_view(demo_database, clerk, case_id, TODAY).self_check
     assert (check.findings, check.score, check.vetoed, check.blocking) == ((), 100, False, False)
     listed = next(r for r in dossier_cases(demo_database, clerk, TODAY) if r.case_id == case_id)
@@ -36,7 +36,7 @@ def test_each_broken_record_is_a_finding(
     demo_database: Database, sign_in: SignIn, tmp_path: Path
 ) -> None:
     clerk = sign_in("wangfang")
-    case_id = case_id_of(demo_database, COMPLETE)
+    case_id = complete_case(demo_database).id
     with demo_database.read() as session:
         documents = {
             d.type_key: d.id
@@ -62,7 +62,9 @@ def test_each_broken_record_is_a_finding(
         decision = session.get(CaseDocument, documents["penalty_decision"])
         assert hearing is not None and decision is not None
         hearing.status, hearing.served_on, hearing.served_method = "issued", None, None
-        decision.issued_on = dt.date(2026, 11, 1)
+        notice = session.get(CaseDocument, documents["penalty_notice"])
+        assert notice is not None and notice.issued_on is not None
+        decision.issued_on = notice.issued_on - dt.timedelta(days=1)
     check = dossier_view(demo_database, clerk, case_id, TODAY).self_check
     found = {(f.code, f.item_key) for f in check.findings}
     assert ("no_scan", f"doc:{documents['penalty_notice']}") in found

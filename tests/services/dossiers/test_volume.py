@@ -9,7 +9,6 @@ decision stands in the decision's place.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from sqlalchemy import select
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.models import CaseDocument, LocalSetting
+from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, LocalSetting
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.documents.documents import correct_document, issue_document
 from fuanjian_desktop.services.dossiers.dossier_records import set_order_override, set_remark
@@ -33,8 +32,9 @@ from fuanjian_desktop.services.dossiers.volume import (
     dossier_view,
     paper_volume,
 )
+from fuanjian_desktop.services.inspections.inspections import local_today
 from tests.services.dossiers.volume_reading import (
-    case_id_of,
+    complete_case,
     document_first_page_text,
     flat,
     has_scan,
@@ -44,8 +44,7 @@ from tests.services.dossiers.volume_reading import (
 )
 
 SignIn = Callable[[str], Actor]
-CASE_NO = "（深福）应急立〔2026〕5号"
-TODAY = dt.date(2026, 12, 7)
+TODAY = local_today()  # the demo is dated back from today
 SCAN_PAGES = 3
 ROWS_PER_INDEX_PAGE = 14  # template p56 has 14 lines
 
@@ -95,7 +94,7 @@ def long_case(demo_database: Database, sign_in: SignIn, tmp_path: Path) -> LongC
     """The case with two corrected documents (two more rows: 15 or more) and its decision
     scanned (3 pages, replacing any scan the demo attached)."""
     clerk = sign_in("wangfang")
-    case_id = case_id_of(demo_database, CASE_NO)
+    case_id = complete_case(demo_database).id
     documents = documents_of(demo_database, case_id)
     for type_key in ("investigation_report", "case_handling_approval"):
         draft = correct_document(demo_database, clerk, documents[type_key].id, "笔误")
@@ -282,17 +281,29 @@ def test_the_paper_volume_has_only_cover_index_and_notes(
 
 def test_the_cover_is_worded_from_the_records(demo_database: Database, sign_in: SignIn) -> None:
     clerk = sign_in("wangfang")
-    case_id = case_id_of(demo_database, CASE_NO)
-    view = dossier_view(demo_database, clerk, case_id, TODAY)
+    case = complete_case(demo_database)
+    view = dossier_view(demo_database, clerk, case.id, TODAY)
     cover = view.cover
-    # 当事人 + 违法行为 + 案 (hand-written from the demo case's party and 案由)
-    assert cover.case_name == (
-        "深圳市新港桌球室有限公司进行爆破、吊装、动火、临时用电以及其他危险作业，"
-        "未安排专门人员进行现场安全管理案"
-    )
+    with demo_database.read() as session:
+        closing = session.scalar(
+            select(CaseEvent.occurred_on).where(
+                CaseEvent.case_id == case.id, CaseEvent.action == "approve_closing"
+            )
+        )
+        decision = session.scalar(
+            select(CaseDocument.number).where(
+                CaseDocument.case_id == case.id, CaseDocument.type_key == "penalty_decision"
+            )
+        )
+    # 当事人 + 违法行为 + 案 (the demo's 案由 is the conduct itself, neither 涉嫌… nor …案)
+    assert not case.cause.startswith("涉嫌") and not case.cause.endswith("案")
+    assert cover.case_name == f"{case.party_name}{case.cause}案"
     assert cover.retention == "永久"  # 一般程序 (resources/dossier/settings.json)
-    assert "（深福）应急罚〔2026〕7号" in cover.result
-    assert cover.filed_on is not None and cover.closed_on == dt.date(2026, 12, 3)
+    assert decision is not None and decision in cover.result
+    assert (
+        cover.result.startswith("行政处罚：") and f"罚款人民币{case.total_fine}元" in cover.result
+    )
+    assert cover.filed_on is not None and cover.closed_on == closing
     assert cover.archive_no is None and cover.number is None  # not archived yet
     assert cover.item_count == len(view.rows)
     assert cover.page_count == view.page_count
@@ -300,7 +311,11 @@ def test_the_cover_is_worded_from_the_records(demo_database: Database, sign_in: 
 
 def test_a_build_reports_its_progress_to_the_end(demo_database: Database, sign_in: SignIn) -> None:
     calls: list[tuple[int, int]] = []
-    case_id = case_id_of(demo_database, "（深福）应急罚当〔2026〕1号")
+    with demo_database.read() as session:  # a 简易程序 case: two items
+        case_id = session.scalar(
+            select(Case.id).where(Case.stage == "closed", Case.procedure == "simple").limit(1)
+        )
+    assert case_id is not None
     built = build_volume(
         demo_database, sign_in("wangfang"), case_id, TODAY, progress=lambda *c: calls.append(c)
     )

@@ -82,14 +82,22 @@ def has_scan(database: Database, document_id: str) -> bool:
         return session.scalar(query) is not None
 
 
-def case_id_of(database: Database, case_no: str) -> str:
-    """The id of the case numbered ``case_no``."""
-    with database.read() as session:
-        found = session.scalar(select(Case.id).where(Case.case_no == case_no))
-    assert found is not None
-    return found
-
-
 def page_range(start: int, end: int) -> str:
     """页号 as the 目录 prints it (hand-written rule: a range with an EN DASH)."""
     return str(start) if start == end else f"{start}\u2013{end}"
+
+
+def complete_case(database: Database) -> Case:
+    """The demo's complete case (程序完整): its only closed general-procedure case that began
+    with an inspection and was paid in full — scanned and captioned by the demo."""
+    with database.read() as session:
+        found = session.scalars(
+            select(Case).where(
+                Case.stage == "closed",
+                Case.source == "inspection",
+                Case.procedure == "general",
+                Case.paid_amount == Case.total_fine,
+            )
+        ).all()
+    assert len(found) == 1
+    return found[0]
