@@ -13,11 +13,13 @@ import shutil
 import pytest
 from sqlalchemy import func, select, update
 
+from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.evidence.maintenance import store_of
 from fuanjian_desktop.models import Case, CaseDossier, EvidenceFile
 from fuanjian_desktop.services.trail_check import verify_trail
+from tests.test_main_cli import run
 
 ARCHIVE_NO = "20269999"
 PDF = ".pdf"
@@ -111,4 +113,18 @@ def test_a_changed_volume_fingerprint_is_found(
     assert report.problem == (
         f"案件{case_no}的归档案卷（归档号 {ARCHIVE_NO}）的证据文件记录与归档时记录的指纹不符："
         "案卷记录被改动过。"
+    )
+
+
+def test_audit_verify_exits_1_naming_the_volume(
+    demo_database: Database, data_folder: DataFolder, frozen: tuple[str, str]
+) -> None:
+    """`python main.py audit verify`: the missing volume named, exit 1."""
+    case_no, sha256 = frozen
+    store_of(demo_database).path_of(sha256, PDF).unlink()
+    result = run("audit", "verify", "--data-dir", str(data_folder.root))
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == (
+        f"记录链有问题：案件{case_no}的归档案卷（归档号 {ARCHIVE_NO}）的文件在证据库中缺失："
+        "案卷文件被删除了。\n"
     )
