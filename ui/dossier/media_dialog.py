@@ -71,6 +71,10 @@ class ImportProgress(QObject):
         super().__init__(parent)
         self._last = -1
 
+    def restart(self) -> None:
+        """Before an import: its first report is signalled whatever the last one was."""
+        self._last = -1
+
     def report(self, done: int, total: int) -> None:
         """Called on the worker thread by the import."""
         percent = done * PERCENT // total if total else PERCENT
@@ -218,6 +222,7 @@ class MediaDialog(QDialog):
             return
         context, case_id, path = self._context, self._case_id, Path(self.path.text().strip())
         entry, report = self.media_input(), self.progress.report
+        self.progress.restart()
         self._set_importing(True)
         self.errors.clear()
         context.workers.run(

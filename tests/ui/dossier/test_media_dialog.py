@@ -210,6 +210,35 @@ def test_the_case_pages_evidence_tab_imports_and_lists_it(
     assert "音像资料：现场检查执法全过程（现场检查，DSJ-0012）" in lines
 
 
+def test_a_repeat_is_refused_after_the_copy_and_the_next_file_shows_its_progress(
+    qtbot, make_context, sign_in, demo_database, wait_idle, tmp_path
+):
+    """A clip already in the case: refused under 文件 once copied; another clip then goes in
+    with its own progress to the end."""
+    team = case_team(sign_in)
+    case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
+    dialog = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
+    fill(qtbot, dialog, recording(tmp_path, 4096))
+    with qtbot.waitSignal(dialog.changed):
+        click(qtbot, dialog.save_button)
+    wait_idle()
+    again = open_dialog(qtbot, make_context, team.handler, case_id, wait_idle)
+    fill(qtbot, again, recording(tmp_path, 4096))
+    click(qtbot, again.save_button)
+    wait_idle()
+    assert "不必重复导入" in again.errors.labels["path"].text()
+    other = tmp_path / "other.mp4"
+    other.write_bytes(MP4_HEAD + b"\x01" * 5000)
+    again.set_file(other)
+    seen: list[int] = []
+    again.progress.moved.connect(lambda done, _total: seen.append(done))
+    with qtbot.waitSignal(again.changed):
+        click(qtbot, again.save_button)
+    wait_idle()
+    assert seen[-1] == other.stat().st_size
+    assert len(media_rows(demo_database, case_id)) == 2
+
+
 def test_sizes_read_as_people_read_them():
     assert size_text(850) == "850 B"
     assert size_text(1536) == "1.5 KB"
