@@ -82,6 +82,7 @@ class DossierPage(QWidget):
         self.filter = QComboBox()
         for value, label in FILTERS:
             self.filter.addItem(label, value)
+        self.filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # counts
         self.filter.currentIndexChanged.connect(lambda _index: self._show_rows())
         self.open_button = QPushButton("打开案卷(&O)")
         self.open_button.clicked.connect(self.open_selected)

@@ -24,8 +24,8 @@ REMARK_COLUMN = 4
 
 def check_text(row: DossierRow) -> str:
     """E.g. 92 分（3 项问题）, 不合格（一票否决）."""
-    if row.score is None:
-        return "未自查"
+    if row.score is None:  # an archived volume was checked when it was archived
+        return "—" if row.archived else "未自查"
     if row.vetoed:
         return f"不合格（一票否决，{row.finding_count} 项问题）"
     problems = f"（{row.finding_count} 项问题）" if row.finding_count else "（无问题）"
