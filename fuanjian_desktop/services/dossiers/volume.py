@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.dossier.pagination import PagePlan
 from fuanjian_desktop.dossier.render.cover import render_cover
+from fuanjian_desktop.dossier.render.index import index_page_count
 from fuanjian_desktop.dossier.render.labels import render_labels, render_stamp_list
 from fuanjian_desktop.dossier.render.model import CoverInfo, StampRow
 from fuanjian_desktop.dossier.render.self_check_sheet import render_self_check
@@ -284,13 +287,23 @@ def paper_volume(
     """For the paper volume of signed originals: cover, 目录, 备考表 [+ labels or stamp list].
 
     The 目录's 页号 are those the originals will carry: the plan of the electronic volume
-    (a scan's pages count as the original's).
+    (a scan's pages count as the original's). An archived case's cover, 目录 and 备考表 are
+    the frozen volume's own pages.
     """
     store = evidence_store(database)
     with read_as(database, actor) as (session, reader):
         case = dossier_case(session, reader, case_id)
-        compiled = compile_volume(session, store, case, duplex=duplex)
-    parts = [render_cover(compiled.cover), compiled.index_pdf, compiled.notes_pdf]
+        compiled = compile_volume(session, store, case, duplex=False)
+        dossier = dossier_of(session, case.id)
+        frozen = (
+            stored_volume(session, store, case)
+            if case.stage == Stage.ARCHIVED.value and dossier and dossier.volume_evidence_id
+            else None
+        )
+    if frozen is not None:
+        parts = _front_and_back(frozen, index_page_count(compiled.item_count))
+    else:
+        parts = [render_cover(compiled.cover), compiled.index_pdf, compiled.notes_pdf]
     stamps = [
         StampRow(row.sequence, row.title, pages.start, pages.end)
         for row, pages in zip(compiled.rows, compiled.plan.items, strict=True)
@@ -300,6 +313,21 @@ def paper_volume(
     elif labels == "list":
         parts.append(render_stamp_list(stamps))
     return _padded(parts, duplex)
+
+
+def _front_and_back(volume: bytes, index_pages: int) -> list[bytes]:
+    """The cover, the 目录 and the 备考表 of a built volume, each as a PDF of its own."""
+    pages = PdfReader(io.BytesIO(volume)).pages
+    runs = (range(1), range(1, 1 + index_pages), range(len(pages) - 1, len(pages)))
+    parts = []
+    for run in runs:
+        writer = PdfWriter()
+        for index in run:
+            writer.add_page(pages[index])
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        parts.append(buffer.getvalue())
+    return parts
 
 
 def self_check_sheet(database: Database, actor: Actor, case_id: str, today: dt.date) -> bytes:

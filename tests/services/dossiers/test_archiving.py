@@ -29,6 +29,7 @@ from fuanjian_desktop.services.dossiers.volume import (
     dossier_cases,
     dossier_view,
     frozen_volume,
+    paper_volume,
 )
 from fuanjian_desktop.services.inspections.evidence import attach_photos, evidence_store
 from fuanjian_desktop.services.inspections.inspections import local_today
@@ -105,12 +106,19 @@ def test_the_frozen_bytes_never_change_across_prints(
     with demo_database.write() as session:
         session.merge(LocalSetting(key="dossier.convention", value="chronological"))
         session.merge(LocalSetting(key="dossier.page_number_position", value="bottom_right"))
+        session.merge(LocalSetting(key="document.bureau_name", value="深圳市福田区应急管理局新址"))
     assert frozen_volume(demo_database, clerk, case_id) == first
     again = build_volume(demo_database, clerk, case_id, TODAY)
     assert again.pdf == first
     assert again.rows == rows  # the 目录 shown beside it is the frozen volume's
     assert build_volume(demo_database, clerk, case_id, TODAY, duplex=True).pdf == first
     assert hashlib.sha256(first).hexdigest() == stored["sha256"]
+    # the paper volume's cover, 目录 and 备考表 are the frozen volume's own pages
+    frozen, paper = pages_of(first), pages_of(paper_volume(demo_database, clerk, case_id, TODAY))
+    index_pages = len(paper) - 2
+    assert [page.text for page in paper] == [
+        page.text for page in (*frozen[: 1 + index_pages], frozen[-1])
+    ]
 
 
 def test_an_archived_case_is_locked(demo_database: Database, sign_in: SignIn) -> None:
