@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog
 
 from fuanjian_desktop.domain.procedure import Stage
+from tests.ui.conftest import active_main_window, type_text
 from tests.ui.dossier.dossier_support import (
     dossier_of,
     open_page,
@@ -112,3 +113,35 @@ def test_enter_opens_the_chosen_volume_and_back_returns_to_it(
     assert page.stack.currentIndex() == 0
     assert page.selected_ids() == [chosen]
     assert page.filter.currentData() == WAITING
+
+
+def test_a_clerk_reaches_a_volume_and_types_a_remark_from_the_keyboard(
+    qtbot, make_context, sign_in, demo_database, wait_idle
+):
+    """In the main window at 1366×768: the 案卷 row of the navigation, Down into the list,
+    Enter opens the volume with the cursor in the 目录, Down and Enter edit the first 备注."""
+    window = active_main_window(qtbot, make_context(sign_in("wangfang")))
+    window.resize(1366, 768)
+    row = window._keys.index("dossiers")
+    qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + row), Qt.KeyboardModifier.ControlModifier)
+    page = window.pages["dossiers"]
+    wait_idle()
+    for _stop in range(8):  # Tab: the filter, the buttons, then the list
+        if window.focusWidget() is page.table:
+            break
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+    assert window.focusWidget() is page.table
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert page.stack.currentWidget() is page.view
+    qtbot.waitUntil(lambda: page.view.first_page_seconds is not None, timeout=60_000)
+    wait_idle()
+    assert window.focusWidget() is page.view.index_table
+    qtbot.keyClick(page.view.index_table, Qt.Key.Key_Down)  # the first item
+    qtbot.keyClick(page.view.index_table, Qt.Key.Key_Return)
+    editor = window.focusWidget()
+    type_text(qtbot, editor, "见附件")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    wait_idle()
+    stored = dossier_of(demo_database, page.view.case_id)
+    assert stored is not None and "见附件" in stored.remarks.values()
+    assert page.view.width() <= 1366 - 170  # the page fits beside the navigation

@@ -301,3 +301,21 @@ def test_the_backnotes_typed_are_saved(qtbot, make_context, sign_in, demo_databa
         "王芳",
         "刘洋",
     )
+
+
+def test_duplex_rebuilds_with_each_item_on_a_right_hand_page(
+    qtbot, make_context, sign_in, demo_database, wait_idle
+):
+    """双面打印: the volume is built again, with a progress bar meanwhile, and every item starts
+    on an odd physical page (a right-hand page), the preview jumping there from the 目录."""
+    view, _case = open_volume(qtbot, make_context, sign_in, wait_idle, "wangfang", Stage.CLOSED)
+    single = pdf_pages(view.pdf)
+    view.duplex.setChecked(True)
+    assert view.bar.isVisible() and not view.print_button.isEnabled()
+    wait_idle()
+    assert not view.bar.isVisible() and view.print_button.isEnabled()
+    assert pdf_pages(view.pdf) > single
+    starts = [view._starts[view.index.item_at(row).key] for row in range(view.index.rowCount())]
+    assert all(start % 2 == 0 for start in starts)  # 0-based even = physical 1, 3, 5 …
+    view.index_table.setCurrentIndex(view.index.index(len(starts) - 1, 0))
+    assert view.preview.shown_page() == starts[-1]
