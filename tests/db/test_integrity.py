@@ -31,7 +31,7 @@ RESTORE_ADVICE = "从最近一次完好的备份恢复"
 
 @pytest.fixture
 def demo_copy(demo_template: DemoTemplate, data_folder: DataFolder) -> DataFolder:
-    """A closed copy of the encrypted demo folder (database and keys.json)."""
+    """A closed copy of the encrypted demo folder (database, keys.json and evidence files)."""
     demo_template.copy_files(data_folder)
     return data_folder
 
@@ -105,7 +105,11 @@ def test_a_zero_byte_database_is_not_a_first_start(
         assert "0 字节" in error.message and "不是首次启动" in error.message
         assert RESTORE_ADVICE in error.message
     assert demo_copy.database.stat().st_size == 0
-    assert sorted(path.name for path in demo_copy.root.iterdir()) == ["fuanjian.db", "keys.json"]
+    assert sorted(path.name for path in demo_copy.root.iterdir()) == [
+        "evidence",
+        "fuanjian.db",
+        "keys.json",
+    ]
 
 
 def test_random_bytes_with_the_key_are_unreadable(
@@ -164,4 +168,4 @@ def test_a_keyring_without_its_database_is_not_a_first_start(demo_copy: DataFold
     assert before_unlock.value.kind is Damage.MISSING
     assert "不见了" in before_unlock.value.message and "不是首次启动" in before_unlock.value.message
     assert RESTORE_ADVICE in before_unlock.value.message
-    assert sorted(path.name for path in demo_copy.root.iterdir()) == ["keys.json"]
+    assert sorted(path.name for path in demo_copy.root.iterdir()) == ["evidence", "keys.json"]
