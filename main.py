@@ -104,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument(
         "--page",
         help="页面：workbench（工作台）、inspection（现场检查）、hazards（隐患台账）、"
-        "cases（案件管理）、approvals（待我审批）、registry（企业台账）、audit（操作日志）、"
+        "cases（案件管理）、approvals（待我审批）、dossiers（案卷）、registry（企业台账）、"
+        "audit（操作日志）、"
         "users（用户管理）、sync（同步）、conflicts（同步冲突）、"
         "case（一个案件，与 --case-id 一起使用）",
     )
