@@ -1,7 +1,8 @@
 """The list of a case's or an inspection's documents: one row per document and edition.
 
 A voided or corrected (superseded) document stays listed, in grey, because its 文号 was used and
-the paper may be in someone's hands; the version column tells editions apart.
+the paper may be in someone's hands; the version column tells editions apart, the 扫描件 column
+which signed originals are scanned for the 案卷 (their pages).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ DOCUMENT_COLUMNS: tuple[Column[DocumentView], ...] = (
     Column("状态", lambda row: row.status_label),
     Column("版本", lambda row: f"第{row.edition}版"),
     Column("签发日期", lambda row: f"{row.issued_on:%Y-%m-%d}" if row.issued_on else ""),
+    Column("扫描件", lambda row: f"{row.scan_pages}页" if row.scan_pages else ""),
     Column("送达", lambda row: _served(row)),
 )
-COLUMN_WIDTHS = (220, 250, 70, 60, 90)
+COLUMN_WIDTHS = (220, 250, 70, 60, 90, 60)
 
 
 class DocumentTableModel(RowListModel):

@@ -15,7 +15,7 @@ that step's event again, dated the day of service, and the deadlines are recompu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -31,7 +31,7 @@ from fuanjian_desktop.domain.procedure import SERVED_METHODS, find_action
 from fuanjian_desktop.domain.roles import Permission
 from fuanjian_desktop.errors import NotFound, UserError
 from fuanjian_desktop.ids import new_id
-from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, Inspection
+from fuanjian_desktop.models import Case, CaseDocument, CaseEvent, DocumentScan, Inspection
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases.case_facts import case_documents, case_events, milestones_of
 from fuanjian_desktop.services.cases.cases import refresh_case
@@ -113,6 +113,7 @@ class DocumentView:
     void_reason: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    scan_pages: int | None = None  # pages of its signed original's scan (案卷), None: no scan
 
     @property
     def editable(self) -> bool:
@@ -309,7 +310,7 @@ def case_document_views(database: Database, actor: Actor, case_id: str) -> list[
     """The documents of a case in the order they were made."""
     with read_as(database, actor) as (session, reader):
         require_readable(reader, case_squad(session, case_id), "案件")
-        return [_view(document) for document in case_documents(session, case_id)]
+        return _views(session, case_documents(session, case_id))
 
 
 def inspection_document_views(
@@ -320,7 +321,7 @@ def inspection_document_views(
     with read_as(database, actor) as (session, reader):
         require_readable(reader, inspection_squad(session, inspection_id), "检查记录")
         rows = session.scalars(query.order_by(CaseDocument.created_at, CaseDocument.id))
-        return [_view(document) for document in rows]
+        return _views(session, list(rows))
 
 
 def document_sheet(database: Database, actor: Actor, document_id: str) -> tuple[Sheet, str | None]:
@@ -501,7 +502,15 @@ def _live_sheet(session: Session, document: CaseDocument) -> Sheet:
     return compose(spec, document.values, wording, variant=document.variant, number=document.number)
 
 
-def _view(document: CaseDocument) -> DocumentView:
+def _views(session: Session, documents: Sequence[CaseDocument]) -> list[DocumentView]:
+    """The documents as listed, each with the page count of its scan if it has one."""
+    ids = [document.id for document in documents]
+    query = select(DocumentScan.document_id, DocumentScan.page_count)
+    scanned = dict(session.execute(query.where(DocumentScan.document_id.in_(ids))).tuples().all())
+    return [_view(document, scanned.get(document.id)) for document in documents]
+
+
+def _view(document: CaseDocument, scan_pages: int | None = None) -> DocumentView:
     return DocumentView(
         id=document.id,
         case_id=document.case_id,
@@ -527,4 +536,5 @@ def _view(document: CaseDocument) -> DocumentView:
         void_reason=document.void_reason,
         created_at=document.created_at,
         updated_at=document.updated_at,
+        scan_pages=scan_pages,
     )

@@ -18,12 +18,14 @@ from tests.ui.case_support import TO_LEGAL_REVIEW, case_team
 from tests.ui.case_support import make_case as make_dated_case
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dialog_support import fits_the_laptop, not_a_pdf, scanned_image, scanned_pdf
-from tests.ui.test_case_page import open_page
+from tests.ui.test_case_page import open_page, row_texts
+from ui.documents.table import DOCUMENT_COLUMNS
 from ui.dossier.scan_dialog import ScanDialog
 from ui.pages.case_page import DOCUMENT_TAB
 
 # a scan is dated between its document's issue and today: the test case runs a month back
 TODAY = local_today()
+SCAN_COLUMN = [column.header for column in DOCUMENT_COLUMNS].index("扫描件")
 OPENED = TODAY - dt.timedelta(days=30)
 
 
@@ -67,7 +69,7 @@ def test_pages_are_attached_in_the_order_shown(
     """A 2-page PDF and a PNG, the PNG moved first: 3 pages, the PNG's file first."""
     team = case_team(sign_in)
     case_id = make_case(demo_database, team, TO_LEGAL_REVIEW)
-    _page, dialog, document = open_from_case_page(qtbot, make_context, team, case_id, wait_idle)
+    page, dialog, document = open_from_case_page(qtbot, make_context, team, case_id, wait_idle)
     assert document.number in dialog.heading.text()
     assert "尚未附加扫描件" in dialog.current.text()
     assert not dialog.save_button.isEnabled()  # nothing chosen yet
@@ -92,6 +94,8 @@ def test_pages_are_attached_in_the_order_shown(
         pages = row.one().pages
         first = session.get(EvidenceFile, pages[0])
     assert len(pages) == 2 and first is not None and first.extension == ".png"
+    listed = page.documents.row_of(document.id)  # the 文书 list, read again, says so
+    assert row_texts(page.documents, listed)[SCAN_COLUMN] == "3页"
 
 
 def test_a_file_that_is_no_scan_is_named_and_nothing_is_stored(
