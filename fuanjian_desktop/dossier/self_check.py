@@ -88,6 +88,8 @@ class DossierFacts:
     index_total: int | None = None  # the total the 目录 states (its last 页号)
     volume_total: int | None = None  # numbered pages of the built volume
     defects: tuple[tuple[str, str, str], ...] = ()  # the guard's (code, message, review item)
+    filed_by: str | None = None  # the 备考表's 立卷人 as it will print (blank: None or "")
+    checked_by: str | None = None  # the 备考表's 检查人
 
 
 @dataclass(frozen=True)
@@ -426,4 +428,31 @@ def _page_total(facts: DossierFacts) -> Iterator[Finding]:
         )
 
 
-CHECKS = (_missing_documents, _unserved, _receipt, _scans, _photos, _media, _dates, _page_total)
+def _backnotes(facts: DossierFacts) -> Iterator[Finding]:
+    """The 备考表 is signed off by its 立卷人 and 检查人 (GB/T 9705): a volume frozen without
+    them carries the blanks forever."""
+    blank = [
+        label
+        for label, name in (("立卷人", facts.filed_by), ("检查人", facts.checked_by))
+        if not (name or "").strip()
+    ]
+    if blank:
+        names = "、".join(blank)
+        yield _finding(
+            "backnotes_missing",
+            f"备考表的{names}尚未填写。请在案卷页的备考表中填写{names}后再归档。",
+            "notes",
+        )
+
+
+CHECKS = (
+    _missing_documents,
+    _unserved,
+    _receipt,
+    _scans,
+    _photos,
+    _media,
+    _dates,
+    _page_total,
+    _backnotes,
+)

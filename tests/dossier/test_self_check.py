@@ -107,6 +107,8 @@ COMPLETE = DossierFacts(
     ),
     index_total=14,
     volume_total=14,
+    filed_by="王芳",
+    checked_by="刘洋",
 )
 
 
@@ -216,6 +218,8 @@ def test_an_onsite_decision_is_signed_on_itself_and_needs_no_receipt() -> None:
         milestones={"decided": on(3, 2), "decision_served": on(3, 2)},
         documents=(decision, closing),
         receipt_rows=None,
+        filed_by="王芳",
+        checked_by="刘洋",
     )
     assert self_check(simple).findings == ()
     assert only(replace(simple, documents=(closing,))).code == "main_document_missing"
@@ -320,6 +324,16 @@ def test_the_index_total_must_equal_the_numbered_pages() -> None:
     finding = only(replace(COMPLETE, index_total=13))
     assert (finding.code, finding.item, finding.deduction) == ("page_total", "surface.index", 2)
     assert "至第13页" in finding.message and "14页" in finding.message and finding.blocks_archive
+
+
+def test_the_notes_need_their_filer_and_checker_before_archiving() -> None:
+    finding = only(replace(COMPLETE, checked_by=" "))
+    assert (finding.code, finding.item, finding.deduction, finding.item_key) == (
+        "backnotes_missing", "surface.other", 1, "notes",
+    )  # fmt: skip
+    assert finding.blocks_archive and "备考表的检查人尚未填写" in finding.message
+    both = only(replace(COMPLETE, filed_by=None, checked_by=None))
+    assert "立卷人、检查人" in both.message
 
 
 def test_guard_defects_map_by_code_then_by_category() -> None:
