@@ -44,11 +44,11 @@ def test_continued_on_second_page_with_heads_repeated() -> None:
     pdf = render_index(rows)
     texts = [compact(text) for text in page_texts(pdf)]
     assert len(texts) == 2
-    for text in texts:
-        assert text.startswith("卷内目录" + "".join(HEADS))
+    assert texts[0].startswith("卷内目录" + "".join(HEADS))
+    assert texts[1].startswith("卷内目录（续）" + "".join(HEADS))
     assert "第14件材料" in texts[0] and "第15件材料" not in texts[0]
     assert "第15件材料" in texts[1] and "第14件材料" not in texts[1]
-    assert texts[1] == "卷内目录" + "".join(HEADS) + "15第15件材料2026031615"
+    assert texts[1] == "卷内目录（续）" + "".join(HEADS) + "15第15件材料2026031615"
     assert unembedded_fonts(pdf) == []
 
 

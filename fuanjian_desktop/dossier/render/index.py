@@ -33,6 +33,7 @@ HEADS = ("序号", "文件名称及编号", "日期", "页号", "备注")
 SHARES = (51, 240, 70, 57, 90)  # the template's column widths (measured on p56)
 TITLE = "卷内目录"
 TITLE_BASELINE = PAGE_HEIGHT - 150
+TITLE_SIZE, TITLE_SPACING, CONTINUED_SIZE = 22, 12, 14
 TABLE_TOP = PAGE_HEIGHT - 185
 HEAD_HEIGHT, ROW_HEIGHT = 36, 34
 CELL_SIZE, MIN_SIZE = 10.5, 6.5  # 五号, set down to fit a long title
@@ -53,7 +54,7 @@ def render_index(rows: Sequence[IndexRow]) -> bytes:
     buffer = BytesIO()
     canvas = new_canvas(buffer, "卷内目录")
     for page in range(index_page_count(len(rows))):
-        _draw_page(canvas, rows[page * ROWS_PER_PAGE : (page + 1) * ROWS_PER_PAGE])
+        _draw_page(canvas, rows[page * ROWS_PER_PAGE : (page + 1) * ROWS_PER_PAGE], page > 0)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -68,8 +69,15 @@ def column_edges() -> list[float]:
     return edges
 
 
-def _draw_page(canvas: Canvas, rows: Sequence[IndexRow]) -> None:
-    draw_title(canvas, TITLE, TITLE_BASELINE, spacing=12)
+def _draw_page(canvas: Canvas, rows: Sequence[IndexRow], continued: bool) -> None:
+    """One page of the 目录; a continuation page says so after its title (（续）), so a
+    reader sees the 目录 runs on (no digits: the 页号 column stays the only numbers)."""
+    draw_title(canvas, TITLE, TITLE_BASELINE, TITLE_SIZE, TITLE_SPACING)
+    if continued:
+        hei = face("hei").name
+        title_width = stringWidth(TITLE, hei, TITLE_SIZE) + TITLE_SPACING * (len(TITLE) - 1)
+        canvas.setFont(hei, CONTINUED_SIZE)
+        canvas.drawString(LEFT + (FRAME_WIDTH + title_width) / 2 + 4, TITLE_BASELINE, "（续）")
     edges = column_edges()
     bottom = TABLE_TOP - HEAD_HEIGHT - ROWS_PER_PAGE * ROW_HEIGHT
     for x in edges:
