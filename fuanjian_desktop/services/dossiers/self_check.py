@@ -3,7 +3,8 @@
 The judgement lives in ``dossier/self_check.py`` (findings mapped to the §4.4 评查 items, the
 self-score, the veto items); this module only gathers what it judges: the documents of the
 volume with whether each has a scan, the 送达回执's list of served documents, the photos and
-audio-video records, the case's steps and milestones, the procedure guard's defects, and —
+audio-video records, the case's steps and milestones, the procedure guard's defects, the
+备考表's 立卷人 and 检查人, and —
 when the volume was compiled — the 目录's last 页号 and the pages the volume really numbers.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from fuanjian_desktop.models import Case, CaseDocument
 from fuanjian_desktop.services.cases.case_facts import facts_of
 from fuanjian_desktop.services.dossiers.case_photos import PhotoEvidence, case_photo_rows
 from fuanjian_desktop.services.dossiers.media import media_rows
+from fuanjian_desktop.services.dossiers.volume_compile import Compiled, dossier_of
 from fuanjian_desktop.services.dossiers.volume_cover import case_name
 from fuanjian_desktop.services.dossiers.volume_items import (
     bound_documents,
@@ -37,9 +38,6 @@ from fuanjian_desktop.services.dossiers.volume_items import (
 )
 from fuanjian_desktop.services.dossiers.volume_parts import page_count
 from fuanjian_desktop.services.procedure_settings import current_settings
-
-if TYPE_CHECKING:  # volume_compile imports this module's callers, not this module
-    from fuanjian_desktop.services.dossiers.volume_compile import Compiled
 
 RECEIPT = "service_receipt"
 PHOTO_SOURCES = {
@@ -80,6 +78,7 @@ def dossier_facts(
 ) -> DossierFacts:
     """Everything the 自查 judges of ``case``; the page totals only with ``compiled``."""
     facts = facts_of(session, case, current_settings(session), today)
+    dossier = dossier_of(session, case.id)
     documents = bound_documents(session, case.id)
     scans = scans_by_document(session, [d.id for d in documents])
     photos = compiled.photos if compiled is not None else tuple(case_photo_rows(session, case.id))
@@ -100,6 +99,8 @@ def dossier_facts(
         defects=tuple(
             (defect.code, defect.message, str(defect.review_item)) for defect in case_defects(facts)
         ),
+        filed_by=dossier.filed_by if dossier else None,
+        checked_by=dossier.checked_by if dossier else None,
     )
 
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,6 +46,7 @@ from fuanjian_desktop.services.dossiers.volume_compile import (
     finish,
 )
 from fuanjian_desktop.services.dossiers.volume_cover import case_name
+from fuanjian_desktop.services.dossiers.volume_frozen import front_and_back, frozen_rows
 from fuanjian_desktop.services.dossiers.volume_parts import blank_page, joined, page_count
 from fuanjian_desktop.services.inspections.evidence import evidence_store
 from fuanjian_desktop.services.lookup import fetch_readable
@@ -171,15 +170,20 @@ def dossier_cases(database: Database, actor: Actor, today: dt.date) -> list[Doss
         return rows
 
 
-def _view(session: Session, case: Case, compiled: Compiled, today: dt.date) -> DossierView:
+def _view(
+    session: Session, store: EvidenceStore, case: Case, compiled: Compiled, today: dt.date
+) -> DossierView:
     dossier = dossier_of(session, case.id)
     archived = case.stage == Stage.ARCHIVED.value
+    rows = compiled.rows
+    if archived and dossier is not None and dossier.volume_evidence_id is not None:
+        rows = frozen_rows(rows, stored_volume(session, store, case))
     return DossierView(
         case_id=case.id,
         case_no=case.case_no,
         archived=archived,
         cover=compiled.cover,
-        rows=compiled.rows,
+        rows=rows,
         self_check=case_self_check(session, case, today, compiled),
         archive_no=dossier.archive_no if dossier else None,
         archived_on=dossier.archived_on if dossier else None,
@@ -198,7 +202,9 @@ def dossier_view(database: Database, actor: Actor, case_id: str, today: dt.date)
     store = evidence_store(database)
     with read_as(database, actor) as (session, reader):
         case = dossier_case(session, reader, case_id)
-        return _view(session, case, compile_volume(session, store, case, duplex=False), today)
+        return _view(
+            session, store, case, compile_volume(session, store, case, duplex=False), today
+        )
 
 
 def build_volume(
@@ -221,13 +227,15 @@ def build_volume(
             session, store, case, duplex=duplex and not archived, progress=progress
         )
         dossier = dossier_of(session, case.id)
+        rows = compiled.rows
         if archived and dossier is not None and dossier.volume_evidence_id is not None:
             pdf = stored_volume(session, store, case)
+            rows = frozen_rows(rows, pdf)
             if progress is not None:
                 progress(compiled.steps, compiled.steps)
         else:
             pdf = finish(compiled, compiled.cover, progress)
-    return BuiltVolume(pdf, compiled.rows, compiled.page_count, compiled.item_count, compiled.plan)
+    return BuiltVolume(pdf, rows, compiled.page_count, compiled.item_count, compiled.plan)
 
 
 def stored_volume(session: Session, store: EvidenceStore, case: Case) -> bytes:
@@ -301,7 +309,7 @@ def paper_volume(
             else None
         )
     if frozen is not None:
-        parts = _front_and_back(frozen, index_page_count(compiled.item_count))
+        parts = front_and_back(frozen, index_page_count(compiled.item_count))
     else:
         parts = [render_cover(compiled.cover), compiled.index_pdf, compiled.notes_pdf]
     stamps = [
@@ -313,21 +321,6 @@ def paper_volume(
     elif labels == "list":
         parts.append(render_stamp_list(stamps))
     return _padded(parts, duplex)
-
-
-def _front_and_back(volume: bytes, index_pages: int) -> list[bytes]:
-    """The cover, the 目录 and the 备考表 of a built volume, each as a PDF of its own."""
-    pages = PdfReader(io.BytesIO(volume)).pages
-    runs = (range(1), range(1, 1 + index_pages), range(len(pages) - 1, len(pages)))
-    parts = []
-    for run in runs:
-        writer = PdfWriter()
-        for index in run:
-            writer.add_page(pages[index])
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        parts.append(buffer.getvalue())
-    return parts
 
 
 def self_check_sheet(database: Database, actor: Actor, case_id: str, today: dt.date) -> bytes:

@@ -22,7 +22,7 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case, CaseDossier, CaseLink, EvidenceFile, LocalSetting
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.dossiers.archiving import archive_case
-from fuanjian_desktop.services.dossiers.dossier_records import set_remark
+from fuanjian_desktop.services.dossiers.dossier_records import set_backnotes, set_remark
 from fuanjian_desktop.services.dossiers.reopening import reopen_case
 from fuanjian_desktop.services.dossiers.volume import (
     build_volume,
@@ -49,6 +49,7 @@ def closing_day(database: Database) -> dt.date:
 def archived(database: Database, sign_in: SignIn) -> tuple[str, dict[str, object]]:
     """Archive the case as the squad leader; its id and what the dossier record holds."""
     case_id, closed_on = complete_case(database).id, closing_day(database)
+    set_backnotes(database, sign_in("wangfang"), case_id, "", "王芳", "刘洋")
     result = archive_case(database, sign_in("liuyang"), case_id, closed_on)
     with database.read() as session:
         dossier = session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id))
@@ -107,10 +108,12 @@ def test_the_frozen_bytes_never_change_across_prints(
         session.merge(LocalSetting(key="dossier.convention", value="chronological"))
         session.merge(LocalSetting(key="dossier.page_number_position", value="bottom_right"))
         session.merge(LocalSetting(key="document.bureau_name", value="深圳市福田区应急管理局新址"))
+        session.merge(LocalSetting(key="dossier.scan_placement", value="behind"))
     assert frozen_volume(demo_database, clerk, case_id) == first
     again = build_volume(demo_database, clerk, case_id, TODAY)
     assert again.pdf == first
     assert again.rows == rows  # the 目录 shown beside it is the frozen volume's
+    assert dossier_view(demo_database, clerk, case_id, TODAY).rows == rows
     assert build_volume(demo_database, clerk, case_id, TODAY, duplex=True).pdf == first
     assert hashlib.sha256(first).hexdigest() == stored["sha256"]
     # the paper volume's cover, 目录 and 备考表 are the frozen volume's own pages
@@ -159,12 +162,14 @@ def test_a_blocking_finding_refuses_archiving(
     photo = tmp_path / "site.jpg"
     Image.new("RGB", (64, 48), (120, 130, 140)).save(photo, "JPEG")
     attach_photos(demo_database, sign_in("zhangwei"), inspection_id, "", [photo])
+    set_backnotes(demo_database, sign_in("wangfang"), case_id, "", "王芳", "刘洋")
     with pytest.raises(UserError, match="不能归档") as refused:
         archive_case(demo_database, sign_in("liuyang"), case_id, closing_day(demo_database))
     assert "照片" in refused.value.message  # the blocking finding is named
     with demo_database.read() as session:
         assert session.get(Case, case_id).stage == "closed"  # type: ignore[union-attr]
-        assert session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id)) is None
+        dossier = session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id))
+        assert dossier is not None and dossier.archive_no is None  # no number taken
 
 
 def test_archiving_again_after_a_reopening_keeps_the_number(
