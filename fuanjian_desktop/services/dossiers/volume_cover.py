@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from fuanjian_desktop.domain.procedure import Outcome
+from fuanjian_desktop.domain.procedure import Outcome, Stage
 from fuanjian_desktop.dossier.render.model import CoverInfo, NotesInfo, Reopening
 from fuanjian_desktop.models import Case, CaseDocument, CaseDossier, CaseEvent
 from fuanjian_desktop.services.cases.case_document_values import DECISIONS
@@ -51,11 +51,16 @@ def cover_info(
     retention: str,
     counts: tuple[int, int] | None,
 ) -> CoverInfo:
-    """The cover of ``case``; ``counts`` = (件数, 页数) once the volume is paged."""
-    archived = dossier is not None and dossier.archive_no is not None
+    """The cover of ``case``; ``counts`` = (件数, 页数) once the volume is paged.
+
+    A case reopened after archiving keeps its 归档号 and the cover's 文号; its 归档日期 stays
+    blank until it is archived again.
+    """
+    numbered = dossier is not None and dossier.archive_no is not None
+    archived = numbered and case.stage == Stage.ARCHIVED.value
     return CoverInfo(
         authority=authority,
-        number=dossier.archive_number if archived and dossier else None,
+        number=dossier.archive_number if numbered and dossier else None,
         case_name=case_name(case),
         cause=case.cause,
         result=outcome_text(case, documents),
@@ -63,7 +68,7 @@ def cover_info(
         closed_on=case.closed_on,
         officers=tuple(row.full_name for row in case.handler_rows),
         archived_on=dossier.archived_on if archived and dossier else None,
-        archive_no=dossier.archive_no if archived and dossier else None,
+        archive_no=dossier.archive_no if numbered and dossier else None,
         retention=retention,
         item_count=counts[0] if counts else None,
         page_count=counts[1] if counts else None,

@@ -180,7 +180,10 @@ def test_archiving_again_after_a_reopening_keeps_the_number(
     clerk = sign_in("wangfang")
     old_volume = frozen_volume(demo_database, clerk, case_id)
     reopen_case(demo_database, leader, case_id, "补充送达回执扫描件", TODAY)
-    assert dossier_view(demo_database, clerk, case_id, TODAY).archived is False
+    reopened = dossier_view(demo_database, clerk, case_id, TODAY)
+    assert reopened.archived is False and reopened.archived_on is None
+    assert reopened.archive_no == first["archive_no"]  # kept, but no 归档日期 while open
+    assert (reopened.cover.archive_no, reopened.cover.archived_on) == (first["archive_no"], None)
     with pytest.raises(UserError, match="不能早于"):  # the reopening (or the 结案)
         archive_case(demo_database, leader, case_id, TODAY - dt.timedelta(1))
     again = archive_case(demo_database, leader, case_id, TODAY)
