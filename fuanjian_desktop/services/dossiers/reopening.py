@@ -36,4 +36,6 @@ def reopen_case(database: Database, actor: Actor, case_id: str, reason: str, on:
     with user_action(database, actor, action.label) as scope:
         case = fetch_own(scope, Case, case_id)
         scope.allow_archived = True
-        take_step(scope, case, action, StepInput(on=on, note=reason.strip()))
+        event = take_step(scope, case, action, StepInput(on=on, note=reason.strip()))
+        # the 操作日志 shows summaries: the reason is read there, not only in the event's JSON
+        scope.log(f"{case.case_no} {action.label}，理由：{reason.strip()}", "case_event", event.id)

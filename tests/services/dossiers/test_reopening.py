@@ -99,6 +99,11 @@ def test_the_leader_reopens_with_a_reason_and_it_is_recorded(
         )
     assert audit_count(demo_database) > trail
     assert any("重新打开案卷" in summary for summary in summaries)
+    with demo_database.read() as session:
+        logged = session.scalars(
+            select(AuditEvent.summary).where(AuditEvent.entity_id == last.id)
+        ).all()
+    assert f"{case.case_no} 重新打开案卷，理由：{REASON}" in logged
 
 
 def test_a_reopened_case_changes_and_archiving_again_locks_it_again(
