@@ -7,7 +7,8 @@ own transaction): ``attach_scan``, ``attach_photos`` / ``attach_case_photo`` wit
 volume from committed records and freezes it. What the demo then shows:
 
 - the complete case (程序完整): every paper-signed document scanned, its inspection's photos
-  and a case photo captioned, so its 自查 finds nothing;
+  and a case photo captioned, its 备考表 signed by the clerk and the leader, so its 自查 finds
+  nothing;
 - the case archived 5 working days after 结案 (行政复议维持): scanned and captioned the same
   way, with a 执法记录仪 audio record and its 备考表 signed off (立卷人 the clerk, 检查人 the
   leader), then archived by the squad leader — 归档号 and frozen volume;
@@ -108,6 +109,8 @@ def create_demo_dossiers(
         for story, shots in ((COMPLETE, CASE_SHOTS[:1]), (ARCHIVED, CASE_SHOTS)):
             _case_photos(database, people[CLERK], cases[story], shots, files, rng)
         _recording(database, people[CLERK], cases[ARCHIVED], files, rng)
+    # the complete case's volume is made up too, ready for the leader's 批准归档
+    _sign_off(database, people[CLERK], people[LEADER], cases[COMPLETE], None)
     _archive(database, people[CLERK], people[LEADER], cases[ARCHIVED])
 
 
@@ -269,5 +272,13 @@ def _archive(database: Database, clerk: Actor, leader: Actor, case_id: str) -> N
         assert case is not None and case.closed_on is not None
         filed_on = add_working_days(case.closed_on, FILING_GAP)
         on = add_working_days(case.closed_on, ARCHIVE_GAP)
-    set_backnotes(database, clerk, case_id, "", clerk.full_name, leader.full_name, filed_on)
+    _sign_off(database, clerk, leader, case_id, filed_on)
     archive_case(database, leader, case_id, on)
+
+
+def _sign_off(
+    database: Database, clerk: Actor, leader: Actor, case_id: str, filed_on: dt.date | None
+) -> None:
+    """The 备考表 signed: 立卷人 the clerk, 检查人 the leader (立卷时间 ``filed_on``, or the
+    archiving day when it comes)."""
+    set_backnotes(database, clerk, case_id, "", clerk.full_name, leader.full_name, filed_on)
