@@ -122,6 +122,8 @@ def _why(error: OSError) -> str:
     """Why a file could not be written, in Chinese for the usual cases."""
     if isinstance(error, FileNotFoundError):
         return "所在的文件夹不存在"
+    if isinstance(error, FileExistsError):
+        return "已有同名的文件（--all 时 --out 须为文件夹）"
     if isinstance(error, PermissionError):
         return "没有写入权限"
     if isinstance(error, IsADirectoryError | NotADirectoryError):

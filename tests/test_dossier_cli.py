@@ -115,3 +115,16 @@ def test_an_unwritable_target_is_a_chinese_error(
     )
     assert (code, stdout) == (1, "")
     assert f"无法写入“{target}”：所在的文件夹不存在" in stderr
+
+
+def test_all_into_an_existing_file_is_a_chinese_error(
+    demo_database: Database,
+    data_folder: DataFolder,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    existing = tmp_path / "volume.pdf"
+    existing.write_bytes(b"")
+    code, stdout, stderr = dossier(capsys, data_folder.root, "--all", "--out", str(existing))
+    assert (code, stdout) == (1, "")
+    assert "已有同名的文件（--all 时 --out 须为文件夹）" in stderr

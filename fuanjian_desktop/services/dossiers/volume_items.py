@@ -25,6 +25,13 @@ from fuanjian_desktop.services.dossiers.case_inspections import linked_inspectio
 BOUND_STATUSES = ("issued", "served", "superseded")
 SUPERSEDED_REMARK = "已更正"
 GENERATED_COPY_REMARK = "系统生成副本"
+# whom a 笔录 (no 文号) records, so a reviewer tells several apart in the 目录: the first value
+# of these keys that the record holds (the transcript forms' fields)
+TRANSCRIPT_WHO = {
+    "inquiry_record": ("interviewee_name",),
+    "statement_record": ("speaker_unit", "party_name"),
+    "hearing_record": ("party_name",),
+}
 PHOTOS_KEY = "photos"
 MEDIA_KEY = "media"
 PHOTOS_ORDER_KEY = "photo_evidence"
@@ -92,6 +99,25 @@ def dossier_document(document: CaseDocument, scanned: bool) -> DossierDocument:
     )
 
 
+def document_title(document: CaseDocument) -> str:
+    """The document's title; a 笔录 without 文号 names whom it records (and which time)."""
+    values = document.values or {}
+    who = next(
+        (
+            str(values[key]).strip()
+            for key in TRANSCRIPT_WHO.get(document.type_key, ())
+            if values.get(key)
+        ),
+        "",
+    )
+    if document.number or not who:
+        return document.title
+    sequence = str(values.get("sequence") or "").strip()
+    return (
+        f"{document.title}（{who}，第{sequence}次）" if sequence else f"{document.title}（{who}）"
+    )
+
+
 def document_item(document: CaseDocument, scan: DocumentScan | None) -> VolumeItem:
     """The item of one bound document (with its scan, if one was attached)."""
     needs_scan = paper_signed(dossier_document(document, scan is not None))
@@ -103,7 +129,7 @@ def document_item(document: CaseDocument, scan: DocumentScan | None) -> VolumeIt
     return VolumeItem(
         key=f"doc:{document.id}",
         order_key=document.type_key,
-        title=document.title,
+        title=document_title(document),
         number=document.number,
         on=document.issued_on,
         made=document.created_at,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.models import CaseDocument, CaseLink
 from fuanjian_desktop.services.actor import Actor
+from fuanjian_desktop.services.dossiers.dossier_records import set_backnotes
 from fuanjian_desktop.services.dossiers.scans import remove_scan, scan_of
 from fuanjian_desktop.services.dossiers.volume import dossier_cases, dossier_view
 from fuanjian_desktop.services.inspections.evidence import attach_photos
@@ -75,3 +76,15 @@ def test_each_broken_record_is_a_finding(
     view = dossier_view(demo_database, clerk, case_id, TODAY)
     notice = next(row for row in view.rows if row.key == f"doc:{documents['penalty_notice']}")
     assert notice.system_remark == "系统生成副本"  # the 目录 and the 自查 agree
+
+
+def test_a_blank_filer_or_checker_blocks_archiving(
+    demo_database: Database, sign_in: SignIn
+) -> None:
+    clerk = sign_in("wangfang")
+    case_id = complete_case(demo_database).id
+    set_backnotes(demo_database, clerk, case_id, "", "王芳", "")
+    check = dossier_view(demo_database, clerk, case_id, TODAY).self_check
+    assert [(f.code, f.blocks_archive) for f in check.findings] == [("backnotes_missing", True)]
+    set_backnotes(demo_database, clerk, case_id, "", "王芳", "刘洋")
+    assert dossier_view(demo_database, clerk, case_id, TODAY).self_check.findings == ()

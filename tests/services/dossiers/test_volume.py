@@ -321,3 +321,19 @@ def test_a_build_reports_its_progress_to_the_end(demo_database: Database, sign_i
     )
     total = len(built.rows) + 2  # each item, the 目录, the assembly
     assert calls == [(done, total) for done in range(1, total + 1)]
+
+
+def test_a_record_without_number_names_whom_it_records(
+    demo_database: Database, sign_in: SignIn
+) -> None:
+    case = complete_case(demo_database)
+    with demo_database.read() as session:
+        statement = session.scalars(
+            select(CaseDocument).where(
+                CaseDocument.case_id == case.id, CaseDocument.type_key == "statement_record"
+            )
+        ).one()
+        speaker = statement.values["speaker_unit"]  # the 陈述申辩人 as the form records him
+    rows = dossier_view(demo_database, sign_in("wangfang"), case.id, TODAY).rows
+    row = next(row for row in rows if row.key == f"doc:{statement.id}")
+    assert speaker and row.title == f"当事人陈述申辩笔录（{speaker}）"
