@@ -3,10 +3,11 @@
 归档 freezes the case file (案卷): its volume is compiled, stored and hashed, and every later
 print reads those bytes. So the case and every record that belongs to it (its timeline,
 documents, violations, links, remedies, handlers, deadlines, 案卷, scans, audio-video and
-photos: any row with its ``case_id``, and a scan through its document) must stay as they were,
-whichever service tries to change them. The lock therefore sits where the services write:
-:func:`guard` is called by ``unit_of_work.user_action`` (and by the one service writing outside
-an action, the transcript journal) and checks every flush of the session: what
+photos: any row with its ``case_id``, a scan through its document, and the papers of its
+linked inspections that the volume prints: their issued documents and their photos) must stay
+as they were, whichever service tries to change them. The lock therefore sits where the
+services write: :func:`guard` is called by ``unit_of_work.user_action`` (and by the one service
+writing outside an action, the transcript journal) and checks every flush of the session: what
 ``ActionScope.record`` and ``record_deletion`` flush and any row a service adds, changes or
 deletes directly. The change is refused with :class:`ArchivedCaseLocked` and, the exception
 ending the ``with`` block, the whole action is rolled back: nothing half-written.
@@ -20,17 +21,21 @@ migrations) are not a user's changes and are not checked.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import event as orm_events
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from fuanjian_desktop.domain.procedure import Stage
 from fuanjian_desktop.errors import UserError
-from fuanjian_desktop.models import Case, CaseDocument
+from fuanjian_desktop.models import Case, CaseDocument, CaseLink, Inspection, InspectionPhoto
 
 ARCHIVED = str(Stage.ARCHIVED)
+# a linked inspection's papers printed in a case's volume: its documents in these statuses
+# (superseded: corrected, still served) and its photos, reached by these CaseLink kinds
+VOLUME_STATUSES = frozenset({"issued", "served", "superseded"})
+VOLUME_LINKS = ("inspection", "photo")
 _LIFTED = "archive_lock.lifted"  # session.info key
 
 
@@ -103,12 +108,48 @@ def _cases_of(session: Session, record: object) -> Iterator[Case]:
         document = session.get(CaseDocument, document_id)
         if document is not None:
             yield from _cases_of(session, document)
+    if _in_volumes(record, session):
+        yield from _linking_cases(session, record)
+
+
+def _in_volumes(record: object, session: Session) -> TypeGuard[CaseDocument | InspectionPhoto]:
+    """Whether ``record`` is a paper of a linked inspection that a case's volume prints: an
+    inspection photo, or an inspection's document as issued, served or corrected (stored so
+    before this change). New records and drafts are not: the inspection's own work goes on."""
+    if record in session.new:
+        return False
+    if isinstance(record, InspectionPhoto):
+        return True
+    return isinstance(record, CaseDocument) and bool(_stored(record, "status") & VOLUME_STATUSES)
+
+
+def _linking_cases(session: Session, record: CaseDocument | InspectionPhoto) -> Iterator[Case]:
+    """The cases linking the record's inspection (or one it re-checks), or the photo itself."""
+    targets: set[str] = set()
+    for inspection_id in _values(record, "inspection_id"):
+        while inspection_id and inspection_id not in targets:  # up the 复查 chain
+            targets.add(inspection_id)
+            inspection_id = session.scalar(
+                select(Inspection.follow_up_of_id).where(Inspection.id == inspection_id)
+            )
+    if isinstance(record, InspectionPhoto):
+        targets.add(record.id)
+    links = select(CaseLink.case_id).where(
+        CaseLink.kind.in_(VOLUME_LINKS), CaseLink.target_id.in_(targets)
+    )
+    yield from session.scalars(select(Case).where(Case.id.in_(links)))
 
 
 def _stages(case: Case) -> set[str]:
     """The case's stage as stored and as changed: leaving 已归档 is a change to a locked case,
     and entering it is the archive step's alone."""
     return {str(value) for value in _values(case, "stage")}
+
+
+def _stored(record: object, name: str) -> set[Any]:
+    """The value of attribute ``name`` as stored before this change."""
+    history = inspect(record).attrs[name].load_history()
+    return {value for value in (*history.unchanged, *history.deleted) if value}
 
 
 def _values(record: object, name: str) -> set[Any]:

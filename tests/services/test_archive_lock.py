@@ -38,6 +38,7 @@ from fuanjian_desktop.models import (
     CaseViolation,
     DocumentScan,
     DraftJournal,
+    InspectionPhoto,
     OutboxEntry,
     User,
 )
@@ -140,7 +141,28 @@ def _prepare(world: World) -> None:
             violation=first(select(CaseViolation.id).where(CaseViolation.case_id == case_id)),
             scan=first(select(DocumentScan.id).where(DocumentScan.case_id == case_id)),
             photo=first(select(CasePhoto.id).where(CasePhoto.case_id == case_id)),
+            inspection=first(
+                select(CaseLink.target_id).where(
+                    CaseLink.case_id == case_id, CaseLink.kind == "inspection"
+                )
+            ),
         )
+        world.ids["inspection_photo"] = first(
+            select(InspectionPhoto.id).where(
+                InspectionPhoto.inspection_id == world.ids["inspection"]
+            )
+        )
+    with db.write() as session:  # an issued paper of the linked inspection (the demo has none)
+        paper = CaseDocument(
+            inspection_id=world.ids["inspection"],
+            type_key="rectification_order",
+            title="责令限期整改指令书",
+            status="issued",
+            values={},
+        )
+        session.add(paper)
+        session.flush()
+        world.ids["inspection_paper"] = paper.id
         world.ids["link"] = (
             session.scalars(select(CaseLink.id).where(CaseLink.case_id == case_id)).first() or ""
         )
@@ -465,6 +487,38 @@ def dossier_calls() -> list[tuple[str, Callable[[World], Any], bool]]:
             True,
         ),
         (
+            "caption a photo of the linked inspection",
+            lambda w: case_photos.edit_photo_evidence(
+                w.database,
+                clerk(w),
+                case_photos.PhotoRef("inspection_photo", w.ids["inspection_photo"]),
+                case_photos.PhotoInput("改写的说明"),
+            ),
+            True,
+        ),
+        (
+            "delete a photo of the linked inspection",
+            lambda w: in_action(
+                w,
+                HANDLER,
+                lambda s, c: s.record_deletion(
+                    get(s, InspectionPhoto, w.ids["inspection_photo"]), "删"
+                ),
+            ),
+            True,
+        ),
+        (
+            "void a paper of the linked inspection",
+            lambda w: in_action(
+                w,
+                HANDLER,
+                lambda s, c: record_change(
+                    s, get(s, CaseDocument, w.ids["inspection_paper"]), status="voided"
+                ),
+            ),
+            True,
+        ),
+        (
             "archive again",
             lambda w: archiving.archive_case(w.database, w.of(LEADER), case(w), TODAY),
             False,
@@ -524,6 +578,16 @@ def test_the_archive_and_reopen_steps_are_taken_only_with_the_scope_allowed(worl
     with world.database.read() as session:
         found = session.get(Case, other)
         assert found is not None and found.stage == str(Stage.CLOSED)
+
+
+def test_the_linked_inspection_goes_on(world: World) -> None:
+    """A new paper of the archived case's linked inspection is not an item of the frozen
+    volume: a draft is made and discarded."""
+    zhang = world.of(HANDLER)
+    draft = documents.create_draft(
+        world.database, zhang, type_key="rectification_order", inspection_id=world.ids["inspection"]
+    )
+    documents.discard_draft(world.database, zhang, draft)
 
 
 def test_an_open_case_still_changes(world: World, tmp_path: Path) -> None:
