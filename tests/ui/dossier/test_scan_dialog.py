@@ -19,6 +19,7 @@ from tests.ui.case_support import make_case as make_dated_case
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dialog_support import fits_the_laptop, not_a_pdf, scanned_image, scanned_pdf
 from tests.ui.test_case_page import open_page, row_texts
+from ui.documents.inspection_documents_dialog import InspectionDocumentsDialog
 from ui.documents.table import DOCUMENT_COLUMNS
 from ui.dossier.scan_dialog import ScanDialog
 from ui.pages.case_page import DOCUMENT_TAB
@@ -240,3 +241,15 @@ def test_an_archived_case_takes_no_scan_and_stores_nothing(
     assert "已归档" in dialog.errors.general.text() and "重新打开" in dialog.errors.general.text()
     assert dialog.isVisible() and scans.scan_of(demo_database, clerk, document.id) is None
     assert (stored_files(demo_database), evidence_store(demo_database).stored()) == before
+
+
+def test_an_inspections_document_window_offers_no_scan(
+    qtbot, make_context, inspector, start_inspection, wait_idle
+):
+    """On site, in the inspection's 文书 window, there is no paper original yet to scan: the
+    button is the case list's only (the dossier view scans an inspection's documents)."""
+    window = InspectionDocumentsDialog(make_context(inspector), start_inspection(), "万家燃气")
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle()
+    assert window.documents.scan_button.isHidden()
