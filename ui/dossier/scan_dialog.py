@@ -55,6 +55,7 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGES_ROLE = Qt.ItemDataRole.UserRole + 2  # the file's page count, or its problem as text
 PROBLEM = QColor("#b3261e")  # the red of the error labels (form_parts.ERROR_STYLE)
 NOTE_MAX = 200
+FILE_KEYS = "Alt+A 添加文件，Alt+U / Alt+D 上移下移（也可拖动），Alt+R 移出，Ctrl+Enter 附加"
 NO_FILES = "尚未选择文件。PDF 可含多页；图片每个文件一页。"
 REMOVE_EXPLANATION = "删除后，案卷中本文书的位置恢复使用系统生成的副本。删除原因记入操作日志。"
 
@@ -147,6 +148,7 @@ class ScanDialog(QDialog):
         self.files = QListWidget()
         self.files.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.files.setMinimumHeight(120)
+        self.files.setToolTip(FILE_KEYS)
         self.files.model().rowsMoved.connect(lambda *_: self._renumber())
         self.files.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.add_button = _button("添加文件(&A)…", self.choose_files)
