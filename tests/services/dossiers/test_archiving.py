@@ -144,7 +144,9 @@ def test_only_the_leader_archives_on_or_after_the_closing_day(
     with pytest.raises(UserError, match=f"不能早于结案日期（{closed_on:%Y-%m-%d}）"):
         archive_case(demo_database, sign_in("liuyang"), case_id, closed_on - dt.timedelta(1))
     with demo_database.read() as session:
-        assert session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id)) is None
+        dossier = session.scalar(select(CaseDossier).where(CaseDossier.case_id == case_id))
+        assert dossier is None or dossier.archive_no is None  # nothing archived
+        assert session.get(Case, case_id).stage == "closed"  # type: ignore[union-attr]
 
 
 def test_a_blocking_finding_refuses_archiving(
