@@ -233,3 +233,22 @@ def test_the_case_pages_dossier_button_opens_the_closed_cases_volume(
     dossiers = window.pages["dossiers"]
     assert window.stack.currentWidget() is dossiers
     assert dossiers.view.case_id == closed
+
+
+def test_the_leaders_archive_step_opens_the_volume(
+    qtbot, make_context, demo_database, sign_in, wait_idle
+):
+    """批准归档 on a closed case's page is the leader's to take, on the 案卷 page it opens."""
+    with demo_database.read() as session:
+        closed = session.scalar(select(Case.id).where(Case.stage == Stage.CLOSED.value))
+    window = make_window(qtbot, make_context, sign_in("liuyang"), wait_idle)
+    case_page = window._on_case_page()
+    case_page.show_case(closed)
+    wait_idle()
+    archive = case_page.step_buttons["archive"]
+    assert archive.isEnabled() and "案卷" in archive.toolTip()
+    qtbot.mouseClick(archive, Qt.MouseButton.LeftButton)
+    wait_idle()
+    assert window.stack.currentWidget() is window.pages["dossiers"]
+    assert window.pages["dossiers"].view.case_id == closed
+    assert case_page.dialog is None  # no step dialog: the step is taken with the volume in view

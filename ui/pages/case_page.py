@@ -313,7 +313,9 @@ class CasePage(QWidget):
         """Disabled with the reason as tooltip, or enabled with the step's legal basis."""
         button = QPushButton(f"{choice.label}…")
         button.setEnabled(choice.enabled)
-        button.setToolTip(choice.reason or f"法律依据：{find_action(choice.code).source}")
+        where = "（在“案卷”页办理：先看自查和案卷）" if choice.in_dossier else ""
+        basis = f"法律依据：{find_action(choice.code).source}{where}"
+        button.setToolTip(choice.reason or basis)
         button.clicked.connect(lambda: self.take_step(choice))
         return button
 
@@ -372,8 +374,12 @@ class CasePage(QWidget):
             self.open_dossier.emit(self.case_id)
 
     def take_step(self, choice: ActionChoice) -> None:
-        """Open the step's dialog; the page reloads once the core has taken it."""
+        """Open the step's dialog; the page reloads once the core has taken it. 归档 and
+        重新打开案卷 are taken with the volume in view: the button opens the 案卷 page."""
         if self.case_id is None:
+            return
+        if choice.in_dossier:
+            self.open_dossier.emit(self.case_id)
             return
         dialog = CaseStepDialog(self._context, self.case_id, choice, self._today(), self)
         dialog.drafted.connect(self.refresh)  # the draft to complete shows among the documents

@@ -57,8 +57,8 @@ from fuanjian_desktop.models import (
 )
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases.case_actions import (
+    DOSSIER_STEPS,
     REMEDY_LABELS,
-    dossier_step_refusal,
     performer_refusal,
 )
 from fuanjian_desktop.services.cases.case_facts import (
@@ -151,6 +151,7 @@ class ActionChoice:
     fields: tuple[str, ...]
     is_approval: bool
     reason: str | None
+    in_dossier: bool = False  # taken on the 案卷 page (归档, 重新打开案卷), which the button opens
 
     @property
     def enabled(self) -> bool:
@@ -508,13 +509,16 @@ def _actions(actor: Actor, case: Case, facts: CaseFacts, today: dt.date) -> list
     for action in actions_from(facts.procedure, facts.stage):
         if action.done_in(facts.milestones):
             continue
-        reason = dossier_step_refusal(action) or performer_refusal(actor, case, action)
+        reason = performer_refusal(actor, case, action)
         if reason is None:
             after = facts_after(facts, action, today, actor.user_id)
             blocking = refusals(after, action)
             reason = "；".join(defect.message for defect in blocking) or None
         fields = tuple(f for f in action.fields if f in FIELD_LABELS)
-        choices.append(ActionChoice(action.code, action.label, fields, action.is_approval, reason))
+        in_dossier = action.code in DOSSIER_STEPS
+        choices.append(
+            ActionChoice(action.code, action.label, fields, action.is_approval, reason, in_dossier)
+        )
     return choices
 
 
