@@ -506,7 +506,10 @@ def _views(session: Session, documents: Sequence[CaseDocument]) -> list[Document
     """The documents as listed, each with the page count of its scan if it has one."""
     ids = [document.id for document in documents]
     query = select(DocumentScan.document_id, DocumentScan.page_count)
-    scanned = dict(session.execute(query.where(DocumentScan.document_id.in_(ids))).tuples().all())
+    scanned = {
+        row.document_id: row.page_count
+        for row in session.execute(query.where(DocumentScan.document_id.in_(ids)))
+    }
     return [_view(document, scanned.get(document.id)) for document in documents]
 
 
