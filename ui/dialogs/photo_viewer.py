@@ -7,6 +7,8 @@ decrypted into memory and shown here instead; Esc or 关闭 closes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fuanjian_desktop.errors import UserError
+from ui.errors import show_failure
 
 SCREEN_SHARE = 0.85  # of the available screen the viewer opens at, at most
 
@@ -29,6 +32,20 @@ def photo_pixmap(data: bytes, name: str) -> QPixmap:
     if not pixmap.loadFromData(data):
         raise UserError(f"照片“{name}”无法显示：文件内容不是可读的图片，请从原始照片重新导入")
     return pixmap
+
+
+def open_photo(parent: QWidget, read: Callable[[], bytes], name: str) -> PhotoViewer | None:
+    """Show the photo ``read`` returns (decrypted in memory) in a viewer over ``parent``'s
+    window, deleted when closed; ``None`` and a Chinese message if it cannot be read or shown
+    (a missing or damaged file)."""
+    try:
+        viewer = PhotoViewer(read(), name, parent.window())
+    except Exception as error:  # a missing or damaged file: said in Chinese, not raised
+        show_failure(parent, error, "照片无法打开")
+        return None
+    viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    viewer.open()
+    return viewer
 
 
 class PhotoViewer(QDialog):

@@ -36,9 +36,8 @@ from fuanjian_desktop.services.dossiers import case_photos
 from fuanjian_desktop.services.dossiers.case_photos import PhotoEvidence, PhotoInput, PhotoRef
 from fuanjian_desktop.services.inspections.evidence import evidence_store
 from ui.context import AppContext
-from ui.dialogs.photo_viewer import PhotoViewer
+from ui.dialogs.photo_viewer import PhotoViewer, open_photo
 from ui.dossier.refusals import show_refusal
-from ui.errors import show_failure
 from ui.file_dialogs import pictures_folder
 from ui.local_time import local_text
 from ui.widgets.field_errors import FieldErrors
@@ -319,15 +318,8 @@ class CasePhotoDialog(QDialog):
         photo = self._photos.get(entry.data(REF_ROLE))
         if photo is None:
             return None
-        try:
-            data = photo.read(evidence_store(self._context.database))
-            viewer = PhotoViewer(data, photo.caption or NO_CAPTION, self)
-        except Exception as error:  # a missing or damaged file: said in Chinese, not raised
-            show_failure(self, error, "照片无法打开")
-            return None
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.open()
-        return viewer
+        store = evidence_store(self._context.database)
+        return open_photo(self, lambda: photo.read(store), photo.caption or NO_CAPTION)
 
 
 def _file_preview(path: Path) -> QPixmap:

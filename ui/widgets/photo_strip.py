@@ -39,7 +39,7 @@ from fuanjian_desktop.evidence.store import PHOTO_EXTENSIONS
 from fuanjian_desktop.services.inspections import evidence
 from fuanjian_desktop.services.inspections.evidence import PhotoImport, PhotoView
 from ui.context import AppContext
-from ui.dialogs.photo_viewer import PhotoViewer
+from ui.dialogs.photo_viewer import PhotoViewer, open_photo
 from ui.errors import show_failure
 from ui.file_dialogs import pictures_folder
 from ui.local_time import local_text
@@ -183,18 +183,12 @@ class PhotoStrip(QWidget):
     def open_original(self, entry: QListWidgetItem) -> PhotoViewer | None:
         """Show the photo behind ``entry`` in the viewer (decrypted in memory); ``None`` and a
         message if it cannot be read."""
-        context = self._context
-        try:
-            data = evidence.photo_original(
-                context.database, context.actor, entry.data(PHOTO_ID_ROLE)
-            )
-            viewer = PhotoViewer(data, entry.data(NAME_ROLE), self.window())
-        except Exception as error:  # a missing or damaged file: said in Chinese, not raised
-            show_failure(self, error, "照片无法打开")
-            return None
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.open()
-        return viewer
+        context, photo_id = self._context, entry.data(PHOTO_ID_ROLE)
+        return open_photo(
+            self,
+            lambda: evidence.photo_original(context.database, context.actor, photo_id),
+            entry.data(NAME_ROLE),
+        )
 
 
 def _thumbnail_list() -> QListWidget:

@@ -14,6 +14,7 @@ from tests.ui.case_support import TO_LEGAL_REVIEW, case_team, make_case
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dialog_support import fits_the_laptop, scanned_image
 from tests.ui.test_case_page import open_page
+from ui.dialogs.photo_viewer import PhotoViewer
 from ui.dossier.case_photo_dialog import NO_CAPTION, CasePhotoDialog
 
 TEXTS = {
@@ -109,6 +110,9 @@ def test_an_inspection_photo_gets_its_caption_only(
     rows = case_photos.case_photos(demo_database, team.handler, case_id)
     assert [row.caption for row in rows] == ["灭火器压力不足"]
     assert listed(dialog)[0].startswith("灭火器压力不足")
+    viewer = dialog.open_original(dialog.photos.item(0))  # Enter / a double-click
+    assert isinstance(viewer, PhotoViewer) and viewer.windowTitle() == "照片：灭火器压力不足"
+    viewer.close()
 
 
 def test_the_case_pages_evidence_tab_counts_the_case_photos(
