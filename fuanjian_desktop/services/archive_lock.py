@@ -104,7 +104,8 @@ def _cases_of(session: Session, record: object) -> Iterator[Case]:
         case = session.get(Case, case_id)
         if case is not None:
             yield case
-    for document_id in _values(record, "document_id"):  # a scan of the case's document
+    # a scan of the case's document, or a correction of it (a new edition of a locked paper)
+    for document_id in _values(record, "document_id") | _values(record, "corrects_id"):
         document = session.get(CaseDocument, document_id)
         if document is not None:
             yield from _cases_of(session, document)

@@ -519,6 +519,13 @@ def dossier_calls() -> list[tuple[str, Callable[[World], Any], bool]]:
             True,
         ),
         (
+            "correct a paper of the linked inspection",
+            lambda w: documents.correct_document(
+                w.database, w.of(HANDLER), w.ids["inspection_paper"], "改"
+            ),
+            True,
+        ),
+        (
             "archive again",
             lambda w: archiving.archive_case(w.database, w.of(LEADER), case(w), TODAY),
             False,
