@@ -28,9 +28,33 @@ TOO_MANY_PIXELS = "图片像素过多（超过 8000 万像素），请缩小尺�
 JPEG_START = b"\xff\xd8\xff"
 
 
-def all_files(database: Database) -> list[Path]:
+# What the demo copy held before the test (its scans, photos and archived volume): the helpers
+# below report only what the test itself added.
+_BEFORE: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def demo_evidence_before(demo_database: Database) -> None:
+    """Note the demo's own evidence files and rows before each test."""
+    _BEFORE["files"] = set(_files(demo_database))
+    _BEFORE["rows"] = {
+        table: _rows(demo_database, table) for table in (EvidenceFile, InspectionPhoto)
+    }
+
+
+def _files(database: Database) -> list[Path]:
     root = database.folder / "evidence"
     return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def _rows(database: Database, table: type) -> int:
+    with database.read() as session:
+        return session.scalar(select(func.count()).select_from(table)) or 0
+
+
+def all_files(database: Database) -> list[Path]:
+    """The evidence files the test added."""
+    return [path for path in _files(database) if path not in _BEFORE["files"]]
 
 
 def stored_files(database: Database) -> list[Path]:
@@ -38,8 +62,8 @@ def stored_files(database: Database) -> list[Path]:
 
 
 def count(database: Database, table: type) -> int:
-    with database.read() as session:
-        return session.scalar(select(func.count()).select_from(table)) or 0
+    """Rows of ``table`` the test added."""
+    return _rows(database, table) - _BEFORE["rows"][table]
 
 
 def test_the_same_photo_twice_is_stored_and_attached_once(
@@ -156,9 +180,13 @@ def test_a_mixed_batch_attaches_the_good_files_and_names_the_bad_ones(
     ]
     assert report.summary == "已添加 2 张照片，4 个文件未能导入"
     with demo_database.read() as session:
-        rows = session.execute(select(EvidenceFile.original_name, EvidenceFile.extension))
+        names = EvidenceFile.original_name.in_(["good.jpg", "png named.jpg"])
+        rows = session.execute(
+            select(EvidenceFile.original_name, EvidenceFile.extension).where(names)
+        )
         extensions = {name: extension for name, extension in rows}
     assert extensions == {"good.jpg": ".jpg", "png named.jpg": ".png"}
+    assert count(demo_database, EvidenceFile) == 2
     assert len(stored_files(demo_database)) == 2
 
 
