@@ -22,6 +22,7 @@ from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.inspection_rules import Answer
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.evidence.maintenance import EVIDENCE_FOLDER, store_of
+from fuanjian_desktop.evidence.store import PHOTO_EXTENSIONS
 from fuanjian_desktop.models import AuditEvent, CaseDocument
 from fuanjian_desktop.security.audit_chain import GENESIS, event_values, hash_of
 from fuanjian_desktop.services.documents.document_integrity import DocumentTampered, check_frozen
@@ -308,7 +309,8 @@ def evidence_files(
     with database.engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT sha256, extension FROM evidence_file").fetchall()
     expected = {store.path_of(sha, ext) for sha, ext in rows}
-    expected |= {store.thumbnail_of(sha) for sha, _ in rows}
+    # photos and scanned pages have thumbnails; a frozen volume (.pdf) or a recording has none
+    expected |= {store.thumbnail_of(sha) for sha, ext in rows if ext in PHOTO_EXTENSIONS}
     present = set(_files_under(store.root))
     orphans = sorted(str(path.relative_to(store.root)) for path in present - expected)
     missing = sorted(str(path.relative_to(store.root)) for path in expected - present)
@@ -321,7 +323,8 @@ def evidence_files(
         if store.thumbnail_of(sha256) in present:
             damaged += _unreadable(sha256, partial(store.read_thumbnail, sha256), hashed=False)
         missing += damaged
-        if not damaged and store.holds(sha256, extension):
+        thumbnail = store.thumbnail_of(sha256) in present or extension not in PHOTO_EXTENSIONS
+        if not damaged and store.holds_original(sha256, extension) and thumbnail:
             verified.add(sha256)
     return orphans, missing
 

@@ -130,7 +130,8 @@ def test_a_stray_file_a_missing_thumbnail_and_a_damaged_photo_are_found(
     try:
         store = store_of(database)
         with database.read() as session:
-            rows = session.execute(text("SELECT sha256, extension FROM evidence_file")).all()
+            photos = "SELECT sha256, extension FROM evidence_file WHERE extension = '.jpg'"
+            rows = session.execute(text(photos)).all()
         (gone, _), (damaged, extension) = rows[0], rows[1]
         stray = store.root / "ab" / ("ab" + "0" * 62 + ".jpg.enc")
         stray.parent.mkdir(exist_ok=True)

@@ -17,6 +17,7 @@ from fuanjian_desktop.config import DataFolder
 from fuanjian_desktop.db.engine import apply_key, is_plaintext_file
 from fuanjian_desktop.demo.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from fuanjian_desktop.errors import UserError
+from fuanjian_desktop.evidence.maintenance import EVIDENCE_FOLDER, KEY_PURPOSE
 from fuanjian_desktop.evidence.store import EvidenceStore
 from fuanjian_desktop.security.encrypt_in_place import NOT_AN_ADMIN, accounts_without_key
 from fuanjian_desktop.security.keyring import Keyring
@@ -49,10 +50,27 @@ def legacy(demo_template: DemoTemplate, tmp_path: Path) -> DataFolder:
             (hash_password(OWN_PASSWORD),),
         )
     plain.close()
+    _unsealed_evidence(demo_template, folder)
     folder.backups.mkdir()
     shutil.copyfile(folder.database, folder.backups / "fuanjian-20250101-0007.db")
     EvidenceStore(folder.root / "evidence", None).add_photo(make_photo(tmp_path / "shop.jpg"))
     return folder
+
+
+def _unsealed_evidence(demo_template: DemoTemplate, folder: DataFolder) -> None:
+    """The demo's evidence files (photos, scans, recording, archived volume) as a version before
+    encryption kept them: plaintext, with their thumbnails."""
+    root = demo_template.folder.root / EVIDENCE_FOLDER
+    sealed = EvidenceStore(root, demo_template.key.derive(KEY_PURPOSE))
+    plain = EvidenceStore(folder.root / EVIDENCE_FOLDER, None)
+    with sqlcipher.connect(str(folder.database)) as connection:
+        rows = connection.execute("SELECT sha256, extension FROM evidence_file").fetchall()
+    for sha256, extension in rows:
+        plain.add_bytes(sealed.read_original(sha256, extension), extension)
+        if sealed.thumbnail_of(sha256).exists():
+            thumbnail = plain.thumbnail_of(sha256)
+            thumbnail.parent.mkdir(parents=True, exist_ok=True)
+            thumbnail.write_bytes(sealed.read_thumbnail(sha256))
 
 
 def row_counts(path: Path, key_hex: str | None = None) -> dict[str, int]:
