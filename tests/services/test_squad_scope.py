@@ -580,7 +580,7 @@ CALLS: dict[str, Call] = {
         "wuxia", lambda w, a: volume.build_volume(w.database, a, w.ids["closed"], TODAY)
     ),
     "dossiers.volume.paper_volume": Call(
-        "wuxia", lambda w, a: volume.paper_volume(w.database, a, w.ids["closed"], TODAY)
+        "wuxia", lambda w, a: volume.paper_volume(w.database, a, w.ids["closed"])
     ),
     "dossiers.volume.frozen_volume": Call(
         "wuxia", lambda w, a: volume.frozen_volume(w.database, a, w.ids["archived"])

@@ -562,7 +562,6 @@ class DossierView(QWidget):
         """打印纸质卷: cover, 目录 and 备考表 for the signed originals (+ 页号 labels or list)."""
         build = self._on_case(
             volume.paper_volume,
-            self._today(),
             duplex=self.duplex.isChecked(),
             labels=self.numbers.currentData(),
         )

@@ -287,7 +287,6 @@ def paper_volume(
     database: Database,
     actor: Actor,
     case_id: str,
-    today: dt.date,
     *,
     duplex: bool = False,
     labels: LabelChoice = "none",

@@ -117,7 +117,7 @@ def test_the_frozen_bytes_never_change_across_prints(
     assert build_volume(demo_database, clerk, case_id, TODAY, duplex=True).pdf == first
     assert hashlib.sha256(first).hexdigest() == stored["sha256"]
     # the paper volume's cover, 目录 and 备考表 are the frozen volume's own pages
-    frozen, paper = pages_of(first), pages_of(paper_volume(demo_database, clerk, case_id, TODAY))
+    frozen, paper = pages_of(first), pages_of(paper_volume(demo_database, clerk, case_id))
     index_pages = len(paper) - 2
     assert [page.text for page in paper] == [
         page.text for page in (*frozen[: 1 + index_pages], frozen[-1])

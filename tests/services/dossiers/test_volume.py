@@ -264,18 +264,18 @@ def test_the_paper_volume_has_only_cover_index_and_notes(
 ) -> None:
     case_id, clerk = long_case.case_id, long_case.clerk
     electronic = build_volume(demo_database, clerk, case_id, TODAY)
-    paper = pages_of(paper_volume(demo_database, clerk, case_id, TODAY))
+    paper = pages_of(paper_volume(demo_database, clerk, case_id))
     assert len(paper) == 1 + 2 + 1  # cover, two 目录 pages, 备考表
     assert all(page.stamp is None for page in paper)
     index_text = paper[1].text + paper[2].text
     for row in electronic.rows:
         assert flat(row.pages_text) in index_text
-    with_list = pages_of(paper_volume(demo_database, clerk, case_id, TODAY, labels="list"))
+    with_list = pages_of(paper_volume(demo_database, clerk, case_id, labels="list"))
     assert len(with_list) > len(paper)
-    labels = pages_of(paper_volume(demo_database, clerk, case_id, TODAY, labels="labels"))
+    labels = pages_of(paper_volume(demo_database, clerk, case_id, labels="labels"))
     assert str(electronic.page_count) in "".join(page.text for page in labels[len(paper) :])
     # duplex: the cover's back left blank, the 目录 (two pages) and the 备考表 on right-hand pages
-    duplex = pages_of(paper_volume(demo_database, clerk, case_id, TODAY, duplex=True))
+    duplex = pages_of(paper_volume(demo_database, clerk, case_id, duplex=True))
     assert [bool(page.text) for page in duplex] == [True, False, True, True, True, False]
 
 

@@ -15,7 +15,6 @@ from fuanjian_desktop.models import CaseDocument
 from fuanjian_desktop.services.dossiers import volume
 from tests.ui.conftest import type_text
 from tests.ui.dossier.dossier_support import (
-    TODAY,
     dossier_of,
     open_page,
     pdf_pages,
@@ -280,7 +279,7 @@ def test_the_paper_volume_prints_cover_index_and_notes_with_the_label_sheet(
     out = print_to_pdf(view.dialog, tmp_path / "paper.pdf", qtbot, workers)
 
     paper = volume.paper_volume(
-        demo_database, view._context.actor, case_id, TODAY, duplex=False, labels="labels"
+        demo_database, view._context.actor, case_id, duplex=False, labels="labels"
     )
     assert pdf_pages(out) == pdf_pages(paper) < pdf_pages(view.pdf)
 
