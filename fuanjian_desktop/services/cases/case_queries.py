@@ -151,12 +151,16 @@ class ActionChoice:
     fields: tuple[str, ...]
     is_approval: bool
     reason: str | None
-    in_dossier: bool = False  # taken on the 案卷 page (归档, 重新打开案卷), which the button opens
 
     @property
     def enabled(self) -> bool:
         """Whether the signed-in user may take the step now."""
         return self.reason is None
+
+    @property
+    def in_dossier(self) -> bool:
+        """Taken on the 案卷 page (归档, 重新打开案卷), which the button opens."""
+        return self.code in DOSSIER_STEPS
 
 
 @dataclass(frozen=True)
@@ -515,10 +519,7 @@ def _actions(actor: Actor, case: Case, facts: CaseFacts, today: dt.date) -> list
             blocking = refusals(after, action)
             reason = "；".join(defect.message for defect in blocking) or None
         fields = tuple(f for f in action.fields if f in FIELD_LABELS)
-        in_dossier = action.code in DOSSIER_STEPS
-        choices.append(
-            ActionChoice(action.code, action.label, fields, action.is_approval, reason, in_dossier)
-        )
+        choices.append(ActionChoice(action.code, action.label, fields, action.is_approval, reason))
     return choices
 
 
