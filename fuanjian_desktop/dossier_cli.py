@@ -86,12 +86,18 @@ def _write_one(database: Database, case_no: str, out: Path) -> str:
 
 
 def _write_all(database: Database, folder: Path) -> list[str]:
-    from fuanjian_desktop.errors import UserError
-    from fuanjian_desktop.services.actor import SYSTEM
-    from fuanjian_desktop.services.dossiers.volume import dossier_cases
-    from fuanjian_desktop.services.inspections.inspections import local_today
+    from sqlalchemy import select
 
-    cases = dossier_cases(database, SYSTEM, local_today())
+    from fuanjian_desktop.errors import UserError
+    from fuanjian_desktop.models import Case
+    from fuanjian_desktop.services.dossiers.volume import DOSSIER_STAGES
+
+    with database.read() as session:  # the list only: each volume is built (and checked) once
+        cases = session.execute(
+            select(Case.id, Case.case_no)
+            .where(Case.stage.in_(DOSSIER_STAGES))
+            .order_by(Case.closed_on.desc(), Case.case_no)
+        ).all()
     if not cases:
         raise UserError("没有已结案或已归档的案件，没有案卷可写。结案后再运行本命令。")
     try:
@@ -99,7 +105,8 @@ def _write_all(database: Database, folder: Path) -> list[str]:
     except OSError as error:
         raise UserError(f"无法创建文件夹“{folder}”：{_why(error)}。") from None
     return [
-        _write(database, row.case_id, row.case_no, folder / safe_name(row.case_no)) for row in cases
+        _write(database, case_id, case_no, folder / safe_name(case_no))
+        for case_id, case_no in cases
     ]
 
 

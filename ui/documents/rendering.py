@@ -98,8 +98,8 @@ def _page_image(page: pdfium.PdfPage, dpi: int) -> QImage:
     image = QImage(
         data, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_Grayscale8
     )
-    image.setDotsPerMeterX(round(dpi / 0.0254))
-    image.setDotsPerMeterY(round(dpi / 0.0254))
+    image.setDotsPerMeterX(round(dpi / METRES_PER_INCH))
+    image.setDotsPerMeterY(round(dpi / METRES_PER_INCH))
     return image.copy()  # the copy owns its pixels; ``data`` may go
 
 

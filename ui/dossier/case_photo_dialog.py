@@ -318,8 +318,11 @@ class CasePhotoDialog(QDialog):
         photo = self._photos.get(entry.data(REF_ROLE))
         if photo is None:
             return None
-        store = evidence_store(self._context.database)
-        return open_photo(self, lambda: photo.read(store), photo.caption or NO_CAPTION)
+        return open_photo(  # the store too is opened inside: locked data is said, not raised
+            self,
+            lambda: photo.read(evidence_store(self._context.database)),
+            photo.caption or NO_CAPTION,
+        )
 
 
 def _file_preview(path: Path) -> QPixmap:

@@ -468,7 +468,7 @@ class DossierView(QWidget):
         row = self.chosen_row()
         if row is None or not row.key.startswith("doc:"):
             return
-        dialog = ScanDialog(self._context, row.key.removeprefix("doc:"), self)
+        dialog = ScanDialog(self._context, row.key.removeprefix("doc:"), self, self._today)
         dialog.changed.connect(self._changed)
         self._open(dialog)
 

@@ -76,6 +76,11 @@ class _Steps(QObject):
         if shiboken6.isValid(self.progress):
             self.progress.reset()
 
+    def advance(self, number: int) -> None:
+        """Show ``number`` steps done (if the progress's window is still there)."""
+        if shiboken6.isValid(self.progress):
+            self.progress.setValue(number)
+
     def fail(self, error: Exception) -> None:
         """Say why, then stop."""
         self.stop()
@@ -84,7 +89,7 @@ class _Steps(QObject):
 
     def done(self, result: object) -> None:
         """All steps ran."""
-        self.progress.reset()
+        self.stop()
         self.finished.emit(result)
 
 
@@ -117,7 +122,7 @@ class PrintVolumes(_Steps):
             self._painter.end()
             self.done(self._printed)
             return
-        self.progress.setValue(number)
+        self.advance(number)
         volume = self._volumes[number]
         self.step(
             f"正在生成第 {number + 1} / {len(self._volumes)} 卷：{volume.name}…",
@@ -171,7 +176,7 @@ class ExportVolumes(_Steps):
         self._write(0)
 
     def _write(self, number: int) -> None:
-        self.progress.setValue(number)
+        self.advance(number)
         if number == len(self._targets):
             self.done(self._written)
             return

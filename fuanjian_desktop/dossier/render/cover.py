@@ -15,7 +15,7 @@ from io import BytesIO
 from reportlab.pdfgen.canvas import Canvas
 
 from fuanjian_desktop.documents.fonts import face
-from fuanjian_desktop.documents.pdf import FRAME_WIDTH, LEFT, PAGE_HEIGHT
+from fuanjian_desktop.documents.pdf import BOX_PADDING, FRAME_WIDTH, LEFT, PAGE_HEIGHT
 from fuanjian_desktop.dossier.render.model import CoverInfo
 from fuanjian_desktop.dossier.render.page import (
     draw_fitted,
@@ -28,7 +28,7 @@ from fuanjian_desktop.dossier.render.page import (
 
 AUTHORITY_SUFFIX = "应急管理局"
 TITLE_LINES = ("安全生产违法案件", "案卷（首页）")
-NUMBER_CODE = "应急案"
+NUMBER_CODE = "应急案"  # the cover's own 文号, taken at 归档 (p55: 安监案)
 TITLE_SIZE = 22  # 二号
 TITLE_SPACING = 3  # the template opens its title lines out
 PLACE_RULE = 100  # the blank rule for the place name when there is none
@@ -38,7 +38,6 @@ PITCH = 27  # between two field lines (the template's spacing)
 NAME_LEADING = 12 * 1.8  # a 案件名称 on two lines
 RULE_GAP = 3  # a rule this far under the baseline
 LABEL_COLUMN = 40  # the boxes' vertical label column
-BOX_PADDING = 6
 CAUSE_HEIGHT, RESULT_HEIGHT = 110, 130
 TOP_BASELINE = float(PAGE_HEIGHT) - 150
 

@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from fuanjian_desktop.documents.fonts import face
 from fuanjian_desktop.documents.pdf import FRAME_WIDTH, LEFT, PAGE_HEIGHT
+from fuanjian_desktop.dossier.pagination import EN_DASH as RANGE_DASH
 from fuanjian_desktop.dossier.render.model import IndexRow
 from fuanjian_desktop.dossier.render.page import (
     draw_fitted,
@@ -39,7 +40,6 @@ HEAD_HEIGHT, ROW_HEIGHT = 36, 34
 CELL_SIZE, MIN_SIZE = 10.5, 6.5  # 五号, set down to fit a long title
 PADDING = 4
 PAGES_COLUMN = 3
-RANGE_DASH = "\u2013"  # EN DASH, as page ranges are written (10–12)
 # a 文号 closing a title: （深福）应急罚〔2026〕7号, 深福应急罚〔2026〕7号
 NUMBER_AT_END = re.compile(r"(（[^（）]*）)?[^（）〔〕\s]*〔\d{4}〕\d+号$")
 

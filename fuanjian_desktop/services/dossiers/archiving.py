@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fuanjian_desktop.db.engine import Database
 from fuanjian_desktop.domain.procedure import Stage, find_action
+from fuanjian_desktop.dossier.render.cover import NUMBER_CODE
 from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.evidence.store import EvidenceStore
 from fuanjian_desktop.ids import new_id
@@ -45,7 +46,6 @@ from fuanjian_desktop.services.numbering import take_number
 from fuanjian_desktop.services.squad_scope import read_as
 from fuanjian_desktop.services.unit_of_work import ActionScope, user_action
 
-ARCHIVE_CODE = "应急案"  # the cover's own 文号: （深福）应急案〔2026〕1号 (template p55: 安监案)
 PDF = ".pdf"
 
 
@@ -119,7 +119,7 @@ def _archive(
         scope.session.add(dossier)
     if dossier.archive_no is None or dossier.archive_number is None:  # kept on re-archiving
         year = (case.closed_on or on).year
-        taken = take_number(scope, ARCHIVE_CODE, year, case.squad_id, ("case_dossier", dossier.id))
+        taken = take_number(scope, NUMBER_CODE, year, case.squad_id, ("case_dossier", dossier.id))
         dossier.archive_number = taken.text
         dossier.archive_no = f"{year}{taken.serial:04d}"
     cover = with_archive(compiled.cover, dossier.archive_number, dossier.archive_no, on)

@@ -18,10 +18,9 @@ from fuanjian_desktop.errors import UserError
 from fuanjian_desktop.models import Case
 from fuanjian_desktop.services.actor import Actor
 from fuanjian_desktop.services.cases.case_actions import StepInput, take_step
+from fuanjian_desktop.services.dossiers.volume_cover import REOPEN_ACTION
 from fuanjian_desktop.services.lookup import fetch_own
 from fuanjian_desktop.services.unit_of_work import user_action
-
-REOPEN = "reopen_archive"
 
 
 def reopen_case(database: Database, actor: Actor, case_id: str, reason: str, on: dt.date) -> None:
@@ -30,7 +29,7 @@ def reopen_case(database: Database, actor: Actor, case_id: str, reason: str, on:
     Refused with a Chinese message, writing nothing, without a reason, by anyone but the
     case's squad leader, or for a case that is not archived.
     """
-    action = find_action(REOPEN)
+    action = find_action(REOPEN_ACTION)
     if not reason.strip():
         raise UserError(f"“{action.label}”须写明理由（发现什么问题、需要修改或补充什么）。")
     with user_action(database, actor, action.label) as scope:

@@ -19,6 +19,7 @@ from fuanjian_desktop.domain.guard.case_guard import case_defects
 from fuanjian_desktop.domain.procedure import Procedure
 from fuanjian_desktop.dossier.render.model import CheckFinding, SelfCheckInfo
 from fuanjian_desktop.dossier.self_check import (
+    RECEIPT,
     DossierFacts,
     DossierMedia,
     DossierPhoto,
@@ -39,7 +40,6 @@ from fuanjian_desktop.services.dossiers.volume_items import (
 from fuanjian_desktop.services.dossiers.volume_parts import page_count
 from fuanjian_desktop.services.procedure_settings import current_settings
 
-RECEIPT = "service_receipt"
 PHOTO_SOURCES = {
     "inspection": "现场检查",
     "recheck": "整改复查",
